@@ -1,0 +1,10 @@
+// SWC strips types (fast); `tsc -b` in `npm test` does the type checking.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/shared/src', '<rootDir>/controller/src', '<rootDir>/speaker/src', '<rootDir>/scripts/src'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  moduleNameMapper: { '^@ironlb/shared$': '<rootDir>/shared/src/index.ts' },
+  testTimeout: 60000,
+};
