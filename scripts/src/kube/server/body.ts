@@ -130,9 +130,16 @@ export function parsePatchBody(text: string, type: PatchType): Json | string {
 }
 
 /** DeleteOptions from the body (kubectl sends one) merged over the query parameters. */
-export function parseDeleteOptions(text: string, query: URLSearchParams): DeleteOptions & { dryRun: boolean } {
+export function parseDeleteOptions(
+  text: string,
+  query: URLSearchParams,
+  contentType?: string,
+  raw?: Buffer,
+): DeleteOptions & { dryRun: boolean } {
   let body: unknown = {};
-  if (text.trim() !== '') {
+  if (mediaType(contentType) === 'application/vnd.kubernetes.protobuf' && raw && raw.length > 0) {
+    body = decodeProtobufObject(raw);
+  } else if (text.trim() !== '') {
     try {
       body = JSON.parse(text) as unknown;
     } catch (e) {

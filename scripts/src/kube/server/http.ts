@@ -243,7 +243,7 @@ async function handleResource(
       return send(res, out.created ? 201 : 200, renderObject(info, out.object, rep, query, deps, accept), rep);
     }
     case 'DELETE': {
-      const opts = parseDeleteOptions(text, query);
+      const opts = parseDeleteOptions(text, query, req.headers['content-type'], raw);
       const dctx = { ...ctx, dryRun: ctx.dryRun || opts.dryRun };
       if (name === undefined) {
         requireVerb(info, 'deletecollection');

@@ -12,7 +12,8 @@ import { Persister, loadData } from './persist';
 import { ResourceTable } from './resources';
 import { Registry } from './rest';
 import type { Patcher, Presenter, StrategyProvider } from './seams';
-import type { StrategyOptions } from '../validation';
+import { DEFAULT_SERVICE_CIDRS, type StrategyOptions } from '../validation';
+import { formatIP, parseCIDR } from '../validation/net';
 import { Store } from './store';
 import { selfSignedCert } from './tls';
 import { WatchHub } from './watch';
@@ -61,6 +62,39 @@ export interface KubeServer {
 
 const BOOT_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
+/** The first address of the primary service network (10.96.0.1 by default). */
+function firstServiceAddress(options: StrategyOptions): string {
+  const primary = options.serviceCIDRs?.[0] ?? DEFAULT_SERVICE_CIDRS.IPv4;
+  const cidr = parseCIDR(primary);
+  if (!cidr) throw new Error(`invalid service CIDR ${primary}`);
+  return formatIP({ family: cidr.family, value: cidr.base + 1n });
+}
+
+/**
+ * The `default/kubernetes` Service every cluster has (the apiserver's own, on the service network's first address):
+ * `kubectl get svc` lists it and clients expect it.
+ */
+function bootKubernetesService(registry: Registry, resources: ResourceTable, options: StrategyOptions = {}): void {
+  const info = resources.lookup('', 'v1', 'services');
+  if (!info || registry.store.get('services', 'default', 'kubernetes')) return;
+  registry.create(
+    info,
+    'default',
+    {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } },
+      spec: {
+        type: 'ClusterIP',
+        clusterIP: firstServiceAddress(options),
+        ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }],
+        sessionAffinity: 'None',
+      },
+    },
+    { manager: 'kube-apiserver', dryRun: false, now: new Date() },
+  );
+}
+
 export async function startKubeServer(opts: KubeServerOptions = {}): Promise<KubeServer> {
   const store = new Store();
   const loaded = opts.dataFile ? loadData(opts.dataFile) : undefined;
@@ -88,7 +122,8 @@ export async function startKubeServer(opts: KubeServerOptions = {}): Promise<Kub
         { manager: 'kube-apiserver', dryRun: false, now: new Date() },
       );
     }
-  }
+  }  bootKubernetesService(registry, resources, opts.strategyOptions);
+
 
   const handler = createHandler({
     registry,

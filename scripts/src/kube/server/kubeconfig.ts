@@ -8,8 +8,10 @@ export const CONTEXT_NAME = 'ironlb-kube';
 export const TOKEN = 'ironlb-kube-token';
 
 export function kubeconfigText(server: string, caPem?: string): string {
-  const cluster: Record<string, string> = { server };
+  const cluster: Record<string, string | boolean> = { server };
   if (caPem) cluster['certificate-authority-data'] = Buffer.from(caPem).toString('base64');
+  // @kubernetes/client-node 1.x refuses a plain http:// server unless the cluster skips TLS verification.
+  else if (server.startsWith('http:')) cluster['insecure-skip-tls-verify'] = true;
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',

@@ -78,7 +78,8 @@ describe('lists over HTTP', () => {
     const r = await call(base, 'GET', '/api/v1/services');
     expect(r.body.kind).toBe('ServiceList');
     expect(r.body.apiVersion).toBe('v1');
-    expect(names(r.body)).toEqual(['a-ns/mm', 'a/x', 'b-ns/aa', 'b-ns/zz']);
+    // default/kubernetes is the apiserver's own Service, there from the start.
+    expect(names(r.body)).toEqual(['a-ns/mm', 'a/x', 'b-ns/aa', 'b-ns/zz', 'default/kubernetes']);
     expect((r.body.items as Array<Record<string, unknown>>)[0].kind).toBeUndefined();
     expect((r.body.metadata as { resourceVersion: string }).resourceVersion).toBe(String(server.store.resourceVersion));
   });
@@ -91,6 +92,7 @@ describe('lists over HTTP', () => {
     expect(names((await call(base, 'GET', '/api/v1/services?fieldSelector=metadata.namespace!%3Db-ns')).body)).toEqual([
       'a-ns/mm',
       'a/x',
+      'default/kubernetes',
     ]);
     const bad = await call(base, 'GET', '/api/v1/namespaces/b-ns/services?fieldSelector=spec.type%3DLoadBalancer');
     expect(bad.status).toBe(400);
@@ -100,12 +102,12 @@ describe('lists over HTTP', () => {
     const p1 = await call(base, 'GET', '/api/v1/services?limit=3');
     const m1 = p1.body.metadata as { continue: string; remainingItemCount: number; resourceVersion: string };
     expect(names(p1.body)).toEqual(['a-ns/mm', 'a/x', 'b-ns/aa']);
-    expect(m1.remainingItemCount).toBe(1);
+    expect(m1.remainingItemCount).toBe(2);
     expect(decodeContinue(m1.continue)).toEqual({ rv: Number(m1.resourceVersion), start: 'b-ns/aa\u0000' });
     // A write between pages does not change the pages' resourceVersion.
     await call(base, 'POST', '/api/v1/namespaces/a/services', svc('later'));
     const p2 = await call(base, 'GET', `/api/v1/services?limit=3&continue=${encodeURIComponent(m1.continue)}`);
-    expect(names(p2.body)).toEqual(['b-ns/zz']);
+    expect(names(p2.body)).toEqual(['b-ns/zz', 'default/kubernetes']);
     const m2 = p2.body.metadata as Record<string, unknown>;
     expect(m2.continue).toBeUndefined();
     expect(m2.resourceVersion).toBe(m1.resourceVersion);

@@ -1,12 +1,12 @@
 /**
  * Protobuf request bodies. kubectl 1.35's typed clients (`kubectl create namespace|configmap|secret|serviceaccount`)
  * send `application/vnd.kubernetes.protobuf`; answers stay JSON (they also accept it). This decodes the envelope
- * (`k8s\0` + runtime.Unknown) and the few kinds those commands create, from their generated.proto field numbers.
+ * (`k8s\0` + runtime.Unknown) and the few kinds those commands (and `kubectl create service`) create, from their generated.proto field numbers.
  */
 import { StatusError } from '../errors';
 import type { Json, JsonObject } from '../types';
 
-type Scalar = 'string' | 'int' | 'bool' | 'bytes' | 'time' | 'mapString' | 'mapBytes' | 'fieldsV1';
+type Scalar = 'string' | 'int' | 'bool' | 'bytes' | 'time' | 'mapString' | 'mapBytes' | 'fieldsV1' | 'intOrString';
 interface Field {
   name: string;
   type: Scalar | Schema;
@@ -59,6 +59,53 @@ const objectReference: Schema = {
   7: { name: 'fieldPath', type: 'string' },
 };
 
+const servicePort: Schema = {
+  1: { name: 'name', type: 'string' },
+  2: { name: 'protocol', type: 'string' },
+  3: { name: 'port', type: 'int' },
+  4: { name: 'targetPort', type: 'intOrString' },
+  5: { name: 'nodePort', type: 'int' },
+  6: { name: 'appProtocol', type: 'string' },
+};
+const serviceSpec: Schema = {
+  1: { name: 'ports', type: servicePort, repeated: true },
+  2: { name: 'selector', type: 'mapString' },
+  3: { name: 'clusterIP', type: 'string' },
+  4: { name: 'type', type: 'string' },
+  5: { name: 'externalIPs', type: 'string', repeated: true },
+  7: { name: 'sessionAffinity', type: 'string' },
+  8: { name: 'loadBalancerIP', type: 'string' },
+  9: { name: 'loadBalancerSourceRanges', type: 'string', repeated: true },
+  10: { name: 'externalName', type: 'string' },
+  11: { name: 'externalTrafficPolicy', type: 'string' },
+  12: { name: 'healthCheckNodePort', type: 'int' },
+  13: { name: 'publishNotReadyAddresses', type: 'bool' },
+  14: { name: 'sessionAffinityConfig', type: { 1: { name: 'clientIP', type: { 1: { name: 'timeoutSeconds', type: 'int' } } } } },
+  17: { name: 'ipFamilyPolicy', type: 'string' },
+  18: { name: 'clusterIPs', type: 'string', repeated: true },
+  19: { name: 'ipFamilies', type: 'string', repeated: true },
+  20: { name: 'allocateLoadBalancerNodePorts', type: 'bool' },
+  21: { name: 'loadBalancerClass', type: 'string' },
+  22: { name: 'internalTrafficPolicy', type: 'string' },
+  23: { name: 'trafficDistribution', type: 'string' },
+};
+const loadBalancerIngress: Schema = {
+  1: { name: 'ip', type: 'string' },
+  2: { name: 'hostname', type: 'string' },
+  3: { name: 'ipMode', type: 'string' },
+};
+
+const deleteOptions: Schema = {
+  1: { name: 'gracePeriodSeconds', type: 'int' },
+  2: {
+    name: 'preconditions',
+    type: { 1: { name: 'uid', type: 'string' }, 2: { name: 'resourceVersion', type: 'string' } },
+  },
+  3: { name: 'orphanDependents', type: 'bool' },
+  4: { name: 'propagationPolicy', type: 'string' },
+  5: { name: 'dryRun', type: 'string', repeated: true },
+};
+
 /** Kinds by `apiVersion/kind`. */
 const KINDS: Record<string, Schema> = {
   'v1/Namespace': {
@@ -78,6 +125,15 @@ const KINDS: Record<string, Schema> = {
     3: { name: 'type', type: 'string' },
     4: { name: 'stringData', type: 'mapString' },
     5: { name: 'immutable', type: 'bool' },
+  },
+  // helm's uninstall deletes with a protobuf body.
+  'v1/DeleteOptions': deleteOptions,
+  'meta.k8s.io/v1/DeleteOptions': deleteOptions,
+  // `kubectl create service ...`
+  'v1/Service': {
+    1: { name: 'metadata', type: objectMeta },
+    2: { name: 'spec', type: serviceSpec },
+    3: { name: 'status', type: { 1: { name: 'loadBalancer', type: { 1: { name: 'ingress', type: loadBalancerIngress, repeated: true } } } } },
   },
   'v1/ServiceAccount': {
     1: { name: 'metadata', type: objectMeta },
@@ -174,6 +230,12 @@ function decodeValue(type: Scalar | Schema, v: bigint | Buffer): Json {
     case 'fieldsV1': {
       const raw = asBuf(fieldsOf(asBuf(v)).get(1)?.[0] ?? Buffer.alloc(0)).toString('utf8');
       return raw ? (JSON.parse(raw) as Json) : {};
+    }
+    case 'intOrString': {
+      // intstr.IntOrString: type 1 means the string form.
+      const f = fieldsOf(asBuf(v));
+      if (asInt(f.get(1)?.[0] ?? 0n) === 1n) return asBuf(f.get(3)?.[0] ?? Buffer.alloc(0)).toString('utf8');
+      return Number(BigInt.asIntN(32, asInt(f.get(2)?.[0] ?? 0n)));
     }
     case 'mapString':
     case 'mapBytes':

@@ -325,8 +325,9 @@ export class Registry {
     delete meta.deletionGracePeriodSeconds;
     delete meta.generation;
     const crd = this.crdOf(info);
-    if (record) obj = this.patcher.recordUpdate(undefined, obj, ctx.manager, groupVersion(info), undefined, rfc3339(ctx.now), info, crd);
     const strategy = this.strategy(info);
+    strategy.decodeDefaults?.(obj);
+    if (record) obj = this.patcher.recordUpdate(undefined, obj, ctx.manager, groupVersion(info), undefined, rfc3339(ctx.now), info, crd);
     strategy.prepareCreate(obj);
     const causes = strategy.validateCreate(obj);
     if (causes.length > 0) {
@@ -400,10 +401,11 @@ export class Registry {
     setOrDelete(m, 'deletionGracePeriodSeconds', old.metadata.deletionGracePeriodSeconds);
     setOrDelete(m, 'generation', old.metadata.generation);
     const crd = this.crdOf(info);
+    const strategy = this.strategy(info);
+    strategy.decodeDefaults?.(next);
     if (record) {
       next = this.patcher.recordUpdate(old, next, ctx.manager, groupVersion(info), subresource, rfc3339(ctx.now), info, crd);
     }
-    const strategy = this.strategy(info);
     const oldCopy = clone(old);
     if (subresource === 'status') strategy.prepareStatusUpdate?.(next, oldCopy);
     else strategy.prepareUpdate(next, oldCopy);

@@ -8,6 +8,13 @@ import type { Json, JsonObject, KubeObject, StatusCause } from '../types';
 
 /** A ResourceStrategy that may also know the /status subresource and how stored objects are read back. */
 export interface ServerStrategy extends ResourceStrategy {
+  /**
+   * Decode-time defaulting (SetDefaults_*, custom resource pruning and schema defaults). The server runs it before
+   * recording managedFields, because the real server's field manager sees the decoded object: the writer owns the
+   * defaults (010's sessionAffinity, 081's autoAssign) but not what prepareCreate/prepareUpdate allocate. Absent:
+   * nothing to do.
+   */
+  decodeDefaults?(obj: KubeObject): void;
   /** /status writes: decode-time defaults that reach status. Absent: nothing to do. */
   prepareStatusUpdate?(obj: KubeObject, old: KubeObject): void;
   /** /status writes: a non-empty list becomes 422 Invalid. Absent: no checks. */

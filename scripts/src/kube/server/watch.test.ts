@@ -4,7 +4,8 @@ import { call, svc, WatchStream } from './test-helpers';
 
 let server: KubeServer;
 let base: string;
-const NS = '/api/v1/namespaces/default/services';
+// Not `default`: it holds the apiserver's own `kubernetes` Service.
+const NS = '/api/v1/namespaces/w/services';
 const streams: WatchStream[] = [];
 
 const open = (path: string): WatchStream => {
@@ -16,6 +17,7 @@ const open = (path: string): WatchStream => {
 beforeAll(async () => {
   server = await startKubeServer({ port: 0, historySize: 50, bookmarkIntervalMs: 50 });
   base = server.url;
+  await call(base, 'POST', '/api/v1/namespaces', { metadata: { name: 'w' } });
 });
 afterEach(() => {
   for (const s of streams.splice(0)) s.close();
@@ -84,7 +86,7 @@ describe('watch', () => {
   });
 
   it('serves the legacy /watch/ paths and field selectors on one name', async () => {
-    const s = open('/api/v1/watch/namespaces/default/services/sel');
+    const s = open('/api/v1/watch/namespaces/w/services/sel');
     expect(brief(await s.next())).toBe('ADDED sel');
     await call(base, 'POST', NS, svc('other'));
     await call(base, 'DELETE', `${NS}/sel`);
