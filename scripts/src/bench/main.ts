@@ -1,0 +1,21 @@
+import { benchKube } from './kube';
+
+/** `npm run bench -- <name> [args]`: each benchmark prints figures measured side by side in one run. */
+const benches: Record<string, (args: string[]) => Promise<void>> = {
+  kube: benchKube,
+};
+
+async function main(): Promise<void> {
+  const [name, ...args] = process.argv.slice(2);
+  const chosen = name ? [name] : Object.keys(benches);
+  for (const n of chosen) {
+    const bench = benches[n];
+    if (!bench) throw new Error(`unknown benchmark "${n}"; choose one of: ${Object.keys(benches).join(', ')}`);
+    await bench(args);
+  }
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.message : e);
+  process.exit(1);
+});
