@@ -18,7 +18,9 @@ labTestGate('npm run demo', () => {
     expect(r.stdout).toContain(
       'The Service "sample-nodeport" is invalid: spec.ports[0].nodePort: Invalid value: 8888: provided port is not in the valid range. The range of valid ports is 30000-32767',
     );
-    expect(r.stdout).toMatch(/acserver\s+acserver4-service\s+LoadBalancer\s+\S+\s+<pending>\s+9610:(\d+)\/TCP,8085:\d+\/TCP,9610:\1\/UDP/);
+    expect(r.stdout).toMatch(
+      /acserver\s+acserver4-service\s+LoadBalancer\s+\S+\s+<pending>\s+9610:(\d+)\/TCP,8085:\d+\/TCP,9610:\1\/UDP/,
+    );
     expect(r.stdout).toContain("lab 'ilbdemo' removed, API server stopped");
     // Nothing of the demo's lab is left behind.
     const left = await run('ip', ['netns', 'list']);

@@ -68,14 +68,18 @@ async function main(): Promise<void> {
       if (!version) throw new Error(`${node} cannot reach the API server`);
     }
 
-    say('the seed documents\' Services, applied with the real kubectl v1.35');
+    say("the seed documents' Services, applied with the real kubectl v1.35");
     for (const file of ['000-mixed-protocol.yaml', '000-split-pair.yaml', '002-nodeport.yaml', '003-requests.yaml']) {
       const r = await kubectl(['apply', '-f', path.join(SEEDS, file)]);
       console.log(`    $ kubectl apply -f ${file}\n${indent(r.stdout + r.stderr)}`);
     }
-    const bad = fs.readFileSync(path.join(SEEDS, '002-nodeport.yaml'), 'utf8').replace('nodePort: 30080', 'nodePort: 8888');
+    const bad = fs
+      .readFileSync(path.join(SEEDS, '002-nodeport.yaml'), 'utf8')
+      .replace('nodePort: 30080', 'nodePort: 8888');
     const refused = await kubectl(['apply', '-f', '-'], bad);
-    console.log(`    $ sed -e 's|nodePort: 30080|nodePort: 8888|' 002-nodeport.yaml | kubectl apply -f -\n${indent(refused.stderr)}`);
+    console.log(
+      `    $ sed -e 's|nodePort: 30080|nodePort: 8888|' 002-nodeport.yaml | kubectl apply -f -\n${indent(refused.stderr)}`,
+    );
     const all = await kubectl(['get', 'svc', '-A']);
     console.log(`    $ kubectl get svc -A\n${indent(all.stdout)}`);
     console.log('\n    EXTERNAL-IP stays <pending> until ironlb-controller assigns addresses (see the README status).');

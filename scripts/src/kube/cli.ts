@@ -18,31 +18,40 @@ program
   .option('--kubeconfig-out <file>', 'write a kubeconfig for this server')
   .option('--data <file>', 'persist state in this file')
   .option('--tls', 'serve HTTPS with a self-signed certificate')
-  .action(async (o: { port: string; address: string; socket?: string; kubeconfigOut?: string; data?: string; tls?: boolean }) => {
-    const port = Number(o.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port ${o.port}`);
-    const server = await startKubeServer({
-      port,
-      address: o.address,
-      socketPath: o.socket,
-      kubeconfigOut: o.kubeconfigOut,
-      dataFile: o.data,
-      tls: o.tls ?? false,
-    });
-    process.stderr.write(`ironlb-kube serving ${server.url}${o.socket ? ` and ${o.socket}` : ''}\n`);
-    process.stdout.write('ready\n');
-    const shutdown = (): void => {
-      server.stop().then(
-        () => process.exit(0),
-        (err: unknown) => {
-          process.stderr.write(`ironlb-kube: ${err instanceof Error ? err.message : String(err)}\n`);
-          process.exit(1);
-        },
-      );
-    };
-    process.once('SIGTERM', shutdown);
-    process.once('SIGINT', shutdown);
-  });
+  .action(
+    async (o: {
+      port: string;
+      address: string;
+      socket?: string;
+      kubeconfigOut?: string;
+      data?: string;
+      tls?: boolean;
+    }) => {
+      const port = Number(o.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port ${o.port}`);
+      const server = await startKubeServer({
+        port,
+        address: o.address,
+        socketPath: o.socket,
+        kubeconfigOut: o.kubeconfigOut,
+        dataFile: o.data,
+        tls: o.tls ?? false,
+      });
+      process.stderr.write(`ironlb-kube serving ${server.url}${o.socket ? ` and ${o.socket}` : ''}\n`);
+      process.stdout.write('ready\n');
+      const shutdown = (): void => {
+        server.stop().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            process.stderr.write(`ironlb-kube: ${err instanceof Error ? err.message : String(err)}\n`);
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', shutdown);
+      process.once('SIGINT', shutdown);
+    },
+  );
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`ironlb-kube: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -33,11 +33,29 @@ describe('helm against ironlb-kube', () => {
     ]);
     expect(await c.ok(['get', 'cm', 'hi-config', '-n', 'apps', '-o', 'jsonpath={.data.greeting}'])).toBe('hello');
 
-    const upgrade = await helmOk(['upgrade', 'hi', CHART, '--namespace', 'apps', '--set', 'greeting=bonjour', '--set', 'servicePort=9090']);
+    const upgrade = await helmOk([
+      'upgrade',
+      'hi',
+      CHART,
+      '--namespace',
+      'apps',
+      '--set',
+      'greeting=bonjour',
+      '--set',
+      'servicePort=9090',
+    ]);
     expect(upgrade).toMatch(/^REVISION: 2$/m);
     expect(await c.ok(['get', 'cm', 'hi-config', '-n', 'apps', '-o', 'jsonpath={.data.greeting}'])).toBe('bonjour');
     expect(await c.ok(['get', 'svc', 'hi-svc', '-n', 'apps', '-o', 'jsonpath={.spec.ports[0].port}'])).toBe('9090');
-    const managers = await c.ok(['get', 'cm', 'hi-config', '-n', 'apps', '-o', 'jsonpath={.metadata.managedFields[*].manager}']);
+    const managers = await c.ok([
+      'get',
+      'cm',
+      'hi-config',
+      '-n',
+      'apps',
+      '-o',
+      'jsonpath={.metadata.managedFields[*].manager}',
+    ]);
     expect(managers).toContain('helm');
 
     const list = await helmOk(['list', '--namespace', 'apps']);

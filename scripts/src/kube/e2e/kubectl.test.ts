@@ -36,7 +36,9 @@ describe('discovery', () => {
     expect(out).toMatch(/^services\s+svc\s+v1\s+true\s+Service$/m);
     expect(out).toMatch(/^leases\s+coordination.k8s.io\/v1\s+true\s+Lease$/m);
     expect(out).toMatch(/^endpointslices\s+discovery.k8s.io\/v1\s+true\s+EndpointSlice$/m);
-    expect(out).toMatch(/^customresourcedefinitions\s+crd,crds\s+apiextensions.k8s.io\/v1\s+false\s+CustomResourceDefinition$/m);
+    expect(out).toMatch(
+      /^customresourcedefinitions\s+crd,crds\s+apiextensions.k8s.io\/v1\s+false\s+CustomResourceDefinition$/m,
+    );
   });
 });
 
@@ -61,7 +63,10 @@ describe('seed 000: TCP and UDP on one port', () => {
     expect(await c.ok(['apply', '-f', seed('000-split-pair.yaml')])).toBe(
       'namespace/acserver unchanged\nservice/acserver1-service-tcp unchanged\nservice/acserver1-service-udp unchanged\n',
     );
-    const edited = seedText('000-split-pair.yaml').replace('port: 8085\n      targetPort: 8085', 'port: 8086\n      targetPort: 8086');
+    const edited = seedText('000-split-pair.yaml').replace(
+      'port: 8085\n      targetPort: 8085',
+      'port: 8086\n      targetPort: 8086',
+    );
     expect(await c.ok(['apply', '-f', '-'], edited)).toBe(
       'namespace/acserver unchanged\nservice/acserver1-service-tcp configured\nservice/acserver1-service-udp unchanged\n',
     );
@@ -92,7 +97,10 @@ describe('seed 002: NodePort', () => {
     expect(row[3]).toBe('<none>');
     expect(row[4]).toBe('8080:30080/TCP');
 
-    const bad = await c.kubectl(['apply', '-f', '-'], seedText('002-nodeport.yaml').replace('nodePort: 30080', 'nodePort: 8888'));
+    const bad = await c.kubectl(
+      ['apply', '-f', '-'],
+      seedText('002-nodeport.yaml').replace('nodePort: 30080', 'nodePort: 8888'),
+    );
     expect(bad.code).toBe(1);
     expect(bad.stderr).toBe(
       'The Service "sample-nodeport" is invalid: spec.ports[0].nodePort: Invalid value: 8888: provided port is not in the valid range. The range of valid ports is 30000-32767\n',
@@ -105,7 +113,9 @@ describe('seed 002: NodePort', () => {
       'The Service "sample-nodeport-fail" is invalid: spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated\n',
     );
 
-    expect(await c.ok(['apply', '-f', seed('002-nodeport-local.yaml')])).toBe('service/sample-nodeport-local created\n');
+    expect(await c.ok(['apply', '-f', seed('002-nodeport-local.yaml')])).toBe(
+      'service/sample-nodeport-local created\n',
+    );
     expect(await c.ok(['apply', '-f', seed('002-lb.yaml')])).toBe('service/sample-lb created\n');
     const all = rows(await c.ok(['get', 'svc']));
     expect(all.map((r) => [r[0], r[1], r[4]])).toEqual([
@@ -147,9 +157,13 @@ describe('seed 003: requests', () => {
 describe('watch, patch, describe', () => {
   it('streams ADDED, MODIFIED and DELETED to kubectl get -w', async () => {
     await c.ok(['create', 'namespace', 'watch']);
-    const child = spawn(kubectlPath(), ['--kubeconfig', c.kubeconfig, 'get', 'svc', '-n', 'watch', '-w', '--output-watch-events'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      kubectlPath(),
+      ['--kubeconfig', c.kubeconfig, 'get', 'svc', '-n', 'watch', '-w', '--output-watch-events'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let seen = '';
     child.stdout.on('data', (d: Buffer) => (seen += d.toString()));
     child.stderr.on('data', (d: Buffer) => (seen += d.toString()));
@@ -170,11 +184,13 @@ describe('watch, patch, describe', () => {
     await c.ok(['create', 'service', 'loadbalancer', 'p', '--tcp', '80:8080']);
     const ports = async (): Promise<string[]> =>
       (
-        JSON.parse(await c.ok(['get', 'svc', 'p', '-o', 'json'])) as { spec: { ports: { port: number; protocol: string }[] } }
+        JSON.parse(await c.ok(['get', 'svc', 'p', '-o', 'json'])) as {
+          spec: { ports: { port: number; protocol: string }[] };
+        }
       ).spec.ports.map((x) => `${x.port}/${x.protocol}`);
-    expect(await c.ok(['patch', 'svc', 'p', '-p', '{"spec":{"ports":[{"port":81,"targetPort":8081,"name":"b"}]}}'])).toBe(
-      'service/p patched\n',
-    );
+    expect(
+      await c.ok(['patch', 'svc', 'p', '-p', '{"spec":{"ports":[{"port":81,"targetPort":8081,"name":"b"}]}}']),
+    ).toBe('service/p patched\n');
     // New items go first when the patch carries no $setElementOrder, as the real server orders them.
     expect(await ports()).toEqual(['81/TCP', '80/TCP']);
     // Kubernetes' patchMergeKey for ServicePort is `port` alone: UDP 80 replaces TCP 80 (kubernetes#39188), unlike
@@ -185,7 +201,15 @@ describe('watch, patch, describe', () => {
     await c.ok(['patch', 'svc', 'p', '--type', 'json', '-p', '[{"op":"remove","path":"/spec/ports/0"}]']);
     expect(await ports()).toEqual(['80/UDP']);
     expect(await c.ok(['get', 'svc', 'p', '-o', 'jsonpath={.metadata.labels.tier}'])).toBe('web');
-    const nothing = await c.ok(['patch', 'svc', 'p', '--type', 'merge', '-p', '{"metadata":{"labels":{"tier":"web"}}}']);
+    const nothing = await c.ok([
+      'patch',
+      'svc',
+      'p',
+      '--type',
+      'merge',
+      '-p',
+      '{"metadata":{"labels":{"tier":"web"}}}',
+    ]);
     expect(nothing).toBe('service/p patched (no change)\n');
   });
 
@@ -269,7 +293,10 @@ spec:
     expect((await c.ok(['get', 'tp', 'lab', '-o', 'jsonpath={.spec}'])).trim()).toBe(
       '{"addresses":["198.51.100.200-198.51.100.254"],"autoAssign":true,"priority":5}',
     );
-    const bad = await c.kubectl(['apply', '-f', '-'], pool.replace('name: lab', 'name: bad').replace('priority: 5', 'priority: -1'));
+    const bad = await c.kubectl(
+      ['apply', '-f', '-'],
+      pool.replace('name: lab', 'name: bad').replace('priority: 5', 'priority: -1'),
+    );
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain(
       'The TestPool "bad" is invalid: spec.priority: Invalid value: -1: spec.priority in body should be greater than or equal to 0',
@@ -289,9 +316,9 @@ data: {color: blue}
     const r = await c.kubectl(['apply', '--server-side', '--field-manager', 'other', '-f', '-'], other);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('Apply failed with 1 conflict: conflict with "kubectl": .data.color');
-    expect(await c.ok(['apply', '--server-side', '--field-manager', 'other', '--force-conflicts', '-f', '-'], other)).toBe(
-      'configmap/ssa serverside-applied\n',
-    );
+    expect(
+      await c.ok(['apply', '--server-side', '--field-manager', 'other', '--force-conflicts', '-f', '-'], other),
+    ).toBe('configmap/ssa serverside-applied\n');
     const cm = JSON.parse(await c.ok(['get', 'cm', 'ssa', '-o', 'json', '--show-managed-fields'])) as {
       data: Record<string, string>;
       metadata: { managedFields: { manager: string; operation: string }[] };
