@@ -40,7 +40,7 @@ describe('legacy discovery matches the real server', () => {
     expect(a?.body).toEqual(c?.response.body);
   });
 
-  it('091 /api/v1: every entry we serve is the real one (1.35 also fills singularName)', () => {
+  it('091 /api/v1: every entry is the real one (1.35 also fills singularName and adds pods/resize)', () => {
     const c = cases.get('091-discovery-core-v1');
     const recorded = c?.response.body as { resources: Array<Record<string, unknown>> };
     const ours = discoveryResponse('/api/v1', 'application/json', resources)?.body as {
@@ -55,8 +55,18 @@ describe('legacy discovery matches the real server', () => {
     const names = ours.resources.map((r) => r.name);
     // The real list is sorted by name, so is ours.
     expect(names).toEqual([...names].sort());
-    expect(names).toEqual(expect.arrayContaining(['services', 'services/status', 'namespaces/status', 'nodes/status']));
+    expect(names).toEqual([...recorded.resources.map((r) => r.name), 'pods/resize'].sort());
     for (const r of ours.resources) {
+      if (r.name === 'pods/resize') {
+        expect(r).toEqual({
+          name: 'pods/resize',
+          singularName: '',
+          namespaced: true,
+          kind: 'Pod',
+          verbs: ['get', 'patch', 'update'],
+        });
+        continue;
+      }
       const real = recorded.resources.find((x) => x.name === r.name);
       expect(real).toBeDefined();
       const singular = String(r.name).includes('/') ? '' : String(r.name) === 'endpoints' ? 'endpoints' : undefined;
@@ -154,11 +164,22 @@ describe('aggregated discovery (apidiscovery.k8s.io/v2)', () => {
       categories: ['all'],
       subresources: [
         {
+          subresource: 'proxy',
+          responseKind: { group: '', version: '', kind: 'ServiceProxyOptions' },
+          verbs: ['create', 'delete', 'get', 'patch', 'update'],
+        },
+        {
           subresource: 'status',
           responseKind: { group: '', version: '', kind: 'Service' },
           verbs: ['get', 'patch', 'update'],
         },
       ],
+    });
+    const pods = v1.resources.find((r) => r.resource === 'pods') as { subresources: Array<Record<string, unknown>> };
+    expect(pods.subresources.find((s) => s.subresource === 'eviction')).toEqual({
+      subresource: 'eviction',
+      responseKind: { group: 'policy', version: 'v1', kind: 'Eviction' },
+      verbs: ['create'],
     });
     const apis = aggregatedDiscovery(resources, 'apis') as {
       items: Array<{ metadata: { name: string }; versions: Array<{ resources: Array<Record<string, unknown>> }> }>;

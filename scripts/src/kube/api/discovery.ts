@@ -127,6 +127,30 @@ function subresourceShape(
     : { gvk: [r.group, r.version, r.kind], verbs: ['get', 'patch', 'update'] };
 }
 
+interface SubresourceEntry {
+  name: string;
+  gvk: [string, string, string];
+  verbs: string[];
+  /** Answers in another group-version than the resource (deployments/scale, pods/eviction). */
+  foreign: boolean;
+}
+
+/** Served and listed-only subresources together; built-ins sorted by name, CRDs status before scale. */
+function subresourcesOf(r: ResourceInfo): SubresourceEntry[] {
+  const served = (r.crd ? r.subresources : [...r.subresources].sort()).map((sub): SubresourceEntry => {
+    const { gvk, verbs } = subresourceShape(r, sub);
+    return { name: sub, gvk, verbs, foreign: sub === 'scale' };
+  });
+  if (!r.listedSubresources?.length) return served;
+  const listed = r.listedSubresources.map((l): SubresourceEntry => ({
+    name: l.name,
+    gvk: [l.group ?? r.group, l.version ?? r.version, l.kind],
+    verbs: [...l.verbs],
+    foreign: l.group !== undefined,
+  }));
+  return [...served, ...listed].sort((a, b) => byName(a, b));
+}
+
 function legacyEntries(r: ResourceInfo, opts: DiscoveryOptions): JsonObject[] {
   const storageVersion = opts.storageVersions?.[r.group ? `${r.resource}.${r.group}` : r.resource] ?? r.version;
   const main: JsonObject = {
@@ -139,21 +163,19 @@ function legacyEntries(r: ResourceInfo, opts: DiscoveryOptions): JsonObject[] {
   };
   if (r.shortNames.length) main.shortNames = [...r.shortNames];
   if (r.categories.length) main.categories = [...r.categories];
-  main.storageVersionHash = storageVersionHash(r.group, storageVersion, r.kind);
-  // CRDs list status before scale; built-ins come out sorted by name, which puts scale first.
-  const subs = r.crd ? r.subresources : [...r.subresources].sort();
+  // Only stored resources have a storage version to hash (bindings and componentstatuses have none).
+  if (!r.listedOnly) main.storageVersionHash = storageVersionHash(r.group, storageVersion, r.kind);
   return [
     main,
-    ...subs.map((sub): JsonObject => {
-      const { gvk, verbs } = subresourceShape(r, sub);
-      const e: JsonObject = { name: `${r.resource}/${sub}`, singularName: '', namespaced: r.namespaced };
+    ...subresourcesOf(r).map((sub): JsonObject => {
+      const e: JsonObject = { name: `${r.resource}/${sub.name}`, singularName: '', namespaced: r.namespaced };
       // Only a subresource answering in another group-version names it (pods/eviction, deployments/scale).
-      if (sub === 'scale') {
-        e.group = gvk[0];
-        e.version = gvk[1];
+      if (sub.foreign) {
+        e.group = sub.gvk[0];
+        e.version = sub.gvk[1];
       }
-      e.kind = gvk[2];
-      e.verbs = verbs;
+      e.kind = sub.gvk[2];
+      e.verbs = sub.verbs;
       return e;
     }),
   ];
@@ -213,17 +235,14 @@ function aggregatedResource(r: ResourceInfo): JsonObject {
   };
   if (r.shortNames.length) doc.shortNames = [...r.shortNames];
   if (r.categories.length) doc.categories = [...r.categories];
-  const subs = r.crd ? r.subresources : [...r.subresources].sort();
+  const subs = subresourcesOf(r);
   if (subs.length) {
-    doc.subresources = subs.map((sub): JsonObject => {
-      const { gvk, verbs } = subresourceShape(r, sub);
-      return {
-        subresource: sub,
-        // A subresource in another group-version names it even for built-ins (deployments/scale).
-        responseKind: sub === 'scale' ? { group: gvk[0], version: gvk[1], kind: gvk[2] } : kindOf(...gvk),
-        verbs,
-      };
-    });
+    doc.subresources = subs.map((sub): JsonObject => ({
+      subresource: sub.name,
+      // A subresource in another group-version names it even for built-ins (deployments/scale).
+      responseKind: sub.foreign ? { group: sub.gvk[0], version: sub.gvk[1], kind: sub.gvk[2] } : kindOf(...sub.gvk),
+      verbs: sub.verbs,
+    }));
   }
   return doc;
 }

@@ -25,4 +25,22 @@ describe('compareMasked', () => {
     );
     expect(diffs).toEqual([]);
   });
+
+  it('holds a known difference to the value 1.35 answers when one is given', () => {
+    const known = [{ path: 'status.ingress[*].ipMode', why: '1.35 defaults ipMode', expected: 'VIP' }];
+    const expected = { status: { ingress: [{ ip: '1.2.3.4' }] } };
+    expect(
+      compareMasked(expected, { status: { ingress: [{ ip: '1.2.3.4', ipMode: 'VIP' }] } }, new Map(), known),
+    ).toEqual([]);
+    expect(
+      compareMasked(expected, { status: { ingress: [{ ip: '1.2.3.4', ipMode: 'Proxy' }] } }, new Map(), known),
+    ).toHaveLength(1);
+    expect(compareMasked(expected, expected, new Map(), known)).toHaveLength(1);
+  });
+
+  it('holds a changed value to the 1.35 one', () => {
+    const known = [{ path: 'message', why: '1.35 wording', expected: 'new' }];
+    expect(compareMasked({ message: 'old' }, { message: 'new' }, new Map(), known)).toEqual([]);
+    expect(compareMasked({ message: 'old' }, { message: 'old' }, new Map(), known)).toHaveLength(1);
+  });
 });

@@ -10,7 +10,7 @@ import { StatusError, badRequest } from '../errors';
 import type { Json, JsonObject, KubeObject } from '../types';
 import { managerFromRequest, validatePatchOptions } from '../patch/managedfields';
 import { parseDeleteOptions, parseObjectBody, parsePatchBody, patchTypeOf, readBody } from './body';
-import { parseFieldSelector } from './fields';
+import { type FieldSelector, parseFieldSelector } from './fields';
 import { isObject } from './json';
 import { parseLabelSelector } from './labels';
 import { negotiate, type Representation } from './negotiate';
@@ -160,10 +160,12 @@ async function handleResource(
     const watching = route.legacyWatch || isTrue(query.get('watch'));
     if (watching) {
       requireVerb(info, 'watch');
-      const fields = parseFieldSelector(
+      const selector = parseFieldSelector(
         name ? [query.get('fieldSelector'), `metadata.name=${name}`].filter(Boolean).join(',') : query.get('fieldSelector'),
         info,
       );
+      // Stored objects may be in another API's form (events.k8s.io Events are core Events): select on what we show.
+      const fields: FieldSelector = { ...selector, matches: (o) => selector.matches(registry.present(info, o)) };
       const timeout = query.get('timeoutSeconds');
       const sie = query.get('sendInitialEvents');
       serveWatch(
@@ -281,7 +283,8 @@ function listItem(info: ResourceInfo, o: KubeObject): unknown {
 
 function listBody(info: ResourceInfo, items: readonly KubeObject[], resourceVersion: string, cont?: string, remaining?: number): JsonObject {
   const metadata: JsonObject = { resourceVersion };
-  if (cont) metadata.continue = cont;
+  // Custom resource lists are unstructured: SetContinue writes the field even when there is no next page (087).
+  if (cont || info.crd) metadata.continue = cont ?? '';
   if (remaining !== undefined) metadata.remainingItemCount = remaining;
   return {
     kind: info.listKind,

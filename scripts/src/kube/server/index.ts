@@ -87,6 +87,8 @@ function bootKubernetesService(registry: Registry, resources: ResourceTable, opt
       spec: {
         type: 'ClusterIP',
         clusterIP: firstServiceAddress(options),
+        // The apiserver's reconciler writes the policy itself, so kube-apiserver owns it in managedFields (056).
+        ipFamilyPolicy: 'SingleStack',
         ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }],
         sessionAffinity: 'None',
       },

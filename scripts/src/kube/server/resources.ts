@@ -2,7 +2,7 @@
  * The routable resources: the built-in kinds plus the served versions of every established CRD. Routing,
  * discovery and storage all look resources up here.
  */
-import { ALL_VERBS, BUILTIN_RESOURCES, groupResource, type ResourceInfo } from '../api/registry';
+import { BUILTIN_RESOURCES, groupResource, type ResourceInfo } from '../api/registry';
 import type { KubeObject } from '../types';
 import { asArray, asObject, asString } from './json';
 
@@ -15,7 +15,9 @@ export class ResourceTable {
   }
 
   lookup(group: string, version: string, resource: string): ResourceInfo | undefined {
-    return this.byGV.get(`${group}/${version}`)?.get(resource);
+    const r = this.byGV.get(`${group}/${version}`)?.get(resource);
+    // Discovery lists these (bindings, componentstatuses) but nothing here serves them.
+    return r?.listedOnly ? undefined : r;
   }
 
   /** Whether the group/version is served at all (an unknown one answers 404 for every path under it). */
@@ -25,8 +27,15 @@ export class ResourceTable {
 
   /** Some served version of a storage (`services`, `ipaddresspools.ironlb.io`), for work that is not per request. */
   byStorage(storage: string): ResourceInfo | undefined {
-    for (const m of this.byGV.values()) for (const r of m.values()) if (storageKeyOf(r) === storage) return r;
-    return undefined;
+    let shared: ResourceInfo | undefined;
+    for (const m of this.byGV.values()) {
+      for (const r of m.values()) {
+        // A shared storage is the owner's (core events), whose strategy reads the stored form as it is.
+        if (groupResource(r) === storage) return r;
+        if (!shared && storageKeyOf(r) === storage) shared = r;
+      }
+    }
+    return shared;
   }
 
   all(): ResourceInfo[] {
@@ -64,8 +73,17 @@ export class ResourceTable {
   }
 }
 
+/** Group-resources stored under another's key, as the real server's etcd keys are: events.k8s.io Events are core. */
+const SHARED_STORAGE: Record<string, string> = { 'events.events.k8s.io': 'events' };
+
 /** The storage key of a resource: all versions of a group-resource share one table, as they share etcd keys. */
-export const storageKeyOf = (r: Pick<ResourceInfo, 'group' | 'resource'>): string => groupResource(r);
+export const storageKeyOf = (r: Pick<ResourceInfo, 'group' | 'resource'>): string => {
+  const gr = groupResource(r);
+  return SHARED_STORAGE[gr] ?? gr;
+};
+
+/** The apiextensions-apiserver's verb list for custom resources, in its own order (discovery shows it as is, 092). */
+const CUSTOM_RESOURCE_VERBS = ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'];
 
 /** ResourceInfo for each served version of a CRD. */
 export function crdResourceInfos(crd: KubeObject): ResourceInfo[] {
@@ -92,7 +110,7 @@ export function crdResourceInfos(crd: KubeObject): ResourceInfo[] {
       namespaced: spec.scope !== 'Cluster',
       shortNames: (asArray(names.shortNames) ?? []).filter((s): s is string => typeof s === 'string'),
       categories: (asArray(names.categories) ?? []).filter((s): s is string => typeof s === 'string'),
-      verbs: ALL_VERBS,
+      verbs: CUSTOM_RESOURCE_VERBS,
       subresources,
       crd: crd.metadata.name,
     });

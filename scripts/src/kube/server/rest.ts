@@ -132,12 +132,14 @@ export class Registry {
     let more = false;
     const namespaceFilter = ns(info, namespace);
     for (const [key, obj] of this.store.list(storage, namespaceFilter, start)) {
-      if (filtered && !(opts.labels.matches(obj.metadata.labels) && opts.fields.matches(obj))) continue;
+      // Field selectors name this API's fields (regarding.name for events.k8s.io), so they read what it shows.
+      const shown = this.present(info, obj);
+      if (filtered && !(opts.labels.matches(obj.metadata.labels) && opts.fields.matches(shown))) continue;
       if (items.length >= limit) {
         more = true;
         break;
       }
-      items.push(this.present(info, obj));
+      items.push(shown);
       lastKey = key;
     }
     const result: ListResult = { items, resourceVersion: String(rv) };
@@ -343,20 +345,22 @@ export class Registry {
       strategy.release(obj);
       return this.present(info, obj);
     }
-    const stored = this.store.create(storage, obj);
+    const stored = this.store.create(storage, this.toStorage(info, obj));
     if (isCRDs(info)) this.establish(stored, ctx.now);
     return this.present(info, stored);
   }
 
   private updateObject(
     info: ResourceInfo,
-    old: KubeObject,
+    stored: KubeObject,
     body: KubeObject,
     ctx: WriteContext,
     subresource: 'status' | undefined,
     record: boolean,
   ): KubeObject {
     const storage = storageKeyOf(info);
+    // The write is decided in this API's form; storage may keep another one (events.k8s.io Events are core Events).
+    const old = this.present(info, stored);
     const bodyMeta = body.metadata ?? {};
     if (bodyMeta.resourceVersion && bodyMeta.resourceVersion !== old.metadata.resourceVersion) {
       throw conflict(
@@ -414,16 +418,16 @@ export class Registry {
         ? (strategy.validateStatusUpdate?.(next, oldCopy) ?? [])
         : strategy.validateUpdate(next, oldCopy);
     if (causes.length > 0) throw invalid(info.kind, info.group, old.metadata.name ?? '', causes);
-    if (deepEqual(next, old)) return this.present(info, old);
+    if (deepEqual(next, old)) return old;
     if (ctx.dryRun) return this.present(info, next);
     if (next.metadata.deletionTimestamp && !(next.metadata.finalizers ?? []).length) {
       // The last finalizer is gone from an object being deleted: it goes now.
-      this.removeObject(info, old, undefined);
+      this.removeObject(info, stored, undefined);
       return this.present(info, next);
     }
-    const stored = this.store.update(storage, next, old);
-    if (isCRDs(info) && !deepEqual(stored.spec, old.spec)) this.establish(stored, ctx.now);
-    return this.present(info, stored);
+    const written = this.store.update(storage, this.toStorage(info, next), stored);
+    if (isCRDs(info) && !deepEqual(written.spec, old.spec)) this.establish(written, ctx.now);
+    return this.present(info, written);
   }
 
   /** Removes an object for good and runs what follows: allocations freed, dependents collected, CRDs cleaned up. */
@@ -631,10 +635,20 @@ export class Registry {
     return base + randomUUID().slice(0, 5);
   }
 
-  /** The object as the requested version shows it: custom resources served in several versions change apiVersion. */
+  /**
+   * The object as the requested version shows it: custom resources served in several versions change apiVersion,
+   * kinds stored in another API's form are converted (a core Event read through events.k8s.io).
+   */
   present(info: ResourceInfo, obj: KubeObject): KubeObject {
     const gv = groupVersion(info);
-    return info.crd && obj.apiVersion !== gv ? { ...obj, apiVersion: gv } : obj;
+    if (obj.apiVersion === gv) return obj;
+    if (info.crd) return { ...obj, apiVersion: gv };
+    return this.strategy(info).fromStorage?.(obj) ?? obj;
+  }
+
+  /** The form storage keeps for an object written through `info`'s API. */
+  private toStorage(info: ResourceInfo, obj: KubeObject): KubeObject {
+    return this.strategy(info).toStorage?.(obj) ?? obj;
   }
 }
 

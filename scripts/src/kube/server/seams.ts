@@ -15,6 +15,12 @@ export interface ServerStrategy extends ResourceStrategy {
    * nothing to do.
    */
   decodeDefaults?(obj: KubeObject): void;
+  /**
+   * Kinds whose storage another API's resource shares (events.k8s.io Events are stored as core Events, 063): the
+   * stored form of an object written through this API, and this API's form of a stored one. Absent: stored as sent.
+   */
+  toStorage?(obj: KubeObject): KubeObject;
+  fromStorage?(obj: KubeObject): KubeObject;
   /** /status writes: decode-time defaults that reach status. Absent: nothing to do. */
   prepareStatusUpdate?(obj: KubeObject, old: KubeObject): void;
   /** /status writes: a non-empty list becomes 422 Invalid. Absent: no checks. */

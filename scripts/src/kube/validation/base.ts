@@ -16,6 +16,11 @@ import {
  * touch; it then calls prepareStatusUpdate (decode-time defaults that reach status) and validateStatusUpdate.
  */
 export interface KindStrategy extends ResourceStrategy {
+  /** The decode-time defaults alone (KindSpec.defaults), for a caller that must see them before prepare*. */
+  decodeDefaults(obj: KubeObject): void;
+  /** A kind stored in another API's form (events.k8s.io Events are stored as core Events): both conversions. */
+  toStorage?(obj: KubeObject): KubeObject;
+  fromStorage?(obj: KubeObject): KubeObject;
   prepareStatusUpdate(obj: KubeObject, old: KubeObject): void;
   validateStatusUpdate(obj: KubeObject, old: KubeObject): StatusCause[];
 }
@@ -70,6 +75,9 @@ export function defineKind(spec: KindSpec): KindStrategy {
     return validateObjectMeta(o.metadata, { namespaced: spec.namespaced, name: spec.name });
   };
   return {
+    decodeDefaults(obj) {
+      spec.defaults?.(body(obj));
+    },
     prepareCreate(obj) {
       ensureGeneratedName(obj);
       const o = body(obj);

@@ -237,7 +237,7 @@ export function eventStrategy(api: EventAPI): KindStrategy {
     for (const k of Object.keys(o)) delete o[k];
     Object.assign(o, c);
   };
-  return defineKind({
+  const strategy = defineKind({
     namespaced: true,
     name: nameIsDNSSubdomain,
     // Core events accept any name (legacy); events.k8s.io validates metadata itself in validateCoreEvent.
@@ -246,4 +246,5 @@ export function eventStrategy(api: EventAPI): KindStrategy {
     validate: (o) => validateCoreEvent(toCore(o, api), api),
     validateUpdate: (o, old) => validateEventUpdate(toCore(o, api), toCore(old, api), api),
   });
+  return api === 'v1' ? strategy : { ...strategy, toStorage: eventV1ToCore, fromStorage: coreToEventV1 };
 }

@@ -539,6 +539,10 @@ export class ServiceStrategy implements KindStrategy {
     return this.opts.nodePorts;
   }
 
+  decodeDefaults(obj: KubeObject): void {
+    defaultService(obj as unknown as Svc);
+  }
+
   prepareCreate(obj: KubeObject): void {
     ensureGeneratedName(obj);
     const s = obj as unknown as Svc;
