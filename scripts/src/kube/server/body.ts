@@ -28,8 +28,7 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-const mediaType = (contentType: string | undefined): string =>
-  (contentType ?? '').split(';')[0].trim().toLowerCase();
+const mediaType = (contentType: string | undefined): string => (contentType ?? '').split(';')[0].trim().toLowerCase();
 
 /** Go's encoding/json wording for the common syntax errors. */
 export function goJsonError(text: string, e: unknown): string {
@@ -157,7 +156,8 @@ export function parseDeleteOptions(
   }
   const orphan = o.orphanDependents === true || query.get('orphanDependents') === 'true';
   const pre = isObject(o.preconditions) ? o.preconditions : {};
-  const grace = typeof o.gracePeriodSeconds === 'number' ? o.gracePeriodSeconds : Number(query.get('gracePeriodSeconds') ?? NaN);
+  const grace =
+    typeof o.gracePeriodSeconds === 'number' ? o.gracePeriodSeconds : Number(query.get('gracePeriodSeconds') ?? NaN);
   const dryRun = (Array.isArray(o.dryRun) && o.dryRun.includes('All')) || query.getAll('dryRun').includes('All');
   return {
     propagationPolicy: (policy ?? (orphan ? 'Orphan' : undefined)) as DeleteOptions['propagationPolicy'],

@@ -68,7 +68,11 @@ export function sendError(res: ServerResponse, err: unknown): void {
   const e =
     err instanceof StatusError
       ? err
-      : new StatusError(500, 'InternalError', `Internal error occurred: ${err instanceof Error ? err.message : String(err)}`);
+      : new StatusError(
+          500,
+          'InternalError',
+          `Internal error occurred: ${err instanceof Error ? err.message : String(err)}`,
+        );
   if (res.headersSent) {
     res.destroy();
     return;
@@ -119,7 +123,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: HandlerDe
 function writeContext(req: IncomingMessage, query: URLSearchParams): WriteContext {
   const dryRun = query.getAll('dryRun');
   for (const v of dryRun) if (v !== 'All') throw badRequest(`Invalid dry run value: ${v}`);
-  return { manager: managerFromRequest(query.get('fieldManager') ?? undefined, req.headers['user-agent']), dryRun: dryRun.length > 0, now: new Date() };
+  return {
+    manager: managerFromRequest(query.get('fieldManager') ?? undefined, req.headers['user-agent']),
+    dryRun: dryRun.length > 0,
+    now: new Date(),
+  };
 }
 
 function requireVerb(info: ResourceInfo, verb: string): void {
@@ -161,7 +169,9 @@ async function handleResource(
     if (watching) {
       requireVerb(info, 'watch');
       const selector = parseFieldSelector(
-        name ? [query.get('fieldSelector'), `metadata.name=${name}`].filter(Boolean).join(',') : query.get('fieldSelector'),
+        name
+          ? [query.get('fieldSelector'), `metadata.name=${name}`].filter(Boolean).join(',')
+          : query.get('fieldSelector'),
         info,
       );
       // Stored objects may be in another API's form (events.k8s.io Events are core Events): select on what we show.
@@ -173,7 +183,11 @@ async function handleResource(
         res,
         {
           info,
-          filter: { namespace: info.namespaced ? namespace : undefined, labels: parseLabelSelector(query.get('labelSelector')), fields },
+          filter: {
+            namespace: info.namespaced ? namespace : undefined,
+            labels: parseLabelSelector(query.get('labelSelector')),
+            fields,
+          },
           resourceVersion: query.get('resourceVersion') ?? undefined,
           allowBookmarks: isTrue(query.get('allowWatchBookmarks')),
           sendInitialEvents: sie === null ? undefined : isTrue(sie),
@@ -234,7 +248,8 @@ async function handleResource(
       });
       const pctx = { ...ctx, force, manager: type === 'apply' ? (query.get('fieldManager') ?? '') : ctx.manager };
       if (subresource === 'scale') {
-        if (type === 'apply' || typeof patch === 'string') throw new StatusError(415, 'UnsupportedMediaType', '415: Unsupported Media Type', {});
+        if (type === 'apply' || typeof patch === 'string')
+          throw new StatusError(415, 'UnsupportedMediaType', '415: Unsupported Media Type', {});
         const current = scaleOf(info, registry.get(info, namespace, name));
         const patched = registry.patchValue(type, current, patch, info);
         const out = registry.patch(info, namespace, name, 'merge', scalePatch(info, patched), pctx);
@@ -281,7 +296,13 @@ function listItem(info: ResourceInfo, o: KubeObject): unknown {
   return rest;
 }
 
-function listBody(info: ResourceInfo, items: readonly KubeObject[], resourceVersion: string, cont?: string, remaining?: number): JsonObject {
+function listBody(
+  info: ResourceInfo,
+  items: readonly KubeObject[],
+  resourceVersion: string,
+  cont?: string,
+  remaining?: number,
+): JsonObject {
   const metadata: JsonObject = { resourceVersion };
   // Custom resource lists are unstructured: SetContinue writes the field even when there is no next page (087).
   if (cont || info.crd) metadata.continue = cont ?? '';
@@ -321,7 +342,11 @@ function renderList(
       kind: 'PartialObjectMetadataList',
       apiVersion: `meta.k8s.io/${rep.version}`,
       metadata,
-      items: list.items.map((o) => ({ kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${rep.version}`, metadata: o.metadata })),
+      items: list.items.map((o) => ({
+        kind: 'PartialObjectMetadata',
+        apiVersion: `meta.k8s.io/${rep.version}`,
+        metadata: o.metadata,
+      })),
     };
   }
   return listBody(info, list.items, list.resourceVersion, list.continue, list.remainingItemCount);

@@ -124,8 +124,8 @@ export async function startKubeServer(opts: KubeServerOptions = {}): Promise<Kub
         { manager: 'kube-apiserver', dryRun: false, now: new Date() },
       );
     }
-  }  bootKubernetesService(registry, resources, opts.strategyOptions);
-
+  }
+  bootKubernetesService(registry, resources, opts.strategyOptions);
 
   const handler = createHandler({
     registry,
@@ -158,7 +158,8 @@ export async function startKubeServer(opts: KubeServerOptions = {}): Promise<Kub
       socketServer?.listen(sockPath, () => resolve());
     });
   }
-  const host = address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address.includes(':') ? `[${address}]` : address;
+  const host =
+    address === '0.0.0.0' || address === '::' ? '127.0.0.1' : address.includes(':') ? `[${address}]` : address;
   const url = `${cert ? 'https' : 'http'}://${host}:${port}`;
   if (opts.kubeconfigOut) writeKubeconfig(opts.kubeconfigOut, url, cert?.cert);
 
@@ -180,5 +181,14 @@ export async function startKubeServer(opts: KubeServerOptions = {}): Promise<Kub
     })();
     return stopped;
   };
-  return { url, port, kubeconfigPath: opts.kubeconfigOut, socketPath: opts.socketPath, store, registry, watchers: () => hub.watcherCount(), stop };
+  return {
+    url,
+    port,
+    kubeconfigPath: opts.kubeconfigOut,
+    socketPath: opts.socketPath,
+    store,
+    registry,
+    watchers: () => hub.watcherCount(),
+    stop,
+  };
 }

@@ -69,7 +69,8 @@ function parseRequirement(part: string, whole: string): Requirement {
   throw badRequest(`unable to parse requirement: found '${part}', expected: identifier`);
 }
 
-const QUALIFIED = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const QUALIFIED =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
 function checkKey(key: string, _whole: string): string {
   if (!QUALIFIED.test(key)) {

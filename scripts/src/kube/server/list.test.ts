@@ -72,7 +72,9 @@ describe('lists over HTTP', () => {
   afterAll(() => server.stop());
 
   const names = (body: { items?: unknown }): string[] =>
-    (body.items as Array<{ metadata: { namespace: string; name: string } }>).map((i) => `${i.metadata.namespace}/${i.metadata.name}`);
+    (body.items as Array<{ metadata: { namespace: string; name: string } }>).map(
+      (i) => `${i.metadata.namespace}/${i.metadata.name}`,
+    );
 
   it('lists across namespaces in etcd key order, items without kind', async () => {
     const r = await call(base, 'GET', '/api/v1/services');
@@ -85,10 +87,13 @@ describe('lists over HTTP', () => {
   });
 
   it('filters by label and field selectors', async () => {
-    expect(names((await call(base, 'GET', '/api/v1/services?labelSelector=app%3Dweb')).body)).toEqual(['a-ns/mm', 'b-ns/zz']);
-    expect(names((await call(base, 'GET', '/api/v1/namespaces/b-ns/services?fieldSelector=metadata.name%3Daa')).body)).toEqual([
-      'b-ns/aa',
+    expect(names((await call(base, 'GET', '/api/v1/services?labelSelector=app%3Dweb')).body)).toEqual([
+      'a-ns/mm',
+      'b-ns/zz',
     ]);
+    expect(
+      names((await call(base, 'GET', '/api/v1/namespaces/b-ns/services?fieldSelector=metadata.name%3Daa')).body),
+    ).toEqual(['b-ns/aa']);
     expect(names((await call(base, 'GET', '/api/v1/services?fieldSelector=metadata.namespace!%3Db-ns')).body)).toEqual([
       'a-ns/mm',
       'a/x',

@@ -22,7 +22,11 @@ describe('--data persistence', () => {
         versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } } }],
       },
     });
-    await call(first.url, 'POST', '/apis/example.io/v1/things', { apiVersion: 'example.io/v1', kind: 'Thing', metadata: { name: 't' } });
+    await call(first.url, 'POST', '/apis/example.io/v1/things', {
+      apiVersion: 'example.io/v1',
+      kind: 'Thing',
+      metadata: { name: 't' },
+    });
     const rvBefore = first.store.resourceVersion;
     await first.stop();
     expect(fs.existsSync(file)).toBe(true);

@@ -80,7 +80,10 @@ const serviceSpec: Schema = {
   11: { name: 'externalTrafficPolicy', type: 'string' },
   12: { name: 'healthCheckNodePort', type: 'int' },
   13: { name: 'publishNotReadyAddresses', type: 'bool' },
-  14: { name: 'sessionAffinityConfig', type: { 1: { name: 'clientIP', type: { 1: { name: 'timeoutSeconds', type: 'int' } } } } },
+  14: {
+    name: 'sessionAffinityConfig',
+    type: { 1: { name: 'clientIP', type: { 1: { name: 'timeoutSeconds', type: 'int' } } } },
+  },
   17: { name: 'ipFamilyPolicy', type: 'string' },
   18: { name: 'clusterIPs', type: 'string', repeated: true },
   19: { name: 'ipFamilies', type: 'string', repeated: true },
@@ -133,7 +136,12 @@ const KINDS: Record<string, Schema> = {
   'v1/Service': {
     1: { name: 'metadata', type: objectMeta },
     2: { name: 'spec', type: serviceSpec },
-    3: { name: 'status', type: { 1: { name: 'loadBalancer', type: { 1: { name: 'ingress', type: loadBalancerIngress, repeated: true } } } } },
+    3: {
+      name: 'status',
+      type: {
+        1: { name: 'loadBalancer', type: { 1: { name: 'ingress', type: loadBalancerIngress, repeated: true } } },
+      },
+    },
   },
   'v1/ServiceAccount': {
     1: { name: 'metadata', type: objectMeta },
@@ -273,7 +281,11 @@ const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 /** Decodes a Kubernetes protobuf body into the JSON object it stands for; unknown kinds answer 415. */
 export function decodeProtobufObject(body: Buffer): JsonObject {
   if (body.length < 4 || !body.subarray(0, 4).equals(MAGIC)) {
-    throw new StatusError(400, 'BadRequest', 'provided data does not appear to be a protobuf message, expected prefix [107 56 115 0]');
+    throw new StatusError(
+      400,
+      'BadRequest',
+      'provided data does not appear to be a protobuf message, expected prefix [107 56 115 0]',
+    );
   }
   const unknown = fieldsOf(body.subarray(4));
   const typeMeta = fieldsOf(asBuf(unknown.get(1)?.[0] ?? Buffer.alloc(0)));

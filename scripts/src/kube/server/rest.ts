@@ -227,7 +227,9 @@ export class Registry {
     else patched = this.patcher.strategic(base, patch, info, crd);
     const body = toKubeObject(patched);
     if (body.metadata.name !== name) {
-      throw badRequest(`the name of the object (${body.metadata.name ?? ''}) does not match the name on the URL (${name})`);
+      throw badRequest(
+        `the name of the object (${body.metadata.name ?? ''}) does not match the name on the URL (${name})`,
+      );
     }
     return { object: this.updateObject(info, old, body, ctx, subresource, true), created: false };
   }
@@ -329,7 +331,17 @@ export class Registry {
     const crd = this.crdOf(info);
     const strategy = this.strategy(info);
     strategy.decodeDefaults?.(obj);
-    if (record) obj = this.patcher.recordUpdate(undefined, obj, ctx.manager, groupVersion(info), undefined, rfc3339(ctx.now), info, crd);
+    if (record)
+      obj = this.patcher.recordUpdate(
+        undefined,
+        obj,
+        ctx.manager,
+        groupVersion(info),
+        undefined,
+        rfc3339(ctx.now),
+        info,
+        crd,
+      );
     strategy.prepareCreate(obj);
     const causes = strategy.validateCreate(obj);
     if (causes.length > 0) {
@@ -408,7 +420,16 @@ export class Registry {
     const strategy = this.strategy(info);
     strategy.decodeDefaults?.(next);
     if (record) {
-      next = this.patcher.recordUpdate(old, next, ctx.manager, groupVersion(info), subresource, rfc3339(ctx.now), info, crd);
+      next = this.patcher.recordUpdate(
+        old,
+        next,
+        ctx.manager,
+        groupVersion(info),
+        subresource,
+        rfc3339(ctx.now),
+        info,
+        crd,
+      );
     }
     const oldCopy = clone(old);
     if (subresource === 'status') strategy.prepareStatusUpdate?.(next, oldCopy);
@@ -675,7 +696,11 @@ function checkPreconditions(info: ResourceInfo, old: KubeObject, opts: DeleteOpt
   const p = opts.preconditions;
   const name = old.metadata.name ?? '';
   if (p?.uid && p.uid !== old.metadata.uid) {
-    throw conflict(info, name, `Precondition failed: UID in precondition: ${p.uid}, UID in object meta: ${old.metadata.uid ?? ''}`);
+    throw conflict(
+      info,
+      name,
+      `Precondition failed: UID in precondition: ${p.uid}, UID in object meta: ${old.metadata.uid ?? ''}`,
+    );
   }
   if (p?.resourceVersion && p.resourceVersion !== old.metadata.resourceVersion) {
     throw conflict(

@@ -20,7 +20,10 @@ export const notFoundPath = (): StatusError =>
 
 /** Parses a resource path; undefined when it is not under /api/v1 or /apis/<g>/<v>. Unknown resources throw 404. */
 export function parseResourcePath(path: string, resources: ResourceTable): ResourceRoute | undefined {
-  const segs = path.split('/').filter((s) => s !== '').map(decodeURIComponent);
+  const segs = path
+    .split('/')
+    .filter((s) => s !== '')
+    .map(decodeURIComponent);
   let group: string;
   let version: string;
   let rest: string[];

@@ -42,7 +42,9 @@ export function scaleOf(_info: ResourceInfo, obj: KubeObject): JsonObject {
 export function scalePatch(_info: ResourceInfo, scale: JsonObject): Json {
   const replicas = asObject(scale.spec)?.replicas;
   if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0) {
-    throw badRequest('Scale.autoscaling "" is invalid: spec.replicas: Invalid value: must be greater than or equal to 0');
+    throw badRequest(
+      'Scale.autoscaling "" is invalid: spec.replicas: Invalid value: must be greater than or equal to 0',
+    );
   }
   const rv = asObject(scale.metadata)?.resourceVersion;
   return { ...(typeof rv === 'string' && rv ? { metadata: { resourceVersion: rv } } : {}), spec: { replicas } };

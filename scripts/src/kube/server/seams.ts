@@ -113,7 +113,12 @@ export interface Presenter {
    * /api, /apis, /apis/<g>, /api/v1, /apis/<g>/<v> (GET without a resource) and /openapi/*: the answer, or
    * undefined when the path is not a discovery or OpenAPI path (the server then routes it to resources).
    */
-  discovery(path: string, query: URLSearchParams, accept: string | undefined, view: PresenterView): PresentedAnswer | undefined;
+  discovery(
+    path: string,
+    query: URLSearchParams,
+    accept: string | undefined,
+    view: PresenterView,
+  ): PresentedAnswer | undefined;
   /** A list (or, for a single GET, one object) as a meta.k8s.io Table. */
   table(info: ResourceInfo, objects: readonly KubeObject[], req: TableRequest): JsonObject;
 }

@@ -71,7 +71,11 @@ describe('resourceVersion, uid and creation', () => {
   it('refuses unknown patch content types with 415 (031)', async () => {
     const r = await call(base, 'PATCH', `${NS}/services/rv-a`, { x: 1 });
     expect(r.status).toBe(415);
-    expect(r.body).toMatchObject({ reason: 'UnsupportedMediaType', message: '415: Unsupported Media Type', details: {} });
+    expect(r.body).toMatchObject({
+      reason: 'UnsupportedMediaType',
+      message: '415: Unsupported Media Type',
+      details: {},
+    });
   });
 });
 
@@ -91,7 +95,13 @@ describe('optimistic concurrency', () => {
   });
 
   it('checks a resourceVersion sent in a merge patch', async () => {
-    const r = await call(base, 'PATCH', `${NS}/services/occ`, { metadata: { resourceVersion: '1' } }, 'application/merge-patch+json');
+    const r = await call(
+      base,
+      'PATCH',
+      `${NS}/services/occ`,
+      { metadata: { resourceVersion: '1' } },
+      'application/merge-patch+json',
+    );
     expect(r.status).toBe(409);
   });
 
@@ -125,7 +135,12 @@ describe('status subresource', () => {
 
   it('ignores status on the main resource (023)', async () => {
     // Ingress status is only allowed on LoadBalancer Services.
-    const created = await call(base, 'POST', `${NS}/services`, svc('st', {}, { spec: { type: 'LoadBalancer', ports: [{ port: 80 }] } }));
+    const created = await call(
+      base,
+      'POST',
+      `${NS}/services`,
+      svc('st', {}, { spec: { type: 'LoadBalancer', ports: [{ port: 80 }] } }),
+    );
     const r = await call(base, 'PUT', `${NS}/services/st`, { ...created.body, status: ingress });
     expect(r.body.status).toEqual(created.body.status);
     const p = await call(base, 'PATCH', `${NS}/services/st`, { status: ingress }, 'application/merge-patch+json');
@@ -134,14 +149,25 @@ describe('status subresource', () => {
 
   it('changes only status through /status (024, 025)', async () => {
     const cur = await call(base, 'GET', `${NS}/services/st`);
-    const body = { ...cur.body, metadata: { ...meta(cur.body), labels: { changed: 'yes' } }, spec: { ports: [] }, status: ingress };
+    const body = {
+      ...cur.body,
+      metadata: { ...meta(cur.body), labels: { changed: 'yes' } },
+      spec: { ports: [] },
+      status: ingress,
+    };
     const r = await call(base, 'PUT', `${NS}/services/st/status`, body);
     expect(r.status).toBe(200);
     // 1.35 defaults ipMode to VIP (1.26 had no such field).
     expect(r.body.status).toEqual({ loadBalancer: { ingress: [{ ip: '203.0.113.4', ipMode: 'VIP' }] } });
     expect(r.body.spec).toEqual(cur.body.spec);
     expect(meta(r.body).labels).toEqual(meta(cur.body).labels);
-    const p = await call(base, 'PATCH', `${NS}/services/st/status`, { status: { loadBalancer: { ingress: null } }, spec: { x: 1 } }, 'application/merge-patch+json');
+    const p = await call(
+      base,
+      'PATCH',
+      `${NS}/services/st/status`,
+      { status: { loadBalancer: { ingress: null } }, spec: { x: 1 } },
+      'application/merge-patch+json',
+    );
     expect(p.body.status).toEqual({ loadBalancer: {} });
     expect(p.body.spec).toEqual(cur.body.spec);
   });
@@ -172,13 +198,25 @@ describe('status subresource', () => {
     expect(conditions.map((c) => `${c.type}=${c.status}`)).toEqual(['NamesAccepted=True', 'Established=True']);
 
     const path = '/apis/example.io/v1/namespaces/conf/pools';
-    const c = await call(base, 'POST', path, { apiVersion: 'example.io/v1', kind: 'Pool', metadata: { name: 'p1' }, spec: { a: 1 }, status: { n: 1 } });
+    const c = await call(base, 'POST', path, {
+      apiVersion: 'example.io/v1',
+      kind: 'Pool',
+      metadata: { name: 'p1' },
+      spec: { a: 1 },
+      status: { n: 1 },
+    });
     expect(c.status).toBe(201);
     expect(c.body.status).toBeUndefined();
     expect(meta(c.body).generation).toBe(1);
     const s = await call(base, 'PATCH', `${path}/p1/status`, { status: { n: 2 } }, 'application/merge-patch+json');
     expect(s.body.status).toEqual({ n: 2 });
-    const m = await call(base, 'PATCH', `${path}/p1`, { spec: { a: 2 }, status: { n: 3 } }, 'application/merge-patch+json');
+    const m = await call(
+      base,
+      'PATCH',
+      `${path}/p1`,
+      { spec: { a: 2 }, status: { n: 3 } },
+      'application/merge-patch+json',
+    );
     expect(m.body.status).toEqual({ n: 2 });
     expect(meta(m.body).generation).toBe(2);
 
@@ -201,7 +239,11 @@ describe('delete, finalizers and namespaces', () => {
     expect(r.status).toBe(200);
     expect(r.body.kind).toBe('Service');
     const again = await call(base, 'DELETE', `${NS}/services/w`);
-    expect(again.body).toMatchObject({ code: 404, message: 'services "w" not found', details: { name: 'w', kind: 'services' } });
+    expect(again.body).toMatchObject({
+      code: 404,
+      message: 'services "w" not found',
+      details: { name: 'w', kind: 'services' },
+    });
   });
 
   it('answers a Success Status for kinds that do not return the object', async () => {
@@ -216,7 +258,13 @@ describe('delete, finalizers and namespaces', () => {
     expect(meta(d.body).deletionTimestamp).toBeDefined();
     const still = await call(base, 'GET', `${NS}/configmaps/fin`);
     expect(still.status).toBe(200);
-    const p = await call(base, 'PATCH', `${NS}/configmaps/fin`, [{ op: 'remove', path: '/metadata/finalizers' }], 'application/json-patch+json');
+    const p = await call(
+      base,
+      'PATCH',
+      `${NS}/configmaps/fin`,
+      [{ op: 'remove', path: '/metadata/finalizers' }],
+      'application/json-patch+json',
+    );
     expect(p.status).toBe(200);
     expect((await call(base, 'GET', `${NS}/configmaps/fin`)).status).toBe(404);
   });
@@ -225,21 +273,33 @@ describe('delete, finalizers and namespaces', () => {
     await call(base, 'POST', `${NS}/configmaps`, { metadata: { name: 'pre' } });
     const r = await call(base, 'DELETE', `${NS}/configmaps/pre`, { preconditions: { uid: 'x' } });
     expect(r.status).toBe(409);
-    expect(r.body.message).toMatch(/^Operation cannot be fulfilled on configmaps "pre": Precondition failed: UID in precondition: x/);
+    expect(r.body.message).toMatch(
+      /^Operation cannot be fulfilled on configmaps "pre": Precondition failed: UID in precondition: x/,
+    );
   });
 
   it('removes a namespace and everything in it', async () => {
     await call(base, 'POST', '/api/v1/namespaces', { metadata: { name: 'doomed' } });
     await call(base, 'POST', '/api/v1/namespaces/doomed/services', svc('a'));
-    await call(base, 'POST', '/api/v1/namespaces/doomed/configmaps', { metadata: { name: 'b', finalizers: ['x/hold'] } });
+    await call(base, 'POST', '/api/v1/namespaces/doomed/configmaps', {
+      metadata: { name: 'b', finalizers: ['x/hold'] },
+    });
     const d = await call(base, 'DELETE', '/api/v1/namespaces/doomed');
     expect(d.body.status).toEqual({ phase: 'Terminating' });
     const refused = await call(base, 'POST', '/api/v1/namespaces/doomed/configmaps', { metadata: { name: 'c' } });
     expect(refused.status).toBe(403);
-    expect(refused.body.message).toBe('unable to create new content in namespace doomed because it is being terminated');
+    expect(refused.body.message).toBe(
+      'unable to create new content in namespace doomed because it is being terminated',
+    );
     // The finalizer holds the ConfigMap, which holds the namespace.
     expect((await call(base, 'GET', '/api/v1/namespaces/doomed')).status).toBe(200);
-    await call(base, 'PATCH', '/api/v1/namespaces/doomed/configmaps/b', { metadata: { finalizers: null } }, 'application/merge-patch+json');
+    await call(
+      base,
+      'PATCH',
+      '/api/v1/namespaces/doomed/configmaps/b',
+      { metadata: { finalizers: null } },
+      'application/merge-patch+json',
+    );
     for (let i = 0; i < 50 && (await call(base, 'GET', '/api/v1/namespaces/doomed')).status === 200; i++) {
       await new Promise((r) => setImmediate(r));
     }
@@ -267,7 +327,11 @@ describe('dry run and misc endpoints', () => {
   });
 
   it('serves /version and health', async () => {
-    expect((await call(base, 'GET', '/version')).body).toMatchObject({ major: '1', minor: '35', gitVersion: 'v1.35.0' });
+    expect((await call(base, 'GET', '/version')).body).toMatchObject({
+      major: '1',
+      minor: '35',
+      gitVersion: 'v1.35.0',
+    });
     expect(await (await fetch(`${base}/readyz`)).text()).toBe('ok');
   });
 
@@ -277,7 +341,11 @@ describe('dry run and misc endpoints', () => {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'd' },
-      spec: { replicas: 1, selector: { matchLabels: { app: 'd' } }, template: { metadata: { labels: { app: 'd' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'd' } },
+        template: { metadata: { labels: { app: 'd' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } },
+      },
     });
     const s = await call(base, 'GET', `${path}/d/scale`);
     expect(s.body).toMatchObject({ kind: 'Scale', spec: { replicas: 1 }, status: { selector: 'app=d' } });

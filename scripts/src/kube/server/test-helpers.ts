@@ -22,7 +22,11 @@ export async function call(
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: JSON.parse(text) as JsonObject };
+  return {
+    status: res.status,
+    contentType: res.headers.get('content-type') ?? '',
+    body: JSON.parse(text) as JsonObject,
+  };
 }
 
 export interface WatchEventLine {

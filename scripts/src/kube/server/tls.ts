@@ -15,11 +15,28 @@ export function selfSignedCert(address: string): ServingCert {
     const keyFile = path.join(dir, 'key.pem');
     const certFile = path.join(dir, 'cert.pem');
     const ips = new Set(['127.0.0.1', address].filter((a) => /^[\d.]+$|:/.test(a)));
-    const san = ['DNS:localhost', 'DNS:kubernetes', 'DNS:kubernetes.default', ...[...ips].map((ip) => `IP:${ip}`)].join(',');
+    const san = ['DNS:localhost', 'DNS:kubernetes', 'DNS:kubernetes.default', ...[...ips].map((ip) => `IP:${ip}`)].join(
+      ',',
+    );
     execFileSync(
       'openssl',
-      ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '365',
-        '-subj', '/CN=ironlb-kube', '-addext', `subjectAltName=${san}`],
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        keyFile,
+        '-out',
+        certFile,
+        '-days',
+        '365',
+        '-subj',
+        '/CN=ironlb-kube',
+        '-addext',
+        `subjectAltName=${san}`,
+      ],
       { stdio: 'ignore' },
     );
     return { cert: fs.readFileSync(certFile, 'utf8'), key: fs.readFileSync(keyFile, 'utf8') };

@@ -55,7 +55,9 @@ export function serveWatch(
   let requested: number | undefined;
   if (w.resourceVersion !== undefined && w.resourceVersion !== '' && w.resourceVersion !== '0') {
     if (!/^\d+$/.test(w.resourceVersion)) {
-      throw badRequest(`resourceVersion: Invalid value: "${w.resourceVersion}": strconv.ParseUint: parsing "${w.resourceVersion}": invalid syntax`);
+      throw badRequest(
+        `resourceVersion: Invalid value: "${w.resourceVersion}": strconv.ParseUint: parsing "${w.resourceVersion}": invalid syntax`,
+      );
     }
     requested = Number(w.resourceVersion);
   }

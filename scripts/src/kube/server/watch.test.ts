@@ -52,7 +52,8 @@ describe('watch', () => {
   });
 
   it('answers an ERROR event with 410 Expired for a compacted resourceVersion', async () => {
-    for (let i = 0; i < 60; i++) await call(base, 'POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: `c${i}` } });
+    for (let i = 0; i < 60; i++)
+      await call(base, 'POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: `c${i}` } });
     const s = open(`${NS}?watch=1&resourceVersion=2`);
     const e = await s.next();
     expect(s.status).toBe(200);
@@ -111,7 +112,10 @@ describe('watch', () => {
       text += Buffer.from(value!).toString('utf8');
     }
     await reader.cancel();
-    const [first, second] = text.trim().split('\n').map((l) => JSON.parse(l) as { object: { kind: string; columnDefinitions: unknown } });
+    const [first, second] = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { object: { kind: string; columnDefinitions: unknown } });
     expect(first.object.kind).toBe('Table');
     expect(Array.isArray(first.object.columnDefinitions)).toBe(true);
     expect(second.object.columnDefinitions).toBeNull();
@@ -127,7 +131,10 @@ describe('watch', () => {
       while (tiny.watchers() === 0) await new Promise((r) => setTimeout(r, 5));
       const big = 'x'.repeat(200_000);
       for (let i = 0; i < 100 && tiny.watchers() > 0; i++) {
-        await call(tiny.url, 'POST', '/api/v1/namespaces/default/configmaps', { metadata: { name: `big${i}` }, data: { big } });
+        await call(tiny.url, 'POST', '/api/v1/namespaces/default/configmaps', {
+          metadata: { name: `big${i}` },
+          data: { big },
+        });
       }
       expect(tiny.watchers()).toBe(0);
       expect((await call(tiny.url, 'GET', '/api/v1/namespaces/default/configmaps?limit=1')).status).toBe(200);

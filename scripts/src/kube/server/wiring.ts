@@ -53,7 +53,11 @@ export function fullStrategyProvider(options: StrategyOptions = {}): StrategyPro
 }
 
 /** SchemaInfo (field types, list semantics) of the kind an endpoint serves. */
-function schemaInfoFor(info: ResourceInfo, crd: KubeObject | undefined, cache: WeakMap<KubeObject, Map<string, SchemaInfo>>): SchemaInfo {
+function schemaInfoFor(
+  info: ResourceInfo,
+  crd: KubeObject | undefined,
+  cache: WeakMap<KubeObject, Map<string, SchemaInfo>>,
+): SchemaInfo {
   if (!crd) return builtinSchemaInfo(info.group, info.kind);
   let perVersion = cache.get(crd);
   if (!perVersion) cache.set(crd, (perVersion = new Map()));
@@ -95,7 +99,15 @@ export function fullPatcher(): Patcher {
       });
     },
     recordUpdate: (old, obj, manager, apiVersion, subresource, now, info, crd) =>
-      recordUpdate(old, obj, manager, apiVersion, subresource, now, info ? schemaInfoFor(info, crd, schemas) : undefined),
+      recordUpdate(
+        old,
+        obj,
+        manager,
+        apiVersion,
+        subresource,
+        now,
+        info ? schemaInfoFor(info, crd, schemas) : undefined,
+      ),
   };
 }
 
