@@ -327,3 +327,22 @@ data: {color: blue}
     expect(cm.metadata.managedFields.map((m) => `${m.manager}/${m.operation}`)).toContain('other/Apply');
   });
 });
+
+describe('nodes: cordon and drain', () => {
+  it('cordons a node and evicts its pods through pods/eviction', async () => {
+    await c.ok(['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node1' } }));
+    const pod = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'web-1', namespace: 'default' },
+      spec: { nodeName: 'node1', containers: [{ name: 'web', image: 'registry.example/web:1' }] },
+    };
+    await c.ok(['create', '-f', '-'], JSON.stringify(pod));
+    const out = await c.ok(['drain', 'node1', '--force', '--ignore-daemonsets', '--timeout=20s']);
+    expect(out).toContain('node/node1 cordoned');
+    expect(out).toContain('evicting pod default/web-1');
+    expect(out).toContain('node/node1 drained');
+    expect(await c.ok(['get', 'node', 'node1', '-o', 'jsonpath={.spec.unschedulable}'])).toBe('true');
+    expect(await c.ok(['get', 'pods', '-o', 'name'])).toBe('');
+  });
+});

@@ -169,3 +169,24 @@ export function parseDeleteOptions(
     dryRun,
   };
 }
+
+/**
+ * A policy/v1 Eviction (`kubectl drain`): the pod is deleted with the eviction's deleteOptions. Without
+ * PodDisruptionBudgets nothing ever refuses an eviction, so that is all the real server would do here.
+ */
+export function parseEviction(text: string, contentType: string | undefined, raw: Buffer, name: string): DeleteOptions {
+  let body: unknown;
+  if (mediaType(contentType) === 'application/vnd.kubernetes.protobuf') body = decodeProtobufObject(raw);
+  else {
+    try {
+      body = JSON.parse(text) as unknown;
+    } catch (e) {
+      throw badRequest(`couldn't get version/kind; json parse error: ${goJsonError(text, e)}`);
+    }
+  }
+  const o = isObject(body) ? body : {};
+  const meta = isObject(o.metadata) ? o.metadata : {};
+  if (meta.name !== name) throw badRequest(`name in URL does not match name in Eviction object`);
+  const opts = isObject(o.deleteOptions) ? o.deleteOptions : {};
+  return parseDeleteOptions(JSON.stringify(opts), new URLSearchParams());
+}

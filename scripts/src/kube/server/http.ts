@@ -9,7 +9,7 @@ import { groupVersion, type ResourceInfo } from '../api/registry';
 import { StatusError, badRequest } from '../errors';
 import type { Json, JsonObject, KubeObject } from '../types';
 import { managerFromRequest, validatePatchOptions } from '../patch/managedfields';
-import { parseDeleteOptions, parseObjectBody, parsePatchBody, patchTypeOf, readBody } from './body';
+import { parseDeleteOptions, parseEviction, parseObjectBody, parsePatchBody, patchTypeOf, readBody } from './body';
 import { type FieldSelector, parseFieldSelector } from './fields';
 import { isObject } from './json';
 import { parseLabelSelector } from './labels';
@@ -216,6 +216,11 @@ async function handleResource(
   const ctx = writeContext(req, query);
   switch (method) {
     case 'POST': {
+      if (name !== undefined && subresource === 'eviction') {
+        const eviction = parseEviction(text, req.headers['content-type'], raw, name);
+        registry.delete(info, namespace, name, eviction, ctx);
+        return send(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, rep);
+      }
       if (name !== undefined) throw methodNotAllowed();
       requireVerb(info, 'create');
       const body = parseObjectBody(text, req.headers['content-type'], info, raw);

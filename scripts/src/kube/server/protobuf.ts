@@ -132,6 +132,11 @@ const KINDS: Record<string, Schema> = {
   // helm's uninstall deletes with a protobuf body.
   'v1/DeleteOptions': deleteOptions,
   'meta.k8s.io/v1/DeleteOptions': deleteOptions,
+  // `kubectl drain` evicts pods.
+  'policy/v1/Eviction': {
+    1: { name: 'metadata', type: objectMeta },
+    2: { name: 'deleteOptions', type: deleteOptions },
+  },
   // `kubectl create service ...`
   'v1/Service': {
     1: { name: 'metadata', type: objectMeta },

@@ -57,7 +57,11 @@ export function parseResourcePath(path: string, resources: ResourceTable): Resou
   if (!info) throw notFoundPath();
   if (namespace !== undefined && !info.namespaced) throw notFoundPath();
   if (subresource !== undefined && !(info.subresources as string[]).includes(subresource)) {
-    if (!(info.resource === 'namespaces' && info.group === '' && subresource === 'finalize')) throw notFoundPath();
+    const served =
+      info.group === '' &&
+      ((info.resource === 'namespaces' && subresource === 'finalize') ||
+        (info.resource === 'pods' && subresource === 'eviction'));
+    if (!served) throw notFoundPath();
   }
   return { info, namespace, name, subresource, legacyWatch };
 }
