@@ -1,4 +1,4 @@
-import type { StatusCause, StatusDetails, StatusReason } from './types';
+import type { JsonObject, StatusCause, StatusDetails, StatusReason } from './types';
 
 /**
  * A refusal the API server answers with a `Status` object. Every layer (validation, patching, storage)
@@ -28,6 +28,13 @@ export class StatusError extends Error {
     return status;
   }
 }
+
+/** A Status answer as presenters return it (they build answers instead of throwing). */
+export const statusAnswer = (e: StatusError): { status: number; contentType: string; body: JsonObject } => ({
+  status: e.code,
+  contentType: 'application/json',
+  body: e.toStatus() as JsonObject,
+});
 
 /** The resource as the messages name it: `services`, `ipaddresspools.ironlb.io`. */
 export interface GroupResource {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { StatusError, statusAnswer } from '../errors';
 import type { JsonObject } from '../types';
 import { groupVersion, type ResourceInfo } from './registry';
 
@@ -338,21 +339,14 @@ export interface DiscoveryAnswer {
   body: JsonObject;
 }
 
-function notAcceptable(): DiscoveryAnswer {
-  return {
-    status: 406,
-    contentType: 'application/json',
-    body: {
-      kind: 'Status',
-      apiVersion: 'v1',
-      metadata: {},
-      status: 'Failure',
-      message: 'only the following media types are accepted: application/json, application/yaml',
-      reason: 'NotAcceptable',
-      code: 406,
-    },
-  };
-}
+const notAcceptable = (): DiscoveryAnswer =>
+  statusAnswer(
+    new StatusError(
+      406,
+      'NotAcceptable',
+      'only the following media types are accepted: application/json, application/yaml',
+    ),
+  );
 
 /**
  * Answers a discovery GET, or undefined when `path` is not a discovery path or names nothing we serve (the caller

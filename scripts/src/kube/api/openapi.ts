@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { StatusError, statusAnswer } from '../errors';
 import type { JsonObject, KubeObject } from '../types';
 import { parseAccept } from './discovery';
 import { groupVersion, type ResourceInfo } from './registry';
@@ -326,20 +327,8 @@ export interface OpenAPIAnswer {
   headers?: Record<string, string>;
 }
 
-const notFound = (path: string): OpenAPIAnswer => ({
-  status: 404,
-  contentType: 'application/json',
-  body: {
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    message: `the server could not find the requested resource (get ${path})`,
-    reason: 'NotFound',
-    details: {},
-    code: 404,
-  },
-});
+const notFound = (path: string): OpenAPIAnswer =>
+  statusAnswer(new StatusError(404, 'NotFound', `the server could not find the requested resource (get ${path})`, {}));
 
 const acceptsJSON = (accept: string | undefined): boolean =>
   parseAccept(accept).some((r) => r.type === 'application/json' || r.type === 'application/*' || r.type === '*/*');
@@ -357,19 +346,9 @@ export function openapiResponse(
   const p = path.replace(/\/+$/, '');
   if (p !== '/openapi/v2' && p !== '/openapi/v3' && !p.startsWith('/openapi/v3/')) return undefined;
   if (!acceptsJSON(accept)) {
-    return {
-      status: 406,
-      contentType: 'application/json',
-      body: {
-        kind: 'Status',
-        apiVersion: 'v1',
-        metadata: {},
-        status: 'Failure',
-        message: 'only the following media types are accepted: application/json',
-        reason: 'NotAcceptable',
-        code: 406,
-      },
-    };
+    return statusAnswer(
+      new StatusError(406, 'NotAcceptable', 'only the following media types are accepted: application/json'),
+    );
   }
   if (p === '/openapi/v2')
     return { status: 200, contentType: 'application/json', body: openapiV2Document(resources, crds) };

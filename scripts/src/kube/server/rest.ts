@@ -10,11 +10,12 @@ import { StatusError, alreadyExists, badRequest, conflict, invalid, notFound } f
 import type { Json, JsonObject, KubeObject } from '../types';
 import { ContinueExpired, decodeContinue, encodeContinue } from './continue';
 import type { FieldSelector } from './fields';
-import { asArray, asObject, deepEqual, isObject, rfc3339 } from './json';
+import { asObject, deepEqual, isObject, rfc3339 } from './json';
 import type { LabelSelector } from './labels';
 import { ResourceTable, storageKeyOf } from './resources';
 import type { Patcher, ServerStrategy, StrategyProvider } from './seams';
 import { Store, objectKey } from './store';
+import { establishCRD } from '../validation/crd';
 import type { WatchHistory } from './watch';
 
 /** Who writes, and how: carried from the HTTP request into every write. */
@@ -523,31 +524,7 @@ export class Registry {
     this.resources.registerCRD(crd);
     this.strategies.crdChanged?.(crd, false);
     const next = clone(crd);
-    const spec = asObject(next.spec) ?? {};
-    const status = asObject(next.status) ?? {};
-    const time = rfc3339(now);
-    status.acceptedNames = clone(asObject(spec.names) ?? {});
-    status.conditions = [
-      {
-        type: 'NamesAccepted',
-        status: 'True',
-        lastTransitionTime: time,
-        reason: 'NoConflicts',
-        message: 'no conflicts found',
-      },
-      {
-        type: 'Established',
-        status: 'True',
-        lastTransitionTime: time,
-        reason: 'InitialNamesAccepted',
-        message: 'the initial names have been accepted',
-      },
-    ];
-    if (!(asArray(status.storedVersions) ?? []).length) {
-      const storageVersion = (asArray(spec.versions) ?? []).map(asObject).find((v) => v?.storage === true);
-      status.storedVersions = storageVersion && typeof storageVersion.name === 'string' ? [storageVersion.name] : [];
-    }
-    next.status = status;
+    establishCRD(next, now);
     if (!deepEqual(next.status, crd.status)) this.store.update(CRD_STORAGE, next, crd);
   }
 
