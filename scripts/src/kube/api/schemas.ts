@@ -35,6 +35,16 @@ export const ref = (name: string, description?: string): Schema =>
   d({ allOf: [{ $ref: SCHEMA_PREFIX + name }], default: {} }, description);
 const time = (description?: string): Schema => ref('io.k8s.apimachinery.pkg.apis.meta.v1.Time', description);
 
+/** status.conditions of the apps kinds: a list map keyed by type, merged by type. */
+const conditionList = (): Schema => ({
+  type: 'array',
+  items: loose(),
+  'x-kubernetes-patch-merge-key': 'type',
+  'x-kubernetes-patch-strategy': 'merge',
+  'x-kubernetes-list-type': 'map',
+  'x-kubernetes-list-map-keys': ['type'],
+});
+
 interface ListOpts {
   /** strategic merge: `x-kubernetes-patch-merge-key` + `x-kubernetes-patch-strategy: merge`. */
   mergeKey?: string;
@@ -532,14 +542,7 @@ export const KIND_SCHEMAS: Record<string, KindSchemas> = {
       },
       allocatable: loose(),
       capacity: loose(),
-      conditions: {
-        type: 'array',
-        items: loose(),
-        'x-kubernetes-patch-merge-key': 'type',
-        'x-kubernetes-patch-strategy': 'merge',
-        'x-kubernetes-list-type': 'map',
-        'x-kubernetes-list-map-keys': ['type'],
-      },
+      conditions: conditionList(),
       config: loose(),
       daemonEndpoints: loose(),
       declaredFeatures: strings(),
@@ -555,14 +558,7 @@ export const KIND_SCHEMAS: Record<string, KindSchemas> = {
   '/v1/Pod': simpleKind('', 'v1', 'Pod', 'io.k8s.api.core.v1', {
     spec: ref(`${CORE}PodSpec`),
     status: object({
-      conditions: {
-        type: 'array',
-        items: loose(),
-        'x-kubernetes-patch-merge-key': 'type',
-        'x-kubernetes-patch-strategy': 'merge',
-        'x-kubernetes-list-type': 'map',
-        'x-kubernetes-list-map-keys': ['type'],
-      },
+      conditions: conditionList(),
       containerStatuses: { type: 'array', items: loose(), 'x-kubernetes-list-type': 'atomic' },
       ephemeralContainerStatuses: { type: 'array', items: loose(), 'x-kubernetes-list-type': 'atomic' },
       hostIP: str(),
@@ -760,14 +756,7 @@ export const KIND_SCHEMAS: Record<string, KindSchemas> = {
     status: object({
       availableReplicas: int32(DESCRIPTIONS.availableReplicas),
       collisionCount: int32(),
-      conditions: {
-        type: 'array',
-        items: loose(),
-        'x-kubernetes-patch-merge-key': 'type',
-        'x-kubernetes-patch-strategy': 'merge',
-        'x-kubernetes-list-type': 'map',
-        'x-kubernetes-list-map-keys': ['type'],
-      },
+      conditions: conditionList(),
       observedGeneration: int64(),
       readyReplicas: int32(),
       replicas: int32(),
@@ -789,14 +778,7 @@ export const KIND_SCHEMAS: Record<string, KindSchemas> = {
     ),
     status: object({
       collisionCount: int32(),
-      conditions: {
-        type: 'array',
-        items: loose(),
-        'x-kubernetes-patch-merge-key': 'type',
-        'x-kubernetes-patch-strategy': 'merge',
-        'x-kubernetes-list-type': 'map',
-        'x-kubernetes-list-map-keys': ['type'],
-      },
+      conditions: conditionList(),
       currentNumberScheduled: int32(DESCRIPTIONS.currentNumberScheduled),
       desiredNumberScheduled: int32(DESCRIPTIONS.desiredNumberScheduled),
       numberAvailable: int32(DESCRIPTIONS.numberAvailable),
