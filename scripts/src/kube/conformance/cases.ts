@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { repoRoot } from '../../tools';
 
-/** One recorded exchange with a real kube-apiserver (../shared/conformance). */
+/** One recorded exchange with a real kube-apiserver (scripts/fixtures/conformance, copied from ../shared/conformance). */
 export interface RecordedCase {
   file: string;
   name: string;
@@ -21,18 +22,8 @@ export interface RecordedCase {
   };
 }
 
-/** ../shared/conformance sits beside the repository (CI clones it there). */
-export const conformanceDir = path.resolve(
-  __dirname,
-  '..',
-  '..',
-  '..',
-  '..',
-  '..',
-  'shared',
-  'conformance',
-  'kube-apiserver-v1.26.1',
-);
+/** A copy of ../shared/conformance kept in the repository: CI clones only the repository. */
+export const conformanceDir = path.join(repoRoot, 'scripts', 'fixtures', 'conformance', 'kube-apiserver-v1.26.1');
 
 export function loadCases(dir = conformanceDir): RecordedCase[] {
   return fs

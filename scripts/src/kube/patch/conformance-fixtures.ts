@@ -2,8 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Json, JsonObject, KubeObject } from '../types';
 
-/** The recorded kube-apiserver answers (see /work/shared/conformance/README.md), for the tests of this module. */
-export const CONFORMANCE_DIR = path.resolve(__dirname, '../../../../../shared/conformance/kube-apiserver-v1.26.1');
+/** The recorded kube-apiserver answers (scripts/fixtures/conformance/README.md), for the tests of this module. */
+import { conformanceDir as CONFORMANCE_DIR } from '../conformance/cases';
+
+export { CONFORMANCE_DIR };
 
 export interface Recorded {
   name: string;
