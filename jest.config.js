@@ -5,6 +5,9 @@ module.exports = {
   roots: ['<rootDir>/shared/src', '<rootDir>/controller/src', '<rootDir>/speaker/src', '<rootDir>/scripts/src'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
-  moduleNameMapper: { '^@ironlb/shared$': '<rootDir>/shared/src/index.ts' },
+  moduleNameMapper: {
+    '^@ironlb/shared$': '<rootDir>/shared/src/index.ts',
+    '^@ironlb/controller$': '<rootDir>/controller/src/index.ts',
+  },
   testTimeout: 60000,
 };

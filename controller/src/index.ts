@@ -1,1 +1,2 @@
-export {};
+export * from './ipam';
+export type * from './config/types';

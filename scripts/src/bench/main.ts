@@ -1,8 +1,10 @@
+import { benchController } from './controller';
 import { benchKube } from './kube';
 
 /** `npm run bench -- <name> [args]`: each benchmark prints figures measured side by side in one run. */
 const benches: Record<string, (args: string[]) => Promise<void>> = {
   kube: benchKube,
+  controller: benchController,
 };
 
 async function main(): Promise<void> {

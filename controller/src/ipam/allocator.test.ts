@@ -1,0 +1,862 @@
+/**
+ * The allocation rules of issue 4, each as a sequence of Service changes on one allocator with the expected outcome
+ * at every step. A failing step is named by its number in the scenario.
+ */
+import type { Config, IPFamily, Pool, ServiceAllocation } from '../config/types';
+import { Allocator } from './allocator';
+import { formatIP, type IPAddress } from './ip';
+import type { ServiceRequest } from './service';
+import { config, ip, pool, service, tcp, udp } from './testFixtures';
+
+type Step =
+  | {
+      readonly assign: ServiceRequest;
+      readonly ips: string[];
+      readonly warnings?: string[];
+      readonly changed?: boolean;
+      readonly pools?: string[];
+    }
+  | {
+      readonly assign: ServiceRequest;
+      readonly fails: string;
+      readonly released?: string[];
+      readonly warnings?: string[];
+    }
+  | { readonly release: string; readonly released: string[] }
+  | {
+      readonly adopt: ServiceRequest;
+      readonly addresses: string[];
+      readonly refused?: string;
+      readonly pools?: string[];
+    }
+  | { readonly config: Config; readonly stale: [key: string, ip: string][] }
+  | { readonly holders: string; readonly are: string[] }
+  | { readonly holds: string; readonly ips: string[] }
+  | { readonly usage: [pool: string, family: IPFamily, assigned: number, available: bigint][] };
+
+interface Scenario {
+  readonly name: string;
+  readonly config: Config;
+  readonly steps: readonly Step[];
+}
+
+const show = (ips: readonly IPAddress[]): string[] => ips.map(formatIP);
+
+/** The actual and expected outcome of one step, as objects of the same shape. */
+function outcome(a: Allocator, step: Step): [actual: object, expected: object] {
+  if ('assign' in step) {
+    const r = a.assign(step.assign);
+    if ('fails' in step) {
+      const actual = r.ok
+        ? { ips: show(r.ips) }
+        : { fails: r.reason, released: show(r.released), warnings: r.warnings };
+      return [actual, { fails: step.fails, released: step.released ?? [], warnings: step.warnings ?? [] }];
+    }
+    // toEqual ignores undefined fields: `changed` and `pools` are compared only where a step states them.
+    const expected = { ips: step.ips, warnings: step.warnings ?? [], changed: step.changed, pools: step.pools };
+    if (!r.ok) return [{ fails: r.reason }, expected];
+    const actual = {
+      ips: show(r.ips),
+      warnings: r.warnings,
+      changed: step.changed === undefined ? undefined : r.changed,
+      pools: step.pools === undefined ? undefined : r.pools,
+    };
+    return [actual, expected];
+  }
+  if ('release' in step) return [{ released: show(a.release(step.release)) }, { released: step.released }];
+  if ('adopt' in step) {
+    const r = a.adopt(step.adopt, step.addresses.map(ip));
+    if (step.refused !== undefined) return [r, { ok: false, reason: step.refused }];
+    const actual = r.ok ? { ok: true, pools: step.pools === undefined ? undefined : r.pools } : r;
+    return [actual, { ok: true, pools: step.pools }];
+  }
+  if ('config' in step) {
+    const stale = a.updateConfig(step.config).map((s) => ({ key: s.key, ip: formatIP(s.ip), reason: s.reason }));
+    const want = step.stale.map(([key, addr]) => ({
+      key,
+      ip: addr,
+      reason: `${addr} is no longer in a pool this service may use`,
+    }));
+    return [{ stale }, { stale: want }];
+  }
+  if ('holders' in step) return [{ holders: a.servicesOn(ip(step.holders)) }, { holders: step.are }];
+  if ('holds' in step) return [{ holds: show(a.addressesOf(step.holds)) }, { holds: step.ips }];
+  const usage = a.usage().map((u) => [u.pool, u.family, u.assigned, u.available]);
+  return [{ usage }, { usage: step.usage }];
+}
+
+const allocation = (a: Partial<ServiceAllocation>): ServiceAllocation => ({
+  namespaces: [],
+  namespaceSelectors: [],
+  serviceSelectors: [],
+  ...a,
+});
+const priority = (n: number): Partial<Pool> => ({ serviceAllocation: allocation({ priority: n }) });
+const local = (selector?: Record<string, string>) => ({ externalTrafficPolicy: 'Local', selector }) as const;
+const fallback = (name: string): string =>
+  `pool "${name}" does not exist; the address comes from the auto-assign pools`;
+const keptUntilFree = (addr: string): string =>
+  `${addr} is no longer in a pool this service may use; the service keeps it until another address is free`;
+const gold = { matchLabels: { tier: 'gold' }, matchExpressions: [] };
+
+// seed 000: the split pair and the Service mixing TCP and UDP on one port.
+const splitTCP = service('acserver/acserver1-service-tcp', {
+  labels: { app: 'acserver1' },
+  sharingKey: 'acserver-service',
+  ports: [tcp(9610), tcp(8085)],
+  selector: { app: 'acserver1' },
+  requested: ['198.51.100.200'],
+});
+const splitUDP = service('acserver/acserver1-service-udp', {
+  labels: { app: 'acserver1' },
+  sharingKey: 'acserver-service',
+  ports: [udp(9610)],
+  selector: { app: 'acserver1' },
+  requested: ['198.51.100.200'],
+});
+const mixed = service('acserver/acserver4-service', {
+  labels: { app: 'acserver1' },
+  ports: [tcp(9610), tcp(8085), udp(9610)],
+  selector: { app: 'acserver1' },
+  requested: ['198.51.100.201'],
+});
+
+// seed 003, with the pool's addresses taken from 198.51.100.0/24; 4.3.2.1 is the seed's address outside every pool.
+const web = { selector: { app: 'web' }, ports: [tcp(8080)] };
+const invalidRequest = service('default/invalid-request', { ...web, requested: ['4.3.2.1'] });
+const poolRequest = service('default/pool-request', { ...web, requestedPool: 'doc-example' });
+const anyIP = service('default/any-ip', web);
+const sharedWeb = { selector: { app: 'web' }, requestedPool: 'doc-example', sharingKey: 'web-server-svc' };
+const serviceHTTP = service('default/service-http', { ...sharedWeb, ports: [tcp(80)], requested: ['198.51.100.7'] });
+const serviceHTTPS = service('default/service-https', { ...sharedWeb, ports: [tcp(443)], requested: ['198.51.100.7'] });
+
+const dual = (policy: ServiceRequest['ipFamilyPolicy'], ...ipFamilies: IPFamily[]) =>
+  ({ ipFamilyPolicy: policy, ipFamilies }) as const;
+
+const scenarios: Scenario[] = [
+  {
+    name: 'the lowest free address, pools tried by name when no priority is set',
+    config: config(pool('b-pool', ['198.51.100.10-198.51.100.11']), pool('a-pool', ['198.51.100.20-198.51.100.21'])),
+    steps: [
+      {
+        usage: [
+          ['a-pool', 'IPv4', 0, 2n],
+          ['b-pool', 'IPv4', 0, 2n],
+        ],
+      },
+      { assign: service('ns/s1'), ips: ['198.51.100.20'], pools: ['a-pool'], changed: true },
+      { assign: service('ns/s2'), ips: ['198.51.100.21'] },
+      { assign: service('ns/s3'), ips: ['198.51.100.10'], pools: ['b-pool'] },
+      { assign: service('ns/s4'), ips: ['198.51.100.11'] },
+      { assign: service('ns/s5'), fails: 'no available IPv4 address in "a-pool", "b-pool"' },
+      { release: 'ns/s1', released: ['198.51.100.20'] },
+      { release: 'ns/never-assigned', released: [] },
+      { assign: service('ns/s5'), ips: ['198.51.100.20'] },
+      { assign: service('ns/s3'), ips: ['198.51.100.10'], changed: false },
+      { holders: '198.51.100.20', are: ['ns/s5'] },
+      { holders: '198.51.100.99', are: [] },
+      { holds: 'ns/s1', ips: [] },
+      { holds: 'ns/s4', ips: ['198.51.100.11'] },
+      {
+        usage: [
+          ['a-pool', 'IPv4', 2, 0n],
+          ['b-pool', 'IPv4', 2, 0n],
+        ],
+      },
+    ],
+  },
+  {
+    name: 'priority: lowest value first, pools without priority after, ties by name',
+    config: config(
+      pool('zeta', ['198.51.100.1'], priority(1)),
+      pool('beta', ['198.51.100.2'], priority(2)),
+      pool('alpha', ['198.51.100.3']),
+      pool('gamma', ['198.51.100.4'], priority(1)),
+    ),
+    steps: [
+      { assign: service('ns/s1'), ips: ['198.51.100.4'], pools: ['gamma'] },
+      { assign: service('ns/s2'), ips: ['198.51.100.1'], pools: ['zeta'] },
+      { assign: service('ns/s3'), ips: ['198.51.100.2'], pools: ['beta'] },
+      { assign: service('ns/s4'), ips: ['198.51.100.3'], pools: ['alpha'] },
+      { assign: service('ns/s5'), fails: 'no available IPv4 address in "gamma", "zeta", "beta", "alpha"' },
+    ],
+  },
+  {
+    name: 'autoAssign false: a pool only for Services that name it or request one of its addresses',
+    config: config(
+      pool('manual', ['198.51.100.50-198.51.100.51'], { autoAssign: false, ...priority(1) }),
+      pool('auto', ['198.51.100.60']),
+    ),
+    steps: [
+      { assign: service('ns/s1'), ips: ['198.51.100.60'], pools: ['auto'] },
+      { assign: service('ns/s2'), fails: 'no available IPv4 address in "auto"' },
+      { assign: service('ns/s3', { requestedPool: 'manual' }), ips: ['198.51.100.50'], pools: ['manual'] },
+      { assign: service('ns/s4', { requested: ['198.51.100.51'] }), ips: ['198.51.100.51'], pools: ['manual'] },
+      { assign: service('ns/s4'), ips: ['198.51.100.51'], changed: false },
+    ],
+  },
+  {
+    name: 'avoidBuggyIPs skips .0 and .255; other pools hand them out',
+    config: config(
+      pool('careful', ['198.51.100.254/31', '203.0.113.0/31'], { avoidBuggyIPs: true, ...priority(1) }),
+      pool('plain', ['203.0.113.254/31']),
+    ),
+    steps: [
+      {
+        usage: [
+          ['careful', 'IPv4', 0, 2n],
+          ['plain', 'IPv4', 0, 2n],
+        ],
+      },
+      { assign: service('ns/s1'), ips: ['198.51.100.254'] },
+      { assign: service('ns/s2'), ips: ['203.0.113.1'] },
+      { assign: service('ns/s3'), ips: ['203.0.113.254'], pools: ['plain'] },
+      { assign: service('ns/s4'), ips: ['203.0.113.255'] },
+      { assign: service('ns/s5'), fails: 'no available IPv4 address in "careful", "plain"' },
+      { release: 'ns/s2', released: ['203.0.113.1'] },
+      { assign: service('ns/s6', { requested: ['203.0.113.0'] }), fails: '"203.0.113.0" is not allowed in config' },
+      {
+        assign: service('ns/s7', { requested: ['198.51.100.255'] }),
+        fails: '"198.51.100.255" is not allowed in config',
+      },
+      {
+        usage: [
+          ['careful', 'IPv4', 1, 1n],
+          ['plain', 'IPv4', 2, 0n],
+        ],
+      },
+    ],
+  },
+  {
+    name: 'seed 003: an address outside every pool, a missing pool, any IP, a pair sharing by key',
+    config: config(pool('default-pool', ['198.51.100.0/24'], { avoidBuggyIPs: true })),
+    steps: [
+      { assign: invalidRequest, fails: '"4.3.2.1" is not allowed in config' },
+      { holds: 'default/invalid-request', ips: [] },
+      { assign: poolRequest, ips: ['198.51.100.1'], pools: ['default-pool'], warnings: [fallback('doc-example')] },
+      { assign: anyIP, ips: ['198.51.100.2'] },
+      { assign: serviceHTTP, ips: ['198.51.100.7'], warnings: [fallback('doc-example')] },
+      { assign: serviceHTTPS, ips: ['198.51.100.7'], warnings: [fallback('doc-example')] },
+      { holders: '198.51.100.7', are: ['default/service-http', 'default/service-https'] },
+      { assign: invalidRequest, fails: '"4.3.2.1" is not allowed in config' },
+      { usage: [['default-pool', 'IPv4', 3, 251n]] },
+      { release: 'default/service-http', released: ['198.51.100.7'] },
+      { holders: '198.51.100.7', are: ['default/service-https'] },
+      { usage: [['default-pool', 'IPv4', 3, 251n]] },
+      { release: 'default/service-https', released: ['198.51.100.7'] },
+      { usage: [['default-pool', 'IPv4', 2, 252n]] },
+    ],
+  },
+  {
+    name: 'seed 000: the split TCP/UDP pair shares one IP, the mixed Service gets one IP',
+    config: config(pool('acserver', ['198.51.100.192/26'])),
+    steps: [
+      { assign: splitTCP, ips: ['198.51.100.200'] },
+      { assign: splitUDP, ips: ['198.51.100.200'] },
+      { holders: '198.51.100.200', are: ['acserver/acserver1-service-tcp', 'acserver/acserver1-service-udp'] },
+      {
+        assign: service('acserver/late-tcp', {
+          sharingKey: 'acserver-service',
+          ports: [tcp(9610)],
+          requested: ['198.51.100.200'],
+        }),
+        fails: 'service "acserver/acserver1-service-tcp" already uses 198.51.100.200:9610/TCP',
+      },
+      {
+        assign: service('acserver/late-udp', {
+          sharingKey: 'acserver-service',
+          ports: [udp(9610)],
+          requested: ['198.51.100.200'],
+        }),
+        fails: 'service "acserver/acserver1-service-udp" already uses 198.51.100.200:9610/UDP',
+      },
+      { assign: mixed, ips: ['198.51.100.201'] },
+      { assign: service('acserver/mixed-auto', { ports: [tcp(53), udp(53)] }), ips: ['198.51.100.192'] },
+      { assign: splitTCP, ips: ['198.51.100.200'], changed: false },
+      { usage: [['acserver', 'IPv4', 3, 61n]] },
+    ],
+  },
+  {
+    name: 'auto-assignment shares the lowest address whose holders are compatible',
+    config: config(pool('p', ['198.51.100.10-198.51.100.13'])),
+    steps: [
+      { assign: service('ns/a', { sharingKey: 'k', ports: [tcp(80)] }), ips: ['198.51.100.10'] },
+      { assign: service('ns/b', { sharingKey: 'k', ports: [tcp(443)] }), ips: ['198.51.100.10'] },
+      { assign: service('ns/c', { sharingKey: 'k', ports: [tcp(80)] }), ips: ['198.51.100.11'] },
+      { assign: service('ns/d', { ports: [tcp(8080)] }), ips: ['198.51.100.12'] },
+      { assign: service('ns/e', { sharingKey: 'k', ports: [tcp(8080)] }), ips: ['198.51.100.10'] },
+      { assign: service('ns/f', { sharingKey: 'other', ports: [tcp(22)] }), ips: ['198.51.100.13'] },
+      { assign: service('ns/g', { sharingKey: 'other', ports: [tcp(23)] }), ips: ['198.51.100.13'] },
+      { assign: service('ns/h', { sharingKey: 'third', ports: [tcp(24)] }), fails: 'no available IPv4 address in "p"' },
+      { holders: '198.51.100.10', are: ['ns/a', 'ns/b', 'ns/e'] },
+      { release: 'ns/d', released: ['198.51.100.12'] },
+      // 80 is taken on .10 and on .11, so the next free address.
+      { assign: service('ns/i', { sharingKey: 'k', ports: [tcp(80), tcp(443)] }), ips: ['198.51.100.12'] },
+      { release: 'ns/a', released: ['198.51.100.10'] },
+      { release: 'ns/b', released: ['198.51.100.10'] },
+      { release: 'ns/e', released: ['198.51.100.10'] },
+      // A free address below the shared ones wins.
+      { assign: service('ns/j', { sharingKey: 'k', ports: [tcp(9000)] }), ips: ['198.51.100.10'] },
+      { usage: [['p', 'IPv4', 4, 0n]] },
+    ],
+  },
+  {
+    name: 'sharing keys: none never shares, different keys never share',
+    config: config(pool('p', ['198.51.100.10-198.51.100.13'])),
+    steps: [
+      { assign: service('ns/a'), ips: ['198.51.100.10'] },
+      {
+        assign: service('ns/b', { sharingKey: 'k', ports: [tcp(443)], requested: ['198.51.100.10'] }),
+        fails: 'service "ns/a" already uses 198.51.100.10 and does not allow sharing',
+      },
+      { assign: service('ns/c', { sharingKey: 'k' }), ips: ['198.51.100.11'] },
+      {
+        assign: service('ns/d', { ports: [tcp(443)], requested: ['198.51.100.11'] }),
+        fails: 'service "ns/c" already uses 198.51.100.11 and this service has no sharing key',
+      },
+      {
+        assign: service('ns/e', { sharingKey: 'other', ports: [tcp(443)], requested: ['198.51.100.11'] }),
+        fails: 'service "ns/c" already uses 198.51.100.11 with sharing key "k", not "other"',
+      },
+      {
+        assign: service('ns/f', { sharingKey: 'k', ports: [tcp(443)], requested: ['198.51.100.11'] }),
+        ips: ['198.51.100.11'],
+      },
+      // An empty allow-shared-ip annotation is no key at all.
+      { assign: service('ns/g', { sharingKey: '' }), ips: ['198.51.100.12'] },
+      { assign: service('ns/h', { sharingKey: '', ports: [tcp(443)] }), ips: ['198.51.100.13'] },
+      {
+        assign: service('ns/i', { sharingKey: '', ports: [tcp(444)], requested: ['198.51.100.12'] }),
+        fails: 'service "ns/g" already uses 198.51.100.12 and does not allow sharing',
+      },
+    ],
+  },
+  {
+    name: 'externalTrafficPolicy Local shares only with Local Services of the same selector',
+    config: config(pool('p', ['198.51.100.10-198.51.100.13'])),
+    steps: [
+      { assign: service('ns/a', { sharingKey: 'k', ...local({ app: 'web' }) }), ips: ['198.51.100.10'] },
+      {
+        assign: service('ns/b', { sharingKey: 'k', ports: [tcp(443)], ...local({ app: 'web' }) }),
+        ips: ['198.51.100.10'],
+      },
+      { assign: service('ns/c', { sharingKey: 'k', ports: [tcp(8080)] }), ips: ['198.51.100.11'] },
+      {
+        assign: service('ns/d', { sharingKey: 'k', ports: [tcp(9090)], requested: ['198.51.100.10'] }),
+        fails:
+          'service "ns/a" already uses 198.51.100.10 with externalTrafficPolicy Local; only Local services may share it',
+      },
+      {
+        assign: service('ns/e', {
+          sharingKey: 'k',
+          ports: [tcp(9090)],
+          requested: ['198.51.100.10'],
+          ...local({ app: 'api' }),
+        }),
+        fails: 'service "ns/a" already uses 198.51.100.10 with externalTrafficPolicy Local and a different selector',
+      },
+      {
+        assign: service('ns/f', { sharingKey: 'k', ports: [tcp(9090)], requested: ['198.51.100.10'], ...local() }),
+        fails: 'service "ns/a" already uses 198.51.100.10; a Local service without a selector never shares',
+      },
+      {
+        assign: service('ns/g', {
+          sharingKey: 'k',
+          ports: [tcp(9090)],
+          requested: ['198.51.100.11'],
+          ...local({ app: 'web' }),
+        }),
+        fails:
+          'service "ns/c" already uses 198.51.100.11 with externalTrafficPolicy Cluster; a Local service shares only with Local ones',
+      },
+      { assign: service('ns/h', { sharingKey: 'k2', ...local() }), ips: ['198.51.100.12'] },
+      { assign: service('ns/i', { sharingKey: 'k2', ports: [tcp(81)], ...local() }), ips: ['198.51.100.13'] },
+      {
+        assign: service('ns/j', {
+          sharingKey: 'k2',
+          ports: [tcp(82)],
+          requested: ['198.51.100.12'],
+          ...local({ app: 'web' }),
+        }),
+        fails:
+          'service "ns/h" already uses 198.51.100.12 with externalTrafficPolicy Local and no selector, so it never shares',
+      },
+      // Auto-assignment passes over the Local address for a Cluster Service with the same key.
+      { release: 'ns/i', released: ['198.51.100.13'] },
+      { assign: service('ns/k', { sharingKey: 'k', ports: [tcp(9999)] }), ips: ['198.51.100.11'] },
+    ],
+  },
+  {
+    name: 'requested addresses must be in a pool the Service may use and of its families',
+    config: config(
+      pool('team', ['198.51.100.10-198.51.100.19'], { serviceAllocation: allocation({ namespaces: ['team'] }) }),
+      pool('open', ['198.51.100.20-198.51.100.29']),
+      pool('v6', ['2001:db8::/120']),
+    ),
+    steps: [
+      {
+        assign: service('other/a', { requested: ['198.51.100.10'] }),
+        fails: '"198.51.100.10" is not allowed in config',
+      },
+      { assign: service('team/a', { requested: ['198.51.100.10'] }), ips: ['198.51.100.10'], pools: ['team'] },
+      {
+        assign: service('other/b', { requested: ['2001:db8::5'] }),
+        fails: '"2001:db8::5" does not match the service\'s IP families (IPv4)',
+      },
+      {
+        assign: service('other/c', { requested: ['198.51.100.20', '198.51.100.21'] }),
+        fails: 'more than one IPv4 address requested',
+      },
+      {
+        assign: service('other/d', { requestedPool: 'open', requested: ['198.51.100.10'] }),
+        fails: '"198.51.100.10" is not in pool "open"',
+      },
+      { assign: service('other/e', { requestedPool: 'team' }), fails: 'pool "team" may not be used by this service' },
+      {
+        assign: service('other/e', { requestedPool: 'team', requested: ['198.51.100.11'] }),
+        fails: 'pool "team" may not be used by this service',
+      },
+      { assign: service('other/f', { requestedPool: 'open', requested: ['198.51.100.25'] }), ips: ['198.51.100.25'] },
+      {
+        assign: service('other/g', { ...dual('SingleStack', 'IPv6'), requested: ['2001:db8::5'] }),
+        ips: ['2001:db8::5'],
+      },
+      {
+        assign: service('other/h', { requested: ['198.51.100.25'] }),
+        fails: 'service "other/f" already uses 198.51.100.25 and does not allow sharing',
+      },
+      {
+        assign: service('other/i', {
+          ...dual('PreferDualStack', 'IPv4', 'IPv6'),
+          requested: ['2001:db8::7', '198.51.100.27'],
+        }),
+        ips: ['198.51.100.27', '2001:db8::7'],
+        pools: ['open', 'v6'],
+      },
+      {
+        assign: service('other/j', { ...dual('PreferDualStack', 'IPv4', 'IPv6'), requested: ['198.51.100.28'] }),
+        ips: ['198.51.100.28'],
+      },
+      {
+        assign: service('other/k', { ...dual('RequireDualStack', 'IPv4', 'IPv6'), requested: ['198.51.100.29'] }),
+        fails: 'RequireDualStack needs a requested IPv6 address too',
+      },
+      {
+        assign: service('other/l', { requested: ['::ffff:198.51.100.22'] }),
+        fails: '"::ffff:198.51.100.22" does not match the service\'s IP families (IPv4)',
+      },
+    ],
+  },
+  {
+    name: 'a requested pool that exists is the only pool tried, whatever its priority',
+    config: config(
+      pool('first', ['198.51.100.10'], priority(1)),
+      pool('second', ['198.51.100.20'], priority(2)),
+      pool('v6only', ['2001:db8::/120']),
+    ),
+    steps: [
+      { assign: service('ns/a', { requestedPool: 'second' }), ips: ['198.51.100.20'], pools: ['second'] },
+      { assign: service('ns/b'), ips: ['198.51.100.10'] },
+      { assign: service('ns/c', { requestedPool: 'second' }), fails: 'no available IPv4 address in "second"' },
+      { assign: service('ns/d', { requestedPool: 'v6only' }), fails: 'pool "v6only" has no IPv4 addresses' },
+      {
+        assign: service('ns/e', { requestedPool: 'gone' }),
+        fails: 'no available IPv4 address in "first", "second"',
+        warnings: [fallback('gone')],
+      },
+    ],
+  },
+  {
+    name: 'serviceAllocation: namespaces, namespace selectors, service selectors',
+    config: config(
+      pool('team-a', ['198.51.100.10'], { serviceAllocation: allocation({ priority: 1, namespaces: ['team-a'] }) }),
+      pool('gold', ['198.51.100.20'], { serviceAllocation: allocation({ priority: 2, namespaceSelectors: [gold] }) }),
+      pool('public', ['198.51.100.30'], {
+        serviceAllocation: allocation({
+          priority: 3,
+          serviceSelectors: [
+            { matchLabels: {}, matchExpressions: [{ key: 'expose', operator: 'In', values: ['public'] }] },
+          ],
+        }),
+      }),
+      pool('open', ['198.51.100.40-198.51.100.41']),
+    ),
+    steps: [
+      { assign: service('team-a/s1'), ips: ['198.51.100.10'], pools: ['team-a'] },
+      { assign: service('other/s2', { namespaceLabels: { tier: 'gold' } }), ips: ['198.51.100.20'], pools: ['gold'] },
+      { assign: service('other/s3', { labels: { expose: 'public' } }), ips: ['198.51.100.30'], pools: ['public'] },
+      { assign: service('other/s4'), ips: ['198.51.100.40'], pools: ['open'] },
+      { assign: service('team-a/s5'), ips: ['198.51.100.41'] },
+      {
+        assign: service('team-a/s6', { namespaceLabels: { tier: 'gold' }, labels: { expose: 'public' } }),
+        fails: 'no available IPv4 address in "team-a", "gold", "public", "open"',
+      },
+      { assign: service('other/s7'), fails: 'no available IPv4 address in "open"' },
+    ],
+  },
+  {
+    name: 'no pool the Service may use',
+    config: config(pool('team-a', ['198.51.100.10'], { serviceAllocation: allocation({ namespaces: ['team-a'] }) })),
+    steps: [
+      { assign: service('other/s'), fails: 'no auto-assign pool with IPv4 addresses may be used by this service' },
+      {
+        assign: service('team-a/s', { ...dual('SingleStack', 'IPv6') }),
+        fails: 'no auto-assign pool with IPv6 addresses may be used by this service',
+      },
+      {
+        assign: service('team-a/t', { ...dual('RequireDualStack', 'IPv4', 'IPv6') }),
+        fails: 'RequireDualStack: no auto-assign pool with IPv6 addresses may be used by this service',
+      },
+      // Nothing half-done: the failed dual-stack Service did not keep the IPv4 address.
+      { usage: [['team-a', 'IPv4', 0, 1n]] },
+      { assign: service('team-a/u', { ...dual('PreferDualStack', 'IPv4', 'IPv6') }), ips: ['198.51.100.10'] },
+    ],
+  },
+  {
+    name: 'ipFamilyPolicy: SingleStack, PreferDualStack, RequireDualStack',
+    config: config(pool('v4', ['198.51.100.10-198.51.100.13']), pool('v6', ['2001:db8::10/127'])),
+    steps: [
+      {
+        assign: service('ns/s1', dual('RequireDualStack', 'IPv4', 'IPv6')),
+        ips: ['198.51.100.10', '2001:db8::10'],
+        pools: ['v4', 'v6'],
+      },
+      {
+        assign: service('ns/s2', dual('RequireDualStack', 'IPv6', 'IPv4')),
+        ips: ['2001:db8::11', '198.51.100.11'],
+        pools: ['v6', 'v4'],
+      },
+      {
+        assign: service('ns/s3', dual('RequireDualStack', 'IPv4', 'IPv6')),
+        fails: 'RequireDualStack: no available IPv6 address in "v6"',
+      },
+      {
+        usage: [
+          ['v4', 'IPv4', 2, 2n],
+          ['v6', 'IPv6', 2, 0n],
+        ],
+      },
+      { assign: service('ns/s4', dual('PreferDualStack', 'IPv4', 'IPv6')), ips: ['198.51.100.12'] },
+      { assign: service('ns/s5', dual('SingleStack', 'IPv6')), fails: 'no available IPv6 address in "v6"' },
+      { assign: service('ns/s6', dual('PreferDualStack', 'IPv6', 'IPv4')), fails: 'no available IPv6 address in "v6"' },
+      { release: 'ns/s1', released: ['198.51.100.10', '2001:db8::10'] },
+      // PreferDualStack gains the second family once there is an address for it, keeping the first.
+      {
+        assign: service('ns/s4', dual('PreferDualStack', 'IPv4', 'IPv6')),
+        ips: ['198.51.100.12', '2001:db8::10'],
+        changed: true,
+      },
+      {
+        assign: service('ns/s7', dual('RequireDualStack', 'IPv4')),
+        fails: 'RequireDualStack needs two ipFamilies, the service lists only IPv4',
+      },
+      { assign: service('ns/s8', dual('SingleStack', 'IPv6', 'IPv4')), fails: 'no available IPv6 address in "v6"' },
+      { assign: service('ns/s8', dual('SingleStack', 'IPv4', 'IPv6')), ips: ['198.51.100.10'] },
+      {
+        assign: service('ns/s9', { ...dual('SingleStack', 'IPv6'), requested: ['2001:db8::11'] }),
+        fails: 'service "ns/s2" already uses 2001:db8::11 and does not allow sharing',
+      },
+      {
+        assign: service('ns/s10', {
+          ...dual('RequireDualStack', 'IPv4', 'IPv6'),
+          requested: ['198.51.100.13', '2001:db8::10'],
+        }),
+        fails: 'service "ns/s4" already uses 2001:db8::10 and does not allow sharing',
+      },
+      // The failed request took nothing: .13 is still free.
+      { assign: service('ns/s11'), ips: ['198.51.100.13'] },
+    ],
+  },
+  {
+    name: 'an IPv6 /64 pool, counted and searched without enumeration',
+    config: config(pool('big', ['2001:db8:0:1::/64'])),
+    steps: [
+      { usage: [['big', 'IPv6', 0, 1n << 64n]] },
+      { assign: service('ns/a', dual('SingleStack', 'IPv6')), ips: ['2001:db8:0:1::'] },
+      { assign: service('ns/b', dual('SingleStack', 'IPv6')), ips: ['2001:db8:0:1::1'] },
+      { assign: service('ns/c', dual('SingleStack', 'IPv6')), ips: ['2001:db8:0:1::2'] },
+      { release: 'ns/b', released: ['2001:db8:0:1::1'] },
+      { assign: service('ns/d', dual('SingleStack', 'IPv6')), ips: ['2001:db8:0:1::1'] },
+      {
+        assign: service('ns/e', { ...dual('SingleStack', 'IPv6'), requested: ['2001:db8:0:1:ffff:ffff:ffff:ffff'] }),
+        ips: ['2001:db8:0:1:ffff:ffff:ffff:ffff'],
+      },
+      { assign: service('ns/f', dual('SingleStack', 'IPv6')), ips: ['2001:db8:0:1::3'] },
+      { usage: [['big', 'IPv6', 5, (1n << 64n) - 5n]] },
+    ],
+  },
+  {
+    name: 'a dual-stack pool is counted per family',
+    config: config(pool('dual', ['198.51.100.0/30', '2001:db8::/126'])),
+    steps: [
+      {
+        assign: service('ns/a', dual('RequireDualStack', 'IPv6', 'IPv4')),
+        ips: ['2001:db8::', '198.51.100.0'],
+        pools: ['dual'],
+      },
+      {
+        usage: [
+          ['dual', 'IPv4', 1, 3n],
+          ['dual', 'IPv6', 1, 3n],
+        ],
+      },
+    ],
+  },
+  {
+    name: 'a changed Service keeps its address while still valid, else moves',
+    config: config(pool('main', ['198.51.100.10-198.51.100.19']), pool('other', ['203.0.113.10-203.0.113.19'])),
+    steps: [
+      { assign: service('ns/a', { sharingKey: 'k' }), ips: ['198.51.100.10'], changed: true },
+      { assign: service('ns/b', { sharingKey: 'k', ports: [tcp(443)] }), ips: ['198.51.100.10'] },
+      { assign: service('ns/a', { sharingKey: 'k' }), ips: ['198.51.100.10'], changed: false },
+      {
+        assign: service('ns/a', { sharingKey: 'k', ports: [tcp(80), tcp(8080)] }),
+        ips: ['198.51.100.10'],
+        changed: false,
+      },
+      // Now colliding with ns/b on 443: it moves.
+      { assign: service('ns/a', { sharingKey: 'k', ports: [tcp(443)] }), ips: ['198.51.100.11'], changed: true },
+      { holders: '198.51.100.10', are: ['ns/b'] },
+      {
+        assign: service('ns/a', { sharingKey: 'k', requested: ['198.51.100.15'] }),
+        ips: ['198.51.100.15'],
+        changed: true,
+      },
+      { holds: 'ns/a', ips: ['198.51.100.15'] },
+      // Dropping the request does not move it.
+      { assign: service('ns/a', { sharingKey: 'k' }), ips: ['198.51.100.15'], changed: false },
+      { assign: service('ns/a', { sharingKey: 'k', requestedPool: 'other' }), ips: ['203.0.113.10'], pools: ['other'] },
+      { assign: service('ns/a', { sharingKey: 'k' }), ips: ['203.0.113.10'], changed: false },
+      { assign: service('ns/a', { sharingKey: 'k', requested: ['198.51.100.10'] }), ips: ['198.51.100.10'] },
+      { holders: '198.51.100.10', are: ['ns/a', 'ns/b'] },
+      // A new sharing key while another Service holds the address: it moves.
+      { assign: service('ns/a', { sharingKey: 'k2' }), ips: ['198.51.100.11'], changed: true },
+      // A new sharing key while alone on the address: it stays, and now shares under the new key only.
+      { assign: service('ns/b', { sharingKey: 'k3', ports: [tcp(443)] }), ips: ['198.51.100.10'], changed: false },
+      { assign: service('ns/c', { sharingKey: 'k3', ports: [tcp(81)] }), ips: ['198.51.100.10'] },
+      {
+        assign: service('ns/d', { sharingKey: 'k', ports: [tcp(82)], requested: ['198.51.100.10'] }),
+        fails: 'service "ns/b" already uses 198.51.100.10 with sharing key "k3", not "k"',
+      },
+      // A change that cannot be satisfied frees the old address.
+      {
+        assign: service('ns/a', { sharingKey: 'k2', requested: ['203.0.113.200'] }),
+        fails: '"203.0.113.200" is not allowed in config',
+        released: ['198.51.100.11'],
+      },
+      { holds: 'ns/a', ips: [] },
+      { assign: service('ns/e'), ips: ['198.51.100.11'] },
+    ],
+  },
+  {
+    name: 'a label change that takes a pool away moves the Service; one that does not, does not',
+    config: config(
+      pool('gold', ['198.51.100.10'], {
+        serviceAllocation: allocation({ priority: 1, serviceSelectors: [gold] }),
+      }),
+      pool('open', ['198.51.100.20']),
+    ),
+    steps: [
+      { assign: service('ns/a', { labels: { tier: 'gold' } }), ips: ['198.51.100.10'] },
+      { assign: service('ns/a'), ips: ['198.51.100.20'], changed: true },
+      { assign: service('ns/a', { labels: { tier: 'gold' } }), ips: ['198.51.100.20'], changed: false },
+    ],
+  },
+  {
+    name: 'restart: valid addresses are adopted as they are, invalid and incompatible ones refused',
+    config: config(pool('main', ['198.51.100.0/24'], { avoidBuggyIPs: true }), pool('v6', ['2001:db8::/120'])),
+    steps: [
+      { adopt: splitTCP, addresses: ['198.51.100.200'], pools: ['main'] },
+      { adopt: splitUDP, addresses: ['198.51.100.200'] },
+      {
+        adopt: service('ns/x', { ports: [tcp(9610)] }),
+        addresses: ['198.51.100.200'],
+        refused:
+          'service "acserver/acserver1-service-tcp" already uses 198.51.100.200 and this service has no sharing key',
+      },
+      {
+        adopt: service('ns/late', { sharingKey: 'acserver-service', ports: [udp(9610)] }),
+        addresses: ['198.51.100.200'],
+        refused: 'service "acserver/acserver1-service-udp" already uses 198.51.100.200:9610/UDP',
+      },
+      { adopt: service('ns/y'), addresses: ['198.51.100.255'], refused: '"198.51.100.255" is not allowed in config' },
+      { adopt: service('ns/z'), addresses: ['203.0.113.5'], refused: '"203.0.113.5" is not allowed in config' },
+      {
+        adopt: service('ns/w'),
+        addresses: ['2001:db8::1'],
+        refused: '"2001:db8::1" does not match the service\'s IP families (IPv4)',
+      },
+      {
+        adopt: service('ns/v', { requested: ['198.51.100.9'] }),
+        addresses: ['198.51.100.8'],
+        refused: '"198.51.100.8" is not the requested address "198.51.100.9"',
+      },
+      { adopt: service('ns/u'), addresses: [], refused: 'no address to adopt' },
+      { adopt: service('ns/s'), addresses: ['198.51.100.6', '198.51.100.7'], refused: 'more than one IPv4 address' },
+      { adopt: service('ns/t', dual('RequireDualStack', 'IPv4', 'IPv6')), addresses: ['2001:db8::5', '198.51.100.5'] },
+      { holds: 'ns/t', ips: ['198.51.100.5', '2001:db8::5'] },
+      { holds: 'ns/x', ips: [] },
+      // New Services go around the adopted addresses.
+      { assign: service('ns/n1'), ips: ['198.51.100.1'] },
+      { assign: service('ns/n2'), ips: ['198.51.100.2'] },
+      { assign: service('ns/n3'), ips: ['198.51.100.3'] },
+      { assign: service('ns/n4'), ips: ['198.51.100.4'] },
+      { assign: service('ns/n5'), ips: ['198.51.100.6'] },
+      // And the adopted Services keep them when the controller re-checks them.
+      { assign: splitTCP, ips: ['198.51.100.200'], changed: false },
+      {
+        assign: service('ns/t', dual('RequireDualStack', 'IPv4', 'IPv6')),
+        ips: ['198.51.100.5', '2001:db8::5'],
+        changed: false,
+      },
+      {
+        usage: [
+          ['main', 'IPv4', 7, 247n],
+          ['v6', 'IPv6', 1, 255n],
+        ],
+      },
+    ],
+  },
+  {
+    name: 'a pool edit: addresses that left are kept and reported, and move once another is free',
+    config: config(pool('main', ['198.51.100.10-198.51.100.12'])),
+    steps: [
+      { assign: service('ns/a'), ips: ['198.51.100.10'] },
+      { assign: service('ns/b'), ips: ['198.51.100.11'] },
+      { assign: service('ns/r', { requested: ['198.51.100.12'] }), ips: ['198.51.100.12'] },
+      { config: config(pool('main', ['198.51.100.11-198.51.100.12'])), stale: [['ns/a', '198.51.100.10']] },
+      { holds: 'ns/a', ips: ['198.51.100.10'] },
+      { usage: [['main', 'IPv4', 2, 0n]] },
+      { assign: service('ns/a'), ips: ['198.51.100.10'], changed: false, warnings: [keptUntilFree('198.51.100.10')] },
+      {
+        config: config(pool('main', ['198.51.100.11-198.51.100.12']), pool('extra', ['203.0.113.10'])),
+        stale: [['ns/a', '198.51.100.10']],
+      },
+      { assign: service('ns/a'), ips: ['203.0.113.10'], changed: true, pools: ['extra'] },
+      {
+        config: config(pool('main', ['198.51.100.11']), pool('extra', ['203.0.113.10'])),
+        stale: [['ns/r', '198.51.100.12']],
+      },
+      {
+        assign: service('ns/r', { requested: ['198.51.100.12'] }),
+        ips: ['198.51.100.12'],
+        warnings: [
+          '198.51.100.12 is no longer in a pool this service may use; the service keeps it because it requested it',
+        ],
+      },
+      {
+        assign: service('ns/r', { requested: ['198.51.100.12'], ports: [tcp(81)] }),
+        fails: '"198.51.100.12" is not allowed in config',
+        released: ['198.51.100.12'],
+      },
+      { config: config(pool('main', ['198.51.100.10-198.51.100.12'])), stale: [['ns/a', '203.0.113.10']] },
+      { assign: service('ns/c'), ips: ['198.51.100.10'] },
+      // Changed while its address is gone: it moves rather than keeps.
+      { assign: service('ns/a', { ports: [tcp(8080)] }), ips: ['198.51.100.12'], changed: true },
+      { config: config(pool('main', ['198.51.100.10-198.51.100.12'])), stale: [] },
+    ],
+  },
+  {
+    name: 'a pool edit: a changed Service with nowhere to go loses the address that left',
+    config: config(pool('main', ['198.51.100.10'])),
+    steps: [
+      { assign: service('ns/a'), ips: ['198.51.100.10'] },
+      { config: config(pool('main', ['198.51.100.11'])), stale: [['ns/a', '198.51.100.10']] },
+      { assign: service('ns/b'), ips: ['198.51.100.11'] },
+      { assign: service('ns/a'), ips: ['198.51.100.10'], warnings: [keptUntilFree('198.51.100.10')] },
+      {
+        assign: service('ns/a', { ports: [tcp(81)] }),
+        fails: 'no available IPv4 address in "main"',
+        released: ['198.51.100.10'],
+      },
+    ],
+  },
+  {
+    name: 'a pool edit: an address added back while held is not handed out twice',
+    config: config(pool('main', ['198.51.100.10'])),
+    steps: [
+      { assign: service('ns/a'), ips: ['198.51.100.10'] },
+      { config: config(pool('main', ['198.51.100.11'])), stale: [['ns/a', '198.51.100.10']] },
+      { config: config(pool('main', ['198.51.100.10-198.51.100.11'])), stale: [] },
+      { usage: [['main', 'IPv4', 1, 1n]] },
+      { assign: service('ns/b'), ips: ['198.51.100.11'] },
+      { assign: service('ns/c'), fails: 'no available IPv4 address in "main"' },
+    ],
+  },
+  {
+    name: 'a pool edit: turning on avoidBuggyIPs reports a held .255, turning serviceAllocation on reports outsiders',
+    config: config(pool('main', ['198.51.100.255', '203.0.113.1'])),
+    steps: [
+      { assign: service('ns/a'), ips: ['198.51.100.255'] },
+      { assign: service('other/b'), ips: ['203.0.113.1'] },
+      {
+        config: config(
+          pool('main', ['198.51.100.255', '203.0.113.1'], {
+            avoidBuggyIPs: true,
+            serviceAllocation: allocation({ namespaces: ['ns'] }),
+          }),
+        ),
+        stale: [
+          ['ns/a', '198.51.100.255'],
+          ['other/b', '203.0.113.1'],
+        ],
+      },
+      { usage: [['main', 'IPv4', 1, 0n]] },
+      { assign: service('ns/a'), ips: ['198.51.100.255'], warnings: [keptUntilFree('198.51.100.255')] },
+      { release: 'other/b', released: ['203.0.113.1'] },
+      { assign: service('ns/a'), ips: ['203.0.113.1'], changed: true },
+    ],
+  },
+  {
+    name: 'a pool edit: a named pool that stops admitting the Service keeps its address until it can move',
+    config: config(pool('named', ['198.51.100.10']), pool('spare', ['198.51.100.20'])),
+    steps: [
+      { assign: service('ns/a', { requestedPool: 'named' }), ips: ['198.51.100.10'] },
+      {
+        config: config(
+          pool('named', ['198.51.100.10'], { serviceAllocation: allocation({ namespaces: ['other'] }) }),
+          pool('spare', ['198.51.100.20']),
+        ),
+        stale: [['ns/a', '198.51.100.10']],
+      },
+      {
+        assign: service('ns/a', { requestedPool: 'named' }),
+        ips: ['198.51.100.10'],
+        warnings: [keptUntilFree('198.51.100.10')],
+      },
+      { assign: service('ns/b', { requestedPool: 'named' }), fails: 'pool "named" may not be used by this service' },
+      {
+        assign: service('ns/a', { requestedPool: 'named', ports: [tcp(81)] }),
+        fails: 'pool "named" may not be used by this service',
+        released: ['198.51.100.10'],
+      },
+    ],
+  },
+  {
+    name: 'a change of IP families drops the address of the family no longer wanted',
+    config: config(pool('v4', ['198.51.100.10']), pool('v6', ['2001:db8::10'])),
+    steps: [
+      { assign: service('ns/a'), ips: ['198.51.100.10'] },
+      {
+        assign: service('ns/a', dual('RequireDualStack', 'IPv4', 'IPv6')),
+        ips: ['198.51.100.10', '2001:db8::10'],
+        changed: true,
+      },
+      { assign: service('ns/a', dual('SingleStack', 'IPv6')), ips: ['2001:db8::10'], changed: true },
+      {
+        usage: [
+          ['v4', 'IPv4', 0, 1n],
+          ['v6', 'IPv6', 1, 0n],
+        ],
+      },
+    ],
+  },
+];
+
+test.each(scenarios)('$name', ({ config: initial, steps }) => {
+  const allocator = new Allocator(initial);
+  steps.forEach((step, i) => {
+    const [actual, expected] = outcome(allocator, step);
+    expect({ step: i + 1, ...actual }).toEqual({ step: i + 1, ...expected });
+  });
+});

@@ -1,0 +1,336 @@
+/**
+ * The pure allocator: which Service holds which external IPs, under one Config. No I/O: the controller feeds it
+ * Service descriptions and turns its answers into status and Events. Every answer is all-or-nothing; a failed
+ * assign leaves no half-assigned Service behind.
+ */
+import type { Config, IPFamily } from '../config/types';
+import { allFamilies, wantedFamilies, type WantedFamilies } from './families';
+import { formatIP, ipKey, sameIP, type IPAddress } from './ip';
+import { PoolIndex } from './poolIndex';
+import { byPreference, mayUsePool } from './pools';
+import { sameServiceRequest, type ServiceRequest } from './service';
+import { SharedAddress } from './sharedAddress';
+
+export interface AssignSuccess {
+  readonly ok: true;
+  /** One per family, in the order of the Service's ipFamilies. */
+  readonly ips: readonly IPAddress[];
+  /** The pools the addresses came from, without repeats. */
+  readonly pools: readonly string[];
+  /** False when the Service already held exactly these addresses. */
+  readonly changed: boolean;
+  /** Worth a Warning Event although the Service got its addresses (pool fallback, an address kept after a pool edit). */
+  readonly warnings: readonly string[];
+}
+
+export interface AssignFailure {
+  readonly ok: false;
+  /** Completes `Failed to allocate IP for "ns/name": ...` */
+  readonly reason: string;
+  readonly warnings: readonly string[];
+  /** Addresses the Service held before and no longer holds. */
+  readonly released: readonly IPAddress[];
+}
+
+export type AssignResult = AssignSuccess | AssignFailure;
+
+export type AdoptResult =
+  { readonly ok: true; readonly pools: readonly string[] } | { readonly ok: false; readonly reason: string };
+
+/** An address a Service keeps although the config no longer lets it have it; it moves on its next assign. */
+export interface StaleAssignment {
+  readonly key: string;
+  readonly ip: IPAddress;
+  readonly reason: string;
+}
+
+export interface PoolUsage {
+  readonly pool: string;
+  readonly family: IPFamily;
+  readonly assigned: number;
+  readonly available: bigint;
+}
+
+interface Holding {
+  readonly service: ServiceRequest;
+  readonly ips: readonly IPAddress[];
+}
+
+interface Pick {
+  readonly ip: IPAddress;
+  /** Absent for an address kept after a pool edit took it away. */
+  readonly pool?: string;
+}
+
+type Plan = { ok: true; picks: Pick[] } | { ok: false; reason: string };
+
+/** Where a Service may take addresses from: the pool it names, or every pool it may use. */
+type Scope = { readonly named: PoolIndex } | { readonly named?: undefined };
+
+export class Allocator {
+  private indexes = new Map<string, PoolIndex>();
+  /** All pools, most preferred first. */
+  private ordered: PoolIndex[] = [];
+  private readonly services = new Map<string, Holding>();
+  private readonly addresses = new Map<string, SharedAddress>();
+
+  constructor(config: Config) {
+    this.updateConfig(config);
+  }
+
+  /**
+   * Gives the Service its addresses, or re-checks the ones it has: each address it holds is kept while the config
+   * still allows it, it stays compatible with the other holders and it satisfies the request; otherwise it moves.
+   */
+  assign(svc: ServiceRequest): AssignResult {
+    const prev = this.services.get(svc.key);
+    const warnings: string[] = [];
+    const plan = this.plan(svc, prev, warnings);
+    if (!plan.ok) {
+      const released = prev ? this.drop(svc.key) : [];
+      return { ok: false, reason: plan.reason, warnings, released };
+    }
+    const ips = plan.picks.map((p) => p.ip);
+    this.commit(svc, prev, ips);
+    const changed = !prev || prev.ips.length !== ips.length || prev.ips.some((ip, i) => !sameIP(ip, ips[i]));
+    return { ok: true, ips, pools: poolNames(plan.picks), changed, warnings };
+  }
+
+  /** Frees the Service's addresses; returns them. */
+  release(key: string): readonly IPAddress[] {
+    return this.services.has(key) ? this.drop(key) : [];
+  }
+
+  /**
+   * Accepts addresses a Service already carries in its status (after a restart) without moving them, if the config
+   * allows them and no Service adopted earlier makes them incompatible.
+   */
+  adopt(svc: ServiceRequest, ips: readonly IPAddress[]): AdoptResult {
+    if (ips.length === 0) return { ok: false, reason: 'no address to adopt' };
+    const families = wantedFamilies(svc);
+    if ('error' in families) return { ok: false, reason: families.error };
+    const wanted = allFamilies(families);
+    const scope = this.scopeOf(svc);
+    const picks: Pick[] = [];
+    for (const ip of ips) {
+      if (picks.some((p) => p.ip.family === ip.family)) {
+        return { ok: false, reason: `more than one ${ip.family} address` };
+      }
+      if (!wanted.includes(ip.family)) return { ok: false, reason: familyMismatch(ip, wanted) };
+      const requested = svc.requestedIPs.find((r) => r.family === ip.family);
+      if (requested && !sameIP(requested, ip)) {
+        return { ok: false, reason: `"${formatIP(ip)}" is not the requested address "${formatIP(requested)}"` };
+      }
+      const pool = this.allowedPool(ip, svc, scope);
+      if (!pool) return { ok: false, reason: notAllowed(ip, svc, scope) };
+      const conflict = this.addresses.get(ipKey(ip))?.conflict(svc);
+      if (conflict) return { ok: false, reason: conflict };
+      picks.push({ ip, pool: pool.pool.name });
+    }
+    picks.sort((a, b) => svc.ipFamilies.indexOf(a.ip.family) - svc.ipFamilies.indexOf(b.ip.family));
+    this.commit(
+      svc,
+      this.services.get(svc.key),
+      picks.map((p) => p.ip),
+    );
+    return { ok: true, pools: poolNames(picks) };
+  }
+
+  /**
+   * Switches to a new config. Nobody loses an address here: those the new config no longer allows are reported,
+   * so the controller can warn and re-assign them (they move once another address is free).
+   */
+  updateConfig(config: Config): StaleAssignment[] {
+    this.indexes = new Map([...config.pools.values()].map((p) => [p.name, new PoolIndex(p)]));
+    this.ordered = [...this.indexes.values()].sort((a, b) => byPreference(a.pool, b.pool));
+    for (const a of this.addresses.values()) for (const idx of this.ordered) idx.add(a.ip, a.sharingKey);
+    const stale: StaleAssignment[] = [];
+    for (const [key, { service, ips }] of [...this.services].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const scope = this.scopeOf(service);
+      for (const ip of ips) {
+        if (!this.allowedPool(ip, service, scope)) stale.push({ key, ip, reason: noLongerAllowed(ip) });
+      }
+    }
+    return stale;
+  }
+
+  /** Keys of the Services holding the address, sorted. */
+  servicesOn(ip: IPAddress): string[] {
+    return this.addresses.get(ipKey(ip))?.serviceKeys() ?? [];
+  }
+
+  addressesOf(key: string): readonly IPAddress[] {
+    return this.services.get(key)?.ips ?? [];
+  }
+
+  /** Assigned and available addresses per pool and family (the IPAddressPool status), pools by name. */
+  usage(): PoolUsage[] {
+    return [...this.indexes.values()]
+      .sort((a, b) => (a.pool.name < b.pool.name ? -1 : 1))
+      .flatMap((idx) => idx.families().map((family) => ({ pool: idx.pool.name, family, ...idx.usage(family) })));
+  }
+
+  private plan(svc: ServiceRequest, prev: Holding | undefined, warnings: string[]): Plan {
+    const families = wantedFamilies(svc);
+    if ('error' in families) return { ok: false, reason: families.error };
+    const scope = this.scopeOf(svc, warnings);
+    // Only a config change can have made an address of an unchanged Service invalid: it keeps it until it can move.
+    const keptIPs = prev !== undefined && sameServiceRequest(prev.service, svc) ? prev.ips : [];
+    const kept = (ip: IPAddress): boolean => keptIPs.some((p) => sameIP(p, ip));
+    const keep = (ip: IPAddress, why: string): Pick => {
+      warnings.push(`${noLongerAllowed(ip)}; the service keeps it ${why}`);
+      return { ip };
+    };
+
+    if (svc.requestedIPs.length > 0) return this.planRequested(svc, families, scope, kept, keep);
+
+    const picks: Pick[] = [];
+    for (const family of allFamilies(families)) {
+      const held = prev?.ips.find((ip) => ip.family === family);
+      const heldPool = held && this.allowedPool(held, svc, scope);
+      if (held && heldPool && !this.addresses.get(ipKey(held))?.conflict(svc)) {
+        picks.push({ ip: held, pool: heldPool.pool.name });
+        continue;
+      }
+      const found = this.search(family, svc, scope);
+      if (found) picks.push(found);
+      else if (held && !heldPool && kept(held)) picks.push(keep(held, 'until another address is free'));
+      else if (families.required.includes(family)) return { ok: false, reason: this.noneAvailable(family, svc, scope) };
+    }
+    return { ok: true, picks };
+  }
+
+  private planRequested(
+    svc: ServiceRequest,
+    families: WantedFamilies,
+    scope: Scope,
+    kept: (ip: IPAddress) => boolean,
+    keep: (ip: IPAddress, why: string) => Pick,
+  ): Plan {
+    const wanted = allFamilies(families);
+    const requested = [...svc.requestedIPs].sort((a, b) => wanted.indexOf(a.family) - wanted.indexOf(b.family));
+    for (let i = 1; i < requested.length; i++) {
+      if (requested[i].family === requested[i - 1].family) {
+        return { ok: false, reason: `more than one ${requested[i].family} address requested` };
+      }
+    }
+    const stray = requested.find((ip) => !wanted.includes(ip.family));
+    if (stray) return { ok: false, reason: familyMismatch(stray, wanted) };
+    const missing = families.required.find((f) => !requested.some((ip) => ip.family === f));
+    if (svc.ipFamilyPolicy === 'RequireDualStack' && missing) {
+      return { ok: false, reason: `RequireDualStack needs a requested ${missing} address too` };
+    }
+    const picks: Pick[] = [];
+    for (const ip of requested) {
+      const pool = this.allowedPool(ip, svc, scope);
+      if (!pool && !kept(ip)) return { ok: false, reason: notAllowed(ip, svc, scope) };
+      const conflict = this.addresses.get(ipKey(ip))?.conflict(svc);
+      if (conflict) return { ok: false, reason: conflict };
+      picks.push(pool ? { ip, pool: pool.pool.name } : keep(ip, 'because it requested it'));
+    }
+    return { ok: true, picks };
+  }
+
+  /** The lowest usable address in the first pool, in order, that has one: free, or shared with compatible Services. */
+  private search(family: IPFamily, svc: ServiceRequest, scope: Scope): Pick | undefined {
+    for (const idx of this.candidatePools(family, svc, scope)) {
+      const free = idx.lowestFree(family);
+      let best = free;
+      if (svc.sharingKey) {
+        // Only addresses under the same key can be shared; the first compatible one below the free one wins.
+        for (const value of idx.sharedAddresses(family, svc.sharingKey)) {
+          if (free !== undefined && value > free) break;
+          if (!this.addresses.get(ipKey({ family, value }))?.conflict(svc)) {
+            best = value;
+            break;
+          }
+        }
+      }
+      if (best !== undefined) return { ip: { family, value: best }, pool: idx.pool.name };
+    }
+    return undefined;
+  }
+
+  private candidatePools(family: IPFamily, svc: ServiceRequest, scope: Scope): PoolIndex[] {
+    const pools = scope.named ? [scope.named] : this.ordered.filter((idx) => idx.pool.autoAssign);
+    return pools.filter((idx) => idx.hasFamily(family) && mayUsePool(idx.pool, svc));
+  }
+
+  private noneAvailable(family: IPFamily, svc: ServiceRequest, scope: Scope): string {
+    const prefix = svc.ipFamilyPolicy === 'RequireDualStack' ? 'RequireDualStack: ' : '';
+    if (scope.named && !mayUsePool(scope.named.pool, svc)) return `${prefix}${forbidden(scope.named)}`;
+    if (scope.named && !scope.named.hasFamily(family)) {
+      return `${prefix}pool "${scope.named.pool.name}" has no ${family} addresses`;
+    }
+    const pools = this.candidatePools(family, svc, scope);
+    if (pools.length === 0) return `${prefix}no auto-assign pool with ${family} addresses may be used by this service`;
+    return `${prefix}no available ${family} address in ${pools.map((p) => `"${p.pool.name}"`).join(', ')}`;
+  }
+
+  /** The pool, in order of preference, that hands out `ip` to this Service; autoAssign does not matter here. */
+  private allowedPool(ip: IPAddress, svc: ServiceRequest, scope: Scope): PoolIndex | undefined {
+    const pools = scope.named ? [scope.named] : this.ordered;
+    return pools.find((idx) => idx.offers(ip) && mayUsePool(idx.pool, svc));
+  }
+
+  private scopeOf(svc: ServiceRequest, warnings?: string[]): Scope {
+    if (svc.requestedPool === undefined) return {};
+    const named = this.indexes.get(svc.requestedPool);
+    if (!named)
+      warnings?.push(`pool "${svc.requestedPool}" does not exist; the address comes from the auto-assign pools`);
+    return named ? { named } : {};
+  }
+
+  private commit(svc: ServiceRequest, prev: Holding | undefined, ips: readonly IPAddress[]): void {
+    if (prev) for (const ip of prev.ips) this.unhold(ip, svc.key);
+    for (const ip of ips) this.hold(ip, svc);
+    this.services.set(svc.key, { service: svc, ips });
+  }
+
+  private drop(key: string): readonly IPAddress[] {
+    const prev = this.services.get(key);
+    if (!prev) return [];
+    for (const ip of prev.ips) this.unhold(ip, key);
+    this.services.delete(key);
+    return prev.ips;
+  }
+
+  private hold(ip: IPAddress, svc: ServiceRequest): void {
+    const k = ipKey(ip);
+    let a = this.addresses.get(k);
+    if (!a) {
+      // An empty key is no key: it must not index the address as shareable.
+      a = new SharedAddress(ip, svc.sharingKey || undefined);
+      this.addresses.set(k, a);
+      for (const idx of this.ordered) idx.add(ip, a.sharingKey);
+    }
+    a.add(svc);
+  }
+
+  private unhold(ip: IPAddress, key: string): void {
+    const k = ipKey(ip);
+    const a = this.addresses.get(k);
+    if (!a) return;
+    a.remove(key);
+    if (a.size > 0) return;
+    this.addresses.delete(k);
+    for (const idx of this.ordered) idx.remove(ip, a.sharingKey);
+  }
+}
+
+const poolNames = (picks: readonly Pick[]): string[] => [
+  ...new Set(picks.flatMap((p) => (p.pool === undefined ? [] : [p.pool]))),
+];
+
+const forbidden = (idx: PoolIndex): string => `pool "${idx.pool.name}" may not be used by this service`;
+
+function notAllowed(ip: IPAddress, svc: ServiceRequest, scope: Scope): string {
+  if (!scope.named) return `"${formatIP(ip)}" is not allowed in config`;
+  if (!mayUsePool(scope.named.pool, svc)) return forbidden(scope.named);
+  return `"${formatIP(ip)}" is not in pool "${scope.named.pool.name}"`;
+}
+
+const familyMismatch = (ip: IPAddress, wanted: readonly IPFamily[]): string =>
+  `"${formatIP(ip)}" does not match the service's IP families (${wanted.join(', ')})`;
+
+const noLongerAllowed = (ip: IPAddress): string => `${formatIP(ip)} is no longer in a pool this service may use`;

@@ -1,0 +1,31 @@
+/**
+ * The address families a Service gets, from spec.ipFamilyPolicy and spec.ipFamilies as Kubernetes defines them:
+ * SingleStack one address of the primary family, PreferDualStack the primary and the other if one is available,
+ * RequireDualStack both or nothing.
+ */
+import type { IPFamily } from '../config/types';
+import type { ServiceRequest } from './service';
+
+export interface WantedFamilies {
+  readonly required: readonly IPFamily[];
+  readonly optional: readonly IPFamily[];
+}
+
+export function wantedFamilies(svc: ServiceRequest): WantedFamilies | { readonly error: string } {
+  const fams = svc.ipFamilies;
+  if (fams.length === 0) return { error: 'the service has no ipFamilies' };
+  if (fams.length > 2 || (fams.length === 2 && fams[0] === fams[1])) {
+    return { error: `ipFamilies [${fams.join(', ')}] name each family at most once` };
+  }
+  switch (svc.ipFamilyPolicy) {
+    case 'SingleStack':
+      return { required: [fams[0]], optional: [] };
+    case 'PreferDualStack':
+      return { required: [fams[0]], optional: fams.slice(1) };
+    case 'RequireDualStack':
+      if (fams.length < 2) return { error: `RequireDualStack needs two ipFamilies, the service lists only ${fams[0]}` };
+      return { required: fams, optional: [] };
+  }
+}
+
+export const allFamilies = (w: WantedFamilies): readonly IPFamily[] => [...w.required, ...w.optional];

@@ -1,0 +1,37 @@
+/**
+ * IP addresses as the allocator holds them: a family and an unsigned integer, so pools of any size are arithmetic.
+ * Text is parsed strictly (dotted quads without leading zeros, as Go's net.ParseIP; RFC 4291 IPv6 without zones)
+ * because a Service annotation is user input. An IPv4-mapped IPv6 address stays IPv6: it must not match an IPv4
+ * pool, or one address could be handed out under two spellings.
+ */
+import { formatIP as formatConfigIP, parseIP as parseConfigIP } from '../config/ip';
+import type { IPFamily } from '../config/types';
+
+export interface IPAddress {
+  readonly family: IPFamily;
+  readonly value: bigint;
+}
+
+/** Parsing is config/ip.ts's: one grammar for pool entries and Service requests. */
+export function parseIP(text: string): IPAddress | undefined {
+  return parseConfigIP(text);
+}
+
+export function formatIP(ip: IPAddress): string {
+  return formatConfigIP(ip.family, ip.value);
+}
+
+/** `198.51.100.200:9610/TCP`, `[2001:db8::1]:9610/TCP`: how a port on an address reads in an Event. */
+export function formatEndpoint(ip: IPAddress, port: number, protocol: string): string {
+  const host = ip.family === 'IPv4' ? formatIP(ip) : `[${formatIP(ip)}]`;
+  return `${host}:${port}/${protocol}`;
+}
+
+/** A Map key for an address; cheaper than formatting and unambiguous across families. */
+export function ipKey(ip: IPAddress): string {
+  return `${ip.family === 'IPv4' ? '4' : '6'}:${ip.value.toString(16)}`;
+}
+
+export function sameIP(a: IPAddress, b: IPAddress): boolean {
+  return a.family === b.family && a.value === b.value;
+}

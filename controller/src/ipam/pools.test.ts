@@ -1,0 +1,86 @@
+import type { Pool, ServiceAllocation } from '../config/types';
+import { byPreference, mayUsePool } from './pools';
+import { pool, service } from './testFixtures';
+
+const allocation = (a: Partial<ServiceAllocation>): ServiceAllocation => ({
+  namespaces: [],
+  namespaceSelectors: [],
+  serviceSelectors: [],
+  ...a,
+});
+const gold = { matchLabels: { tier: 'gold' }, matchExpressions: [] };
+const publicSvc = {
+  matchLabels: {},
+  matchExpressions: [{ key: 'expose', operator: 'In', values: ['public'] }],
+} as const;
+
+describe('mayUsePool', () => {
+  test.each([
+    ['no serviceAllocation: anyone', undefined, 'red/s', {}, {}, true],
+    ['empty serviceAllocation: anyone', allocation({}), 'red/s', {}, {}, true],
+    ['namespaces: listed', allocation({ namespaces: ['red'] }), 'red/s', {}, {}, true],
+    ['namespaces: not listed', allocation({ namespaces: ['red'] }), 'blue/s', {}, {}, false],
+    ['namespaceSelectors: selected', allocation({ namespaceSelectors: [gold] }), 'blue/s', { tier: 'gold' }, {}, true],
+    ['namespaceSelectors: not selected', allocation({ namespaceSelectors: [gold] }), 'blue/s', {}, {}, false],
+    // As in MetalLB, a namespace named or selected is admitted.
+    [
+      'named or selected: named',
+      allocation({ namespaces: ['red'], namespaceSelectors: [gold] }),
+      'red/s',
+      {},
+      {},
+      true,
+    ],
+    [
+      'named or selected: selected',
+      allocation({ namespaces: ['red'], namespaceSelectors: [gold] }),
+      'blue/s',
+      { tier: 'gold' },
+      {},
+      true,
+    ],
+    [
+      'named or selected: neither',
+      allocation({ namespaces: ['red'], namespaceSelectors: [gold] }),
+      'blue/s',
+      {},
+      {},
+      false,
+    ],
+    ['serviceSelectors: match', allocation({ serviceSelectors: [publicSvc] }), 'red/s', {}, { expose: 'public' }, true],
+    ['serviceSelectors: no match', allocation({ serviceSelectors: [publicSvc] }), 'red/s', {}, { expose: 'no' }, false],
+    [
+      'serviceSelectors: any one of them',
+      allocation({ serviceSelectors: [gold, publicSvc] }),
+      'red/s',
+      {},
+      { tier: 'gold' },
+      true,
+    ],
+    [
+      'namespace and service both required',
+      allocation({ namespaces: ['red'], serviceSelectors: [publicSvc] }),
+      'blue/s',
+      {},
+      { expose: 'public' },
+      false,
+    ],
+  ])('%s', (_, serviceAllocation, key, namespaceLabels, labels, may) => {
+    const p = pool('p', ['198.51.100.0/24'], { serviceAllocation });
+    expect(mayUsePool(p, service(key, { namespaceLabels, labels }))).toBe(may);
+  });
+});
+
+test('byPreference: lowest priority first, then no priority, ties by name', () => {
+  const withPriority = (name: string, priority?: number): Pool =>
+    pool(name, ['198.51.100.0/24'], { serviceAllocation: allocation({ priority }) });
+  const pools = [
+    pool('plain-b', []),
+    withPriority('ten', 10),
+    withPriority('one-b', 1),
+    pool('plain-a', []),
+    withPriority('one-a', 1),
+    withPriority('unset'),
+  ];
+  expect(pools.sort(byPreference).map((p) => p.name)).toEqual(['one-a', 'one-b', 'ten', 'plain-a', 'plain-b', 'unset']);
+});
