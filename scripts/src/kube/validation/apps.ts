@@ -203,17 +203,7 @@ export function deploymentStrategy(): KindStrategy {
             forbidden('spec.strategy.rollingUpdate', "may not be specified when strategy `type` is 'Recreate'"),
           );
       } else if (type === 'RollingUpdate') {
-        const ru = asObj(strategy.rollingUpdate) ?? {};
-        causes.push(...validateIntOrPercent(ru.maxUnavailable, 'spec.strategy.rollingUpdate.maxUnavailable'));
-        causes.push(...validateIntOrPercent(ru.maxSurge, 'spec.strategy.rollingUpdate.maxSurge'));
-        if (isZero(ru.maxUnavailable) && isZero(ru.maxSurge))
-          causes.push(
-            invalidValue(
-              'spec.strategy.rollingUpdate.maxUnavailable',
-              (ru.maxUnavailable ?? 0) as GoValue,
-              'may not be 0 when `maxSurge` is 0',
-            ),
-          );
+        causes.push(...validateRollingUpdate(asObj(strategy.rollingUpdate) ?? {}, 'spec.strategy.rollingUpdate'));
       } else causes.push(notSupported('spec.strategy.type', type, ['Recreate', 'RollingUpdate']));
       const minReady = asNum(spec.minReadySeconds) ?? 0;
       if (minReady < 0) causes.push(invalidValue('spec.minReadySeconds', minReady, NEGATIVE));
@@ -269,17 +259,7 @@ export function daemonSetStrategy(): KindStrategy {
       const strategy = asObj(spec.updateStrategy) ?? {};
       const type = asStr(strategy.type) ?? '';
       if (type === 'RollingUpdate') {
-        const ru = asObj(strategy.rollingUpdate) ?? {};
-        causes.push(...validateIntOrPercent(ru.maxUnavailable, 'spec.updateStrategy.rollingUpdate.maxUnavailable'));
-        causes.push(...validateIntOrPercent(ru.maxSurge, 'spec.updateStrategy.rollingUpdate.maxSurge'));
-        if (isZero(ru.maxUnavailable) && isZero(ru.maxSurge))
-          causes.push(
-            invalidValue(
-              'spec.updateStrategy.rollingUpdate.maxUnavailable',
-              (ru.maxUnavailable ?? 0) as GoValue,
-              'may not be 0 when `maxSurge` is 0',
-            ),
-          );
+        causes.push(...validateRollingUpdate(asObj(strategy.rollingUpdate) ?? {}, 'spec.updateStrategy.rollingUpdate'));
       } else if (type !== 'OnDelete') {
         causes.push(notSupported('spec.updateStrategy.type', type, ['OnDelete', 'RollingUpdate']));
       }
@@ -289,4 +269,17 @@ export function daemonSetStrategy(): KindStrategy {
     },
     validateUpdate: selectorImmutable,
   });
+}
+
+/** maxUnavailable and maxSurge of a Deployment's or DaemonSet's rolling update (the same rules for both). */
+function validateRollingUpdate(ru: Obj, path: string): StatusCause[] {
+  const causes = [
+    ...validateIntOrPercent(ru.maxUnavailable, `${path}.maxUnavailable`),
+    ...validateIntOrPercent(ru.maxSurge, `${path}.maxSurge`),
+  ];
+  if (isZero(ru.maxUnavailable) && isZero(ru.maxSurge))
+    causes.push(
+      invalidValue(`${path}.maxUnavailable`, (ru.maxUnavailable ?? 0) as GoValue, 'may not be 0 when `maxSurge` is 0'),
+    );
+  return causes;
 }
