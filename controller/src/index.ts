@@ -1,2 +1,3 @@
 export * from './ipam';
 export type * from './config/types';
+export * from './service/request';
