@@ -35,14 +35,14 @@ export const ref = (name: string, description?: string): Schema =>
   d({ allOf: [{ $ref: SCHEMA_PREFIX + name }], default: {} }, description);
 const time = (description?: string): Schema => ref('io.k8s.apimachinery.pkg.apis.meta.v1.Time', description);
 
-/** status.conditions of the apps kinds: a list map keyed by type, merged by type. */
-const conditionList = (): Schema => ({
+/** A list of loosely typed items that patches merge by one key, and apply treats as a map on that key. */
+const mergedListMap = (key: string): Schema => ({
   type: 'array',
   items: loose(),
-  'x-kubernetes-patch-merge-key': 'type',
+  'x-kubernetes-patch-merge-key': key,
   'x-kubernetes-patch-strategy': 'merge',
   'x-kubernetes-list-type': 'map',
-  'x-kubernetes-list-map-keys': ['type'],
+  'x-kubernetes-list-map-keys': [key],
 });
 
 interface ListOpts {
@@ -273,14 +273,7 @@ const SHARED: Record<string, Schema> = {
       terminationMessagePath: str(),
       terminationMessagePolicy: str(),
       tty: bool(),
-      volumeDevices: {
-        type: 'array',
-        items: loose(),
-        'x-kubernetes-patch-merge-key': 'devicePath',
-        'x-kubernetes-patch-strategy': 'merge',
-        'x-kubernetes-list-type': 'map',
-        'x-kubernetes-list-map-keys': ['devicePath'],
-      },
+      volumeDevices: mergedListMap('devicePath'),
       volumeMounts: listOf(`${CORE}VolumeMount`, { mergeKey: 'mountPath' }),
       workingDir: str(),
     },
@@ -335,36 +328,15 @@ const SHARED: Record<string, Schema> = {
       dnsConfig: loose(),
       dnsPolicy: str(),
       enableServiceLinks: bool(),
-      ephemeralContainers: {
-        type: 'array',
-        items: loose(),
-        'x-kubernetes-patch-merge-key': 'name',
-        'x-kubernetes-patch-strategy': 'merge',
-        'x-kubernetes-list-type': 'map',
-        'x-kubernetes-list-map-keys': ['name'],
-      },
-      hostAliases: {
-        type: 'array',
-        items: loose(),
-        'x-kubernetes-patch-merge-key': 'ip',
-        'x-kubernetes-patch-strategy': 'merge',
-        'x-kubernetes-list-type': 'map',
-        'x-kubernetes-list-map-keys': ['ip'],
-      },
+      ephemeralContainers: mergedListMap('name'),
+      hostAliases: mergedListMap('ip'),
       hostIPC: bool(),
       hostNetwork: bool(),
       hostPID: bool(),
       hostUsers: bool(),
       hostname: str(),
       hostnameOverride: str(),
-      imagePullSecrets: {
-        type: 'array',
-        items: loose(),
-        'x-kubernetes-patch-merge-key': 'name',
-        'x-kubernetes-patch-strategy': 'merge',
-        'x-kubernetes-list-type': 'map',
-        'x-kubernetes-list-map-keys': ['name'],
-      },
+      imagePullSecrets: mergedListMap('name'),
       initContainers: listOf(`${CORE}Container`, { mergeKey: 'name' }),
       nodeName: str(DESCRIPTIONS.nodeName),
       nodeSelector: stringMap(DESCRIPTIONS.nodeSelector),
@@ -391,14 +363,7 @@ const SHARED: Record<string, Schema> = {
       restartPolicy: str(),
       runtimeClassName: str(),
       schedulerName: str(),
-      schedulingGates: {
-        type: 'array',
-        items: loose(),
-        'x-kubernetes-patch-merge-key': 'name',
-        'x-kubernetes-patch-strategy': 'merge',
-        'x-kubernetes-list-type': 'map',
-        'x-kubernetes-list-map-keys': ['name'],
-      },
+      schedulingGates: mergedListMap('name'),
       securityContext: loose(),
       serviceAccount: str(),
       serviceAccountName: str(),
@@ -542,7 +507,7 @@ export const KIND_SCHEMAS: Record<string, KindSchemas> = {
       },
       allocatable: loose(),
       capacity: loose(),
-      conditions: conditionList(),
+      conditions: mergedListMap('type'),
       config: loose(),
       daemonEndpoints: loose(),
       declaredFeatures: strings(),
@@ -558,7 +523,7 @@ export const KIND_SCHEMAS: Record<string, KindSchemas> = {
   '/v1/Pod': simpleKind('', 'v1', 'Pod', 'io.k8s.api.core.v1', {
     spec: ref(`${CORE}PodSpec`),
     status: object({
-      conditions: conditionList(),
+      conditions: mergedListMap('type'),
       containerStatuses: { type: 'array', items: loose(), 'x-kubernetes-list-type': 'atomic' },
       ephemeralContainerStatuses: { type: 'array', items: loose(), 'x-kubernetes-list-type': 'atomic' },
       hostIP: str(),
@@ -575,14 +540,7 @@ export const KIND_SCHEMAS: Record<string, KindSchemas> = {
       observedGeneration: int64(),
       phase: str(),
       podIP: str(DESCRIPTIONS.podIP),
-      podIPs: {
-        type: 'array',
-        items: loose(),
-        'x-kubernetes-patch-merge-key': 'ip',
-        'x-kubernetes-patch-strategy': 'merge',
-        'x-kubernetes-list-type': 'map',
-        'x-kubernetes-list-map-keys': ['ip'],
-      },
+      podIPs: mergedListMap('ip'),
       qosClass: str(),
       reason: str(),
       resize: str(),
@@ -696,14 +654,7 @@ export const KIND_SCHEMAS: Record<string, KindSchemas> = {
     'ValidatingWebhookConfiguration',
     'io.k8s.api.admissionregistration.v1',
     {
-      webhooks: {
-        type: 'array',
-        items: loose(),
-        'x-kubernetes-patch-merge-key': 'name',
-        'x-kubernetes-patch-strategy': 'merge',
-        'x-kubernetes-list-type': 'map',
-        'x-kubernetes-list-map-keys': ['name'],
-      },
+      webhooks: mergedListMap('name'),
     },
   ),
   'rbac.authorization.k8s.io/v1/Role': simpleKind('rbac.authorization.k8s.io', 'v1', 'Role', 'io.k8s.api.rbac.v1', {
@@ -756,7 +707,7 @@ export const KIND_SCHEMAS: Record<string, KindSchemas> = {
     status: object({
       availableReplicas: int32(DESCRIPTIONS.availableReplicas),
       collisionCount: int32(),
-      conditions: conditionList(),
+      conditions: mergedListMap('type'),
       observedGeneration: int64(),
       readyReplicas: int32(),
       replicas: int32(),
@@ -778,7 +729,7 @@ export const KIND_SCHEMAS: Record<string, KindSchemas> = {
     ),
     status: object({
       collisionCount: int32(),
-      conditions: conditionList(),
+      conditions: mergedListMap('type'),
       currentNumberScheduled: int32(DESCRIPTIONS.currentNumberScheduled),
       desiredNumberScheduled: int32(DESCRIPTIONS.desiredNumberScheduled),
       numberAvailable: int32(DESCRIPTIONS.numberAvailable),
