@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { labTestGate } from '../lab/testGate';
-import { run } from '../testing/run';
+import { runCmd } from '../lab/sh';
 import { repoRoot } from '../tools';
 
 const DEMO = path.join(repoRoot, 'scripts', 'dist', 'demo', 'main.js');
@@ -10,7 +10,7 @@ const DEMO = path.join(repoRoot, 'scripts', 'dist', 'demo', 'main.js');
 labTestGate('npm run demo', () => {
   test('builds the lab, reaches pod1 and the API server from every node, applies the seeds, cleans up', async () => {
     expect(fs.existsSync(DEMO)).toBe(true);
-    const r = await run(process.execPath, [DEMO]);
+    const r = await runCmd([process.execPath, DEMO], { timeoutMs: 180_000 });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('client -> 203.0.113.18:7000 answered: hello-from-pod1');
@@ -23,7 +23,7 @@ labTestGate('npm run demo', () => {
     );
     expect(r.stdout).toContain("lab 'ilbdemo' removed, API server stopped");
     // Nothing of the demo's lab is left behind.
-    const left = await run('ip', ['netns', 'list']);
+    const left = await runCmd(['ip', 'netns', 'list']);
     expect(left.stdout).not.toMatch(/^ilbdemo-/m);
   });
 });

@@ -1,4 +1,4 @@
-// Running commands: the only place the lab starts short-lived programs (ip, sysctl, birdc...).
+// Running commands: the only place the lab and the tests start short-lived programs (ip, birdc, kubectl, helm...).
 import { spawn } from 'node:child_process';
 
 export interface CmdResult {
@@ -11,12 +11,18 @@ export interface CmdOptions {
   input?: string;
   /** Kill the command after this long (default 20 s): a hung `ip` must not hang a test run. */
   timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
 }
 
 /** Runs argv to completion; never throws on a non-zero exit (code -1 when it could not start or timed out). */
 export function runCmd(argv: string[], opts: CmdOptions = {}): Promise<CmdResult> {
   return new Promise((resolve) => {
-    const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(argv[0], argv.slice(1), {
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: opts.env ?? process.env,
+      cwd: opts.cwd,
+    });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => {

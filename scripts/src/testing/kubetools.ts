@@ -1,14 +1,18 @@
 import { helmPath, kubectlPath } from '../tools';
-import { run, type RunResult } from './run';
+import { runCmd, type CmdResult } from '../lab/sh';
+
+/** kubectl and helm finish in seconds; the bound only stops a hung one from hanging a test run. */
+const TIMEOUT_MS = 120_000;
 
 /** The real kubectl and helm, bound to one kubeconfig. */
 export function kubeTools(kubeconfig: string): {
-  kubectl: (args: string[], input?: string) => Promise<RunResult>;
-  helm: (args: string[]) => Promise<RunResult>;
+  kubectl: (args: string[], input?: string) => Promise<CmdResult>;
+  helm: (args: string[]) => Promise<CmdResult>;
 } {
   const env = { ...process.env, KUBECONFIG: kubeconfig, HOME: process.env.HOME ?? '/root' };
   return {
-    kubectl: (args, input) => run(kubectlPath(), ['--kubeconfig', kubeconfig, ...args], { input, env }),
-    helm: (args) => run(helmPath(), ['--kubeconfig', kubeconfig, ...args], { env }),
+    kubectl: (args, input) =>
+      runCmd([kubectlPath(), '--kubeconfig', kubeconfig, ...args], { input, env, timeoutMs: TIMEOUT_MS }),
+    helm: (args) => runCmd([helmPath(), '--kubeconfig', kubeconfig, ...args], { env, timeoutMs: TIMEOUT_MS }),
   };
 }

@@ -7,14 +7,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startKubeServer, type KubeServer } from '../server/index';
 import { kubeTools } from '../../testing/kubetools';
-import type { RunResult } from '../../testing/run';
+import type { CmdResult } from '../../lab/sh';
 
 export interface TestCluster {
   server: KubeServer;
   dir: string;
   kubeconfig: string;
-  kubectl: (args: string[], input?: string) => Promise<RunResult>;
-  helm: (args: string[]) => Promise<RunResult>;
+  kubectl: (args: string[], input?: string) => Promise<CmdResult>;
+  helm: (args: string[]) => Promise<CmdResult>;
   /** kubectl that must succeed: its stdout, else an error carrying stderr. */
   ok: (args: string[], input?: string) => Promise<string>;
   stop: () => Promise<void>;
