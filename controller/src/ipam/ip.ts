@@ -4,18 +4,11 @@
  * because a Service annotation is user input. An IPv4-mapped IPv6 address stays IPv6: it must not match an IPv4
  * pool, or one address could be handed out under two spellings.
  */
-import { formatIP as formatConfigIP, parseIP as parseConfigIP } from '../config/ip';
-import type { IPFamily } from '../config/types';
+import { formatIP as formatConfigIP, type ParsedIP } from '../config/ip';
 
-export interface IPAddress {
-  readonly family: IPFamily;
-  readonly value: bigint;
-}
-
-/** Parsing is config/ip.ts's: one grammar for pool entries and Service requests. */
-export function parseIP(text: string): IPAddress | undefined {
-  return parseConfigIP(text);
-}
+/** One grammar for pool entries and Service requests: config/ip.ts parses both. */
+export { parseIP } from '../config/ip';
+export type IPAddress = ParsedIP;
 
 export function formatIP(ip: IPAddress): string {
   return formatConfigIP(ip.family, ip.value);
