@@ -1,0 +1,93 @@
+/**
+ * Leader election over a coordination.k8s.io Lease, as client-go does it: the holder renews the Lease every retry
+ * period; a candidate takes it over only after it has seen the same record unchanged for a whole lease duration,
+ * measured on its own clock, so clock skew between replicas cannot make two leaders. Pure: the clock and the Lease
+ * store are injected.
+ */
+
+/** The part of a Lease's spec the election reads and writes. */
+export interface LeaseRecord {
+  readonly holderIdentity: string;
+  readonly leaseDurationSeconds: number;
+  /** Milliseconds since the epoch. */
+  readonly acquireTime: number;
+  readonly renewTime: number;
+  readonly leaseTransitions: number;
+}
+
+/** A Lease as read: its record and the resourceVersion an update must carry (optimistic concurrency). */
+export interface StoredLease {
+  readonly record: LeaseRecord;
+  readonly resourceVersion: string;
+}
+
+/** The Lease object in the API; `false` from create or update means another replica wrote first. */
+export interface LeaseStore {
+  get(): Promise<StoredLease | undefined>;
+  create(record: LeaseRecord): Promise<boolean>;
+  update(record: LeaseRecord, resourceVersion: string): Promise<boolean>;
+}
+
+export interface ElectionTiming {
+  /** How long a candidate waits on an unchanged record before it takes the Lease over. */
+  readonly leaseDurationMs: number;
+  /** How long the leader keeps acting without a successful renewal before it steps down. */
+  readonly renewDeadlineMs: number;
+  /** How often every replica tries to acquire or renew. */
+  readonly retryPeriodMs: number;
+}
+
+/** Takeover within about 3.5 s of the leader's death (lease duration plus one retry period), 2 Lease writes a second. */
+export const DEFAULT_TIMING: ElectionTiming = { leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 500 };
+
+export type Decision =
+  | { readonly kind: 'create'; readonly record: LeaseRecord }
+  | { readonly kind: 'update'; readonly record: LeaseRecord; readonly takeover: boolean }
+  | { readonly kind: 'wait'; readonly holder: string };
+
+/** When this replica first saw the Lease's current record, by its own clock. */
+export interface Observation {
+  readonly signature: string;
+  readonly at: number;
+}
+
+const signatureOf = (r: LeaseRecord): string =>
+  `${r.holderIdentity}\u0000${r.renewTime}\u0000${r.leaseTransitions}\u0000${r.leaseDurationSeconds}`;
+
+/** The observation after reading `lease` at `now`: unchanged when the record is the one seen before. */
+export function observe(previous: Observation | undefined, lease: StoredLease | undefined, now: number): Observation {
+  const signature = lease === undefined ? '' : signatureOf(lease.record);
+  return previous?.signature === signature ? previous : { signature, at: now };
+}
+
+/** What `me` should do about `lease` at `now`, given when it first saw this record. */
+export function decide(
+  lease: StoredLease | undefined,
+  me: string,
+  now: number,
+  seen: Observation,
+  timing: ElectionTiming,
+): Decision {
+  const durationSeconds = Math.max(1, Math.ceil(timing.leaseDurationMs / 1000));
+  const fresh = (transitions: number): LeaseRecord => ({
+    holderIdentity: me,
+    leaseDurationSeconds: durationSeconds,
+    acquireTime: now,
+    renewTime: now,
+    leaseTransitions: transitions,
+  });
+  if (lease === undefined) return { kind: 'create', record: fresh(0) };
+  const r = lease.record;
+  if (r.holderIdentity === me) {
+    return { kind: 'update', record: { ...r, leaseDurationSeconds: durationSeconds, renewTime: now }, takeover: false };
+  }
+  // An empty holder is a Lease released on a clean shutdown: free to take at once.
+  const expired = r.holderIdentity === '' || now - seen.at >= r.leaseDurationSeconds * 1000;
+  if (!expired) return { kind: 'wait', holder: r.holderIdentity };
+  return { kind: 'update', record: fresh(r.leaseTransitions + 1), takeover: true };
+}
+
+/** The record a leader writes when it stops cleanly, so a standby need not wait out the lease duration. */
+export function released(r: LeaseRecord, now: number): LeaseRecord {
+  return { ...r, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now };
+}
