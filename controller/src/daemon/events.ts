@@ -1,0 +1,32 @@
+import type { CoreV1Event, V1Service } from '@kubernetes/client-node';
+import type { ServiceEvent } from '../service/outcome';
+import { COMPONENT } from './log';
+
+/** A core/v1 Event on a Service, named as client-go's recorder names them (`<object>.<unique suffix>`). */
+export function eventFor(svc: V1Service, e: ServiceEvent, now = new Date()): CoreV1Event {
+  const name = svc.metadata?.name ?? '';
+  const suffix = `${now.getTime().toString(16)}${Math.floor(Math.random() * 0x10000).toString(16)}`;
+  return {
+    metadata: { name: `${name}.${suffix}`, namespace: svc.metadata?.namespace },
+    involvedObject: {
+      apiVersion: 'v1',
+      kind: 'Service',
+      name,
+      namespace: svc.metadata?.namespace,
+      uid: svc.metadata?.uid,
+      resourceVersion: svc.metadata?.resourceVersion,
+    },
+    type: e.type,
+    reason: e.reason,
+    message: e.message,
+    source: { component: COMPONENT },
+    reportingComponent: COMPONENT,
+    firstTimestamp: now,
+    lastTimestamp: now,
+    count: 1,
+  };
+}
+
+/** The same verdict reached again (a resync, a no-op update) is not worth a second Event. */
+export const eventsSignature = (events: readonly ServiceEvent[]): string =>
+  events.map((e) => `${e.type}/${e.reason}/${e.message}`).join('\n');

@@ -1,0 +1,47 @@
+import {
+  makeInformer,
+  type Informer,
+  type KubeConfig,
+  type KubernetesObject,
+  type ListPromise,
+} from '@kubernetes/client-node';
+import { errorText, log } from './log';
+
+const RESTART_MS = 2_000;
+
+export interface WatchHandlers<T> {
+  upsert(obj: T): void;
+  remove(obj: T): void;
+}
+
+/**
+ * A list+watch that never gives up: client-node's informer stops on a watch error, so it is started again after a
+ * pause, which is how a lost API server is survived. Its relist delivers every object again as add or update.
+ */
+export function watchForever<T extends KubernetesObject>(
+  kc: KubeConfig,
+  name: string,
+  path: string,
+  list: ListPromise<T>,
+  handlers: WatchHandlers<T>,
+): Informer<T> {
+  const informer = makeInformer<T>(kc, path, list);
+  informer.on('add', (o: T) => handlers.upsert(o));
+  informer.on('update', (o: T) => handlers.upsert(o));
+  informer.on('delete', (o: T) => handlers.remove(o));
+  const start = (): void => {
+    informer.start().then(
+      () => log.info({ informer: name }, 'watching'),
+      (e: unknown) => {
+        log.error({ informer: name, err: errorText(e) }, 'informer start failed; retrying');
+        setTimeout(start, RESTART_MS);
+      },
+    );
+  };
+  informer.on('error', (e: unknown) => {
+    log.error({ informer: name, err: errorText(e) }, 'watch failed; restarting');
+    setTimeout(start, RESTART_MS);
+  });
+  start();
+  return informer;
+}

@@ -1,0 +1,291 @@
+/**
+ * The controller's state and decisions: Services, Namespaces and pools in, status, Events and pool counts out. A thin
+ * shell around the pure pieces (parseConfig, serviceRequestOf, Allocator, outcomeOf). No API error stops it: a failed
+ * write is retried later, because an API server that goes away comes back, and the allocator's answer stands.
+ */
+import type { Informer, KubernetesObject, V1Namespace, V1Service } from '@kubernetes/client-node';
+import { formatConfigError, parseConfig } from '../config/parse';
+import { Allocator, formatIP, parseIP, sameIP, type IPAddress } from '../ipam';
+import { sameLabels } from '../ipam/service';
+import { currentIngressIPs, invalidServiceEvent, outcomeOf, type ServiceEvent } from '../service/outcome';
+import { serviceRequestOf } from '../service/request';
+import { poolStatuses, statusMatches } from '../status/poolStatus';
+import type { ClusterApi } from './clusterApi';
+import { eventFor, eventsSignature } from './events';
+import { watchForever } from './informers';
+import { errorText, log } from './log';
+
+const RETRY_MS = 2_000;
+/** Status writes in flight at once: enough to hide the API round trip, few enough not to flood the server. */
+const MAX_IN_FLIGHT = 16;
+/** Pool counts change with every allocation; they are written at most this often. */
+const POOL_STATUS_DELAY_MS = 1_000;
+
+const keyOf = (o: KubernetesObject): string => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export class Reconciler {
+  private allocator = new Allocator(parseConfig([]).config);
+  private readonly services = new Map<string, V1Service>();
+  private readonly namespaceLabels = new Map<string, Record<string, string>>();
+  private readonly pools = new Map<string, KubernetesObject>();
+  /** The last Events sent per Service, so a resync that reaches the same verdict does not repeat them. */
+  private readonly lastEvents = new Map<string, string>();
+  private readonly queue = new Set<string>();
+  private readonly busy = new Set<string>();
+  private idleWaiters: (() => void)[] = [];
+  private poolStatusTimer: NodeJS.Timeout | undefined;
+  private informers: Informer<KubernetesObject>[] = [];
+  private stopped = false;
+
+  constructor(
+    private readonly api: ClusterApi,
+    private readonly lbClass: string,
+  ) {}
+
+  /** The first pass: every address already shown is adopted before anything new is handed out, so a restart moves no IP. */
+  async start(): Promise<void> {
+    for (;;) {
+      try {
+        const pools = await this.api.listPools();
+        const namespaces = await this.api.listNamespaces();
+        const services = await this.api.listServices();
+        for (const p of pools.items) this.pools.set(keyOf(p), p);
+        this.loadConfig();
+        for (const ns of namespaces.items) this.setNamespace(ns);
+        // Oldest first, so when two shown addresses clash the Service that had it first keeps it, deterministically.
+        const sorted = [...services.items].sort(
+          (a, b) =>
+            (a.metadata?.creationTimestamp?.getTime() ?? 0) - (b.metadata?.creationTimestamp?.getTime() ?? 0) ||
+            keyOf(a).localeCompare(keyOf(b)),
+        );
+        for (const svc of sorted) {
+          this.services.set(keyOf(svc), svc);
+          this.adopt(svc);
+        }
+        for (const svc of sorted) this.enqueue(keyOf(svc));
+        break;
+      } catch (e) {
+        log.error({ err: errorText(e) }, 'initial list failed; retrying');
+        await sleep(RETRY_MS);
+      }
+    }
+    await this.idle();
+    if (!this.stopped) this.startInformers();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.poolStatusTimer) clearTimeout(this.poolStatusTimer);
+    await Promise.allSettled(this.informers.map((i) => i.stop()));
+  }
+
+  private loadConfig(): void {
+    const { config, errors } = parseConfig([...this.pools.values()]);
+    for (const e of errors) log.error({ pool: e.object, field: e.field }, formatConfigError(e));
+    for (const s of this.allocator.updateConfig(config)) {
+      log.warn({ service: s.key, ip: formatIP(s.ip) }, `keeps an address the config no longer allows: ${s.reason}`);
+    }
+    log.info({ pools: [...config.pools.keys()] }, 'config loaded');
+    this.schedulePoolStatus();
+  }
+
+  private adopt(svc: V1Service): void {
+    const shown = currentIngressIPs(svc.status);
+    if (shown.length === 0) return;
+    const req = serviceRequestOf(svc, this.labelsFor(svc), { lbClass: this.lbClass });
+    if (req.kind !== 'request') return;
+    const ips = shown.map(parseIP);
+    if (ips.some((ip) => ip === undefined)) {
+      log.warn({ service: keyOf(svc), shown }, 'status shows an unparsable address; not adopted');
+      return;
+    }
+    const r = this.allocator.adopt(req.request, ips as IPAddress[]);
+    if (r.ok) log.info({ service: keyOf(svc), ips: shown }, 'adopted');
+    else log.warn({ service: keyOf(svc), ips: shown }, `not adopted: ${r.reason}`);
+  }
+
+  private labelsFor(svc: V1Service): Record<string, string> {
+    return this.namespaceLabels.get(svc.metadata?.namespace ?? '') ?? {};
+  }
+
+  private setNamespace(ns: V1Namespace): void {
+    this.namespaceLabels.set(ns.metadata?.name ?? '', { ...(ns.metadata?.labels ?? {}) });
+  }
+
+  private enqueue(key: string): void {
+    this.queue.add(key);
+    this.pump();
+  }
+
+  /**
+   * Starts reconciles up to MAX_IN_FLIGHT, never two for one Service. The allocator runs synchronously at the start
+   * of each, so addresses are handed out in queue order whatever the writes' timing.
+   */
+  private pump(): void {
+    for (const key of this.queue) {
+      if (this.busy.size >= MAX_IN_FLIGHT || this.stopped) break;
+      if (this.busy.has(key)) continue;
+      this.queue.delete(key);
+      this.busy.add(key);
+      this.reconcile(key)
+        .catch((e: unknown) => {
+          log.error({ service: key, err: errorText(e) }, 'reconcile failed; retrying');
+          setTimeout(() => this.enqueue(key), RETRY_MS);
+        })
+        .finally(() => {
+          this.busy.delete(key);
+          this.pump();
+        });
+    }
+    if (this.queue.size === 0 && this.busy.size === 0) {
+      for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+
+  private idle(): Promise<void> {
+    if (this.queue.size === 0 && this.busy.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private async reconcile(key: string): Promise<void> {
+    const svc = this.services.get(key);
+    if (!svc) {
+      if (this.allocator.release(key).length > 0) {
+        log.info({ service: key }, 'released');
+        this.schedulePoolStatus();
+      }
+      this.lastEvents.delete(key);
+      return;
+    }
+    const shown = currentIngressIPs(svc.status);
+    const req = serviceRequestOf(svc, this.labelsFor(svc), { lbClass: this.lbClass });
+    if (req.kind === 'ignore') {
+      // Only addresses this controller handed out are taken back; another implementation's status is not ours.
+      const released = this.allocator.release(key);
+      this.lastEvents.delete(key);
+      if (released.length === 0) return;
+      this.schedulePoolStatus();
+      if (shown.some((text) => released.some((ip) => showsIP(text, ip)))) {
+        await this.writeIngress(svc, []);
+      }
+      return;
+    }
+    if (req.kind === 'invalid') {
+      if (this.allocator.release(key).length > 0) this.schedulePoolStatus();
+      // A released address left in the status would be shown on two Services once it is handed out again.
+      if (shown.length > 0) await this.writeIngress(svc, []);
+      await this.emit(svc, [invalidServiceEvent(req.field, req.message)]);
+      return;
+    }
+    const result = this.allocator.assign(req.request);
+    if (!result.ok || result.changed) this.schedulePoolStatus();
+    const outcome = outcomeOf(key, result, shown);
+    if (outcome.ingress !== undefined) await this.writeIngress(svc, outcome.ingress);
+    await this.emit(svc, outcome.events);
+  }
+
+  private async writeIngress(svc: V1Service, ingress: Parameters<ClusterApi['writeIngress']>[2]): Promise<void> {
+    await this.api.writeIngress(svc.metadata?.namespace ?? '', svc.metadata?.name ?? '', ingress);
+    log.info({ service: keyOf(svc), ingress: ingress.map((i) => i.ip) }, 'status written');
+  }
+
+  private async emit(svc: V1Service, events: readonly ServiceEvent[]): Promise<void> {
+    const key = keyOf(svc);
+    if (events.length === 0) return;
+    const signature = eventsSignature(events);
+    if (this.lastEvents.get(key) === signature) return;
+    for (const e of events) {
+      (e.type === 'Warning' ? log.warn : log.info).call(log, { service: key, reason: e.reason }, e.message);
+      await this.api.createEvent(eventFor(svc, e));
+    }
+    this.lastEvents.set(key, signature);
+  }
+
+  private schedulePoolStatus(): void {
+    if (this.poolStatusTimer || this.stopped) return;
+    this.poolStatusTimer = setTimeout(() => {
+      this.poolStatusTimer = undefined;
+      this.writePoolStatuses().catch((e: unknown) => {
+        log.error({ err: errorText(e) }, 'pool status write failed; retrying');
+        this.schedulePoolStatus();
+      });
+    }, POOL_STATUS_DELAY_MS);
+  }
+
+  /** Writes each pool's counts when they differ from what its object shows; the watch brings the new status back. */
+  private async writePoolStatuses(): Promise<void> {
+    for (const [name, want] of poolStatuses(this.allocator.usage())) {
+      const current = this.pools.get(`${this.api.namespace}/${name}`);
+      if (current === undefined || statusMatches((current as { status?: unknown }).status, want)) continue;
+      await this.api.writePoolStatus(name, want);
+      this.pools.set(keyOf(current), { ...current, status: want } as KubernetesObject);
+    }
+  }
+
+  private startInformers(): void {
+    const services = watchForever<V1Service>(
+      this.api.kc,
+      'services',
+      '/api/v1/services',
+      () => this.api.listServices(),
+      {
+        upsert: (svc) => {
+          this.services.set(keyOf(svc), svc);
+          this.enqueue(keyOf(svc));
+        },
+        remove: (svc) => {
+          this.services.delete(keyOf(svc));
+          this.enqueue(keyOf(svc));
+        },
+      },
+    );
+    const namespaces = watchForever<V1Namespace>(
+      this.api.kc,
+      'namespaces',
+      '/api/v1/namespaces',
+      () => this.api.listNamespaces(),
+      {
+        upsert: (ns) => {
+          const before = this.namespaceLabels.get(ns.metadata?.name ?? '');
+          this.setNamespace(ns);
+          if (before !== undefined && sameLabels(before, ns.metadata?.labels ?? {})) return;
+          // Pool selectors may match namespace labels, so the Services there are re-checked.
+          for (const [key, svc] of this.services) if (svc.metadata?.namespace === ns.metadata?.name) this.enqueue(key);
+        },
+        remove: (ns) => this.namespaceLabels.delete(ns.metadata?.name ?? ''),
+      },
+    );
+    const pools = watchForever<KubernetesObject>(
+      this.api.kc,
+      'ipaddresspools',
+      this.api.poolsPath(),
+      () => this.api.listPools(),
+      {
+        upsert: (p) => this.poolChanged(p, true),
+        remove: (p) => this.poolChanged(p, false),
+      },
+    );
+    this.informers = [services, namespaces, pools] as Informer<KubernetesObject>[];
+  }
+
+  /** A status-only update (our own count write) changes no config; anything else re-checks every Service. */
+  private poolChanged(pool: KubernetesObject, present: boolean): void {
+    const key = keyOf(pool);
+    const before = this.pools.get(key);
+    if (present) this.pools.set(key, pool);
+    else this.pools.delete(key);
+    if (present && before !== undefined && sameSpec(before, pool)) return;
+    this.loadConfig();
+    for (const k of this.services.keys()) this.enqueue(k);
+  }
+}
+
+function showsIP(text: string, ip: IPAddress): boolean {
+  const shown = parseIP(text);
+  return shown !== undefined && sameIP(shown, ip);
+}
+
+const specOf = (o: KubernetesObject): string =>
+  JSON.stringify([(o as { spec?: unknown }).spec, o.metadata?.labels ?? {}]);
+const sameSpec = (a: KubernetesObject, b: KubernetesObject): boolean => specOf(a) === specOf(b);
