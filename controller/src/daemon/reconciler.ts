@@ -31,6 +31,11 @@ export class Reconciler {
   private readonly pools = new Map<string, KubernetesObject>();
   /** The last Events sent per Service, so a resync that reaches the same verdict does not repeat them. */
   private readonly lastEvents = new Map<string, string>();
+  /**
+   * Services that are pending or keep an address a pool edit took away: an address freed anywhere may be the one
+   * they wait for, so every release re-checks them.
+   */
+  private readonly waiting = new Set<string>();
   private readonly queue = new Set<string>();
   private readonly busy = new Set<string>();
   private idleWaiters: (() => void)[] = [];
@@ -151,11 +156,11 @@ export class Reconciler {
   private async reconcile(key: string): Promise<void> {
     const svc = this.services.get(key);
     if (!svc) {
+      this.forget(key);
       if (this.allocator.release(key).length > 0) {
         log.info({ service: key }, 'released');
-        this.schedulePoolStatus();
+        this.freed();
       }
-      this.lastEvents.delete(key);
       return;
     }
     const shown = currentIngressIPs(svc.status);
@@ -163,26 +168,45 @@ export class Reconciler {
     if (req.kind === 'ignore') {
       // Only addresses this controller handed out are taken back; another implementation's status is not ours.
       const released = this.allocator.release(key);
-      this.lastEvents.delete(key);
+      this.forget(key);
       if (released.length === 0) return;
-      this.schedulePoolStatus();
+      this.freed();
       if (shown.some((text) => released.some((ip) => showsIP(text, ip)))) {
         await this.writeIngress(svc, []);
       }
       return;
     }
     if (req.kind === 'invalid') {
-      if (this.allocator.release(key).length > 0) this.schedulePoolStatus();
+      this.waiting.delete(key);
+      if (this.allocator.release(key).length > 0) this.freed();
       // A released address left in the status would be shown on two Services once it is handed out again.
       if (shown.length > 0) await this.writeIngress(svc, []);
       await this.emit(svc, [invalidServiceEvent(req.field, req.message)]);
       return;
     }
+    const before = this.allocator.addressesOf(key);
     const result = this.allocator.assign(req.request);
-    if (!result.ok || result.changed) this.schedulePoolStatus();
+    const moved = result.ok
+      ? before.some((ip) => !result.ips.some((now) => sameIP(now, ip)))
+      : result.released.length > 0;
+    if (moved) this.freed();
+    else if (result.ok && result.changed) this.schedulePoolStatus();
+    if (!result.ok || result.warnings.length > 0) this.waiting.add(key);
+    else this.waiting.delete(key);
     const outcome = outcomeOf(key, result, shown);
     if (outcome.ingress !== undefined) await this.writeIngress(svc, outcome.ingress);
     await this.emit(svc, outcome.events);
+  }
+
+  private forget(key: string): void {
+    this.lastEvents.delete(key);
+    this.waiting.delete(key);
+  }
+
+  /** An address went back to a pool: counts change, and a waiting Service may now get it. */
+  private freed(): void {
+    this.schedulePoolStatus();
+    for (const key of this.waiting) this.enqueue(key);
   }
 
   private async writeIngress(svc: V1Service, ingress: Parameters<ClusterApi['writeIngress']>[2]): Promise<void> {

@@ -155,7 +155,9 @@ function pathsFor(e: KindEntry): Record<string, Schema> {
       [
         'application/json-patch+json',
         'application/merge-patch+json',
-        'application/strategic-merge-patch+json',
+        // Custom resources have no strategic merge patch; kubectl's client-side apply reads this list to fall back
+        // to a JSON merge patch for them, as it must (the server answers 415 otherwise).
+        ...(info.crd ? [] : ['application/strategic-merge-patch+json']),
         'application/apply-patch+yaml',
         'application/apply-patch+cbor',
       ].map((t) => [t, { schema: { $ref: '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.Patch' } }]),
