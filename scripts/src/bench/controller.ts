@@ -6,6 +6,7 @@ import {
   type Pool,
   type ServiceRequest,
 } from '@ironlb/controller';
+import { benchControllerE2E } from './controllerE2E';
 import { fmt, median } from './stats';
 
 /**
@@ -133,7 +134,7 @@ function measure(c: Case, ops: number): number {
 
 const k = (n: number): string => (n >= 1000 ? `${n / 1000}k` : String(n));
 
-// async to fit the benchmark table; the allocator itself never waits.
+// The pure allocator first, then the daemon end to end (controllerE2E.ts).
 export async function benchController(args: string[]): Promise<void> {
   const ops = Number(args[0] ?? 10_000);
   const rounds = 7;
@@ -182,4 +183,5 @@ export async function benchController(args: string[]): Promise<void> {
     const [big, small] = g.ratioOf;
     console.log(`    ratio ${k(big)}/${k(small)}: ${fmt(rateOf(big) / rateOf(small), 2)} (target >= 0.5)`);
   }
+  await benchControllerE2E();
 }

@@ -1,4 +1,5 @@
 import * as http from 'node:http';
+import { httpClient, inParallel } from '../testing/kubeHttp';
 import { startKubeProcess, type KubeProcess } from './kubeProcess';
 import { fmt, mib, ms } from './stats';
 
@@ -6,29 +7,8 @@ import { fmt, mib, ms } from './stats';
  * ironlb-kube at the scale of later benchmarks: 10,000 Services created with two watchers attached, listed whole
  * and in pages. Ratios come from runs made side by side in this one process, so machine noise mostly cancels.
  */
-const agent = new http.Agent({ keepAlive: true, maxSockets: 32 });
-
-function request(url: string, method: string, body?: unknown): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(
-      url,
-      {
-        method,
-        agent,
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'User-Agent': 'ironlb-bench' },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (d: string) => (text += d));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(data);
-  });
-}
+const client = httpClient(32);
+const request = client.request;
 
 const service = (ns: string, i: number): unknown => ({
   apiVersion: 'v1',
@@ -82,15 +62,10 @@ async function createAll(kube: KubeProcess, ns: string, count: number, concurren
     metadata: { name: ns },
   });
   const started = process.hrtime.bigint();
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < count) {
-      const i = next++;
-      const r = await request(`${kube.url}/api/v1/namespaces/${ns}/services`, 'POST', service(ns, i));
-      if (r.status !== 201) throw new Error(`create svc-${i}: ${r.status} ${r.text.slice(0, 200)}`);
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await inParallel(count, concurrency, async (i) => {
+    const r = await request(`${kube.url}/api/v1/namespaces/${ns}/services`, 'POST', service(ns, i));
+    if (r.status !== 201) throw new Error(`create svc-${i}: ${r.status} ${r.text.slice(0, 200)}`);
+  });
   return ms(process.hrtime.bigint() - started);
 }
 
@@ -145,6 +120,6 @@ export async function benchKube(args: string[]): Promise<void> {
     watchers.forEach((w) => w.stop());
   } finally {
     await kube.stop();
-    agent.destroy();
+    client.close();
   }
 }

@@ -4,16 +4,13 @@
  * AllocationFailed Event, and a SIGKILL and restart changes no IP. client-node is ESM-only and jest runs CommonJS,
  * so the controller runs as a child process, as it does in production.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../../tools';
 import { startTestCluster, type TestCluster } from './cluster';
+import { CRDS, ingressIPs, startController, until, WATCHING, type ControllerProcess } from './controllerProcess';
 
-const CRDS = path.join(repoRoot, 'charts', 'ironlb', 'crds');
 const SEEDS = path.join(repoRoot, 'scripts', 'fixtures', 'seeds');
-const BIN = path.join(repoRoot, 'controller', 'bin', 'ironlb-controller.js');
-const DEADLINE_MS = 30_000;
 
 const POOL = `apiVersion: v1
 kind: Namespace
@@ -30,59 +27,10 @@ spec:
     - 198.51.100.200-198.51.100.254
 `;
 
-interface ServiceIPs {
-  [key: string]: string[];
-}
-
 let c: TestCluster;
-let controller: ChildProcess | undefined;
-let output = '';
-
-function startController(): ChildProcess {
-  const child = spawn(process.execPath, [BIN, '--kubeconfig', c.kubeconfig], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
-  return child;
-}
-
-function kill(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    if (child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
-  });
-}
-
-/** Every Service's ingress IPs, by `namespace/name`. */
-async function ingressIPs(): Promise<ServiceIPs> {
-  const list = JSON.parse(await c.ok(['get', 'services', '-A', '-o', 'json'])) as {
-    items: {
-      metadata: { namespace: string; name: string };
-      status?: { loadBalancer?: { ingress?: { ip: string }[] } };
-    }[];
-  };
-  const out: ServiceIPs = {};
-  for (const s of list.items) {
-    out[`${s.metadata.namespace}/${s.metadata.name}`] = (s.status?.loadBalancer?.ingress ?? []).map((i) => i.ip);
-  }
-  return out;
-}
-
-/** Polls `read` until `done` holds, or fails at the deadline with the last value and the controller's log. */
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
-  const deadline = Date.now() + DEADLINE_MS;
-  for (;;) {
-    const v = await read();
-    if (done(v)) return v;
-    if (Date.now() > deadline) {
-      throw new Error(`timed out; last value ${JSON.stringify(v)}\ncontroller log:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+let controller: ControllerProcess | undefined;
+const log = (): string => controller?.output() ?? '';
+const services = (): ReturnType<typeof ingressIPs> => ingressIPs(c.ok);
 
 const inPool = (ip: string | undefined): boolean => {
   const m = /^198\.51\.100\.(\d+)$/.exec(ip ?? '');
@@ -93,7 +41,7 @@ beforeAll(async () => {
   c = await startTestCluster();
 });
 afterAll(async () => {
-  await kill(controller);
+  await controller?.kill();
   await c.stop();
 });
 
@@ -101,7 +49,7 @@ describe('ironlb-controller', () => {
   it('assigns pool IPs, shares by key, reports a refused request, and keeps every IP across a SIGKILL', async () => {
     for (const f of fs.readdirSync(CRDS)) await c.ok(['apply', '-f', path.join(CRDS, f)]);
     await c.ok(['apply', '-f', '-'], POOL);
-    controller = startController();
+    controller = startController(c.kubeconfig);
 
     // Without loadBalancerIP the pair has only its sharing key to end up on one IP.
     const splitPair = fs
@@ -115,8 +63,9 @@ describe('ironlb-controller', () => {
     const tcp = 'acserver/acserver1-service-tcp';
     const udp = 'acserver/acserver1-service-udp';
     const before = await until(
-      ingressIPs,
+      services,
       (s) => s[tcp]?.length === 1 && s[udp]?.length === 1 && s['default/any-ip']?.length === 1,
+      log,
     );
     expect(inPool(before[tcp][0])).toBe(true);
     expect(before[udp]).toEqual(before[tcp]);
@@ -127,25 +76,27 @@ describe('ironlb-controller', () => {
     const describe = await until(
       () => c.ok(['describe', 'service', 'invalid-request']),
       (text) => /AllocationFailed/.test(text),
+      log,
     );
     expect(describe).toMatch(
       /Warning\s+AllocationFailed\s+.*Failed to allocate IP for "default\/invalid-request": "4\.3\.2\.1" is not allowed in config/,
     );
 
-    await kill(controller);
-    output = '';
-    controller = startController();
+    await controller.kill();
+    controller = startController(c.kubeconfig);
     // The restarted controller logs each Service it adopts; once it watches, its first pass is over.
+    const restarted = controller;
     await until(
-      () => Promise.resolve(output),
-      (o) => /"informer":"services".*"msg":"watching"/.test(o),
+      () => Promise.resolve(restarted.output()),
+      (o) => WATCHING.test(o),
+      log,
     );
-    const after = await ingressIPs();
+    const after = await services();
     expect(after).toEqual(before);
-    expect(output).not.toMatch(/not adopted/);
+    expect(restarted.output()).not.toMatch(/not adopted/);
     // Every Service that showed an IP before the kill was adopted rather than assigned afresh.
     const shown = Object.values(before).filter((ips) => ips.length > 0).length;
     expect(shown).toBeGreaterThanOrEqual(3);
-    expect(output.match(/"msg":"adopted"/g)).toHaveLength(shown);
+    expect(restarted.output().match(/"msg":"adopted"/g)).toHaveLength(shown);
   });
 });
