@@ -17,6 +17,7 @@ import {
   type V1NamespaceList,
   type V1ServiceList,
 } from '@kubernetes/client-node';
+import type { ApiClientFactory } from './apiClients';
 import type { LeaseRecord, LeaseStore, StoredLease } from '../leader/election';
 import type { IngressEntry } from '../service/outcome';
 import type { PoolStatus } from '../status/poolStatus';
@@ -42,10 +43,11 @@ export class ClusterApi {
     readonly kc: KubeConfig,
     /** Where the config objects and the Lease live. */
     readonly namespace: string,
+    clients: ApiClientFactory,
   ) {
-    this.core = kc.makeApiClient(CoreV1Api);
-    this.custom = kc.makeApiClient(CustomObjectsApi);
-    this.coordination = kc.makeApiClient(CoordinationV1Api);
+    this.core = clients(CoreV1Api);
+    this.custom = clients(CustomObjectsApi);
+    this.coordination = clients(CoordinationV1Api);
   }
 
   readonly poolsPath = (): string => `/apis/${GROUP}/${VERSION}/namespaces/${this.namespace}/${POOLS}`;

@@ -1,13 +1,12 @@
-import {
-  makeInformer,
-  type Informer,
-  type KubeConfig,
-  type KubernetesObject,
-  type ListPromise,
-} from '@kubernetes/client-node';
+import { makeInformer, type KubeConfig, type KubernetesObject, type ListPromise } from '@kubernetes/client-node';
 import { errorText, log } from './log';
 
 const RESTART_MS = 2_000;
+
+/** A running watch; stop() ends it for good (the abort it causes is not an error to recover from). */
+export interface Watching {
+  stop(): Promise<void>;
+}
 
 export interface WatchHandlers<T> {
   upsert(obj: T): void;
@@ -24,24 +23,33 @@ export function watchForever<T extends KubernetesObject>(
   path: string,
   list: ListPromise<T>,
   handlers: WatchHandlers<T>,
-): Informer<T> {
+): Watching {
+  let stopped = false;
   const informer = makeInformer<T>(kc, path, list);
   informer.on('add', (o: T) => handlers.upsert(o));
   informer.on('update', (o: T) => handlers.upsert(o));
   informer.on('delete', (o: T) => handlers.remove(o));
   const start = (): void => {
+    if (stopped) return;
     informer.start().then(
       () => log.info({ informer: name }, 'watching'),
       (e: unknown) => {
+        if (stopped) return;
         log.error({ informer: name, err: errorText(e) }, 'informer start failed; retrying');
         setTimeout(start, RESTART_MS);
       },
     );
   };
   informer.on('error', (e: unknown) => {
+    if (stopped) return;
     log.error({ informer: name, err: errorText(e) }, 'watch failed; restarting');
     setTimeout(start, RESTART_MS);
   });
   start();
-  return informer;
+  return {
+    stop: async () => {
+      stopped = true;
+      await informer.stop();
+    },
+  };
 }

@@ -9,6 +9,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { KubeConfig } from '@kubernetes/client-node';
 import { DEFAULT_TIMING, type ElectionTiming } from '../leader/election';
 import { LeaderElector } from '../leader/elector';
+import { keepAliveClients } from './apiClients';
 import { ClusterApi } from './clusterApi';
 import { COMPONENT, errorText, log } from './log';
 import { Reconciler } from './reconciler';
@@ -81,7 +82,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   const kc = new KubeConfig();
   if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
   else kc.loadFromDefault();
-  const api = new ClusterApi(kc, opts.namespace);
+  const api = new ClusterApi(kc, opts.namespace, await keepAliveClients(kc));
   const reconciler = new Reconciler(api, opts.lbClass);
   log.info({ namespace: opts.namespace, lbClass: opts.lbClass, leaderElect: opts.leaderElect }, 'starting');
 

@@ -3,7 +3,7 @@
  * shell around the pure pieces (parseConfig, serviceRequestOf, Allocator, outcomeOf). No API error stops it: a failed
  * write is retried later, because an API server that goes away comes back, and the allocator's answer stands.
  */
-import type { Informer, KubernetesObject, V1Namespace, V1Service } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Namespace, V1Service } from '@kubernetes/client-node';
 import { formatConfigError, parseConfig } from '../config/parse';
 import { Allocator, formatIP, parseIP, sameIP, type IPAddress } from '../ipam';
 import { sameLabels } from '../ipam/service';
@@ -12,7 +12,7 @@ import { serviceRequestOf } from '../service/request';
 import { poolStatuses, statusMatches } from '../status/poolStatus';
 import type { ClusterApi } from './clusterApi';
 import { eventFor, eventsSignature } from './events';
-import { watchForever } from './informers';
+import { watchForever, type Watching } from './informers';
 import { errorText, log } from './log';
 
 const RETRY_MS = 2_000;
@@ -40,7 +40,7 @@ export class Reconciler {
   private readonly busy = new Set<string>();
   private idleWaiters: (() => void)[] = [];
   private poolStatusTimer: NodeJS.Timeout | undefined;
-  private informers: Informer<KubernetesObject>[] = [];
+  private watches: Watching[] = [];
   private stopped = false;
 
   constructor(
@@ -82,7 +82,7 @@ export class Reconciler {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.poolStatusTimer) clearTimeout(this.poolStatusTimer);
-    await Promise.allSettled(this.informers.map((i) => i.stop()));
+    await Promise.allSettled(this.watches.map((w) => w.stop()));
   }
 
   private loadConfig(): void {
@@ -290,7 +290,7 @@ export class Reconciler {
         remove: (p) => this.poolChanged(p, false),
       },
     );
-    this.informers = [services, namespaces, pools] as Informer<KubernetesObject>[];
+    this.watches = [services, namespaces, pools];
   }
 
   /** A status-only update (our own count write) changes no config; anything else re-checks every Service. */

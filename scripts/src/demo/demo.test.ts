@@ -8,7 +8,7 @@ import { repoRoot } from '../tools';
 const DEMO = path.join(repoRoot, 'scripts', 'dist', 'demo', 'main.js');
 
 labTestGate('npm run demo', () => {
-  test('builds the lab, reaches pod1 and the API server from every node, applies the seeds, cleans up', async () => {
+  test('builds the lab, reaches pod1 and the API server from every node, assigns the seeds their IPs, cleans up', async () => {
     expect(fs.existsSync(DEMO)).toBe(true);
     const r = await runCmd([process.execPath, DEMO], { timeoutMs: 180_000 });
     expect(r.stderr).toBe('');
@@ -18,10 +18,21 @@ labTestGate('npm run demo', () => {
     expect(r.stdout).toContain(
       'The Service "sample-nodeport" is invalid: spec.ports[0].nodePort: Invalid value: 8888: provided port is not in the valid range. The range of valid ports is 30000-32767',
     );
+    // The mixed-protocol Service gets its requested address (the seed's, swapped for the lab's), one for all ports.
     expect(r.stdout).toMatch(
-      /acserver\s+acserver4-service\s+LoadBalancer\s+\S+\s+<pending>\s+9610:(\d+)\/TCP,8085:\d+\/TCP,9610:\1\/UDP/,
+      /acserver\s+acserver4-service\s+LoadBalancer\s+\S+\s+198\.51\.100\.200\s+9610:(\d+)\/TCP,8085:\d+\/TCP,9610:\1\/UDP/,
     );
-    expect(r.stdout).toContain("lab 'ilbdemo' removed, API server stopped");
+    // The split pair shares one address by its sharing key.
+    expect(r.stdout).toMatch(/acserver\s+acserver1-service-tcp\s+LoadBalancer\s+\S+\s+198\.51\.100\.244\s/);
+    expect(r.stdout).toMatch(/acserver\s+acserver1-service-udp\s+LoadBalancer\s+\S+\s+198\.51\.100\.244\s/);
+    expect(r.stdout).toMatch(/default\s+invalid-request\s+LoadBalancer\s+\S+\s+<pending>\s/);
+    expect(r.stdout).toMatch(
+      /Warning\s+AllocationFailed\s+.*ironlb-controller\s+Failed to allocate IP for "default\/invalid-request": "4\.3\.2\.1" is not allowed in config/,
+    );
+    expect(r.stdout).toMatch(
+      /lab\s+\["198\.51\.100\.200-198\.51\.100\.254","2001:db8:1::200-2001:db8:1::2ff"\]\s+true\s+4\s+51\s/,
+    );
+    expect(r.stdout).toContain("controller stopped, lab 'ilbdemo' removed, API server stopped");
     // Nothing of the demo's lab is left behind.
     const left = await runCmd(['ip', 'netns', 'list']);
     expect(left.stdout).not.toMatch(/^ilbdemo-/m);

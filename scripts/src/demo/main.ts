@@ -1,7 +1,9 @@
 /**
  * `npm run demo`: the first thing a newcomer runs. Starts ironlb-kube, builds the network lab (3 nodes, a BIRD
- * router, a client, a pod per node), shows that the lab routes and that every node reaches the API server, then
- * applies the seed documents' Services with the real kubectl. Everything it starts it stops, even on failure.
+ * router, a client, a pod per node), shows that the lab routes and that every node reaches the API server, starts
+ * ironlb-controller with a pool for the lab segment, applies the seed documents' Services with the real kubectl and
+ * shows the IPs assigned, the split pair sharing one, and the refused request's Event. Everything it starts it
+ * stops, even on failure.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -12,11 +14,35 @@ import { probeTcp, serveTcp } from '../lab/labProbe';
 import { gatherStatus } from '../lab/status';
 import { formatStatus } from '../lab/statusFormat';
 import { kubeTools } from '../testing/kubetools';
+import type { CmdResult } from '../lab/sh';
+import { startController, until, type ControllerProcess } from '../kube/e2e/controllerProcess';
 import { repoRoot } from '../tools';
 
 const PREFIX = 'ilbdemo';
 const KUBE_PORT = 6443;
 const SEEDS = path.join(repoRoot, 'scripts', 'fixtures', 'seeds');
+const CRDS = path.join(repoRoot, 'charts', 'ironlb', 'crds');
+/** The lab's layer 2 pool space (README, lab address plan). */
+const POOL = `apiVersion: v1
+kind: Namespace
+metadata:
+  name: ironlb-system
+---
+apiVersion: ironlb.io/v1beta1
+kind: IPAddressPool
+metadata:
+  name: lab
+  namespace: ironlb-system
+spec:
+  addresses:
+    - 198.51.100.200-198.51.100.254
+    - 2001:db8:1::200-2001:db8:1::2ff
+`;
+/** The seeds' own addresses lie on the users' LANs; the lab swaps in its pool's, and says so. */
+const LAB_ADDRESSES: [string, string][] = [
+  ['192.168.1.144', '198.51.100.244'],
+  ['192.168.1.200', '198.51.100.200'],
+];
 
 const say = (text: string): void => console.log(`\n=== ${text}`);
 const indent = (text: string): string =>
@@ -34,7 +60,10 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ironlb-demo-'));
   let server: KubeServer | undefined;
   let lab: Lab | undefined;
+  let controller: ControllerProcess | undefined;
   const stop = async (): Promise<void> => {
+    await controller?.stop();
+    controller = undefined;
     if (lab) await Lab.down(PREFIX);
     lab = undefined;
     await server?.stop();
@@ -68,10 +97,25 @@ async function main(): Promise<void> {
       if (!version) throw new Error(`${node} cannot reach the API server`);
     }
 
+    say('ironlb-controller: the CRDs, a pool on the lab segment, and the controller');
+    await must(kubectl(['apply', '-f', CRDS]));
+    console.log(`    $ kubectl apply -f - <<EOF\n${indent(POOL)}\n    EOF`);
+    await must(kubectl(['apply', '-f', '-'], POOL));
+    controller = startController(kubeconfig, { logFile: path.join(dir, 'controller.log') });
+    console.log(`    ironlb-controller running (pid ${controller.pid})`);
+
     say("the seed documents' Services, applied with the real kubectl v1.35");
+    const swap = LAB_ADDRESSES.map(([from, to]) => `-e 's/${from}/${to}/'`).join(' ');
     for (const file of ['000-mixed-protocol.yaml', '000-split-pair.yaml', '002-nodeport.yaml', '003-requests.yaml']) {
-      const r = await kubectl(['apply', '-f', path.join(SEEDS, file)]);
-      console.log(`    $ kubectl apply -f ${file}\n${indent(r.stdout + r.stderr)}`);
+      const text = LAB_ADDRESSES.reduce(
+        (t, [from, to]) => t.replaceAll(from, to),
+        fs.readFileSync(path.join(SEEDS, file), 'utf8'),
+      );
+      const r = await kubectl(['apply', '-f', '-'], text);
+      const shown = text.includes('198.51.100.2')
+        ? `sed ${swap} ${file} | kubectl apply -f -`
+        : `kubectl apply -f ${file}`;
+      console.log(`    $ ${shown}\n${indent(r.stdout + r.stderr)}`);
     }
     const bad = fs
       .readFileSync(path.join(SEEDS, '002-nodeport.yaml'), 'utf8')
@@ -80,14 +124,54 @@ async function main(): Promise<void> {
     console.log(
       `    $ sed -e 's|nodePort: 30080|nodePort: 8888|' 002-nodeport.yaml | kubectl apply -f -\n${indent(refused.stderr)}`,
     );
+
+    say('the controller assigns: the split TCP/UDP pair shares one IP, the request outside every pool is refused');
+    const log = controller.output;
+    await until(
+      () => must(kubectl(['get', 'svc', '-A', '-o', 'json'])),
+      (json) => settled(json),
+      log,
+    );
     const all = await kubectl(['get', 'svc', '-A']);
     console.log(`    $ kubectl get svc -A\n${indent(all.stdout)}`);
-    console.log('\n    EXTERNAL-IP stays <pending> until ironlb-controller assigns addresses (see the README status).');
+    const described = await until(
+      () => must(kubectl(['describe', 'service', 'invalid-request'])),
+      (text) => /AllocationFailed/.test(text),
+      log,
+    );
+    console.log(`    $ kubectl describe service invalid-request\n${indent(described)}`);
+    // The pool's counts are written at most once a second.
+    await until(
+      () =>
+        must(kubectl(['get', 'ipaddresspool', '-n', 'ironlb-system', 'lab', '-o', 'jsonpath={.status.assignedIPv4}'])),
+      (assigned) => assigned === '4',
+      log,
+    );
+    const pools = await kubectl(['get', 'ipaddresspools', '-n', 'ironlb-system']);
+    console.log(`    $ kubectl get ipaddresspools -n ironlb-system\n${indent(pools.stdout)}`);
   } finally {
     say('tearing down');
     await stop();
-    console.log(`    lab '${PREFIX}' removed, API server stopped`);
+    console.log(`    controller stopped, lab '${PREFIX}' removed, API server stopped`);
   }
+}
+
+/** kubectl's stdout, or an error with its stderr. */
+async function must(r: Promise<CmdResult>): Promise<string> {
+  const done = await r;
+  if (done.code !== 0) throw new Error(done.stderr.trim());
+  return done.stdout;
+}
+
+/** True once every LoadBalancer Service the demo expects to be served shows an IP. */
+function settled(json: string): boolean {
+  const list = JSON.parse(json) as {
+    items: { metadata: { name: string }; status?: { loadBalancer?: { ingress?: unknown[] } } }[];
+  };
+  const served = ['acserver4-service', 'acserver1-service-tcp', 'acserver1-service-udp', 'pool-request', 'any-ip'];
+  return served.every((name) =>
+    list.items.some((s) => s.metadata.name === name && (s.status?.loadBalancer?.ingress?.length ?? 0) > 0),
+  );
 }
 
 main().catch((err: unknown) => {
