@@ -8,6 +8,7 @@ import {
 } from '@ironlb/controller';
 import { benchControllerE2E } from './controllerE2E';
 import { fmt, median } from './stats';
+import { rng } from '../testing/rng';
 
 /**
  * The pure allocator (no I/O): allocations per second with 1k, 10k and 100k Services already holding addresses. All
@@ -15,17 +16,6 @@ import { fmt, median } from './stats';
  * out of the ratios. Each timed allocation is followed by the (untimed) release of a random Service, so the count
  * stays put and the holes the search must find keep moving.
  */
-
-/** xorshift32: the same holes in every run. */
-function rng(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
 
 function cidr(text: string): AddressRange {
   const [addr, len] = text.split('/');

@@ -10,8 +10,8 @@ import {
   until,
   WATCHING,
   type ControllerProcess,
-} from '../kube/e2e/controllerProcess';
-import { ingressOf, nameOf, sharingViolations } from '../kube/e2e/sharingCheck';
+} from '../testing/controllerProcess';
+import { ingressOf, nameOf, sharingViolations } from '../testing/sharingCheck';
 import { startKubeProcess, type KubeProcess } from './kubeProcess';
 import { fmt, mib, ms } from './stats';
 

@@ -1,5 +1,4 @@
-import * as http from 'node:http';
-import { httpClient, inParallel } from '../testing/kubeHttp';
+import { httpClient, inParallel, rawWatch } from '../testing/kubeHttp';
 import { startKubeProcess, type KubeProcess } from './kubeProcess';
 import { fmt, mib, ms } from './stats';
 
@@ -26,33 +25,19 @@ const service = (ns: string, i: number): unknown => ({
   },
 });
 
-/** A raw watch stream that counts ADDED events and resolves when it has seen `want`. */
+/** A raw watch that counts ADDED events and resolves, with the ms since it started, when it has seen `want`. */
 function watchAdded(url: string, ns: string, want: number): { done: Promise<number>; stop: () => void } {
-  let stop = (): void => undefined;
   const started = process.hrtime.bigint();
-  const done = new Promise<number>((resolve, reject) => {
-    const req = http.get(`${url}/api/v1/namespaces/${ns}/services?watch=1&resourceVersion=0`, (res) => {
-      let seen = 0;
-      let buf = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => {
-        buf += d;
-        let nl: number;
-        while ((nl = buf.indexOf('\n')) >= 0) {
-          const line = buf.slice(0, nl);
-          buf = buf.slice(nl + 1);
-          if (line.startsWith('{"type":"ADDED"')) seen++;
-        }
-        if (seen >= want) {
-          resolve(ms(process.hrtime.bigint() - started));
-          req.destroy();
-        }
-      });
-    });
-    req.on('error', (e) => (String(e).includes('socket hang up') ? undefined : reject(e)));
-    stop = () => req.destroy();
+  let seen = 0;
+  let reached: (ms: number) => void = () => undefined;
+  const done = new Promise<number>((resolve) => (reached = resolve));
+  const watch = rawWatch(`${url}/api/v1/namespaces/${ns}/services?resourceVersion=0`, (e) => {
+    if (e.type === 'ADDED' && ++seen === want) {
+      reached(ms(process.hrtime.bigint() - started));
+      watch.stop();
+    }
   });
-  return { done, stop };
+  return { done, stop: () => watch.stop() };
 }
 
 async function createAll(kube: KubeProcess, ns: string, count: number, concurrency = 32): Promise<number> {

@@ -13,9 +13,10 @@ import { Lab } from '../lab/lab';
 import { probeTcp, serveTcp } from '../lab/labProbe';
 import { gatherStatus } from '../lab/status';
 import { formatStatus } from '../lab/statusFormat';
+import { poolsYaml } from '../testing/ironlbYaml';
 import { kubeTools } from '../testing/kubetools';
 import type { CmdResult } from '../lab/sh';
-import { startController, until, type ControllerProcess } from '../kube/e2e/controllerProcess';
+import { startController, until, type ControllerProcess } from '../testing/controllerProcess';
 import { repoRoot } from '../tools';
 
 const PREFIX = 'ilbdemo';
@@ -23,21 +24,10 @@ const KUBE_PORT = 6443;
 const SEEDS = path.join(repoRoot, 'scripts', 'fixtures', 'seeds');
 const CRDS = path.join(repoRoot, 'charts', 'ironlb', 'crds');
 /** The lab's layer 2 pool space (README, lab address plan). */
-const POOL = `apiVersion: v1
-kind: Namespace
-metadata:
-  name: ironlb-system
----
-apiVersion: ironlb.io/v1beta1
-kind: IPAddressPool
-metadata:
-  name: lab
-  namespace: ironlb-system
-spec:
-  addresses:
-    - 198.51.100.200-198.51.100.254
-    - 2001:db8:1::200-2001:db8:1::2ff
-`;
+const POOL = poolsYaml({
+  name: 'lab',
+  addresses: ['198.51.100.200-198.51.100.254', '2001:db8:1::200-2001:db8:1::2ff'],
+});
 /** The seeds' own addresses lie on the users' LANs; the lab swaps in its pool's, and says so. */
 const LAB_ADDRESSES: [string, string][] = [
   ['192.168.1.144', '198.51.100.244'],

@@ -5,35 +5,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { lbServiceYaml, poolsYaml } from '../../testing/ironlbYaml';
 import { startTestCluster, type TestCluster } from './cluster';
-import { CRDS, ingressIPs, startController, until, type ControllerProcess } from './controllerProcess';
+import { CRDS, ingressIPs, startController, until, type ControllerProcess } from '../../testing/controllerProcess';
 
-const CONFIG = `apiVersion: v1
-kind: Namespace
-metadata:
-  name: ironlb-system
----
-apiVersion: ironlb.io/v1beta1
-kind: IPAddressPool
-metadata:
-  name: lab
-  namespace: ironlb-system
-spec:
-  addresses:
-    - 198.51.100.0/28
-`;
-
-const service = (name: string): string => `apiVersion: v1
-kind: Service
-metadata:
-  name: ${name}
-spec:
-  type: LoadBalancer
-  selector:
-    app: ${name}
-  ports:
-    - port: 80
-`;
+const CONFIG = poolsYaml({ name: 'lab', addresses: ['198.51.100.0/28'] });
 
 const BECAME_LEADER = /"msg":"became leader"/;
 const STANDING_BY = /"msg":"standing by"/;
@@ -86,7 +62,7 @@ describe('ironlb-controller --leader-elect', () => {
     await waitLog(second, STANDING_BY);
     expect(await leaseHolder()).toBe(identityOf(first));
 
-    for (const n of ['a', 'b', 'c']) await c.ok(['apply', '-f', '-'], service(n));
+    for (const n of ['a', 'b', 'c']) await c.ok(['apply', '-f', '-'], lbServiceYaml(n));
     const before = await until(
       () => ingressIPs(c.ok),
       (s) => ['a', 'b', 'c'].every((n) => s[`default/${n}`]?.length === 1),
@@ -101,7 +77,7 @@ describe('ironlb-controller --leader-elect', () => {
     process.stdout.write(`leader SIGKILLed: standby took over after ${tookOverAt - killedAt} ms\n`);
     expect(await leaseHolder()).toBe(identityOf(second));
 
-    await c.ok(['apply', '-f', '-'], service('d'));
+    await c.ok(['apply', '-f', '-'], lbServiceYaml('d'));
     const after = await until(
       () => ingressIPs(c.ok),
       (s) => s['default/d']?.length === 1,

@@ -8,34 +8,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startKubeServer, type KubeServer } from '../server/index';
 import { kubeTools } from '../../testing/kubetools';
-import { CRDS, ingressIPs, startController, until, type ControllerProcess } from './controllerProcess';
+import { lbServiceYaml, poolsYaml } from '../../testing/ironlbYaml';
+import { CRDS, ingressIPs, startController, until, type ControllerProcess } from '../../testing/controllerProcess';
 
-const CONFIG = `apiVersion: v1
-kind: Namespace
-metadata:
-  name: ironlb-system
----
-apiVersion: ironlb.io/v1beta1
-kind: IPAddressPool
-metadata:
-  name: lab
-  namespace: ironlb-system
-spec:
-  addresses:
-    - 198.51.100.0/28
-`;
-
-const service = (name: string, annotations = ''): string => `apiVersion: v1
-kind: Service
-metadata:
-  name: ${name}${annotations ? `\n  annotations:\n${annotations}` : ''}
-spec:
-  type: LoadBalancer
-  selector:
-    app: ${name}
-  ports:
-    - port: 80
-`;
+const CONFIG = poolsYaml({ name: 'lab', addresses: ['198.51.100.0/28'] });
 
 let dir: string;
 let server: KubeServer | undefined;
@@ -72,7 +48,7 @@ afterAll(async () => {
 
 describe('ironlb-controller faults', () => {
   it('survives the API server going away and coming back, keeping every IP', async () => {
-    for (const n of ['a', 'b']) await ok(['apply', '-f', '-'], service(n));
+    for (const n of ['a', 'b']) await ok(['apply', '-f', '-'], lbServiceYaml(n));
     const before = await until(
       () => ingressIPs(ok),
       (s) => s['default/a']?.length === 1 && s['default/b']?.length === 1,
@@ -87,7 +63,7 @@ describe('ironlb-controller faults', () => {
       log,
     );
     server = await serve(port);
-    await ok(['apply', '-f', '-'], service('c'));
+    await ok(['apply', '-f', '-'], lbServiceYaml('c'));
     const after = await until(
       () => ingressIPs(ok),
       (s) => s['default/c']?.length === 1,
@@ -119,8 +95,11 @@ spec:
     - 198.51.100.8/29
 `;
     await ok(['apply', '-f', '-'], badPools);
-    await ok(['apply', '-f', '-'], service('garbage', '    ironlb.io/loadBalancerIPs: "198.51.100.3,not-an-ip"'));
-    await ok(['apply', '-f', '-'], service('after-garbage'));
+    await ok(
+      ['apply', '-f', '-'],
+      lbServiceYaml('garbage', { annotations: { 'ironlb.io/loadBalancerIPs': '198.51.100.3,not-an-ip' } }),
+    );
+    await ok(['apply', '-f', '-'], lbServiceYaml('after-garbage'));
     const s = await until(
       () => ingressIPs(ok),
       (v) => v['default/after-garbage']?.length === 1,

@@ -14,8 +14,9 @@ import {
   until,
   WATCHING,
   type ControllerProcess,
-} from './controllerProcess';
-import { ingressOf, nameOf, sharingViolations } from './sharingCheck';
+} from '../../testing/controllerProcess';
+import { ingressOf, nameOf, sharingViolations } from '../../testing/sharingCheck';
+import { rng } from '../../testing/rng';
 
 const NS = 'burst';
 const TOTAL = 2_000;
@@ -24,17 +25,6 @@ const POOL = ['198.51.100.0/24', '203.0.113.0/24'];
 const KILL_AT = 300;
 const GATE = 1_000;
 const DEADLINE_MS = 60_000;
-
-/** xorshift32: the same interleaving in every run. */
-function rng(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
 
 interface Shape {
   name: string;

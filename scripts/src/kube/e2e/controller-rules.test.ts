@@ -6,59 +6,27 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { lbServiceYaml, poolsYaml, type ServiceSpec } from '../../testing/ironlbYaml';
 import { startTestCluster, type TestCluster } from './cluster';
-import { CRDS, ingressIPs, startController, until, type ControllerProcess } from './controllerProcess';
+import { CRDS, ingressIPs, startController, until, type ControllerProcess } from '../../testing/controllerProcess';
 
-const pools = (smallRange: string): string => `apiVersion: v1
-kind: Namespace
-metadata:
-  name: ironlb-system
----
-apiVersion: ironlb.io/v1beta1
-kind: IPAddressPool
-metadata:
-  name: small
-  namespace: ironlb-system
-spec:
-  addresses:
-    - ${smallRange}
----
-apiVersion: ironlb.io/v1beta1
-kind: IPAddressPool
-metadata:
-  name: team-a
-  namespace: ironlb-system
-spec:
-  addresses:
-    - 203.0.113.0/28
-  serviceAllocation:
+const pools = (smallRange: string): string =>
+  poolsYaml(
+    { name: 'small', addresses: [smallRange] },
+    {
+      name: 'team-a',
+      addresses: ['203.0.113.0/28'],
+      extraSpec: `  serviceAllocation:
     priority: 10
     namespaceSelectors:
       - matchLabels:
           team: a
-`;
+`,
+    },
+  );
 
-function service(
-  ns: string,
-  name: string,
-  extra: { annotations?: Record<string, string>; lbIP?: string } = {},
-): string {
-  const annotations = Object.entries(extra.annotations ?? {})
-    .map(([k, v]) => `\n    ${k}: "${v}"`)
-    .join('');
-  return `apiVersion: v1
-kind: Service
-metadata:
-  name: ${name}
-  namespace: ${ns}${annotations ? `\n  annotations:${annotations}` : ''}
-spec:
-  type: LoadBalancer
-  selector:
-    app: ${name}
-  ports:
-    - port: 80
-${extra.lbIP ? `  loadBalancerIP: ${extra.lbIP}\n` : ''}`;
-}
+const service = (namespace: string, name: string, spec: Omit<ServiceSpec, 'namespace'> = {}): string =>
+  lbServiceYaml(name, { namespace, ...spec });
 
 let c: TestCluster;
 let controller: ControllerProcess;
@@ -118,7 +86,10 @@ describe('ironlb-controller rules, step by step', () => {
   it('refuses the annotation and spec.loadBalancerIP together, naming the field', async () => {
     await c.ok(
       ['apply', '-f', '-'],
-      service('apps', 'both', { annotations: { 'ironlb.io/loadBalancerIPs': '198.51.100.11' }, lbIP: '198.51.100.11' }),
+      service('apps', 'both', {
+        annotations: { 'ironlb.io/loadBalancerIPs': '198.51.100.11' },
+        loadBalancerIP: '198.51.100.11',
+      }),
     );
     await describeShows(
       'apps',

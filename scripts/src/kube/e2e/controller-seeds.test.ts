@@ -6,8 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../../tools';
+import { poolsYaml } from '../../testing/ironlbYaml';
 import { startTestCluster, type TestCluster } from './cluster';
-import { CRDS, ingressIPs, startController, until, type ControllerProcess } from './controllerProcess';
+import { CRDS, ingressIPs, startController, until, type ControllerProcess } from '../../testing/controllerProcess';
 
 const SEEDS = path.join(repoRoot, 'scripts', 'fixtures', 'seeds');
 const LAB_ADDRESSES: [string, string][] = [
@@ -16,29 +17,10 @@ const LAB_ADDRESSES: [string, string][] = [
   ['172.31.249.7', '198.51.100.247'],
 ];
 
-const POOLS = `apiVersion: v1
-kind: Namespace
-metadata:
-  name: ironlb-system
----
-apiVersion: ironlb.io/v1beta1
-kind: IPAddressPool
-metadata:
-  name: default-pool
-  namespace: ironlb-system
-spec:
-  addresses:
-    - 198.51.100.200-198.51.100.239
----
-apiVersion: ironlb.io/v1beta1
-kind: IPAddressPool
-metadata:
-  name: doc-example
-  namespace: ironlb-system
-spec:
-  addresses:
-    - 198.51.100.240-198.51.100.254
-`;
+const POOLS = poolsYaml(
+  { name: 'default-pool', addresses: ['198.51.100.200-198.51.100.239'] },
+  { name: 'doc-example', addresses: ['198.51.100.240-198.51.100.254'] },
+);
 
 const inRange = (lo: number, hi: number) => (ip: string | undefined) => {
   const m = /^198\.51\.100\.(\d+)$/.exec(ip ?? '');

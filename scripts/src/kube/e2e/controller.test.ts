@@ -7,25 +7,20 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../../tools';
+import { poolsYaml } from '../../testing/ironlbYaml';
 import { startTestCluster, type TestCluster } from './cluster';
-import { CRDS, ingressIPs, startController, until, WATCHING, type ControllerProcess } from './controllerProcess';
+import {
+  CRDS,
+  ingressIPs,
+  startController,
+  until,
+  WATCHING,
+  type ControllerProcess,
+} from '../../testing/controllerProcess';
 
 const SEEDS = path.join(repoRoot, 'scripts', 'fixtures', 'seeds');
 
-const POOL = `apiVersion: v1
-kind: Namespace
-metadata:
-  name: ironlb-system
----
-apiVersion: ironlb.io/v1beta1
-kind: IPAddressPool
-metadata:
-  name: lab
-  namespace: ironlb-system
-spec:
-  addresses:
-    - 198.51.100.200-198.51.100.254
-`;
+const POOL = poolsYaml({ name: 'lab', addresses: ['198.51.100.200-198.51.100.254'] });
 
 let c: TestCluster;
 let controller: ControllerProcess | undefined;

@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { repoRoot } from '../../tools';
-import { rawWatch, type HttpClient, type RawWatch, type WatchEvent } from '../../testing/kubeHttp';
+import { repoRoot } from '../tools';
+import { rawWatch, type HttpClient, type RawWatch, type WatchEvent } from './kubeHttp';
 import { ingressOf, nameOf, type ServiceObject } from './sharingCheck';
 
 export const CRDS = path.join(repoRoot, 'charts', 'ironlb', 'crds');

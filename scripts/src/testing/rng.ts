@@ -1,0 +1,10 @@
+/** xorshift32 in [0, 1): the same sequence for the same seed, so a benchmark's or test's shuffles repeat. */
+export function rng(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 32;
+  };
+}
