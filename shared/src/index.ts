@@ -1,1 +1,1 @@
-export {};
+export { BITS, formatIP, isIPv4Mapped, parseIP, type IPFamily, type ParsedIP } from './ip/ip';

@@ -3,7 +3,8 @@
  * the speakers see only this, never raw objects.
  */
 
-export type IPFamily = 'IPv4' | 'IPv6';
+import type { IPFamily } from '@ironlb/shared';
+export type { IPFamily };
 
 /** An inclusive address range of one family; addresses as unsigned integers (IPv4 32-bit, IPv6 128-bit). */
 export interface AddressRange {
