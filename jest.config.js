@@ -7,6 +7,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   moduleNameMapper: {
     '^@ironlb/shared$': '<rootDir>/shared/src/index.ts',
+    '^@ironlb/shared/k8s$': '<rootDir>/shared/src/k8s/index.ts',
     '^@ironlb/controller$': '<rootDir>/controller/src/index.ts',
   },
   testTimeout: 60000,

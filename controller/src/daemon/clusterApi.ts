@@ -17,7 +17,7 @@ import {
   type V1NamespaceList,
   type V1ServiceList,
 } from '@kubernetes/client-node';
-import type { ApiClientFactory } from './apiClients';
+import { statusCodeOf, type ApiClientFactory } from '@ironlb/shared/k8s';
 import type { LeaseRecord, LeaseStore, StoredLease } from '../leader/election';
 import type { IngressEntry } from '../service/outcome';
 import type { PoolStatus } from '../status/poolStatus';
@@ -27,12 +27,6 @@ export const VERSION = 'v1beta1';
 export const POOLS = 'ipaddresspools';
 
 const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-
-/** The HTTP status of a failed API call, when it got that far. */
-export function statusCodeOf(e: unknown): number | undefined {
-  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
-  return typeof code === 'number' ? code : undefined;
-}
 
 export class ClusterApi {
   readonly core: CoreV1Api;

@@ -9,7 +9,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { KubeConfig } from '@kubernetes/client-node';
 import { DEFAULT_TIMING, type ElectionTiming } from '../leader/election';
 import { LeaderElector } from '../leader/elector';
-import { keepAliveClients } from './apiClients';
+import { keepAliveClients } from '@ironlb/shared/k8s';
 import { ClusterApi } from './clusterApi';
 import { COMPONENT, errorText, log } from './log';
 import { Reconciler } from './reconciler';

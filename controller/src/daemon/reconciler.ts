@@ -11,9 +11,8 @@ import { currentIngressIPs, invalidServiceEvent, outcomeOf, type ServiceEvent } 
 import { serviceRequestOf } from '../service/request';
 import { poolStatuses, statusMatches } from '../status/poolStatus';
 import type { ClusterApi } from './clusterApi';
-import { eventFor, eventsSignature } from './events';
-import { watchForever, type Watching } from './informers';
-import { errorText, log } from './log';
+import { eventFor, eventsSignature, watchForever, type Watching } from '@ironlb/shared/k8s';
+import { COMPONENT, errorText, log } from './log';
 
 const RETRY_MS = 2_000;
 /** Status writes in flight at once: enough to hide the API round trip, few enough not to flood the server. */
@@ -221,7 +220,7 @@ export class Reconciler {
     if (this.lastEvents.get(key) === signature) return;
     for (const e of events) {
       (e.type === 'Warning' ? log.warn : log.info).call(log, { service: key, reason: e.reason }, e.message);
-      await this.api.createEvent(eventFor(svc, e));
+      await this.api.createEvent(eventFor(COMPONENT, svc, e));
     }
     this.lastEvents.set(key, signature);
   }
@@ -249,6 +248,7 @@ export class Reconciler {
 
   private startInformers(): void {
     const services = watchForever<V1Service>(
+      log,
       this.api.kc,
       'services',
       '/api/v1/services',
@@ -265,6 +265,7 @@ export class Reconciler {
       },
     );
     const namespaces = watchForever<V1Namespace>(
+      log,
       this.api.kc,
       'namespaces',
       '/api/v1/namespaces',
@@ -281,6 +282,7 @@ export class Reconciler {
       },
     );
     const pools = watchForever<KubernetesObject>(
+      log,
       this.api.kc,
       'ipaddresspools',
       this.api.poolsPath(),

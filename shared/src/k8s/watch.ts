@@ -1,5 +1,6 @@
 import { makeInformer, type KubeConfig, type KubernetesObject, type ListPromise } from '@kubernetes/client-node';
-import { errorText, log } from './log';
+import type { Logger } from 'pino';
+import { errorText } from './errors';
 
 const RESTART_MS = 2_000;
 
@@ -18,6 +19,7 @@ export interface WatchHandlers<T> {
  * pause, which is how a lost API server is survived. Its relist delivers every object again as add or update.
  */
 export function watchForever<T extends KubernetesObject>(
+  log: Logger,
   kc: KubeConfig,
   name: string,
   path: string,

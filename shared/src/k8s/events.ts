@@ -1,9 +1,14 @@
 import type { CoreV1Event, V1Service } from '@kubernetes/client-node';
-import type { ServiceEvent } from '../service/outcome';
-import { COMPONENT } from './log';
+
+/** An Event about a Service, as `kubectl describe service` shows it. */
+export interface ServiceEvent {
+  readonly type: 'Normal' | 'Warning';
+  readonly reason: string;
+  readonly message: string;
+}
 
 /** A core/v1 Event on a Service, named as client-go's recorder names them (`<object>.<unique suffix>`). */
-export function eventFor(svc: V1Service, e: ServiceEvent, now = new Date()): CoreV1Event {
+export function eventFor(component: string, svc: V1Service, e: ServiceEvent, now = new Date()): CoreV1Event {
   const name = svc.metadata?.name ?? '';
   const suffix = `${now.getTime().toString(16)}${Math.floor(Math.random() * 0x10000).toString(16)}`;
   return {
@@ -19,8 +24,8 @@ export function eventFor(svc: V1Service, e: ServiceEvent, now = new Date()): Cor
     type: e.type,
     reason: e.reason,
     message: e.message,
-    source: { component: COMPONENT },
-    reportingComponent: COMPONENT,
+    source: { component },
+    reportingComponent: component,
     firstTimestamp: now,
     lastTimestamp: now,
     count: 1,

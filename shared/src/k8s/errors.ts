@@ -1,0 +1,8 @@
+/** An error's message for a log line, whatever was thrown. */
+export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** The HTTP status of a failed API call, when it got that far. */
+export function statusCodeOf(e: unknown): number | undefined {
+  const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
+  return typeof code === 'number' ? code : undefined;
+}
