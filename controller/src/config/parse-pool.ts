@@ -98,6 +98,13 @@ function identify(raw: RawObject, index: number, out: FieldProblem[]): Identity 
   return { name, namespace: ns, object: `${POOL_KIND} ${ns ? `${ns}/` : ''}${name}` };
 }
 
+/** `{ labels }` when the pool has any, as the API server validated them; non-string values are not labels. */
+function labelsOf(metadata: unknown): { labels?: Readonly<Record<string, string>> } {
+  const raw = isRecord(metadata) && isRecord(metadata.labels) ? metadata.labels : {};
+  const labels = Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string');
+  return labels.length > 0 ? { labels: Object.freeze(Object.fromEntries(labels)) } : {};
+}
+
 export function parsePool(raw: unknown, index: number): PoolCandidate {
   if (!isRecord(raw)) {
     const object = `${POOL_KIND} items[${index}]`;
@@ -125,6 +132,7 @@ export function parsePool(raw: unknown, index: number): PoolCandidate {
       autoAssign,
       avoidBuggyIPs,
       ...(allocation.allocation ? { serviceAllocation: allocation.allocation } : {}),
+      ...labelsOf(raw.metadata),
     });
   }
   const errors = problems.map((p) => ({ object: id.object, field: p.field, message: p.message }));

@@ -123,6 +123,25 @@ describe('parseConfig: pools that load', () => {
         },
       ],
     ],
+    [
+      'labels, which advertisements select pools by, are kept; non-string values are not labels',
+      [
+        pool(
+          'labelled',
+          { addresses: ['203.0.113.0/28'] },
+          { metadata: { name: 'labelled', namespace: NS, labels: { zone: 'a', bad: 7 } } },
+        ),
+      ],
+      [
+        {
+          name: 'labelled',
+          ranges: [range('203.0.113.0', '203.0.113.15')],
+          autoAssign: true,
+          avoidBuggyIPs: false,
+          labels: { zone: 'a' },
+        },
+      ],
+    ],
     ['no pools at all', [], []],
     ['an empty List', { items: [] }, []],
   ])('%s', (_name, input, expected) => {

@@ -43,6 +43,8 @@ export interface Pool {
   readonly avoidBuggyIPs: boolean;
   /** Absent: any Service may use the pool. */
   readonly serviceAllocation?: ServiceAllocation;
+  /** metadata.labels, which L2Advertisement and BGPAdvertisement pool selectors match. */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 export interface Config {
