@@ -1,0 +1,10 @@
+{
+  "targets": [
+    {
+      "target_name": "packet_socket",
+      "sources": ["native/packet_socket.c"],
+      "defines": ["NAPI_VERSION=8"],
+      "cflags": ["-std=gnu11", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Werror=implicit-function-declaration"]
+    }
+  ]
+}
