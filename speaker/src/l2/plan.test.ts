@@ -1,0 +1,139 @@
+import { parseIP, type ParsedIP } from '@ironlb/shared';
+import { parseConfig } from '@ironlb/controller';
+import { parseL2Advertisements } from '../config/l2advertisement';
+import { EXCLUDE_LABEL, planL2, type Chooser, type L2View, type NodeView, type ServiceView } from './plan';
+
+const ip = (t: string): ParsedIP => {
+  const p = parseIP(t);
+  if (!p) throw new Error(t);
+  return p;
+};
+
+const pools = parseConfig([
+  {
+    kind: 'IPAddressPool',
+    metadata: { name: 'lab', namespace: 'ironlb-system', labels: { zone: 'a' } },
+    spec: { addresses: ['198.51.100.200-198.51.100.254', '2001:db8:1::200-2001:db8:1::2ff'] },
+  },
+  {
+    kind: 'IPAddressPool',
+    metadata: { name: 'other', namespace: 'ironlb-system' },
+    spec: { addresses: ['203.0.113.128/25'] },
+  },
+]).config;
+
+const adv = (name: string, spec: unknown) =>
+  parseL2Advertisements([{ kind: 'L2Advertisement', metadata: { name, namespace: 'ironlb-system' }, spec }])
+    .advertisements;
+
+const node = (name: string, extra: Partial<NodeView> = {}): NodeView => ({
+  name,
+  labels: {},
+  unschedulable: false,
+  ...extra,
+});
+const svc = (key: string, ips: string[], local = false): ServiceView => ({ key, ips: ips.map(ip), local });
+
+/** The first eligible node by name: keeps these tests about eligibility, not about the hash. */
+const first: Chooser = (_ip, eligible) => eligible[0];
+
+function view(over: Partial<L2View> = {}): L2View {
+  const nodes = [node('node1'), node('node2'), node('node3')];
+  return {
+    config: pools,
+    advertisements: adv('all', {}),
+    nodes: new Map(nodes.map((n) => [n.name, n])),
+    services: [svc('default/web', ['198.51.100.200'])],
+    endpointNodes: new Map(),
+    live: new Set(['node1', 'node2', 'node3']),
+    ...over,
+  };
+}
+
+const row = (v: L2View, key = '198.51.100.200') => planL2(v, first).get(key);
+
+describe('planL2', () => {
+  it('an IP of a covered pool goes to the chosen node, on every interface in its subnet', () => {
+    expect(row(view())).toEqual({
+      ip: ip('198.51.100.200'),
+      services: ['default/web'],
+      node: 'node1',
+      interfaces: { names: [], auto: true },
+    });
+  });
+
+  it('says why when no pool or no advertisement covers the IP', () => {
+    expect(row(view({ services: [svc('default/x', ['198.51.100.9'])] }), '198.51.100.9')?.reason).toBe(
+      '198.51.100.9 is in no IPAddressPool',
+    );
+    expect(row(view({ advertisements: adv('only-other', { ipAddressPools: ['other'] }) }))?.reason).toBe(
+      'no L2Advertisement covers pool "lab"',
+    );
+  });
+
+  it('covers pools by name or by label selector', () => {
+    expect(row(view({ advertisements: adv('by-name', { ipAddressPools: ['lab'] }) }))?.node).toBe('node1');
+    expect(
+      row(view({ advertisements: adv('by-label', { ipAddressPoolSelectors: [{ matchLabels: { zone: 'a' } }] }) }))
+        ?.node,
+    ).toBe('node1');
+    expect(
+      row(view({ advertisements: adv('by-label', { ipAddressPoolSelectors: [{ matchLabels: { zone: 'b' } }] }) }))
+        ?.reason,
+    ).toBe('no L2Advertisement covers pool "lab"');
+  });
+
+  it('leaves out dead, cordoned, excluded and unselected nodes, naming each reason', () => {
+    const nodes = new Map([
+      ['node1', node('node1', { unschedulable: true })],
+      ['node2', node('node2', { labels: { [EXCLUDE_LABEL]: '' } })],
+      ['node3', node('node3')],
+      ['node4', node('node4', { labels: { role: 'edge' } })],
+    ]);
+    const live = new Set(['node1', 'node2', 'node3', 'node4']);
+    expect(row(view({ nodes, live }))?.node).toBe('node3');
+    expect(row(view({ nodes, live: new Set(['node1', 'node2', 'node4']) }))?.node).toBe('node4');
+    const edgeOnly = adv('edge', { nodeSelectors: [{ matchLabels: { role: 'edge' } }] });
+    expect(row(view({ nodes, live: new Set(['node1', 'node2', 'node3']), advertisements: edgeOnly }))?.reason).toBe(
+      'no eligible node (node1: matches no L2Advertisement nodeSelectors; node2: matches no L2Advertisement nodeSelectors; ' +
+        'node3: matches no L2Advertisement nodeSelectors; node4: no live speaker)',
+    );
+    expect(row(view({ nodes, live }))?.reason).toBeUndefined();
+    expect(row(view({ nodes: new Map([['node1', node('node1', { unschedulable: true })]]), live }))?.reason).toBe(
+      'no eligible node (node1: cordoned)',
+    );
+    expect(row(view({ nodes: new Map([['node2', nodes.get('node2') as NodeView]]), live }))?.reason).toBe(
+      `no eligible node (node2: labelled ${EXCLUDE_LABEL})`,
+    );
+  });
+
+  it('Local policy: only nodes with a ready endpoint; Services sharing an IP share one node', () => {
+    const services = [svc('game/tcp', ['198.51.100.244'], true), svc('game/udp', ['198.51.100.244'], true)];
+    const endpointNodes = new Map([
+      ['game/tcp', new Set(['node2', 'node3'])],
+      ['game/udp', new Set(['node3'])],
+    ]);
+    expect(row(view({ services, endpointNodes }), '198.51.100.244')).toMatchObject({
+      services: ['game/tcp', 'game/udp'],
+      node: 'node3',
+    });
+    expect(row(view({ services, endpointNodes: new Map() }), '198.51.100.244')?.reason).toBe(
+      'no eligible node (node1: no ready endpoint of game/tcp; node2: no ready endpoint of game/tcp; node3: no ready endpoint of game/tcp)',
+    );
+  });
+
+  it('interfaces: the union of the matching advertisements, auto when one names none', () => {
+    const advertisements = [...adv('a', { interfaces: ['eth1', 'eth0'] }), ...adv('b', { interfaces: ['eth0'] })];
+    expect(row(view({ advertisements }))?.interfaces).toEqual({ names: ['eth0', 'eth1'], auto: false });
+    expect(row(view({ advertisements: [...advertisements, ...adv('c', {})] }))?.interfaces).toEqual({
+      names: ['eth0', 'eth1'],
+      auto: true,
+    });
+  });
+
+  it('IPv6 and dual-stack Services: one row per IP', () => {
+    const plan = planL2(view({ services: [svc('default/dual', ['198.51.100.201', '2001:db8:1::201'])] }), first);
+    expect([...plan.keys()]).toEqual(['198.51.100.201', '2001:db8:1::201']);
+    expect(plan.get('2001:db8:1::201')?.node).toBe('node1');
+  });
+});
