@@ -1,1 +1,2 @@
 export { BITS, formatIP, isIPv4Mapped, parseIP, type IPFamily, type ParsedIP } from './ip/ip';
+export type { LeaseRecord, LeaseStore, StoredLease } from './lease';

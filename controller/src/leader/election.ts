@@ -5,28 +5,9 @@
  * store are injected.
  */
 
-/** The part of a Lease's spec the election reads and writes. */
-export interface LeaseRecord {
-  readonly holderIdentity: string;
-  readonly leaseDurationSeconds: number;
-  /** Milliseconds since the epoch. */
-  readonly acquireTime: number;
-  readonly renewTime: number;
-  readonly leaseTransitions: number;
-}
+import type { LeaseRecord, LeaseStore, StoredLease } from '@ironlb/shared';
 
-/** A Lease as read: its record and the resourceVersion an update must carry (optimistic concurrency). */
-export interface StoredLease {
-  readonly record: LeaseRecord;
-  readonly resourceVersion: string;
-}
-
-/** The Lease object in the API; `false` from create or update means another replica wrote first. */
-export interface LeaseStore {
-  get(): Promise<StoredLease | undefined>;
-  create(record: LeaseRecord): Promise<boolean>;
-  update(record: LeaseRecord, resourceVersion: string): Promise<boolean>;
-}
+export type { LeaseRecord, LeaseStore, StoredLease };
 
 export interface ElectionTiming {
   /** How long a candidate waits on an unchanged record before it takes the Lease over. */

@@ -6,3 +6,4 @@ export { keepAliveClients, type ApiClientFactory } from './apiClients';
 export { errorText, statusCodeOf } from './errors';
 export { eventFor, eventsSignature, type ServiceEvent } from './events';
 export { watchForever, type WatchHandlers, type Watching } from './watch';
+export { apiLeaseStore } from './lease';
