@@ -1,0 +1,144 @@
+/**
+ * Every call the speaker makes to the API server. API load grows with nodes, never with Services: steady state is
+ * one Lease renewal per node per second; Events and ServiceL2Status writes happen only when an announcement moves.
+ */
+import {
+  CoordinationV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  DiscoveryV1Api,
+  PatchStrategy,
+  setHeaderOptions,
+  type CoreV1Event,
+  type KubeConfig,
+  type KubernetesListObject,
+  type KubernetesObject,
+  type V1Node,
+} from '@kubernetes/client-node';
+import type { LeaseStore } from '@ironlb/shared';
+import { apiLeaseStore, statusCodeOf, type ApiClientFactory } from '@ironlb/shared/k8s';
+
+export const GROUP = 'ironlb.io';
+export const VERSION = 'v1beta1';
+export const SPEAKER_LEASE_PREFIX = 'ironlb-speaker-';
+export const L2_STATUS_NODE_LABEL = 'ironlb.io/node';
+
+const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+
+export interface L2StatusBody {
+  readonly node: string;
+  readonly serviceName: string;
+  readonly serviceNamespace: string;
+  readonly interfaces: readonly { name: string }[];
+}
+
+export class SpeakerApi {
+  private readonly core: CoreV1Api;
+  private readonly discovery: DiscoveryV1Api;
+  private readonly custom: CustomObjectsApi;
+  private readonly coordination: CoordinationV1Api;
+
+  constructor(
+    readonly kc: KubeConfig,
+    /** Where the config objects, the speakers' Leases and the ServiceL2Status objects live. */
+    readonly namespace: string,
+    clients: ApiClientFactory,
+  ) {
+    this.core = clients(CoreV1Api);
+    this.discovery = clients(DiscoveryV1Api);
+    this.custom = clients(CustomObjectsApi);
+    this.coordination = clients(CoordinationV1Api);
+  }
+
+  readonly customPath = (plural: string): string => `/apis/${GROUP}/${VERSION}/namespaces/${this.namespace}/${plural}`;
+
+  async listCustom(plural: string): Promise<KubernetesListObject<KubernetesObject>> {
+    const list: unknown = await this.custom.listNamespacedCustomObject({
+      group: GROUP,
+      version: VERSION,
+      namespace: this.namespace,
+      plural,
+    });
+    return list as KubernetesListObject<KubernetesObject>;
+  }
+
+  listServices = () => this.core.listServiceForAllNamespaces();
+  listNodes = () => this.core.listNode();
+  listEndpointSlices = () => this.discovery.listEndpointSliceForAllNamespaces();
+  listLeases = () => this.coordination.listNamespacedLease({ namespace: this.namespace });
+
+  /**
+   * Creates the Node when no kubelet has (the lab and the demo run none), with its InternalIP addresses, so the
+   * other speakers know where to send heartbeats. An existing Node is left alone.
+   */
+  async ensureNode(name: string, internalIPs: readonly string[]): Promise<'created' | 'exists'> {
+    try {
+      await this.core.readNode({ name });
+      return 'exists';
+    } catch (e) {
+      if (statusCodeOf(e) !== 404) throw e;
+    }
+    const body: V1Node = {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name, labels: { 'kubernetes.io/hostname': name } },
+    };
+    try {
+      await this.core.createNode({ body });
+    } catch (e) {
+      if (statusCodeOf(e) !== 409) throw e;
+      return 'exists';
+    }
+    const addresses = [
+      ...internalIPs.map((address) => ({ type: 'InternalIP', address })),
+      { type: 'Hostname', address: name },
+    ];
+    await this.core.patchNodeStatus({ name, body: { status: { addresses } } }, mergePatch);
+    return 'created';
+  }
+
+  nodeLease(node: string): LeaseStore {
+    return apiLeaseStore(this.coordination, this.namespace, `${SPEAKER_LEASE_PREFIX}${node}`);
+  }
+
+  async createEvent(event: CoreV1Event): Promise<void> {
+    await this.core.createNamespacedEvent({ namespace: event.metadata.namespace ?? 'default', body: event });
+  }
+
+  /** Creates or updates the ServiceL2Status `name`, labelled with its node so a speaker finds its own. */
+  async writeL2Status(name: string, status: L2StatusBody): Promise<void> {
+    const labels = {
+      [L2_STATUS_NODE_LABEL]: status.node,
+      'ironlb.io/service-name': status.serviceName,
+      'ironlb.io/service-namespace': status.serviceNamespace,
+    };
+    const base = { group: GROUP, version: VERSION, namespace: this.namespace, plural: 'servicel2statuses' };
+    try {
+      await this.custom.createNamespacedCustomObject({
+        ...base,
+        body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'ServiceL2Status', metadata: { name, labels }, spec: {} },
+      });
+    } catch (e) {
+      if (statusCodeOf(e) !== 409) throw e;
+      await this.custom.patchNamespacedCustomObject({ ...base, name, body: { metadata: { labels } } }, mergePatch);
+    }
+    await this.custom.patchNamespacedCustomObjectStatus({ ...base, name, body: { status } }, mergePatch);
+  }
+
+  /** Deletes it only if it is still at `resourceVersion`, so a status another speaker just took over stays. */
+  async deleteL2Status(name: string, resourceVersion: string): Promise<void> {
+    try {
+      await this.custom.deleteNamespacedCustomObject({
+        group: GROUP,
+        version: VERSION,
+        namespace: this.namespace,
+        plural: 'servicel2statuses',
+        name,
+        body: { preconditions: { resourceVersion } },
+      });
+    } catch (e) {
+      const code = statusCodeOf(e);
+      if (code !== 404 && code !== 409) throw e;
+    }
+  }
+}
