@@ -1,0 +1,55 @@
+import { reportsFor, statusNameOf, type Reported } from './reports';
+
+const fresh = (): Reported => ({ told: new Set(), written: new Map() });
+const services = new Set(['default/web', 'game/tcp', 'game/udp']);
+
+describe('reportsFor', () => {
+  it('tells each Service once when this node starts announcing it, and writes its status once', () => {
+    const r = fresh();
+    const own = [
+      { key: 'game/tcp', interfaces: ['eth0'] },
+      { key: 'game/udp', interfaces: ['eth0'] },
+    ];
+    const first = reportsFor('node2', own, [], services, r);
+    expect(first.events).toEqual([
+      { service: 'game/tcp', message: 'announcing from node "node2" with protocol "layer2"' },
+      { service: 'game/udp', message: 'announcing from node "node2" with protocol "layer2"' },
+    ]);
+    expect(first.writes.map((w) => w.name)).toEqual(['game.tcp', 'game.udp']);
+    expect(first.writes[0].status).toEqual({
+      node: 'node2',
+      serviceName: 'tcp',
+      serviceNamespace: 'game',
+      interfaces: [{ name: 'eth0' }],
+    });
+    const existing = own.map((s) => ({
+      name: statusNameOf(s.key),
+      resourceVersion: '5',
+      node: 'node2',
+      service: s.key,
+    }));
+    expect(reportsFor('node2', own, existing, services, r)).toEqual({ events: [], writes: [], deletes: [] });
+  });
+
+  it('rewrites a status another node holds, and tells again after losing and winning back', () => {
+    const r = fresh();
+    const own = [{ key: 'default/web', interfaces: ['eth0'] }];
+    reportsFor('node1', own, [], services, r);
+    const taken = [{ name: 'default.web', resourceVersion: '9', node: 'node3', service: 'default/web' }];
+    expect(reportsFor('node1', own, taken, services, r).writes).toHaveLength(1);
+    expect(reportsFor('node1', [], taken, services, r)).toEqual({ events: [], writes: [], deletes: [] });
+    expect(reportsFor('node1', own, taken, services, r).events).toHaveLength(1);
+  });
+
+  it("deletes this node's stale statuses and any whose Service is gone, with their resourceVersion", () => {
+    const existing = [
+      { name: 'default.web', resourceVersion: '3', node: 'node1', service: 'default/web' },
+      { name: 'game.tcp', resourceVersion: '4', node: 'node2', service: 'game/tcp' },
+      { name: 'old.gone', resourceVersion: '7', node: 'node2', service: 'old/gone' },
+    ];
+    expect(reportsFor('node1', [], existing, services, fresh()).deletes).toEqual([
+      { name: 'default.web', resourceVersion: '3' },
+      { name: 'old.gone', resourceVersion: '7' },
+    ]);
+  });
+});
