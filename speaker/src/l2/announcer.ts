@@ -1,0 +1,111 @@
+/**
+ * The edge between the plan and the wire: one responder (one AF_PACKET socket) per interface that has IPs to answer
+ * for, opened when the first IP needs it and closed with the last. apply() is idempotent: the same desired set
+ * twice changes nothing, so a resync never re-announces.
+ */
+import type { Logger } from 'pino';
+import { errorText } from '@ironlb/shared/k8s';
+import type { Announcer, DesiredIP } from '../daemon/speaker';
+import { interfacesForIP, type LocalInterface } from './interfaces';
+import type { PacketSocket } from './packetSocket';
+import { InterfaceResponder, type AnnounceTiming, type ResponderEvents } from './responder';
+
+export type SocketOpener = (
+  ifname: string,
+  onFrames: (frames: Buffer[]) => void,
+  onError: (e: Error) => void,
+) => PacketSocket;
+
+export class L2Announcer implements Announcer {
+  private readonly responders = new Map<string, InterfaceResponder>();
+  /** The IPs each responder answers for, by interface and IP text. */
+  private readonly held = new Map<string, Map<string, DesiredIP>>();
+  private table: readonly LocalInterface[] = [];
+  private desired: ReadonlyMap<string, DesiredIP> = new Map();
+
+  constructor(
+    private readonly open: SocketOpener,
+    private readonly timing: AnnounceTiming,
+    private readonly events: ResponderEvents,
+    private readonly log: Logger,
+  ) {}
+
+  /** The interfaces changed (rtnetlink said so): re-place every IP. */
+  setInterfaces(table: readonly LocalInterface[]): ReadonlyMap<string, readonly string[]> {
+    this.table = table;
+    return this.apply(this.desired);
+  }
+
+  apply(desired: ReadonlyMap<string, DesiredIP>): ReadonlyMap<string, readonly string[]> {
+    this.desired = desired;
+    const want = new Map<string, Map<string, DesiredIP>>();
+    const placed = new Map<string, string[]>();
+    for (const [key, d] of desired) {
+      const names = interfacesForIP(d.ip, d.interfaces, this.table);
+      placed.set(key, names);
+      if (names.length === 0) this.log.warn({ ip: key }, 'no interface to announce from (none up in its subnet)');
+      for (const n of names) want.set(n, (want.get(n) ?? new Map<string, DesiredIP>()).set(key, d));
+    }
+    for (const [name, r] of this.responders) {
+      const keep = want.get(name);
+      const held = this.held.get(name) ?? new Map<string, DesiredIP>();
+      for (const [key, d] of held) {
+        if (keep?.has(key)) continue;
+        r.remove(d.ip);
+        held.delete(key);
+      }
+      if (!keep) {
+        r.close();
+        this.responders.delete(name);
+        this.held.delete(name);
+        this.log.info({ interface: name }, 'stopped listening');
+      }
+    }
+    for (const [name, ips] of want) {
+      const r = this.responders.get(name) ?? this.listen(name);
+      if (!r) {
+        for (const key of ips.keys())
+          placed.set(
+            key,
+            (placed.get(key) ?? []).filter((n) => n !== name),
+          );
+        continue;
+      }
+      const held = this.held.get(name) ?? new Map<string, DesiredIP>();
+      this.held.set(name, held);
+      for (const [key, d] of ips) {
+        if (held.has(key)) continue;
+        r.add(d.ip);
+        held.set(key, d);
+      }
+    }
+    return placed;
+  }
+
+  private listen(name: string): InterfaceResponder | undefined {
+    const iface = this.table.find((i) => i.name === name);
+    try {
+      // Frames may only arrive after open() returns, but the handler must exist before it.
+      const box: { responder?: InterfaceResponder } = {};
+      const socket = this.open(
+        name,
+        (frames) => box.responder?.onFrames(frames),
+        (e) => this.log.error({ interface: name, err: errorText(e) }, 'packet socket failed'),
+      );
+      const responder = new InterfaceResponder(socket, iface?.linkLocal, this.timing, this.events);
+      box.responder = responder;
+      this.responders.set(name, responder);
+      this.log.info({ interface: name }, 'listening for ARP and NDP');
+      return responder;
+    } catch (e) {
+      this.log.error({ interface: name, err: errorText(e) }, 'cannot open a packet socket');
+      return undefined;
+    }
+  }
+
+  close(): void {
+    for (const r of this.responders.values()) r.close();
+    this.responders.clear();
+    this.held.clear();
+  }
+}

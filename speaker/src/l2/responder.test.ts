@@ -1,0 +1,161 @@
+import { parseIP, type ParsedIP } from '@ironlb/shared';
+import {
+  BROADCAST_MAC,
+  decodeArp,
+  decodeNeighborDiscovery,
+  encodeArp,
+  encodeNeighborDiscovery,
+  gratuitousArp,
+  isIgnored,
+  multicastMac,
+  parseMac,
+  solicitedNodeMulticast,
+  ZERO_MAC,
+} from './codec';
+import type { PacketSocket } from './packetSocket';
+import { InterfaceResponder } from './responder';
+
+const ip = (t: string): ParsedIP =>
+  parseIP(t) ??
+  (() => {
+    throw new Error(t);
+  })();
+const mac = (t: string): Buffer =>
+  parseMac(t) ??
+  (() => {
+    throw new Error(t);
+  })();
+
+const OURS = mac('02:00:00:00:00:11');
+const CLIENT = mac('02:00:00:00:01:00');
+const OTHER = mac('02:00:00:00:00:12');
+const VIP = ip('198.51.100.200');
+const VIP6 = ip('2001:db8:1::200');
+
+class FakeSocket implements PacketSocket {
+  readonly ifname = 'eth0';
+  readonly mac = OURS;
+  readonly ifindex = 2;
+  sent: Buffer[] = [];
+  groups = new Set<string>();
+  closed = false;
+  send(frame: Buffer): void {
+    this.sent.push(Buffer.from(frame));
+  }
+  addMembership(m: Buffer): void {
+    this.groups.add(m.toString('hex'));
+  }
+  dropMembership(m: Buffer): void {
+    this.groups.delete(m.toString('hex'));
+  }
+  close(): void {
+    this.closed = true;
+  }
+}
+
+const arpRequest = (target: ParsedIP, sender = ip('198.51.100.100'), from = CLIENT): Buffer =>
+  encodeArp({
+    ethDst: BROADCAST_MAC,
+    ethSrc: from,
+    op: 'request',
+    senderMac: from,
+    senderIP: sender,
+    targetMac: ZERO_MAC,
+    targetIP: target,
+  });
+
+const ns = (target: ParsedIP): Buffer =>
+  encodeNeighborDiscovery({
+    kind: 'ns',
+    ethDst: multicastMac(solicitedNodeMulticast(target)),
+    ethSrc: CLIENT,
+    srcIP: ip('2001:db8:1::100'),
+    dstIP: solicitedNodeMulticast(target),
+    target,
+    sourceLinkLayer: CLIENT,
+  });
+
+function setup() {
+  const socket = new FakeSocket();
+  const conflicts: string[] = [];
+  const r = new InterfaceResponder(
+    socket,
+    ip('fe80::11'),
+    { gratuitousCount: 3, gratuitousIntervalMs: 250, probeMs: 20 },
+    {
+      conflict: (i, m, n) => conflicts.push(`${i.value} ${m} ${n}`),
+      answered: () => undefined,
+    },
+  );
+  return { socket, r, conflicts };
+}
+
+beforeEach(() => jest.useFakeTimers());
+afterEach(() => jest.useRealTimers());
+
+describe('InterfaceResponder, IPv4', () => {
+  it('probes, then answers requests for its IP with its MAC and announces three times', () => {
+    const { socket, r } = setup();
+    r.add(VIP);
+    const probe = decodeArp(socket.sent[0]);
+    expect(!isIgnored(probe) && probe.senderIP.value).toBe(0n);
+    r.onFrames([arpRequest(VIP)]);
+    expect(socket.sent).toHaveLength(1); // still probing: not answered yet
+    jest.advanceTimersByTime(20);
+    r.onFrames([arpRequest(VIP)]);
+    const frames = socket.sent.slice(1).map((f) => decodeArp(f));
+    expect(frames.map((f) => !isIgnored(f) && f.op)).toEqual(['request', 'reply']);
+    const reply = frames[1];
+    if (isIgnored(reply)) throw new Error('reply');
+    expect(reply.senderMac.equals(OURS) && reply.ethDst.equals(CLIENT)).toBe(true);
+    expect(reply.senderIP).toEqual(VIP);
+    jest.advanceTimersByTime(500);
+    const garps = socket.sent
+      .map((f) => decodeArp(f))
+      .filter((f) => !isIgnored(f) && f.op === 'request' && f.senderIP.value === VIP.value);
+    expect(garps).toHaveLength(3);
+  });
+
+  it('ignores requests for other addresses, and reports another MAC announcing its IP', () => {
+    const { socket, r, conflicts } = setup();
+    r.add(VIP);
+    jest.advanceTimersByTime(1000);
+    const before = socket.sent.length;
+    r.onFrames([
+      arpRequest(ip('198.51.100.201')),
+      Buffer.alloc(10),
+      Buffer.from('garbage garbage garbage garbage garbage garbage'),
+    ]);
+    expect(socket.sent).toHaveLength(before);
+    r.onFrames([encodeArp(gratuitousArp(OTHER, VIP))]);
+    expect(conflicts).toEqual([`${VIP.value} 02:00:00:00:00:12 eth0`]);
+  });
+
+  it('stops answering once removed', () => {
+    const { socket, r } = setup();
+    r.add(VIP);
+    jest.advanceTimersByTime(1000);
+    r.remove(VIP);
+    const before = socket.sent.length;
+    r.onFrames([arpRequest(VIP)]);
+    expect(socket.sent).toHaveLength(before);
+  });
+});
+
+describe('InterfaceResponder, IPv6', () => {
+  it('joins the solicited-node group, answers an NS from its link-local, leaves on removal', () => {
+    const { socket, r } = setup();
+    r.add(VIP6);
+    expect(socket.groups).toEqual(new Set(['3333ff000200']));
+    jest.advanceTimersByTime(20);
+    socket.sent = [];
+    r.onFrames([ns(VIP6)]);
+    expect(socket.sent).toHaveLength(1);
+    const na = decodeNeighborDiscovery(socket.sent[0]);
+    if (isIgnored(na) || na.kind !== 'na') throw new Error('no NA');
+    expect(na).toMatchObject({ solicited: true, override: true, router: false, target: VIP6, srcIP: ip('fe80::11') });
+    expect(na.targetLinkLayer?.equals(OURS)).toBe(true);
+    r.remove(VIP6);
+    expect(socket.groups.size).toBe(0);
+  });
+});
