@@ -1,0 +1,372 @@
+import { winner } from '../election';
+import { type Heartbeat } from './heartbeat';
+import { Membership, type MembershipChange } from './membership';
+import { DEFAULT_MEMBERSHIP_TIMING as T, membershipTiming } from './timing';
+
+const INC = 1_700_000_000_000;
+const hb = (node: string, seq: number, more: Partial<Heartbeat> = {}): Heartbeat => ({
+  node,
+  incarnation: INC,
+  seq,
+  leaving: false,
+  ...more,
+});
+
+/** A speaker `a` with peers, started at `start` (a time on the epoch scale, for the startup rule). */
+function speaker(peers: string[] = ['b', 'c'], start = INC + 60_000): Membership {
+  const m = new Membership('a', start);
+  m.setPeers(peers, start);
+  return m;
+}
+
+const names = (c: MembershipChange | undefined) => ({
+  joined: c?.joined.map((x) => `${x.node}:${x.why}`) ?? [],
+  left: c?.left.map((x) => `${x.node}:${x.why}`) ?? [],
+});
+
+describe('timing', () => {
+  it('defaults, and a grace that follows deadAfterMs', () => {
+    expect(membershipTiming()).toEqual({
+      intervalMs: 100,
+      deadAfterMs: 400,
+      startupGraceMs: 800,
+      leaseRenewMs: 1_000,
+      leaseDurationMs: 10_000,
+    });
+    expect(membershipTiming({ deadAfterMs: 1_000 }).startupGraceMs).toBe(2_000);
+    expect(membershipTiming({ deadAfterMs: 1_000, startupGraceMs: 1_500 }).startupGraceMs).toBe(1_500);
+  });
+
+  it.each([
+    [{ intervalMs: 0 }, 'intervalMs must be a positive number'],
+    [{ deadAfterMs: -5 }, 'deadAfterMs must be a positive number'],
+    [{ deadAfterMs: 150 }, 'deadAfterMs must be >= 2 x intervalMs'],
+    [{ startupGraceMs: 300 }, 'startupGraceMs must be >= deadAfterMs'],
+    [{ leaseDurationMs: 1_500 }, 'leaseDurationMs must be >= 2 x leaseRenewMs'],
+  ])('refuses %j', (given, message) => {
+    expect(() => membershipTiming(given)).toThrow(message);
+  });
+});
+
+describe('heartbeats', () => {
+  it('this node is always alive, alone or not, and is reported on the first tick', () => {
+    const m = speaker([]);
+    expect(m.alive(0)).toEqual(new Set(['a']));
+    expect(names(m.tick(0))).toEqual({ joined: ['a:self'], left: [] });
+    expect(m.tick(10_000)).toBeUndefined();
+    expect(m.liveness('a', 1e15)).toEqual({ alive: true, why: 'self' });
+  });
+
+  it('a peer is alive from its first heartbeat until deadAfterMs after its newest one, exactly', () => {
+    const m = speaker();
+    const t0 = INC + 100_000;
+    expect(m.heartbeat(hb('b', 1), t0)).toBe('accepted');
+    expect(m.liveness('b', t0)).toEqual({ alive: true, why: 'heartbeat' });
+    expect(m.liveness('b', t0 + T.deadAfterMs - 1).alive).toBe(true);
+    expect(m.liveness('b', t0 + T.deadAfterMs)).toEqual({ alive: false, why: 'silent' });
+    expect(m.heartbeat(hb('b', 2), t0 + T.deadAfterMs + 50)).toBe('accepted');
+    expect(m.liveness('b', t0 + T.deadAfterMs + 50).alive).toBe(true);
+  });
+
+  // Heartbeats every 100 ms, arriving up to 40 ms late; ticks every 100 ms at every phase; the last heartbeat at every
+  // offset within a period. The tick that reports the death must fall in [deadAfterMs, deadAfterMs + intervalMs).
+  it('a killed peer is reported dead between deadAfterMs and deadAfterMs + intervalMs after its last heartbeat', () => {
+    const seen = new Set<number>();
+    for (let phase = 0; phase < T.intervalMs; phase += 7) {
+      for (let jitter = 0; jitter <= 40; jitter += 10) {
+        for (let beats = 20; beats < 24; beats++) {
+          const m = speaker(['b']);
+          const start = INC;
+          const arrivals = Array.from({ length: beats }, (_, i) => start + 1 + i * T.intervalMs + ((i * jitter) % 41));
+          const last = arrivals[arrivals.length - 1];
+          let reportedAt: number | undefined;
+          let next = 0;
+          for (let now = start + phase; reportedAt === undefined && now < last + 5_000; now += T.intervalMs) {
+            while (next < arrivals.length && arrivals[next] <= now) m.heartbeat(hb('b', next + 1), arrivals[next++]);
+            const c = m.tick(now);
+            if (c?.left.some((x) => x.node === 'b')) {
+              expect(c.left).toEqual([{ node: 'b', why: 'silent' }]);
+              reportedAt = now;
+            }
+          }
+          if (reportedAt === undefined) throw new Error('never reported');
+          const after = reportedAt - last;
+          seen.add(after);
+          expect(after).toBeGreaterThanOrEqual(T.deadAfterMs);
+          expect(after).toBeLessThan(T.deadAfterMs + T.intervalMs);
+        }
+      }
+    }
+    console.log(`death reported ${Math.min(...seen)}-${Math.max(...seen)} ms after the last heartbeat`);
+  });
+
+  it('up to three lost heartbeats in a row do not kill a peer, at any tick phase', () => {
+    for (let lost = 1; lost <= 3; lost++) {
+      for (let phase = 0; phase < T.intervalMs; phase++) {
+        const m = speaker(['b']);
+        const arrivals = [0, 100, 200, 300 + lost * 100, 400 + lost * 100, 500 + lost * 100].map((t) => INC + t);
+        const lefts: number[] = [];
+        let next = 0;
+        for (let now = INC + phase; now < INC + 800; now += T.intervalMs) {
+          while (next < arrivals.length && arrivals[next] <= now) m.heartbeat(hb('b', next + 1), arrivals[next++]);
+          if (m.tick(now)?.left.length) lefts.push(now);
+        }
+        expect([lost, phase, lefts]).toEqual([lost, phase, []]);
+      }
+    }
+  });
+
+  it('ignores reordered, duplicated and old packets: they neither refresh nor revive', () => {
+    const m = speaker();
+    const t = INC + 10_000;
+    const verdicts = [1, 2, 2, 1, 4, 3, 4, 5].map((seq, i) => m.heartbeat(hb('b', seq), t + i));
+    expect(verdicts).toEqual(['accepted', 'accepted', 'stale', 'stale', 'accepted', 'stale', 'stale', 'accepted']);
+    // seq 5 arrived at t + 7. Late copies of 5 and 3 at t + 300 must not extend its life past t + 7 + 400.
+    expect(m.heartbeat(hb('b', 5), t + 300)).toBe('stale');
+    expect(m.heartbeat(hb('b', 3), t + 300)).toBe('stale');
+    expect(m.liveness('b', t + 407)).toEqual({ alive: false, why: 'silent' });
+    // Nor, once dead, may a late copy bring it back.
+    expect(m.heartbeat(hb('b', 5), t + 1_000)).toBe('stale');
+    expect(m.liveness('b', t + 1_000).alive).toBe(false);
+  });
+
+  it('a leave kills at once; copies of it and a heartbeat it overtook change nothing; a restart rejoins', () => {
+    const m = speaker(['b']);
+    const t = INC + 10_000;
+    m.heartbeat(hb('b', 1), t);
+    expect(names(m.tick(t))).toEqual({ joined: ['a:self', 'b:heartbeat'], left: [] });
+    expect(m.heartbeat(hb('b', 3, { leaving: true }), t + 10)).toBe('accepted');
+    expect(names(m.tick(t + 10))).toEqual({ joined: [], left: ['b:leaving'] });
+    expect(m.heartbeat(hb('b', 3, { leaving: true }), t + 11)).toBe('stale');
+    expect(m.heartbeat(hb('b', 4, { leaving: true }), t + 12)).toBe('accepted');
+    expect(m.heartbeat(hb('b', 2), t + 13)).toBe('stale');
+    expect(m.tick(t + 13)).toBeUndefined();
+    expect(m.liveness('b', t + 13)).toEqual({ alive: false, why: 'leaving' });
+    // The restarted speaker: a new (later) incarnation, its sequence from 1 again.
+    expect(m.heartbeat(hb('b', 1, { incarnation: INC + 5_000 }), t + 2_000)).toBe('accepted');
+    expect(names(m.tick(t + 2_000))).toEqual({ joined: ['b:heartbeat'], left: [] });
+  });
+
+  it('a restart is recognised by its new incarnation, and the old one is then ignored', () => {
+    const m = speaker();
+    const t = INC + 10_000;
+    m.heartbeat(hb('b', 900), t);
+    // Killed and restarted within the dead-after time: no death is seen, but the sequence restarts.
+    expect(m.heartbeat(hb('b', 1, { incarnation: INC + 1_000 }), t + 150)).toBe('accepted');
+    expect(m.heartbeat(hb('b', 2, { incarnation: INC + 1_000 }), t + 250)).toBe('accepted');
+    // A delayed packet of the dead process.
+    expect(m.heartbeat(hb('b', 901), t + 260)).toBe('stale');
+    expect(m.liveness('b', t + 649).alive).toBe(true);
+    expect(m.liveness('b', t + 650).alive).toBe(false);
+  });
+
+  it('a restart after the wall clock stepped back (a smaller incarnation) is taken once the old one is silent', () => {
+    const m = speaker();
+    const t = INC + 10_000;
+    m.heartbeat(hb('b', 50), t);
+    const earlier = { incarnation: INC - 60_000 };
+    expect(m.heartbeat(hb('b', 1, earlier), t + T.deadAfterMs - 1)).toBe('stale');
+    expect(m.heartbeat(hb('b', 2, earlier), t + T.deadAfterMs)).toBe('accepted');
+    expect(m.liveness('b', t + T.deadAfterMs)).toEqual({ alive: true, why: 'heartbeat' });
+    // The replaced incarnation is never news again, however late its packets come.
+    expect(m.heartbeat(hb('b', 51), t + T.deadAfterMs + 1)).toBe('stale');
+    expect(m.heartbeat(hb('b', 52), t + 10_000)).toBe('stale');
+    expect(m.heartbeat(hb('b', 3, earlier), t + 10_001)).toBe('accepted');
+  });
+
+  it('ignores heartbeats from nodes that are not peers, and counts its own name apart', () => {
+    const m = speaker(['b']);
+    expect(m.heartbeat(hb('z', 1), INC)).toBe('unknown');
+    expect(m.heartbeat(hb('a', 1), INC)).toBe('self');
+    expect(m.alive(INC)).toEqual(new Set(['a']));
+  });
+
+  it('follows the peer list: a removed peer leaves, its own name is no peer, known peers keep their state', () => {
+    const m = speaker(['b', 'c']);
+    const t = INC + 10_000;
+    m.heartbeat(hb('b', 1), t);
+    m.heartbeat(hb('c', 1), t);
+    m.tick(t);
+    m.setPeers(['a', 'b'], t + 10);
+    expect(names(m.tick(t + 10))).toEqual({ joined: [], left: ['c:unknown'] });
+    expect(m.alive(t + 10)).toEqual(new Set(['a', 'b']));
+    expect(m.heartbeat(hb('c', 2), t + 20)).toBe('unknown');
+    m.setPeers(['b', 'c'], t + 30);
+    expect(m.liveness('c', t + 30)).toEqual({ alive: false, why: 'unheard' });
+    expect(m.heartbeat(hb('c', 3), t + 40)).toBe('accepted');
+    expect(names(m.tick(t + 40))).toEqual({ joined: ['c:heartbeat'], left: [] });
+  });
+});
+
+describe('Leases', () => {
+  const RENEW = T.leaseRenewMs;
+
+  /** `b` heard at t, then silent (dead at t + 400); its Lease first seen (not a change) at t. */
+  function silentB(t: number): Membership {
+    const m = speaker(['b']);
+    m.heartbeat(hb('b', 1), t);
+    m.leaseObserved('b', t - 500, t);
+    m.tick(t);
+    return m;
+  }
+
+  it('revive a heartbeat-dead peer after two renewals observed after its death, while renewals continue', () => {
+    const t = INC + 10_000;
+    const m = silentB(t);
+    expect(names(m.tick(t + 400))).toEqual({ joined: [], left: ['b:silent'] });
+    // The first renewal after the death may have been written before it: not enough.
+    m.leaseObserved('b', t + 500, t + 700);
+    expect(m.liveness('b', t + 700)).toEqual({ alive: false, why: 'silent' });
+    m.leaseObserved('b', t + 1_500, t + 1_700);
+    expect(names(m.tick(t + 1_700))).toEqual({ joined: ['b:lease'], left: [] });
+    // It keeps renewing: alive throughout.
+    let now = t + 1_700;
+    for (let i = 2; i < 30; i++) {
+      now = t + 700 + i * RENEW;
+      m.leaseObserved('b', t + 500 + i * RENEW, now);
+      expect(m.tick(now)).toBeUndefined();
+    }
+    // Renewals stop (killed now, during the partition): dead a lease duration after the last one was seen.
+    expect(m.liveness('b', now + T.leaseDurationMs - 1).alive).toBe(true);
+    expect(m.liveness('b', now + T.leaseDurationMs)).toEqual({ alive: false, why: 'silent' });
+  });
+
+  it('a renewal seen again (a resync) or seen before the death does not count', () => {
+    const t = INC + 10_000;
+    const m = silentB(t);
+    m.leaseObserved('b', t + 200, t + 300); // before the death at t + 400
+    m.leaseObserved('b', t + 1_200, t + 1_300);
+    m.leaseObserved('b', t + 1_200, t + 2_300);
+    m.leaseObserved('b', t + 1_200, t + 3_300);
+    expect(m.liveness('b', t + 3_300).alive).toBe(false);
+    m.leaseObserved('b', t + 4_200, t + 4_300);
+    expect(m.liveness('b', t + 4_300)).toEqual({ alive: true, why: 'lease' });
+  });
+
+  it('a killed peer (no heartbeats, at most one renewal in flight) stays dead', () => {
+    const t = INC + 10_000;
+    const m = silentB(t);
+    m.leaseObserved('b', t - 100, t + 600); // written just before it died, seen late
+    for (let now = t; now < t + 120_000; now += 100) {
+      expect(m.liveness('b', now).alive).toBe(now < t + T.deadAfterMs);
+    }
+  });
+
+  it("renewals from before a later death do not revive: a healed partition's Lease history is spent", () => {
+    const t = INC + 10_000;
+    const m = silentB(t);
+    m.leaseObserved('b', t + 1_000, t + 1_000);
+    m.leaseObserved('b', t + 2_000, t + 2_000);
+    expect(m.liveness('b', t + 2_000).why).toBe('lease');
+    // The partition heals; heartbeats resume, then b is killed at t + 5,000 (one last renewal still in flight).
+    for (let i = 1; i <= 30; i++) m.heartbeat(hb('b', i + 1), t + 2_000 + i * 100);
+    m.leaseObserved('b', t + 3_000, t + 3_000);
+    m.leaseObserved('b', t + 4_000, t + 4_000);
+    m.leaseObserved('b', t + 5_000, t + 5_300);
+    expect(m.liveness('b', t + 5_399).why).toBe('heartbeat');
+    expect(m.liveness('b', t + 5_400)).toEqual({ alive: false, why: 'silent' });
+    expect(m.liveness('b', t + 30_000).alive).toBe(false);
+  });
+
+  it('a deleted Lease revives nothing', () => {
+    const t = INC + 10_000;
+    const m = silentB(t);
+    m.leaseObserved('b', t + 1_000, t + 1_000);
+    m.leaseObserved('b', t + 2_000, t + 2_000);
+    m.leaseDeleted('b');
+    expect(m.liveness('b', t + 2_000).alive).toBe(false);
+  });
+
+  it('heal a partition: both sides compute the same set, so exactly one node announces each IP', () => {
+    // a and b both reach the API server; the heartbeat port between them is blocked from t on.
+    const t = INC + 10_000;
+    const a = new Membership('a', t - 5_000);
+    const b = new Membership('b', t - 5_000);
+    a.setPeers(['b'], t - 5_000);
+    b.setPeers(['a'], t - 5_000);
+    const ips = Array.from({ length: 200 }, (_, i) => `198.51.100.${i + 20}`);
+    /** How many nodes announce each IP at `now`. */
+    const memo = new Map<string, number[]>();
+    const announcedBy = (now: number) => {
+      const [aliveA, aliveB] = [a.alive(now), b.alive(now)];
+      const key = `${[...aliveA].sort()}|${[...aliveB].sort()}`;
+      const counts =
+        memo.get(key) ?? ips.map((ip) => Number(winner(ip, aliveA) === 'a') + Number(winner(ip, aliveB) === 'b'));
+      memo.set(key, counts);
+      return counts;
+    };
+    for (let i = 0; i < 50; i++) {
+      a.heartbeat(hb('b', i), t - 5_000 + i * 100);
+      b.heartbeat(hb('a', i), t - 5_000 + i * 100);
+    }
+    a.leaseObserved('b', t - 4_997, t - 4_950);
+    b.leaseObserved('a', t - 4_993, t - 4_940);
+    // Heartbeats stop at t - 100 (dead at t + 300); both Leases are renewed every second and each side sees the other's.
+    /** [ms after t, announcers per IP] whenever the latter changes. */
+    const runs: [number, string][] = [];
+    for (let now = t; now <= t + 10_000; now += 10) {
+      if ((now - t) % RENEW === 50) a.leaseObserved('b', now - 47, now);
+      if ((now - t) % RENEW === 60) b.leaseObserved('a', now - 53, now);
+      const counts = [...new Set(announcedBy(now))].sort().join();
+      if (runs[runs.length - 1]?.[1] !== counts) runs.push([now - t, counts]);
+    }
+    // One announcer per IP until the heartbeat death; then each side alone, so two, until it has seen the other's
+    // second renewal after that death (a at t + 2,050, b at t + 2,060); one announcer per IP from then on.
+    expect(runs).toEqual([
+      [0, '1'],
+      [300, '2'],
+      [2_050, '1,2'],
+      [2_060, '1'],
+    ]);
+    expect(a.alive(t + 10_000)).toEqual(new Set(['a', 'b']));
+    expect(b.alive(t + 10_000)).toEqual(new Set(['a', 'b']));
+  });
+});
+
+describe('startup', () => {
+  const start = INC + 600_000;
+
+  it('counts peers with a fresh Lease alive until the grace ends unheard; a stale or missing Lease, not', () => {
+    const m = new Membership('a', start);
+    m.setPeers(['fresh', 'heard', 'stale', 'none'], start);
+    m.leaseObserved('fresh', start - 3_000, start);
+    m.leaseObserved('heard', start - 9_999, start);
+    // Renewed by the writer's clock 10 s ago (or a clock that far behind): not trusted.
+    m.leaseObserved('stale', start - T.leaseDurationMs, start);
+    expect(names(m.tick(start))).toEqual({ joined: ['a:self', 'fresh:startup', 'heard:startup'], left: [] });
+    m.heartbeat(hb('heard', 1), start + 50);
+    expect(names(m.tick(start + 50))).toEqual({ joined: [], left: [] });
+    expect(m.liveness('heard', start + 50).why).toBe('heartbeat');
+    for (let i = 1; i <= 20; i++) m.heartbeat(hb('heard', 1 + i), start + 50 + i * 100);
+    expect(m.liveness('fresh', start + T.startupGraceMs - 1)).toEqual({ alive: true, why: 'startup' });
+    expect(names(m.tick(start + T.startupGraceMs))).toEqual({ joined: [], left: ['fresh:unheard'] });
+    expect(m.alive(start + T.startupGraceMs)).toEqual(new Set(['a', 'heard']));
+  });
+
+  it('a peer heard during the grace and then silent is dead by heartbeats, grace or not', () => {
+    const m = new Membership('a', start);
+    m.setPeers(['b'], start);
+    m.leaseObserved('b', start - 100, start);
+    m.heartbeat(hb('b', 1), start + 10);
+    expect(m.liveness('b', start + 410)).toEqual({ alive: false, why: 'silent' });
+  });
+
+  it('a peer added after the grace gets no startup credit', () => {
+    const m = new Membership('a', start);
+    m.setPeers([], start);
+    m.setPeers(['late'], start + 5_000);
+    m.leaseObserved('late', start + 4_900, start + 5_000);
+    expect(m.liveness('late', start + 5_000)).toEqual({ alive: false, why: 'unheard' });
+  });
+
+  it('a partition at startup: dead after the grace, alive again at the second renewal seen', () => {
+    const m = new Membership('a', start);
+    m.setPeers(['b'], start);
+    m.leaseObserved('b', start - 300, start);
+    m.tick(start);
+    m.leaseObserved('b', start + 700, start + 700);
+    expect(names(m.tick(start + T.startupGraceMs))).toEqual({ joined: [], left: ['b:unheard'] });
+    m.leaseObserved('b', start + 1_700, start + 1_700);
+    expect(names(m.tick(start + 1_700))).toEqual({ joined: ['b:lease'], left: [] });
+  });
+});

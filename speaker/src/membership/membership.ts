@@ -1,0 +1,154 @@
+/**
+ * Which speakers are alive, fast enough that a dead speaker's IPs move in well under a second, without any per-Service
+ * traffic to the API server. Every speaker computes this alone and feeds it to the election, so what matters is that
+ * live speakers converge on the same answer quickly, and that a speaker never believes it is alone when it is not
+ * (it would announce every IP, and the segment would see two answers for each).
+ *
+ * Three rules, in order of precedence:
+ *
+ * 1. Heartbeats (fast). Every speaker sends every peer a UDP heartbeat each intervalMs (100 ms). A peer is alive
+ *    while its newest heartbeat arrived less than deadAfterMs (400 ms) ago on this speaker's clock; the edge ticks
+ *    every intervalMs, so a killed peer is dropped 400-500 ms after its last heartbeat. Only news counts (see
+ *    isNews): reordered, duplicated and old packets neither refresh nor revive a peer. A heartbeat with `leaving`
+ *    (sent on SIGTERM) kills the peer at once, so a graceful stop hands over without waiting.
+ *
+ * 2. Leases (slow, authoritative). Each speaker renews a coordination.k8s.io Lease named after its node every
+ *    leaseRenewMs (1 s); the daemon watches them and feeds every renewTime here. A peer that heartbeats call dead but
+ *    whose Lease is seen renewed twice after that death, the last time within leaseDurationMs (10 s), is alive
+ *    again. This heals a partition between speakers that both still reach the API server (a firewall dropping the
+ *    heartbeat port, say): each side would otherwise think itself the survivor and both would announce; with the
+ *    Leases both compute the same set and the election picks one. The price is one Lease write per node per second,
+ *    independent of the number of Services. The daemon must (a) renew its Lease only while its announcing link is up,
+ *    so a node cut off from the segment is not revived by a Lease it can still renew over another path, and (b) stop
+ *    renewing before it sends `leaving`, so a graceful stop is not undone by renewals still in flight.
+ *
+ * 3. Startup. A speaker that has just started has heard nobody; taking that as "I am alone" would make it announce
+ *    everything for a moment. So until startupGraceMs (2 x deadAfterMs) has passed, a peer not yet heard counts
+ *    alive if its Lease was renewed within leaseDurationMs, by comparing renewTime with this speaker's clock (the
+ *    only place renewTime meets the local clock; a lease duration of tolerance covers clock skew). A live peer is
+ *    heard within an interval, and from then on rule 1 decides; a peer not heard by the end of the grace is dead. So
+ *    the daemon must have fed the Lease list before its first announcement.
+ *
+ * What a speaker does not survive alone: being partitioned from its peers and from the API server at once (it then
+ * thinks itself alone, and so do they about themselves, as in any such design), and a partition that begins during
+ * startup, which leaves a peer dead from the end of the grace until its second observed renewal (about a second).
+ *
+ * Pure: the clock is passed into every call. `now` must come from a clock that does not step (the edge uses a
+ * monotonic clock anchored at the epoch at start), and is milliseconds since the epoch so the startup rule can read
+ * renewTime against it.
+ */
+import { heard, isNews, type Heard, type Heartbeat } from './heartbeat';
+import { freshByClock, observeLease, renewedSince, type LeaseSeen } from './lease';
+import { membershipTiming, type MembershipTiming } from './timing';
+
+/** Why a node is alive or dead: the first three mean alive (with `self`), the rest dead. */
+export type LivenessReason = 'self' | 'heartbeat' | 'lease' | 'startup' | 'leaving' | 'silent' | 'unheard' | 'unknown';
+
+export interface Liveness {
+  readonly alive: boolean;
+  readonly why: LivenessReason;
+}
+
+export interface NodeChange {
+  readonly node: string;
+  readonly why: LivenessReason;
+}
+
+export interface MembershipChange {
+  /** Sorted by node name. */
+  readonly joined: readonly NodeChange[];
+  readonly left: readonly NodeChange[];
+  readonly alive: ReadonlySet<string>;
+}
+
+/** What became of a heartbeat: news, not news, from a node that is not a peer, or bearing this speaker's own name. */
+export type HeartbeatVerdict = 'accepted' | 'stale' | 'unknown' | 'self';
+
+interface Peer {
+  /** When it became a peer: a peer never heard counts as heartbeat-dead from then (rule 2 counts renewals from it). */
+  readonly addedAt: number;
+  heard?: Heard;
+}
+
+const byName = (a: NodeChange, b: NodeChange): number => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0);
+
+export class Membership {
+  readonly timing: MembershipTiming;
+  private readonly peers = new Map<string, Peer>();
+  /** Kept for nodes that are not peers (yet) too: the Lease list may arrive before the node list. */
+  private readonly leases = new Map<string, LeaseSeen>();
+  private reported: ReadonlySet<string> = new Set();
+
+  constructor(
+    readonly self: string,
+    private readonly startedAt: number,
+    timing: Partial<MembershipTiming> = {},
+  ) {
+    this.timing = membershipTiming(timing);
+  }
+
+  /** The other speakers' node names; this node's own name is ignored. Known peers keep what was heard from them. */
+  setPeers(nodes: Iterable<string>, now: number): void {
+    const next = new Set(nodes);
+    next.delete(this.self);
+    for (const node of this.peers.keys()) if (!next.has(node)) this.peers.delete(node);
+    for (const node of next) if (!this.peers.has(node)) this.peers.set(node, { addedAt: now });
+  }
+
+  heartbeat(msg: Heartbeat, now: number): HeartbeatVerdict {
+    if (msg.node === this.self) return 'self';
+    const peer = this.peers.get(msg.node);
+    if (peer === undefined) return 'unknown';
+    if (!isNews(msg, peer.heard, now, this.timing.deadAfterMs)) return 'stale';
+    peer.heard = heard(msg, peer.heard, now);
+    return 'accepted';
+  }
+
+  /** A node's Lease as read from the API (list or watch event), renewTime in ms since the epoch. */
+  leaseObserved(node: string, renewTime: number, now: number): void {
+    this.leases.set(node, observeLease(this.leases.get(node), renewTime, now));
+  }
+
+  leaseDeleted(node: string): void {
+    this.leases.delete(node);
+  }
+
+  liveness(node: string, now: number): Liveness {
+    if (node === this.self) return { alive: true, why: 'self' };
+    const peer = this.peers.get(node);
+    if (peer === undefined) return { alive: false, why: 'unknown' };
+    const { heard } = peer;
+    const t = this.timing;
+    if (heard !== undefined && !heard.leaving && now - heard.at < t.deadAfterMs)
+      return { alive: true, why: 'heartbeat' };
+    const lease = this.leases.get(node);
+    // When heartbeats last said the peer died; a peer never heard is dead from when it became a peer.
+    const diedAt = heard === undefined ? peer.addedAt : heard.leaving ? heard.at : heard.at + t.deadAfterMs;
+    if (renewedSince(lease, diedAt, now, t.leaseDurationMs)) return { alive: true, why: 'lease' };
+    if (heard === undefined) {
+      const inGrace = now < this.startedAt + t.startupGraceMs;
+      if (inGrace && freshByClock(lease, now, t.leaseDurationMs)) return { alive: true, why: 'startup' };
+      return { alive: false, why: 'unheard' };
+    }
+    return { alive: false, why: heard.leaving ? 'leaving' : 'silent' };
+  }
+
+  /** This node and every live peer. */
+  alive(now: number): Set<string> {
+    const out = new Set([this.self]);
+    for (const node of this.peers.keys()) if (this.liveness(node, now).alive) out.add(node);
+    return out;
+  }
+
+  /** What changed since the last tick (the first reports every live node, this one included), or undefined. */
+  tick(now: number): MembershipChange | undefined {
+    const alive = this.alive(now);
+    const joined: NodeChange[] = [];
+    const left: NodeChange[] = [];
+    for (const node of alive) if (!this.reported.has(node)) joined.push({ node, why: this.liveness(node, now).why });
+    for (const node of this.reported) if (!alive.has(node)) left.push({ node, why: this.liveness(node, now).why });
+    this.reported = alive;
+    if (joined.length === 0 && left.length === 0) return undefined;
+    return { joined: joined.sort(byName), left: left.sort(byName), alive: new Set(alive) };
+  }
+}
