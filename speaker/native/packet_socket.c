@@ -41,6 +41,7 @@ typedef struct {
   napi_ref on_frames;
   napi_ref on_error;
   napi_async_context async;
+  int in_callback;  // close() from a callback leaves the async context to on_readable to destroy
   unsigned char *buf;
 } psock;
 
@@ -111,8 +112,10 @@ static void shutdown_socket(psock *s) {
   }
   close(s->fd);
   s->fd = -1;
-  if (s->async) napi_async_destroy(s->env, s->async);
-  s->async = NULL;
+  if (s->async && !s->in_callback) {
+    napi_async_destroy(s->env, s->async);
+    s->async = NULL;
+  }
   napi_ref *refs[] = {&s->self, &s->on_frames, &s->on_error};
   for (size_t i = 0; i < 3; i++) {
     if (*refs[i]) napi_delete_reference(s->env, *refs[i]);
@@ -139,13 +142,19 @@ static void on_readable(uv_poll_t *h, int status, int events) {
   napi_open_handle_scope(env, &scope);
   napi_value self;  // held in this scope: close() from a callback cannot free s under us
   napi_get_reference_value(env, s->self, &self);
-  if (status < 0) {
-    call_js(s, self, s->on_error, errno_error(env, "poll", s->ifname, -status));
-    napi_close_handle_scope(env, scope);
-    return;
-  }
   size_t total = 0;
   int more = 1;
+  s->in_callback = 1;
+  if (status < 0) {
+    // libuv reports POLLERR as UV_EBADF and stops the handle. For a packet socket that is a pending socket error
+    // (ENETDOWN when the link goes down): fetch and clear it, report it, and keep reading.
+    int err = 0;
+    socklen_t errlen = sizeof err;
+    if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &errlen) < 0) err = errno;
+    int restart = err != EBADF && uv_poll_start(s->poll, UV_READABLE, on_readable) == 0;
+    call_js(s, self, s->on_error, errno_error(env, restart ? "recv" : "poll", s->ifname, err ? err : -status));
+    more = restart;
+  }
   while (more && s->fd >= 0 && total < FRAMES_PER_WAKEUP) {
     napi_value batch;
     napi_create_array(env, &batch);
@@ -173,6 +182,11 @@ static void on_readable(uv_poll_t *h, int status, int events) {
       napi_set_element(env, batch, n++, frame);
     }
     if (n > 0 && s->fd >= 0) call_js(s, self, s->on_frames, batch);
+  }
+  s->in_callback = 0;
+  if (s->fd < 0 && s->async) {
+    napi_async_destroy(env, s->async);
+    s->async = NULL;
   }
   napi_close_handle_scope(env, scope);
 }

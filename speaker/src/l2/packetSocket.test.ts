@@ -167,6 +167,18 @@ labTestGate('speaker packet socket (AF_PACKET + BPF) in the lab', () => {
     expect(seen.length).toBeLessThan(20);
   });
 
+  test("node1's link going down and up: onError gets ENETDOWN and reading goes on", async () => {
+    const { lab, echo } = need();
+    await lab.exec('node1', ['ip', 'link', 'set', 'eth0', 'down']);
+    await sleep(200);
+    await lab.exec('node1', ['ip', 'link', 'set', 'eth0', 'up']);
+    expect(await waitFor(async () => echo.lines.includes('error recv eth0: ENETDOWN (Network is down)'), 3000)).toBe(
+      true,
+    );
+    const r = await lab.exec('client', ['arping', '-c', '3', '-w', '5', '-I', 'eth0', VIP4], { timeoutMs: 10_000 });
+    expect(r.stdout).toContain('3 packets transmitted, 3 packets received');
+  });
+
   test('close (twice) ends the process cleanly', async () => {
     const { echo } = need();
     echo.child.stdin!.write('close\n');
