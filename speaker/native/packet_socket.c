@@ -306,14 +306,15 @@ static int open_socket(psock *s, const char **op) {
 
 static napi_value js_new(napi_env env, napi_callback_info info) {
   size_t argc = 3;
-  napi_value argv[3] = {NULL, NULL, NULL}, self;
+  napi_value argv[3] = {NULL, NULL, NULL}, self, new_target = NULL;
   napi_get_cb_info(env, info, &argc, argv, &self, NULL);
+  napi_get_new_target(env, info, &new_target);
   napi_valuetype t0, t1, t2;
   napi_typeof(env, argv[0], &t0);
   napi_typeof(env, argv[1], &t1);
   napi_typeof(env, argv[2], &t2);
-  if (t0 != napi_string || t1 != napi_function || t2 != napi_function) {
-    napi_throw_type_error(env, NULL, "PacketSocket(ifname: string, onFrames: function, onError: function)");
+  if (!new_target || t0 != napi_string || t1 != napi_function || t2 != napi_function) {
+    napi_throw_type_error(env, NULL, "new PacketSocket(ifname: string, onFrames: function, onError: function)");
     return NULL;
   }
   psock *s = calloc(1, sizeof *s);
