@@ -10,7 +10,7 @@ import { eventFor, errorText, watchForever, type Watching } from '@ironlb/shared
 import { parseL2Advertisements } from '../config/l2advertisement';
 import { winner } from '../election';
 import { planL2, type Interfaces, type IPPlan, type NodeView } from '../l2/plan';
-import type { ParsedIP } from '@ironlb/shared';
+import { formatIP, type ParsedIP } from '@ironlb/shared';
 import { reportsFor, type ExistingStatus, type OwnService, type Reported } from './reports';
 import { L2_STATUS_NODE_LABEL, SPEAKER_LEASE_PREFIX, type SpeakerApi } from './speakerApi';
 import { endpointNodesOf, internalIPsOf, keyOf, nodeViewOf, serviceViewOf } from './views';
@@ -48,6 +48,7 @@ export class Speaker {
   private readonly statuses = new Map<string, KubernetesObject>();
   private readonly reported: Reported = { told: new Set(), written: new Map() };
   private readonly lastReasons = new Map<string, string>();
+  private readonly conflictsSeen = new Set<string>();
   private configErrors = '';
   private scheduled = false;
   private watches: Watching[] = [];
@@ -61,6 +62,33 @@ export class Speaker {
     private readonly announcer: Announcer,
     private readonly log: Logger,
   ) {}
+
+  /** How many IPs this node answers for now. */
+  get announcedCount(): number {
+    let n = 0;
+    for (const row of this.plan.values()) if (row.node === this.self) n++;
+    return n;
+  }
+
+  /**
+   * Another MAC answered for one of our IPs. Logged and sent as a Warning Event on its Services, at most once per IP
+   * and MAC; the ranking decides who keeps it, so nothing else changes here.
+   */
+  conflict(ip: ParsedIP, mac: string, ifname: string): void {
+    const key = formatIP(ip.family, ip.value);
+    const seen = `${key} ${mac}`;
+    if (this.conflictsSeen.has(seen)) return;
+    this.conflictsSeen.add(seen);
+    const message = `another host (MAC ${mac}) answers for ${key} on ${ifname} of node "${this.self}", which announces it`;
+    this.log.warn({ ip: key, mac, interface: ifname }, message);
+    for (const service of this.plan.get(key)?.services ?? []) {
+      const svc = this.services.get(service);
+      if (!svc) continue;
+      this.api
+        .createEvent(eventFor(COMPONENT, svc, { type: 'Warning', reason: 'L2Conflict', message }))
+        .catch((e: unknown) => this.log.error({ err: errorText(e) }, 'conflict Event failed'));
+    }
+  }
 
   /** The current plan, by IP text (for tests and the status log). */
   get currentPlan(): ReadonlyMap<string, IPPlan> {

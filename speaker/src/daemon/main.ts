@@ -1,0 +1,177 @@
+/**
+ * ironlb-speaker: one per node. `ironlb-speaker --kubeconfig <file> --node-name <name>` is all it needs; the rest
+ * has defaults that work in the lab. It registers its Node when no kubelet has, keeps its node Lease, exchanges UDP
+ * heartbeats with the other speakers, and answers ARP/NDP for the IPs the plan gives this node.
+ */
+import * as os from 'node:os';
+import { Command, InvalidArgumentError } from 'commander';
+import pino from 'pino';
+import { KubeConfig } from '@kubernetes/client-node';
+import { errorText, keepAliveClients } from '@ironlb/shared/k8s';
+import { formatIP } from '@ironlb/shared';
+import { interfacesWatcher } from '../l2/linkWatch';
+import { L2Announcer } from '../l2/announcer';
+import { localInterfaces } from '../l2/interfaces';
+import { openPacketSocket } from '../l2/packetSocket';
+import { DEFAULT_PORT, UdpMembership } from '../membership';
+import { DEFAULT_NODE_LEASE, NodeLease } from './nodeLease';
+import { COMPONENT, Speaker } from './speaker';
+import { SpeakerApi } from './speakerApi';
+import { speakerMetrics } from './metrics';
+
+interface Options {
+  kubeconfig?: string;
+  nodeName: string;
+  namespace: string;
+  lbClass: string;
+  memberlistPort: number;
+  bindAddress?: string[];
+  registerNode: boolean;
+  gratuitousCount: number;
+  gratuitousIntervalMs: number;
+  probeMs: number;
+  metricsPort?: number;
+}
+
+const log = pino({ name: COMPONENT });
+
+function integer(min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`"${value}" is not an integer >= ${min}`);
+    return n;
+  };
+}
+
+export function parseOptions(argv: readonly string[]): Options {
+  return new Command()
+    .name(COMPONENT)
+    .requiredOption('--node-name <name>', 'the Node this speaker runs on')
+    .option('--kubeconfig <file>', 'kubeconfig file; in-cluster config when absent')
+    .option('--namespace <ns>', 'namespace of the config objects, node Leases and ServiceL2Status', 'ironlb-system')
+    .option('--lb-class <class>', 'spec.loadBalancerClass served', 'ironlb.io/ironlb')
+    .option('--memberlist-port <port>', 'UDP port of the heartbeats between speakers', integer(1), DEFAULT_PORT)
+    .option('--bind-address <ip...>', "addresses the heartbeats use (default: the node's addresses)")
+    .option('--no-register-node', 'never create the Node object (a kubelet does)')
+    .option('--gratuitous-count <n>', 'gratuitous ARPs / unsolicited NAs sent on takeover', integer(1), 3)
+    .option('--gratuitous-interval-ms <ms>', 'spacing of those announcements', integer(1), 250)
+    .option(
+      '--probe-ms <ms>',
+      'how long a newly won IP is probed for another owner before it is answered',
+      integer(0),
+      20,
+    )
+    .option('--metrics-port <port>', 'serve Prometheus metrics on this port', integer(1))
+    .parse([...argv])
+    .opts<Options>();
+}
+
+/** The node's own global addresses, IPv4 first: its Node's InternalIPs and where heartbeats are bound. */
+function nodeAddresses(): string[] {
+  const all = localInterfaces(os.networkInterfaces()).flatMap((i) => i.addresses.map((a) => a.ip));
+  return all
+    .sort((a, b) => (a.family === b.family ? 0 : a.family === 'IPv4' ? -1 : 1))
+    .map((ip) => formatIP(ip.family, ip.value));
+}
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const opts = parseOptions(argv);
+  const kc = new KubeConfig();
+  if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
+  else kc.loadFromDefault();
+  const api = new SpeakerApi(kc, opts.namespace, await keepAliveClients(kc));
+  const node = opts.nodeName;
+  const addresses = nodeAddresses();
+  log.info({ node, namespace: opts.namespace, addresses }, 'starting');
+
+  if (opts.registerNode) {
+    for (;;) {
+      try {
+        const r = await api.ensureNode(node, addresses);
+        log.info({ node }, r === 'created' ? 'Node created (no kubelet registered it)' : 'Node exists');
+        break;
+      } catch (e) {
+        log.error({ err: errorText(e) }, 'cannot read or create the Node; retrying');
+        await new Promise((r) => setTimeout(r, 2_000));
+      }
+    }
+  }
+
+  // The membership and announcer call back into the speaker, which needs them to be built first.
+  const ref: { speaker?: Speaker } = {};
+  const metrics = speakerMetrics(() => ref.speaker?.announcedCount ?? 0);
+  const membership = await UdpMembership.start({
+    self: node,
+    addresses: opts.bindAddress ?? addresses.slice(0, 1),
+    port: opts.memberlistPort,
+    onChange: (c) => {
+      for (const j of c.joined) log.info({ peer: j.node, why: j.why }, 'speaker alive');
+      for (const l of c.left) log.warn({ peer: l.node, why: l.why }, 'speaker dead');
+      ref.speaker?.schedule();
+    },
+    onWarning: (m) => log.warn(m),
+  });
+  const announcer = new L2Announcer(
+    openPacketSocket,
+    { gratuitousCount: opts.gratuitousCount, gratuitousIntervalMs: opts.gratuitousIntervalMs, probeMs: opts.probeMs },
+    {
+      conflict: (ip, mac, ifname) => {
+        metrics.conflicts.inc();
+        ref.speaker?.conflict(ip, mac, ifname);
+      },
+      answered: (family) => metrics.answers.inc({ family }),
+    },
+    log,
+  );
+  const speaker = new Speaker(
+    api,
+    node,
+    opts.lbClass,
+    {
+      alive: () => membership.alive(),
+      setPeers: (peers) =>
+        membership.setPeers(
+          [...peers].flatMap(([peer, ips]) => (ips.length > 0 ? [{ node: peer, address: ips[0] }] : [])),
+        ),
+      leaseObserved: (peer, renewTime) => membership.leaseObserved(peer, renewTime),
+    },
+    announcer,
+    log,
+  );
+  ref.speaker = speaker;
+  let table = localInterfaces(os.networkInterfaces());
+  announcer.setInterfaces(table);
+  const links = await interfacesWatcher(() => {
+    table = localInterfaces(os.networkInterfaces());
+    announcer.setInterfaces(table);
+    ref.speaker?.schedule();
+  }, log);
+  const lease = new NodeLease(api.nodeLease(node), node, DEFAULT_NODE_LEASE, () => table.length > 0, Date.now, log);
+  lease.start();
+  speaker.start();
+  if (opts.metricsPort) metrics.serve(opts.metricsPort, log);
+
+  const shutdown = (): void => {
+    lease.stop();
+    links.close();
+    void membership
+      .leave()
+      .catch(() => undefined)
+      .then(() => speaker.stop())
+      .finally(() => {
+        announcer.close();
+        process.exit(0);
+      });
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+/** The command's entry point (bin/ironlb-speaker.js); a stray rejection is logged, never fatal. */
+export function run(argv: readonly string[]): void {
+  process.on('unhandledRejection', (e: unknown) => log.error({ err: errorText(e) }, 'unhandled rejection'));
+  main(argv).catch((e: unknown) => {
+    log.fatal({ err: errorText(e) }, 'speaker failed');
+    process.exit(1);
+  });
+}
