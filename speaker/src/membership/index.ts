@@ -1,0 +1,19 @@
+export { decodeHeartbeat, encodeHeartbeat, isNodeName, type Decoded, type RejectReason } from './codec';
+export type { Heartbeat } from './heartbeat';
+export {
+  Membership,
+  type HeartbeatVerdict,
+  type Liveness,
+  type LivenessReason,
+  type MembershipChange,
+  type NodeChange,
+} from './membership';
+export { DEFAULT_MEMBERSHIP_TIMING, membershipTiming, type MembershipTiming } from './timing';
+export {
+  DEFAULT_PORT,
+  monotonicClock,
+  UdpMembership,
+  type Counter,
+  type PeerAddress,
+  type UdpMembershipOptions,
+} from './udp';

@@ -1,0 +1,189 @@
+import dgram from 'node:dgram';
+import { performance } from 'node:perf_hooks';
+import { encodeHeartbeat } from './codec';
+import type { MembershipChange } from './membership';
+import { DEFAULT_MEMBERSHIP_TIMING as T } from './timing';
+import { UdpMembership, type UdpMembershipOptions } from './udp';
+
+// Real sockets on loopback, default timing. Machines running these tests are noisy, so the assertions are about
+// outcomes and order; the only time bounds are the protocol's own, with generous slack, and measured times are printed.
+const SLACK_MS = 2_000;
+
+interface Speaker {
+  readonly name: string;
+  readonly udp: UdpMembership;
+  readonly events: { at: number; change: MembershipChange }[];
+  readonly warnings: string[];
+}
+
+async function speaker(
+  name: string,
+  address = '127.0.0.1',
+  more: Partial<UdpMembershipOptions> = {},
+): Promise<Speaker> {
+  const events: Speaker['events'] = [];
+  const warnings: string[] = [];
+  const udp = await UdpMembership.start({
+    self: name,
+    addresses: [address],
+    port: 0,
+    onChange: (change) => events.push({ at: performance.now(), change }),
+    onWarning: (w) => warnings.push(w),
+    ...more,
+  });
+  return { name, udp, events, warnings };
+}
+
+function connect(all: Speaker[]): void {
+  for (const s of all) {
+    s.udp.setPeers(all.map((p) => ({ node: p.name, address: p.udp.bound[0].address, port: p.udp.bound[0].port })));
+  }
+}
+
+async function waitFor(what: string, ok: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const until = performance.now() + timeoutMs;
+  while (!ok()) {
+    if (performance.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** When `s` last reported `node` leaving, and why. */
+function lastLeft(s: Speaker, node: string): { at: number; why: string } | undefined {
+  for (let i = s.events.length - 1; i >= 0; i--) {
+    const left = s.events[i].change.left.find((x) => x.node === node);
+    if (left) return { at: s.events[i].at, why: left.why };
+    if (s.events[i].change.joined.some((x) => x.node === node)) return undefined;
+  }
+  return undefined;
+}
+
+const sorted = (xs: Iterable<string>) => [...xs].sort();
+const running: Speaker[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((s) => s.udp.close()));
+});
+
+async function cluster(names: string[], address = '127.0.0.1'): Promise<Speaker[]> {
+  const all = await Promise.all(names.map((n) => speaker(n, address)));
+  running.push(...all);
+  connect(all);
+  await waitFor('everyone to see everyone', () => all.every((s) => s.udp.alive().size === names.length));
+  return all;
+}
+
+describe('UdpMembership over loopback', () => {
+  it('three speakers find each other; a killed one is dropped by both others within the bound; it rejoins', async () => {
+    const [a, b, c] = await cluster(['node-a', 'node-b', 'node-c']);
+    expect(sorted(a.udp.alive())).toEqual(['node-a', 'node-b', 'node-c']);
+
+    const killedAt = performance.now();
+    await c.udp.close(); // no leave: as if killed
+    await waitFor('node-c to be dropped', () => [a, b].every((s) => lastLeft(s, 'node-c') !== undefined));
+    for (const s of [a, b]) {
+      const left = lastLeft(s, 'node-c');
+      if (left === undefined) throw new Error(`${s.name} never reported node-c leaving`);
+      const after = left.at - killedAt;
+      console.log(
+        `${s.name} dropped the killed node-c after ${after.toFixed(0)} ms (protocol: ${T.deadAfterMs - T.intervalMs}-${T.deadAfterMs + T.intervalMs} ms)`,
+      );
+      expect(left.why).toBe('silent');
+      expect(after).toBeGreaterThan(0);
+      expect(after).toBeLessThan(T.deadAfterMs + T.intervalMs + SLACK_MS);
+      expect(sorted(s.udp.alive())).toEqual(['node-a', 'node-b']);
+    }
+    console.log(`node-a counters: ${JSON.stringify(a.udp.counters())}`);
+
+    // Restarted on the same port: a new process, a later incarnation, its sequence from 1 again.
+    const port = c.udp.bound[0].port;
+    const c2 = await speaker('node-c', '127.0.0.1', { port });
+    running.push(c2);
+    connect([a, b, c2]);
+    const restartedAt = performance.now();
+    await waitFor('node-c to rejoin', () => [a, b].every((s) => s.udp.alive().has('node-c')));
+    console.log(`node-c rejoined after ${(performance.now() - restartedAt).toFixed(0)} ms`);
+    expect(sorted(c2.udp.alive())).toEqual(['node-a', 'node-b', 'node-c']);
+  });
+
+  it('a graceful stop is noticed by its leave, not by silence', async () => {
+    const [a, b, c] = await cluster(['node-a', 'node-b', 'node-c']);
+    const leftAt = performance.now();
+    await b.udp.leave();
+    await waitFor('node-b to be dropped', () => [a, c].every((s) => lastLeft(s, 'node-b') !== undefined));
+    for (const s of [a, c]) {
+      const left = lastLeft(s, 'node-b');
+      if (left === undefined) throw new Error(`${s.name} never reported node-b leaving`);
+      console.log(`${s.name} dropped node-b ${(left.at - leftAt).toFixed(0)} ms after leave() began`);
+      expect(left.why).toBe('leaving');
+      expect(sorted(s.udp.alive())).toEqual(['node-a', 'node-c']);
+    }
+  });
+
+  it('ignores and counts junk, strangers and its own name, warning once per kind, and keeps working', async () => {
+    const [a, b] = await cluster(['node-a', 'node-b']);
+    const { address, port } = a.udp.bound[0];
+    const junk = dgram.createSocket('udp4');
+    const send = (data: Buffer) => new Promise<void>((r) => junk.send(data, port, address, () => r()));
+    const good = encodeHeartbeat({ node: 'node-z', incarnation: 1, seq: 1, leaving: false });
+    const v2 = Buffer.from(good);
+    v2[2] = 2;
+    for (let i = 0; i < 5; i++) {
+      await send(Buffer.from('definitely not a heartbeat'));
+      await send(good.subarray(0, 10));
+      await send(v2);
+      await send(Buffer.concat([good, Buffer.alloc(1_000)]));
+      await send(Buffer.alloc(0));
+      await send(good);
+      await send(encodeHeartbeat({ node: 'node-a', incarnation: 1, seq: 1 + i, leaving: false }));
+    }
+    junk.close();
+    await waitFor('the junk to arrive', () => (a.udp.counters()['heartbeat.self'] ?? 0) === 5);
+    const counters = a.udp.counters();
+    console.log(`node-a counters: ${JSON.stringify(counters)}`);
+    expect(counters).toMatchObject({
+      'rejected.magic': 5,
+      'rejected.truncated': 10,
+      'rejected.version': 5,
+      'rejected.oversize': 5,
+      'heartbeat.unknown': 5,
+      'heartbeat.self': 5,
+    });
+    // Strangers are only counted: before the first peer list, every heartbeat is from one.
+    expect(a.warnings).toHaveLength(5);
+    expect(a.warnings.find((w) => w.includes('heartbeat.self'))).toMatch(/carries this node's name \(node-a\)/);
+    expect(sorted(a.udp.alive())).toEqual(['node-a', 'node-b']);
+    // Still alive to b after all that (b hears a's heartbeats as before).
+    await new Promise((r) => setTimeout(r, T.deadAfterMs + T.intervalMs));
+    expect(sorted(b.udp.alive())).toEqual(['node-a', 'node-b']);
+  });
+
+  it('works over IPv6 loopback too', async () => {
+    const [a, b] = await cluster(['node-a', 'node-b'], '::1');
+    expect(a.udp.bound[0].address).toBe('::1');
+    await b.udp.close();
+    await waitFor('node-b to be dropped', () => lastLeft(a, 'node-b') !== undefined);
+    expect(lastLeft(a, 'node-b')?.why).toBe('silent');
+  });
+
+  it('counts a peer whose address family has no socket, instead of failing', async () => {
+    const a = await speaker('node-a');
+    running.push(a);
+    a.udp.setPeers([{ node: 'node-b', address: '::1', port: 9 }]);
+    await waitFor('a heartbeat round', () => (a.udp.counters()['noSocketForFamily'] ?? 0) >= 2);
+    expect(a.warnings).toHaveLength(1);
+  });
+
+  it('fails to start, leaking no socket, when a port is taken or an address is not one', async () => {
+    const a = await speaker('node-a');
+    running.push(a);
+    const port = a.udp.bound[0].port;
+    await expect(UdpMembership.start({ self: 'node-x', addresses: ['127.0.0.1'], port })).rejects.toThrow(/EADDRINUSE/);
+    await expect(UdpMembership.start({ self: 'node-x', addresses: ['::1', 'localhost'], port: 0 })).rejects.toThrow(
+      'not an IP address: localhost',
+    );
+    await expect(UdpMembership.start({ self: 'node-x', addresses: [] })).rejects.toThrow('at least one address');
+    await expect(
+      UdpMembership.start({ self: 'node-x', addresses: ['127.0.0.1'], port, timing: { deadAfterMs: 100 } }),
+    ).rejects.toThrow('deadAfterMs must be >= 2 x intervalMs');
+  });
+});

@@ -1,0 +1,239 @@
+/**
+ * The heartbeat edge: UDP sockets on the node's address, a timer that sends this speaker's heartbeat to every peer
+ * and re-evaluates liveness, and a receive path that decodes defensively and feeds the pure Membership. Nothing a
+ * peer or a stranger sends can throw here: bad datagrams and failed sends are counted (and the first of each kind
+ * logged), because a speaker that crashed on a stray packet would hand over every IP it holds.
+ *
+ * No authentication: anyone on the segment who can reach the port can keep a dead node "alive" or announce a leave.
+ * That is the same trust MetalLB's memberlist gives without its optional secret key; the port is bound to the node
+ * address only, and a network policy or firewall should restrict it to the nodes.
+ */
+import dgram from 'node:dgram';
+import { isIP } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { decodeHeartbeat, encodeHeartbeat, type RejectReason } from './codec';
+import { nextSequence } from './heartbeat';
+import { Membership, type HeartbeatVerdict, type MembershipChange } from './membership';
+import { membershipTiming, type MembershipTiming } from './timing';
+
+/** MetalLB's memberlist port, so existing firewall rules for a MetalLB cluster fit. */
+export const DEFAULT_PORT = 7946;
+/** A graceful stop sends its leave this many times, LEAVE_GAP_MS apart, so one lost datagram does not lose it. */
+const LEAVE_COPIES = 3;
+const LEAVE_GAP_MS = 10;
+
+/** Milliseconds since the epoch that never step (NTP can move Date.now() back or forward; this only drifts). */
+export function monotonicClock(): () => number {
+  const origin = Date.now() - performance.now();
+  return () => origin + performance.now();
+}
+
+export interface PeerAddress {
+  readonly node: string;
+  readonly address: string;
+  /** Defaults to this speaker's configured port. */
+  readonly port?: number;
+}
+
+export interface UdpMembershipOptions {
+  readonly self: string;
+  /** The node's address(es) to bind: one socket each, udp4 or udp6 by the address's family. */
+  readonly addresses: readonly string[];
+  /** Defaults to 7946; 0 picks a free port per socket (tests). */
+  readonly port?: number;
+  readonly timing?: Partial<MembershipTiming>;
+  readonly clock?: () => number;
+  /** Defaults to the wall clock at start, so a restart has a larger one. */
+  readonly incarnation?: number;
+  readonly onChange?: (change: MembershipChange) => void;
+  readonly onWarning?: (message: string) => void;
+}
+
+export type Counter =
+  | 'sent'
+  | 'sendErrors'
+  | 'noSocketForFamily'
+  | 'received'
+  | 'socketErrors'
+  | `rejected.${RejectReason}`
+  | `heartbeat.${HeartbeatVerdict}`;
+
+interface Bound {
+  readonly socket: dgram.Socket;
+  readonly family: 4 | 6;
+}
+
+function bind(address: string, port: number): Promise<Bound> {
+  const family = isIP(address);
+  if (family !== 4 && family !== 6) return Promise.reject(new TypeError(`not an IP address: ${address}`));
+  const socket = dgram.createSocket(family === 4 ? 'udp4' : 'udp6');
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, address, () => {
+      socket.off('error', reject);
+      resolve({ socket, family });
+    });
+  });
+}
+
+export class UdpMembership {
+  readonly membership: Membership;
+  /** Where the sockets listen (the port matters when 0 was asked for); still readable after close. */
+  readonly bound: readonly { readonly address: string; readonly port: number }[];
+  private readonly counts = new Map<Counter, number>();
+  private readonly warned = new Set<string>();
+  private peers: readonly PeerAddress[] = [];
+  private sequence: { incarnation: number; seq: number };
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly options: UdpMembershipOptions,
+    private readonly sockets: readonly Bound[],
+    private readonly clock: () => number,
+  ) {
+    this.membership = new Membership(options.self, clock(), options.timing);
+    this.sequence = { incarnation: options.incarnation ?? Date.now(), seq: 0 };
+    this.bound = sockets.map(({ socket }) => ({ address: socket.address().address, port: socket.address().port }));
+    for (const { socket } of sockets) {
+      socket.on('message', (msg) => this.receive(msg));
+      socket.on('error', (err) => this.count('socketErrors', `socket error: ${err.message}`));
+    }
+  }
+
+  /** Binds every address (all or none), then heartbeats every intervalMs until leave() or close(). */
+  static async start(options: UdpMembershipOptions): Promise<UdpMembership> {
+    membershipTiming(options.timing); // throws on bad timing before any socket is bound
+    const port = options.port ?? DEFAULT_PORT;
+    const results = await Promise.allSettled(options.addresses.map((a) => bind(a, port)));
+    const bound = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined || bound.length === 0) {
+      for (const b of bound) b.socket.close();
+      const reason: unknown = failed?.reason ?? new RangeError('UdpMembership needs at least one address');
+      throw reason instanceof Error ? reason : new Error(String(reason));
+    }
+    const m = new UdpMembership(options, bound, options.clock ?? monotonicClock());
+    m.timer = setInterval(() => m.round(), m.membership.timing.intervalMs);
+    return m;
+  }
+
+  /** Every other speaker, with the address its heartbeats go to. */
+  setPeers(peers: readonly PeerAddress[]): void {
+    this.peers = peers.filter((p) => p.node !== this.options.self);
+    this.membership.setPeers(
+      this.peers.map((p) => p.node),
+      this.clock(),
+    );
+    this.report();
+  }
+
+  leaseObserved(node: string, renewTime: number): void {
+    this.membership.leaseObserved(node, renewTime, this.clock());
+    this.report();
+  }
+
+  leaseDeleted(node: string): void {
+    this.membership.leaseDeleted(node);
+    this.report();
+  }
+
+  alive(): Set<string> {
+    return this.membership.alive(this.clock());
+  }
+
+  counters(): Readonly<Partial<Record<Counter, number>>> {
+    return Object.fromEntries(this.counts);
+  }
+
+  /** A graceful stop: tells every peer this node is leaving, then closes. The daemon stops renewing its Lease first. */
+  async leave(): Promise<void> {
+    if (this.closed) return;
+    this.stopTimer();
+    for (let i = 0; i < LEAVE_COPIES; i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, LEAVE_GAP_MS));
+      await this.sendAll(true);
+    }
+    await this.close();
+  }
+
+  /** Stops without a word, as a killed speaker would: peers notice by silence. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.stopTimer();
+    await Promise.all(this.sockets.map(({ socket }) => new Promise<void>((r) => socket.close(() => r()))));
+  }
+
+  private stopTimer(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private round(): void {
+    void this.sendAll(false);
+    this.report();
+  }
+
+  private receive(msg: Buffer): void {
+    if (this.closed) return;
+    this.bump('received');
+    const decoded = decodeHeartbeat(msg);
+    if (!decoded.ok) {
+      this.count(`rejected.${decoded.reason}`, `ignored a datagram: ${decoded.reason}`);
+      return;
+    }
+    const verdict = this.membership.heartbeat(decoded.heartbeat, this.clock());
+    if (verdict === 'self') {
+      this.count('heartbeat.self', `a heartbeat carries this node's name (${this.options.self}): two speakers on it?`);
+    } else this.bump(`heartbeat.${verdict}`);
+    // A join or a leave takes effect now, not at the next tick.
+    if (verdict === 'accepted') this.report();
+  }
+
+  private sendAll(leaving: boolean): Promise<void> {
+    this.sequence = nextSequence(this.sequence, Date.now());
+    const data = encodeHeartbeat({ node: this.options.self, ...this.sequence, leaving });
+    const port = this.options.port ?? DEFAULT_PORT;
+    const sends = this.peers.map((peer) => {
+      const family = isIP(peer.address);
+      const bound = this.sockets.find((s) => s.family === family);
+      if (bound === undefined) {
+        this.count('noSocketForFamily', `no socket of the family of ${peer.node}'s address ${peer.address}`);
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve) => {
+        try {
+          bound.socket.send(data, peer.port ?? port, peer.address, (err) => {
+            if (err) this.count('sendErrors', `heartbeat to ${peer.node} (${peer.address}): ${err.message}`);
+            else this.bump('sent');
+            resolve();
+          });
+        } catch (err) {
+          // send() throws synchronously on a closed socket, or on a bad port.
+          this.count('sendErrors', `heartbeat to ${peer.node}: ${(err as Error).message}`);
+          resolve();
+        }
+      });
+    });
+    return Promise.all(sends).then(() => undefined);
+  }
+
+  private report(): void {
+    if (this.closed) return;
+    const change = this.membership.tick(this.clock());
+    if (change !== undefined) this.options.onChange?.(change);
+  }
+
+  private bump(counter: Counter): void {
+    this.counts.set(counter, (this.counts.get(counter) ?? 0) + 1);
+  }
+
+  /** Counts, and logs the first of each kind: a flood of junk must not become a flood of logs. */
+  private count(counter: Counter, message: string): void {
+    this.bump(counter);
+    if (this.warned.has(counter)) return;
+    this.warned.add(counter);
+    this.options.onWarning?.(`${message} (further ones counted in ${counter})`);
+  }
+}
