@@ -41,7 +41,7 @@ import { heard, isNews, type Heard, type Heartbeat } from './heartbeat';
 import { freshByClock, observeLease, renewedSince, type LeaseSeen } from './lease';
 import { membershipTiming, type MembershipTiming } from './timing';
 
-/** Why a node is alive or dead: the first three mean alive (with `self`), the rest dead. */
+/** Why a node is alive (self, heartbeat, lease, startup) or dead (the rest; unknown: not a peer). */
 export type LivenessReason = 'self' | 'heartbeat' | 'lease' | 'startup' | 'leaving' | 'silent' | 'unheard' | 'unknown';
 
 export interface Liveness {
