@@ -8,9 +8,10 @@
  *
  * Root only (network namespaces). It builds a 3-node dual-stack lab under a random `ilbt*` prefix, adds its VIPs
  * (198.51.100.200, 2001:db8:1::200) inside the lab's namespaces only, and takes the lab down at the end, on failure
- * and on SIGINT/SIGTERM; tcpdump runs as a lab process, so the teardown ends it even if this script dies. Random
- * fields differ from one capture to the next (ndisc6's flow label, the DAD nonce and so its checksum); addresses,
- * MACs and every other field come out the same, which the tests rely on.
+ * and on SIGINT/SIGTERM; tcpdump runs as a lab process, so the teardown ends it even if this script dies. The DAD
+ * probe's nonce (and so its checksum) differs from one capture to the next, and ndisc6's flow label (the kernel's
+ * automatic one, a keyed hash) may differ after a reboot; addresses, MACs and every other field come out the same,
+ * which the tests rely on.
  */
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -380,7 +381,10 @@ async function main(): Promise<void> {
     down ??= Lab.down(prefix);
     return down;
   };
-  const onSignal = (): void => void teardown().finally(() => process.exit(130));
+  const onSignal = (): void => {
+    console.error(`interrupted: taking lab ${prefix} down, no fixture written`);
+    void teardown().finally(() => process.exit(130));
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
