@@ -242,3 +242,21 @@ describe('frames that are not ours', () => {
     }
   });
 });
+
+test('a flood: 100k requests for an address we do not announce, and 100k for one we do, stay cheap', () => {
+  const frame = vector('arp-request-arping');
+  const other = (t: bigint): boolean => t === node1.ipv4.value;
+  const ours = (t: bigint): boolean => t === vip4.value;
+  const time = (wants: (t: bigint) => boolean): number => {
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < 100_000; i++) decodeArp(frame, wants);
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  };
+  time(ours); // warm up
+  const dropped = time(other);
+  const decoded = time(ours);
+  console.log(`100k ARP requests: ${dropped.toFixed(0)} ms not wanted, ${decoded.toFixed(0)} ms decoded`);
+  // Generous bounds (a shared 2-core machine): they catch a per-frame cost gone quadratic or allocation-heavy.
+  expect(dropped).toBeLessThan(1500);
+  expect(decoded).toBeLessThan(3000);
+});

@@ -192,7 +192,7 @@ export function encodeNeighborDiscovery(m: NeighborDiscoveryMessage): Buffer {
   return out;
 }
 
-/** 33:33:00:00:00:01, where ff02::1 goes. */
+/** 33:33:00:00:00:01, where ff02::1 goes. Shared: copy it before changing it (the encoders only read it). */
 export const ALL_NODES_MAC: Buffer = multicastMac(IPV6_ALL_NODES);
 
 /**
