@@ -12,6 +12,8 @@ export interface Watching {
 export interface WatchHandlers<T> {
   upsert(obj: T): void;
   remove(obj: T): void;
+  /** Once, after the first list has been delivered: the cache is complete from here on. */
+  synced?(): void;
 }
 
 /**
@@ -27,6 +29,7 @@ export function watchForever<T extends KubernetesObject>(
   handlers: WatchHandlers<T>,
 ): Watching {
   let stopped = false;
+  let synced = false;
   const informer = makeInformer<T>(kc, path, list);
   informer.on('add', (o: T) => handlers.upsert(o));
   informer.on('update', (o: T) => handlers.upsert(o));
@@ -34,7 +37,11 @@ export function watchForever<T extends KubernetesObject>(
   const start = (): void => {
     if (stopped) return;
     informer.start().then(
-      () => log.info({ informer: name }, 'watching'),
+      () => {
+        log.info({ informer: name }, 'watching');
+        if (!synced) handlers.synced?.();
+        synced = true;
+      },
       (e: unknown) => {
         if (stopped) return;
         log.error({ informer: name, err: errorText(e) }, 'informer start failed; retrying');

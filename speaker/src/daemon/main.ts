@@ -4,7 +4,7 @@
  * heartbeats with the other speakers, and answers ARP/NDP for the IPs the plan gives this node.
  */
 import * as os from 'node:os';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { KubeConfig } from '@kubernetes/client-node';
 import { errorText, keepAliveClients } from '@ironlb/shared/k8s';
@@ -31,6 +31,7 @@ interface Options {
   gratuitousIntervalMs: number;
   probeMs: number;
   metricsPort?: number;
+  naSource: 'target' | 'link-local';
 }
 
 const log = pino({ name: COMPONENT });
@@ -62,6 +63,11 @@ export function parseOptions(argv: readonly string[]): Options {
       20,
     )
     .option('--metrics-port <port>', 'serve Prometheus metrics on this port', integer(1))
+    .addOption(
+      new Option('--na-source <source>', 'IPv6 source of Neighbor Advertisements: the VIP, or the link-local address')
+        .choices(['target', 'link-local'])
+        .default('target'),
+    )
     .parse([...argv])
     .opts<Options>();
 }
@@ -113,7 +119,12 @@ export async function main(argv: readonly string[]): Promise<void> {
   });
   const announcer = new L2Announcer(
     openPacketSocket,
-    { gratuitousCount: opts.gratuitousCount, gratuitousIntervalMs: opts.gratuitousIntervalMs, probeMs: opts.probeMs },
+    {
+      gratuitousCount: opts.gratuitousCount,
+      gratuitousIntervalMs: opts.gratuitousIntervalMs,
+      probeMs: opts.probeMs,
+      naSource: opts.naSource,
+    },
     {
       conflict: (ip, mac, ifname) => {
         metrics.conflicts.inc();

@@ -15,7 +15,7 @@ describe('reportsFor', () => {
       { service: 'game/tcp', message: 'announcing from node "node2" with protocol "layer2"' },
       { service: 'game/udp', message: 'announcing from node "node2" with protocol "layer2"' },
     ]);
-    expect(first.writes.map((w) => w.name)).toEqual(['game.tcp', 'game.udp']);
+    expect(first.writes.map((w) => w.name)).toEqual(['game.tcp.node2', 'game.udp.node2']);
     expect(first.writes[0].status).toEqual({
       node: 'node2',
       serviceName: 'tcp',
@@ -23,7 +23,7 @@ describe('reportsFor', () => {
       interfaces: [{ name: 'eth0' }],
     });
     const existing = own.map((s) => ({
-      name: statusNameOf(s.key),
+      name: statusNameOf(s.key, 'node2'),
       resourceVersion: '5',
       node: 'node2',
       service: s.key,
@@ -31,25 +31,33 @@ describe('reportsFor', () => {
     expect(reportsFor('node2', own, existing, services, r)).toEqual({ events: [], writes: [], deletes: [] });
   });
 
-  it('rewrites a status another node holds, and tells again after losing and winning back', () => {
+  it("writes its own status beside another node's (dual-stack IPs on two nodes), tells again after losing and winning back", () => {
     const r = fresh();
     const own = [{ key: 'default/web', interfaces: ['eth0'] }];
-    reportsFor('node1', own, [], services, r);
-    const taken = [{ name: 'default.web', resourceVersion: '9', node: 'node3', service: 'default/web' }];
-    expect(reportsFor('node1', own, taken, services, r).writes).toHaveLength(1);
-    expect(reportsFor('node1', [], taken, services, r)).toEqual({ events: [], writes: [], deletes: [] });
-    expect(reportsFor('node1', own, taken, services, r).events).toHaveLength(1);
+    const theirs = [{ name: 'default.web.node3', resourceVersion: '9', node: 'node3', service: 'default/web' }];
+    expect(reportsFor('node1', own, theirs, services, r).writes.map((w) => w.name)).toEqual(['default.web.node1']);
+    const both = [
+      ...theirs,
+      { name: 'default.web.node1', resourceVersion: '10', node: 'node1', service: 'default/web' },
+    ];
+    expect(reportsFor('node1', own, both, services, r)).toEqual({ events: [], writes: [], deletes: [] });
+    expect(reportsFor('node1', [], both, services, r)).toEqual({
+      events: [],
+      writes: [],
+      deletes: [{ name: 'default.web.node1', resourceVersion: '10' }],
+    });
+    expect(reportsFor('node1', own, theirs, services, r).events).toHaveLength(1);
   });
 
   it("deletes this node's stale statuses and any whose Service is gone, with their resourceVersion", () => {
     const existing = [
-      { name: 'default.web', resourceVersion: '3', node: 'node1', service: 'default/web' },
-      { name: 'game.tcp', resourceVersion: '4', node: 'node2', service: 'game/tcp' },
-      { name: 'old.gone', resourceVersion: '7', node: 'node2', service: 'old/gone' },
+      { name: 'default.web.node1', resourceVersion: '3', node: 'node1', service: 'default/web' },
+      { name: 'game.tcp.node2', resourceVersion: '4', node: 'node2', service: 'game/tcp' },
+      { name: 'old.gone.node2', resourceVersion: '7', node: 'node2', service: 'old/gone' },
     ];
     expect(reportsFor('node1', [], existing, services, fresh()).deletes).toEqual([
-      { name: 'default.web', resourceVersion: '3' },
-      { name: 'old.gone', resourceVersion: '7' },
+      { name: 'default.web.node1', resourceVersion: '3' },
+      { name: 'old.gone.node2', resourceVersion: '7' },
     ]);
   });
 });

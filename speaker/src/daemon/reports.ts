@@ -1,8 +1,8 @@
 /**
  * What a speaker tells the user about its own announcements, decided purely from the plan's rows for this node:
  * a `nodeAssigned` Event on each Service when this node starts announcing it (seed 003 shows the form), and one
- * ServiceL2Status per Service naming the node and interfaces. Stale statuses (this node's, or any whose Service no
- * longer exists) are deleted; a status another node now holds is that node's to rewrite.
+ * ServiceL2Status per Service and announcing node, naming the node and interfaces. Stale statuses (this node's, or
+ * any whose Service no longer exists) are deleted.
  */
 import type { L2StatusBody } from './speakerApi';
 
@@ -32,8 +32,11 @@ export interface Reported {
   readonly written: Map<string, string>;
 }
 
-/** `<namespace>.<name>`: unique, since neither a namespace nor a Service name may hold a dot. */
-export const statusNameOf = (service: string): string => service.replace('/', '.');
+/**
+ * `<namespace>.<name>.<node>`: unique, since neither a namespace nor a Service name may hold a dot. One per node,
+ * because a dual-stack Service's two IPs may be announced by two nodes.
+ */
+export const statusNameOf = (service: string, node: string): string => `${service.replace('/', '.')}.${node}`;
 
 export const nodeAssignedMessage = (node: string): string => `announcing from node "${node}" with protocol "layer2"`;
 
@@ -59,10 +62,9 @@ export function reportsFor(
       serviceNamespace,
       interfaces: s.interfaces.map((name) => ({ name })),
     };
-    const name = statusNameOf(s.key);
+    const name = statusNameOf(s.key, self);
     const signature = JSON.stringify(status);
-    const current = existing.find((e) => e.name === name);
-    if (reported.written.get(name) !== signature || current === undefined || current.node !== self) {
+    if (reported.written.get(name) !== signature || !existing.some((e) => e.name === name)) {
       writes.push({ name, status });
       reported.written.set(name, signature);
     }

@@ -16,6 +16,15 @@ import { L2_STATUS_NODE_LABEL, SPEAKER_LEASE_PREFIX, type SpeakerApi } from './s
 import { endpointNodesOf, internalIPsOf, keyOf, nodeViewOf, serviceViewOf } from './views';
 
 export const COMPONENT = 'ironlb-speaker';
+const WATCHED = [
+  'services',
+  'nodes',
+  'endpointslices',
+  'ipaddresspools',
+  'l2advertisements',
+  'servicel2statuses',
+  'leases',
+] as const;
 const RETRY_MS = 2_000;
 
 export interface DesiredIP {
@@ -51,6 +60,7 @@ export class Speaker {
   private readonly conflictsSeen = new Set<string>();
   private configErrors = '';
   private scheduled = false;
+  private unsynced = new Set<string>(WATCHED);
   private watches: Watching[] = [];
   private plan = new Map<string, IPPlan>();
 
@@ -114,7 +124,12 @@ export class Speaker {
       watchForever<T>(this.log, api.kc, name, path, list, {
         upsert: (o) => on(o, true),
         remove: (o) => on(o, false),
+        synced: () => {
+          this.unsynced.delete(name);
+          this.schedule();
+        },
       });
+    this.unsynced = new Set(WATCHED);
     this.watches = [
       watch('services', '/api/v1/services', api.listServices, cache(this.services)),
       watch(
@@ -185,6 +200,8 @@ export class Speaker {
   }
 
   private recompute(): void {
+    // A plan from half-listed objects could withdraw what another speaker's full view keeps: wait for every list.
+    if (this.unsynced.size > 0) return;
     const { config, errors } = parseConfig([...this.pools.values()]);
     const l2 = parseL2Advertisements([...this.advertisements.values()]);
     const problems = [...errors, ...l2.errors].map(formatConfigError).join('\n');

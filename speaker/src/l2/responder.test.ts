@@ -75,13 +75,13 @@ const ns = (target: ParsedIP): Buffer =>
     sourceLinkLayer: CLIENT,
   });
 
-function setup() {
+function setup(naSource: 'target' | 'link-local' = 'link-local') {
   const socket = new FakeSocket();
   const conflicts: string[] = [];
   const r = new InterfaceResponder(
     socket,
     ip('fe80::11'),
-    { gratuitousCount: 3, gratuitousIntervalMs: 250, probeMs: 20 },
+    { gratuitousCount: 3, gratuitousIntervalMs: 250, probeMs: 20, naSource },
     {
       conflict: (i, m, n) => conflicts.push(`${i.value} ${m} ${n}`),
       answered: () => undefined,
@@ -157,5 +157,16 @@ describe('InterfaceResponder, IPv6', () => {
     expect(na.targetLinkLayer?.equals(OURS)).toBe(true);
     r.remove(VIP6);
     expect(socket.groups.size).toBe(0);
+  });
+
+  it('answers from the VIP itself by default (what ndisc6 accepts)', () => {
+    const { socket, r } = setup('target');
+    r.add(VIP6);
+    jest.advanceTimersByTime(20);
+    socket.sent = [];
+    r.onFrames([ns(VIP6)]);
+    const na = decodeNeighborDiscovery(socket.sent[0]);
+    if (isIgnored(na) || na.kind !== 'na') throw new Error('no NA');
+    expect(na.srcIP).toEqual(VIP6);
   });
 });

@@ -29,9 +29,21 @@ export interface AnnounceTiming {
   readonly gratuitousIntervalMs: number;
   /** How long a newly won IP is probed for another owner before it is answered (RFC 5227, shortened). */
   readonly probeMs: number;
+  /**
+   * The IPv6 source of our Neighbor Advertisements. `target`: the VIP itself, as the kernel does for an address it
+   * owns; ndisc6 and other tools that match the answer's source to the address asked about accept only this.
+   * `link-local`: the interface's link-local address, the literal reading of RFC 4861 §7.2.4 for an address not
+   * configured on the interface (MetalLB's choice). Kernels accept both.
+   */
+  readonly naSource: 'target' | 'link-local';
 }
 
-export const DEFAULT_ANNOUNCE_TIMING: AnnounceTiming = { gratuitousCount: 3, gratuitousIntervalMs: 250, probeMs: 20 };
+export const DEFAULT_ANNOUNCE_TIMING: AnnounceTiming = {
+  gratuitousCount: 3,
+  gratuitousIntervalMs: 250,
+  probeMs: 20,
+  naSource: 'target',
+};
 
 export interface ResponderEvents {
   /** Another MAC answered or announced one of our IPs. */
@@ -82,7 +94,7 @@ export class InterfaceResponder {
       this.v4.set(Number(ip.value), held);
       this.send(encodeArp(arpProbe(this.socket.mac, ip)));
     } else {
-      if (!this.linkLocal) return; // No link-local address: NAs could not be sent from one (RFC 4861 §7.2.4).
+      if (!this.ndSender(ip)) return; // No link-local address to answer from (RFC 4861 §7.2.4).
       this.v6.set(ip.value, held);
       this.join(ip);
     }
@@ -120,9 +132,9 @@ export class InterfaceResponder {
     held.answering = true;
     const sendOne = (): void => {
       if (held.ip.family === 'IPv4') this.send(encodeArp(gratuitousArp(this.socket.mac, held.ip)));
-      else if (this.linkLocal) {
-        const na = unsolicitedNeighborAdvertisement(held.ip, { mac: this.socket.mac, linkLocal: this.linkLocal });
-        this.send(encodeNeighborDiscovery(na));
+      else {
+        const from = this.ndSender(held.ip);
+        if (from) this.send(encodeNeighborDiscovery(unsolicitedNeighborAdvertisement(held.ip, from)));
       }
     };
     sendOne();
@@ -152,7 +164,7 @@ export class InterfaceResponder {
 
   private onNdp(f: Buffer): void {
     const m = decodeNeighborDiscovery(f, (t) => this.v6.has(t));
-    if (isIgnored(m) || !this.linkLocal) return;
+    if (isIgnored(m)) return;
     const held = this.v6.get(m.target.value);
     if (!held) return;
     if (m.kind === 'na') {
@@ -160,11 +172,16 @@ export class InterfaceResponder {
       if (!mac.equals(this.socket.mac)) this.events.conflict(held.ip, formatMac(mac), this.ifname);
       return;
     }
-    if (!held.answering) return;
-    this.send(
-      encodeNeighborDiscovery(neighborAdvertisementFor(m, { mac: this.socket.mac, linkLocal: this.linkLocal })),
-    );
+    const from = this.ndSender(m.target);
+    if (!held.answering || !from) return;
+    this.send(encodeNeighborDiscovery(neighborAdvertisementFor(m, from)));
     this.events.answered('IPv6');
+  }
+
+  /** Our MAC and the NA source address for `target`; undefined when link-local is asked for and there is none. */
+  private ndSender(target: ParsedIP): { mac: Buffer; linkLocal: ParsedIP } | undefined {
+    const source = this.timing.naSource === 'target' ? target : this.linkLocal;
+    return source ? { mac: this.socket.mac, linkLocal: source } : undefined;
   }
 
   private join(ip: ParsedIP): void {

@@ -1,0 +1,194 @@
+/**
+ * A whole layer-2 setup for the speaker's lab tests, its benchmark and the demo: ironlb-kube in this process (also on
+ * a Unix socket every node reaches at 127.0.0.1:6443), the lab (3 nodes, a client, BIRD), the CRDs, a pool on the
+ * lab segment with an L2Advertisement, ironlb-controller, and one ironlb-speaker per node, each in its node's
+ * namespace. Everything started is stopped by pid, and the lab is swept by prefix, even when a step failed.
+ */
+import type { ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startKubeServer, type KubeServer } from '../kube/server/index';
+import { writeKubeconfig } from '../kube/server/kubeconfig';
+import { Lab } from '../lab/lab';
+import type { CmdResult } from '../lab/sh';
+import { repoRoot } from '../tools';
+import { CRDS, startController, type ControllerProcess } from './controllerProcess';
+import { kubeTools } from './kubetools';
+import { poolsYaml } from './ironlbYaml';
+
+export const SPEAKER_BIN = path.join(repoRoot, 'speaker', 'bin', 'ironlb-speaker.js');
+const KUBE_PORT = 6443;
+
+export const L2_POOL = poolsYaml({
+  name: 'lab',
+  addresses: ['198.51.100.200-198.51.100.254', '2001:db8:1::200-2001:db8:1::2ff'],
+});
+export const L2_ADVERTISEMENT = `apiVersion: ironlb.io/v1beta1
+kind: L2Advertisement
+metadata:
+  name: lab
+  namespace: ironlb-system
+`;
+
+export interface SpeakerProcess {
+  readonly node: string;
+  readonly child: ChildProcess & { pid: number };
+  output(): string;
+  running(): boolean;
+}
+
+export interface SpeakerLab {
+  readonly lab: Lab;
+  readonly server: KubeServer;
+  readonly kubeconfig: string;
+  readonly nodes: readonly string[];
+  controller: ControllerProcess;
+  readonly speakers: Map<string, SpeakerProcess>;
+  kubectl(args: string[], input?: string): Promise<CmdResult>;
+  /** kubectl that must succeed: its stdout. */
+  ok(args: string[], input?: string): Promise<string>;
+  startSpeaker(node: string, extra?: string[]): SpeakerProcess;
+  killSpeaker(node: string, signal?: NodeJS.Signals): Promise<void>;
+  /** Every log, for a failure message. */
+  logs(): string;
+  stop(): Promise<void>;
+}
+
+export interface SpeakerLabOptions {
+  prefix: string;
+  nodes?: number;
+  /** Extra speaker flags, for every speaker. */
+  speakerArgs?: string[];
+  /** Start the speakers (default true). */
+  speakers?: boolean;
+}
+
+export async function startSpeakerLab(opts: SpeakerLabOptions): Promise<SpeakerLab> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${opts.prefix}-`));
+  const kubeconfig = path.join(dir, 'kubeconfig');
+  const nodeKubeconfig = path.join(dir, 'node-kubeconfig');
+  const socket = path.join(dir, 'kube.sock');
+  let server: KubeServer | undefined;
+  let lab: Lab | undefined;
+  let controller: ControllerProcess | undefined;
+  const speakers = new Map<string, SpeakerProcess>();
+  const stop = async (): Promise<void> => {
+    for (const s of speakers.values()) {
+      if (s.running()) {
+        const exited = new Promise((r) => s.child.once('exit', r));
+        process.kill(s.child.pid, 'SIGKILL');
+        await exited;
+      }
+    }
+    await controller?.kill();
+    await Lab.down(opts.prefix);
+    await server?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    server = await startKubeServer({
+      port: 0,
+      kubeconfigOut: kubeconfig,
+      socketPath: socket,
+      strategyOptions: { dualStack: true },
+    });
+    writeKubeconfig(nodeKubeconfig, `http://127.0.0.1:${KUBE_PORT}`);
+    const count = opts.nodes ?? 3;
+    lab = await Lab.up({
+      prefix: opts.prefix,
+      nodes: count,
+      router: 'bird',
+      ipv6: true,
+      kubeSocket: socket,
+      kubePort: KUBE_PORT,
+    });
+    const tools = kubeTools(kubeconfig);
+    const ok = async (args: string[], input?: string): Promise<string> => {
+      const r = await tools.kubectl(args, input);
+      if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+      return r.stdout;
+    };
+    await ok(['apply', '-f', CRDS]);
+    await ok(['apply', '-f', '-'], `${L2_POOL}---\n${L2_ADVERTISEMENT}`);
+    controller = startController(kubeconfig, { logFile: path.join(dir, 'controller.log') });
+    const theLab = lab;
+    const startSpeaker = (node: string, extra: string[] = []): SpeakerProcess => {
+      const log = path.join(dir, `speaker-${node}.log`);
+      const fd = fs.openSync(log, 'a');
+      const child = theLab.spawn(
+        node,
+        [
+          process.execPath,
+          SPEAKER_BIN,
+          '--kubeconfig',
+          nodeKubeconfig,
+          '--node-name',
+          node,
+          ...(opts.speakerArgs ?? []),
+          ...extra,
+        ],
+        { stdio: ['ignore', fd, fd] },
+      );
+      fs.closeSync(fd);
+      let alive = true;
+      child.once('exit', () => (alive = false));
+      const s: SpeakerProcess = {
+        node,
+        child,
+        output: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : ''),
+        running: () => alive,
+      };
+      speakers.set(node, s);
+      return s;
+    };
+    const nodes = Array.from({ length: count }, (_, i) => `node${i + 1}`);
+    if (opts.speakers !== false) for (const n of nodes) startSpeaker(n);
+    const result: SpeakerLab = {
+      lab,
+      server,
+      kubeconfig,
+      nodes,
+      controller,
+      speakers,
+      kubectl: tools.kubectl,
+      ok,
+      startSpeaker,
+      killSpeaker: async (node, signal = 'SIGKILL') => {
+        const s = speakers.get(node);
+        if (!s?.running()) return;
+        const exited = new Promise((r) => s.child.once('exit', r));
+        process.kill(s.child.pid, signal);
+        await exited;
+      },
+      logs: () =>
+        [
+          `--- controller\n${controller?.output() ?? ''}`,
+          ...[...speakers.values()].map((s) => `--- speaker ${s.node}\n${s.output()}`),
+        ].join('\n'),
+      stop,
+    };
+    return result;
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** The MAC of `ifname` in `host`, as `ip` prints it (lower case). */
+export async function macOf(lab: Lab, host: string, ifname = 'eth0'): Promise<string> {
+  const r = await lab.exec(host, ['cat', `/sys/class/net/${ifname}/address`]);
+  return r.stdout.trim();
+}
+
+/** The MACs that answered one ARP request from the client (arping, one probe, 1 s wait); empty when nobody did. */
+export async function arpingMacs(lab: Lab, ip: string): Promise<string[]> {
+  const r = await lab.exec('client', ['arping', '-c', '1', '-w', '1', '-i', 'eth0', ip]);
+  return [...r.stdout.matchAll(/from ([0-9a-f:]{17})/gi)].map((m) => m[1].toLowerCase());
+}
+
+/** The MAC in the Neighbor Advertisement ndisc6 got for `ip` from the client; undefined when none came. */
+export async function ndiscMac(lab: Lab, ip: string): Promise<string | undefined> {
+  const r = await lab.exec('client', ['ndisc6', '-1', '-r', '2', '-w', '500', ip, 'eth0']);
+  return /Target link-layer address:\s*([0-9A-F:]{17})/i.exec(r.stdout)?.[1].toLowerCase();
+}
