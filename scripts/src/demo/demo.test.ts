@@ -32,6 +32,14 @@ labTestGate('npm run demo', () => {
     expect(r.stdout).toMatch(
       /lab\s+\["198\.51\.100\.200-198\.51\.100\.254","2001:db8:1::200-2001:db8:1::2ff"\]\s+true\s+4\s+51\s/,
     );
+    // Layer 2: one node's MAC answers for the split pair's VIP, and describe names that node.
+    const answered = /answered by ([0-9a-f:]{17}), the MAC of (node\d)/.exec(r.stdout);
+    expect(answered).not.toBeNull();
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `Normal\\s+nodeAssigned\\s+.*ironlb-speaker\\s+announcing from node "${answered?.[2]}" with protocol "layer2"`,
+      ),
+    );
     expect(r.stdout).toContain("controller stopped, lab 'ilbdemo' removed, API server stopped");
     // Nothing of the demo's lab is left behind.
     const left = await runCmd(['ip', 'netns', 'list']);

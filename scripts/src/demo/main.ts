@@ -13,6 +13,15 @@ import { Lab } from '../lab/lab';
 import { probeTcp, serveTcp } from '../lab/labProbe';
 import { gatherStatus } from '../lab/status';
 import { formatStatus } from '../lab/statusFormat';
+import {
+  arpingMacs,
+  KUBE_PORT,
+  L2_ADVERTISEMENT,
+  macOf,
+  spawnSpeaker,
+  writeNodeKubeconfig,
+  type SpeakerProcess,
+} from '../testing/speakerLab';
 import { poolsYaml } from '../testing/ironlbYaml';
 import { kubeTools } from '../testing/kubetools';
 import type { CmdResult } from '../lab/sh';
@@ -20,7 +29,7 @@ import { startController, until, type ControllerProcess } from '../testing/contr
 import { repoRoot } from '../tools';
 
 const PREFIX = 'ilbdemo';
-const KUBE_PORT = 6443;
+const NODES = ['node1', 'node2', 'node3'];
 const SEEDS = path.join(repoRoot, 'scripts', 'fixtures', 'seeds');
 const CRDS = path.join(repoRoot, 'charts', 'ironlb', 'crds');
 /** The lab's layer 2 pool space (README, lab address plan). */
@@ -51,7 +60,10 @@ async function main(): Promise<void> {
   let server: KubeServer | undefined;
   let lab: Lab | undefined;
   let controller: ControllerProcess | undefined;
+  const speakers = new Map<string, SpeakerProcess>();
   const stop = async (): Promise<void> => {
+    for (const s of speakers.values()) await stopSpeaker(s);
+    speakers.clear();
     await controller?.stop();
     controller = undefined;
     if (lab) await Lab.down(PREFIX);
@@ -80,7 +92,7 @@ async function main(): Promise<void> {
     if (answer !== 'hello-from-pod1') throw new Error('the client could not reach pod1');
 
     say(`every node reaches the API server at 127.0.0.1:${KUBE_PORT}, as a speaker on that node will`);
-    for (const node of ['node1', 'node2', 'node3']) {
+    for (const node of NODES) {
       const r = await lab.exec(node, ['curl', '-s', '--max-time', '5', `http://127.0.0.1:${KUBE_PORT}/version`]);
       const version = r.code === 0 ? (JSON.parse(r.stdout) as { gitVersion?: string }).gitVersion : undefined;
       console.log(`    ${node}: ${version ?? `failed: ${r.stderr.trim()}`}`);
@@ -93,6 +105,17 @@ async function main(): Promise<void> {
     await must(kubectl(['apply', '-f', '-'], POOL));
     controller = startController(kubeconfig, { logFile: path.join(dir, 'controller.log') });
     console.log(`    ironlb-controller running (pid ${controller.pid})`);
+
+    say('ironlb-speaker on every node, announcing the pool on the lab segment (layer 2)');
+    console.log(`    $ kubectl apply -f - <<EOF\n${indent(L2_ADVERTISEMENT)}\n    EOF`);
+    await must(kubectl(['apply', '-f', '-'], L2_ADVERTISEMENT));
+    const nodeKubeconfig = path.join(dir, 'node-kubeconfig');
+    writeNodeKubeconfig(nodeKubeconfig);
+    for (const node of NODES) {
+      const s = spawnSpeaker(lab, node, nodeKubeconfig, path.join(dir, `speaker-${node}.log`));
+      speakers.set(node, s);
+      console.log(`    ${node}: ironlb-speaker --node-name ${node} (pid ${s.child.pid})`);
+    }
 
     say("the seed documents' Services, applied with the real kubectl v1.35");
     const swap = LAB_ADDRESSES.map(([from, to]) => `-e 's/${from}/${to}/'`).join(' ');
@@ -139,11 +162,41 @@ async function main(): Promise<void> {
     );
     const pools = await kubectl(['get', 'ipaddresspools', '-n', 'ironlb-system']);
     console.log(`    $ kubectl get ipaddresspools -n ironlb-system\n${indent(pools.stdout)}`);
+
+    say("layer 2: the client resolves the split pair's VIP to the MAC of the node that announces it");
+    const vip = '198.51.100.244';
+    const macs = new Map<string, string>();
+    for (const node of NODES) macs.set(await macOf(lab, node), node);
+    const speakerLogs = (): string => [...speakers.values()].map((s) => `--- ${s.node}\n${s.output()}`).join('\n');
+    const answers = await until(
+      () => arpingMacs(lab as Lab, vip),
+      (a) => a.length === 1 && macs.has(a[0]),
+      speakerLogs,
+    );
+    const announcing = macs.get(answers[0]) ?? '';
+    console.log(`    client$ arping -c 1 -i eth0 ${vip}\n    answered by ${answers[0]}, the MAC of ${announcing}`);
+    const status = await until(
+      () => must(kubectl(['describe', 'service', '-n', 'acserver', 'acserver1-service-tcp'])),
+      (text) => /nodeAssigned/.test(text),
+      speakerLogs,
+    );
+    console.log(`    $ kubectl describe service -n acserver acserver1-service-tcp | tail\n${indent(tail(status, 5))}`);
+    const l2 = await kubectl(['get', 'servicel2statuses', '-n', 'ironlb-system']);
+    console.log(`    $ kubectl get servicel2statuses -n ironlb-system\n${indent(l2.stdout)}`);
   } finally {
     say('tearing down');
     await stop();
     console.log(`    controller stopped, lab '${PREFIX}' removed, API server stopped`);
   }
+}
+
+const tail = (text: string, n: number): string => text.trimEnd().split('\n').slice(-n).join('\n');
+
+async function stopSpeaker(s: SpeakerProcess): Promise<void> {
+  if (!s.running()) return;
+  const exited = new Promise((r) => s.child.once('exit', r));
+  process.kill(s.child.pid, 'SIGTERM');
+  await exited;
 }
 
 /** kubectl's stdout, or an error with its stderr. */

@@ -18,7 +18,7 @@ import { kubeTools } from './kubetools';
 import { poolsYaml } from './ironlbYaml';
 
 export const SPEAKER_BIN = path.join(repoRoot, 'speaker', 'bin', 'ironlb-speaker.js');
-const KUBE_PORT = 6443;
+export const KUBE_PORT = 6443;
 
 export const L2_POOL = poolsYaml({
   name: 'lab',
@@ -93,7 +93,7 @@ export async function startSpeakerLab(opts: SpeakerLabOptions): Promise<SpeakerL
       socketPath: socket,
       strategyOptions: { dualStack: true },
     });
-    writeKubeconfig(nodeKubeconfig, `http://127.0.0.1:${KUBE_PORT}`);
+    writeNodeKubeconfig(nodeKubeconfig);
     const count = opts.nodes ?? 3;
     lab = await Lab.up({
       prefix: opts.prefix,
@@ -114,31 +114,10 @@ export async function startSpeakerLab(opts: SpeakerLabOptions): Promise<SpeakerL
     controller = startController(kubeconfig, { logFile: path.join(dir, 'controller.log') });
     const theLab = lab;
     const startSpeaker = (node: string, extra: string[] = []): SpeakerProcess => {
-      const log = path.join(dir, `speaker-${node}.log`);
-      const fd = fs.openSync(log, 'a');
-      const child = theLab.spawn(
-        node,
-        [
-          process.execPath,
-          SPEAKER_BIN,
-          '--kubeconfig',
-          nodeKubeconfig,
-          '--node-name',
-          node,
-          ...(opts.speakerArgs ?? []),
-          ...extra,
-        ],
-        { stdio: ['ignore', fd, fd] },
-      );
-      fs.closeSync(fd);
-      let alive = true;
-      child.once('exit', () => (alive = false));
-      const s: SpeakerProcess = {
-        node,
-        child,
-        output: () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : ''),
-        running: () => alive,
-      };
+      const s = spawnSpeaker(theLab, node, nodeKubeconfig, path.join(dir, `speaker-${node}.log`), [
+        ...(opts.speakerArgs ?? []),
+        ...extra,
+      ]);
       speakers.set(node, s);
       return s;
     };
@@ -173,6 +152,38 @@ export async function startSpeakerLab(opts: SpeakerLabOptions): Promise<SpeakerL
     await stop();
     throw e;
   }
+}
+
+/** One ironlb-speaker in `node`'s namespace, reaching the API at 127.0.0.1:6443, logging to `logFile`. */
+export function spawnSpeaker(
+  lab: Lab,
+  node: string,
+  nodeKubeconfig: string,
+  logFile: string,
+  extra: readonly string[] = [],
+): SpeakerProcess {
+  const fd = fs.openSync(logFile, 'a');
+  const child = lab.spawn(
+    node,
+    [process.execPath, SPEAKER_BIN, '--kubeconfig', nodeKubeconfig, '--node-name', node, ...extra],
+    {
+      stdio: ['ignore', fd, fd],
+    },
+  );
+  fs.closeSync(fd);
+  let alive = true;
+  child.once('exit', () => (alive = false));
+  return {
+    node,
+    child,
+    output: () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : ''),
+    running: () => alive,
+  };
+}
+
+/** A kubeconfig for processes in the lab's nodes: the API server as every node sees it, 127.0.0.1:6443. */
+export function writeNodeKubeconfig(file: string): void {
+  writeKubeconfig(file, `http://127.0.0.1:${KUBE_PORT}`);
 }
 
 /** The MAC of `ifname` in `host`, as `ip` prints it (lower case). */
