@@ -57,6 +57,8 @@ export interface KubeServer {
   registry: Registry;
   /** Open watches (tests check slow consumers get dropped). */
   watchers(): number;
+  /** Requests received since start, by listener (TCP, or the Unix socket); a watch counts once, when it opens. */
+  requestCounts(): { tcp: number; unix: number };
   stop(): Promise<void>;
 }
 
@@ -139,6 +141,8 @@ export async function startKubeServer(opts: KubeServerOptions = {}): Promise<Kub
   const address = opts.address ?? '127.0.0.1';
   const cert = opts.tls ? selfSignedCert(address) : undefined;
   const server = cert ? https.createServer({ cert: cert.cert, key: cert.key }, handler) : http.createServer(handler);
+  const counts = { tcp: 0, unix: 0 };
+  server.on('request', () => counts.tcp++);
   // Watches are long requests; the defaults would cut them (and kubectl's keep-alive) short.
   server.requestTimeout = 0;
   server.keepAliveTimeout = 65_000;
@@ -152,6 +156,7 @@ export async function startKubeServer(opts: KubeServerOptions = {}): Promise<Kub
     fs.rmSync(opts.socketPath, { force: true });
     socketServer = http.createServer(handler);
     socketServer.requestTimeout = 0;
+    socketServer.on('request', () => counts.unix++);
     const sockPath = opts.socketPath;
     await new Promise<void>((resolve, reject) => {
       socketServer?.once('error', reject);
@@ -189,6 +194,7 @@ export async function startKubeServer(opts: KubeServerOptions = {}): Promise<Kub
     store,
     registry,
     watchers: () => hub.watcherCount(),
+    requestCounts: () => ({ ...counts }),
     stop,
   };
 }
