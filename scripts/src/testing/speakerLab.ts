@@ -40,7 +40,9 @@ export interface SpeakerProcess {
 
 export interface SpeakerLab {
   readonly lab: Lab;
-  readonly server: KubeServer;
+  server: KubeServer;
+  /** Stops the API server (state kept); `back()` starts it again on the same port and socket. */
+  takeApiAway(): Promise<{ back(): Promise<void> }>;
   readonly kubeconfig: string;
   readonly nodes: readonly string[];
   controller: ControllerProcess;
@@ -87,12 +89,16 @@ export async function startSpeakerLab(opts: SpeakerLabOptions): Promise<SpeakerL
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
-    server = await startKubeServer({
-      port: 0,
-      kubeconfigOut: kubeconfig,
-      socketPath: socket,
-      strategyOptions: { dualStack: true },
-    });
+    // State persists in a file, so a test can take the API server away and bring the same cluster back.
+    const serve = (port: number): Promise<KubeServer> =>
+      startKubeServer({
+        port,
+        kubeconfigOut: kubeconfig,
+        socketPath: socket,
+        dataFile: path.join(dir, 'state.json'),
+        strategyOptions: { dualStack: true },
+      });
+    server = await serve(0);
     writeNodeKubeconfig(nodeKubeconfig);
     const count = opts.nodes ?? 3;
     lab = await Lab.up({
@@ -133,6 +139,16 @@ export async function startSpeakerLab(opts: SpeakerLabOptions): Promise<SpeakerL
       kubectl: tools.kubectl,
       ok,
       startSpeaker,
+      takeApiAway: async () => {
+        const port = result.server.port;
+        await result.server.stop();
+        return {
+          back: async () => {
+            result.server = await serve(port);
+            server = result.server;
+          },
+        };
+      },
       killSpeaker: async (node, signal = 'SIGKILL') => {
         const s = speakers.get(node);
         if (!s?.running()) return;

@@ -26,6 +26,8 @@ const WATCHED = [
   'leases',
 ] as const;
 const RETRY_MS = 2_000;
+/** How long after start a speaker listens to its peers before it plans (a few heartbeat intervals). */
+const SETTLE_MS = 500;
 
 export interface DesiredIP {
   readonly ip: ParsedIP;
@@ -60,6 +62,7 @@ export class Speaker {
   private readonly conflictsSeen = new Set<string>();
   private configErrors = '';
   private scheduled = false;
+  private startedAt = 0;
   private unsynced = new Set<string>(WATCHED);
   private watches: Watching[] = [];
   private plan = new Map<string, IPPlan>();
@@ -106,6 +109,7 @@ export class Speaker {
   }
 
   start(): void {
+    this.startedAt = Date.now();
     const cache =
       <T extends KubernetesObject>(m: Map<string, T>, after?: () => void) =>
       (o: T, present: boolean): void => {
@@ -202,6 +206,13 @@ export class Speaker {
   private recompute(): void {
     // A plan from half-listed objects could withdraw what another speaker's full view keeps: wait for every list.
     if (this.unsynced.size > 0) return;
+    // Peers are heard within a heartbeat or two of the Node list; a plan made before that would see this node
+    // alone and answer for every IP for a moment.
+    const settling = this.startedAt + SETTLE_MS - Date.now();
+    if (settling > 0) {
+      setTimeout(() => this.schedule(), settling);
+      return;
+    }
     const { config, errors } = parseConfig([...this.pools.values()]);
     const l2 = parseL2Advertisements([...this.advertisements.values()]);
     const problems = [...errors, ...l2.errors].map(formatConfigError).join('\n');
@@ -271,9 +282,10 @@ export class Speaker {
         .catch((err: unknown) => this.retry(`ServiceL2Status ${w.name}`, err, w.name));
     }
     for (const d of r.deletes) {
-      this.api
-        .deleteL2Status(d.name, d.resourceVersion)
-        .catch((err: unknown) => this.retry(`delete ServiceL2Status ${d.name}`, err));
+      this.api.deleteL2Status(d.name, d.resourceVersion).then(
+        (deleted) => deleted || setTimeout(() => this.schedule(), RETRY_MS),
+        (err: unknown) => this.retry(`delete ServiceL2Status ${d.name}`, err),
+      );
     }
   }
 

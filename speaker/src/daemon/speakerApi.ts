@@ -125,8 +125,11 @@ export class SpeakerApi {
     await this.custom.patchNamespacedCustomObjectStatus({ ...base, name, body: { status } }, mergePatch);
   }
 
-  /** Deletes it only if it is still at `resourceVersion`, so a status another speaker just took over stays. */
-  async deleteL2Status(name: string, resourceVersion: string): Promise<void> {
+  /**
+   * Deletes it only if it is still at `resourceVersion`; false when it has changed since (the caller looks again
+   * once its watch has the newer version).
+   */
+  async deleteL2Status(name: string, resourceVersion: string): Promise<boolean> {
     try {
       await this.custom.deleteNamespacedCustomObject({
         group: GROUP,
@@ -136,9 +139,12 @@ export class SpeakerApi {
         name,
         body: { preconditions: { resourceVersion } },
       });
+      return true;
     } catch (e) {
       const code = statusCodeOf(e);
-      if (code !== 404 && code !== 409) throw e;
+      if (code === 404) return true;
+      if (code === 409) return false;
+      throw e;
     }
   }
 }

@@ -166,4 +166,21 @@ labTestGate('ironlb-speaker, layer 2', () => {
     }
     expect(await announcer(ip, (n) => n === first)).toBe(first);
   });
+
+  test('keeps announcing while the API server is away, and serves a new Service once it is back', async () => {
+    const ip = await ipOf('web4');
+    const first = await announcer(ip);
+    const away = await l.takeApiAway();
+    try {
+      // Long enough for every watch to fail and retry at least once.
+      await new Promise((r) => setTimeout(r, 4_000));
+      expect(await arpingMacs(l.lab, ip)).toEqual([macs.get(first)]);
+    } finally {
+      await away.back();
+    }
+    await l.ok(['apply', '-f', '-'], svc('after-outage', 'IPv4'));
+    const next = await ipOf('after-outage');
+    expect(macs.has(await announcer(next))).toBe(true);
+    expect(await announcer(ip)).toBe(first);
+  });
 });
