@@ -7,24 +7,26 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
-  PatchStrategy,
-  setHeaderOptions,
   type CoreV1Event,
   type KubernetesListObject,
   type KubernetesObject,
   type V1NamespaceList,
   type V1ServiceList,
 } from '@kubernetes/client-node';
-import { apiLeaseStore, type ApiClientFactory } from '@ironlb/shared/k8s';
+import {
+  apiLeaseStore,
+  customPath,
+  GROUP,
+  listCustom,
+  mergePatch,
+  VERSION,
+  type ApiClientFactory,
+} from '@ironlb/shared/k8s';
 import type { LeaseStore } from '@ironlb/shared';
 import type { IngressEntry } from '../service/outcome';
 import type { PoolStatus } from '../status/poolStatus';
 
-export const GROUP = 'ironlb.io';
-export const VERSION = 'v1beta1';
 export const POOLS = 'ipaddresspools';
-
-const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 export class ClusterApi {
   readonly core: CoreV1Api;
@@ -42,16 +44,10 @@ export class ClusterApi {
     this.coordination = clients(CoordinationV1Api);
   }
 
-  readonly poolsPath = (): string => `/apis/${GROUP}/${VERSION}/namespaces/${this.namespace}/${POOLS}`;
+  readonly poolsPath = (): string => customPath(this.namespace, POOLS);
 
-  async listPools(): Promise<KubernetesListObject<KubernetesObject>> {
-    const list: unknown = await this.custom.listNamespacedCustomObject({
-      group: GROUP,
-      version: VERSION,
-      namespace: this.namespace,
-      plural: POOLS,
-    });
-    return list as KubernetesListObject<KubernetesObject>;
+  listPools(): Promise<KubernetesListObject<KubernetesObject>> {
+    return listCustom(this.custom, this.namespace, POOLS);
   }
 
   listNamespaces(): Promise<V1NamespaceList> {

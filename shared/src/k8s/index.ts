@@ -7,3 +7,4 @@ export { errorText, statusCodeOf } from './errors';
 export { eventFor, eventsSignature, type ServiceEvent } from './events';
 export { watchForever, type WatchHandlers, type Watching } from './watch';
 export { apiLeaseStore } from './lease';
+export { customPath, GROUP, listCustom, mergePatch, VERSION } from './custom';

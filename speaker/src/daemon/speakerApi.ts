@@ -7,8 +7,6 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   DiscoveryV1Api,
-  PatchStrategy,
-  setHeaderOptions,
   type CoreV1Event,
   type KubeConfig,
   type KubernetesListObject,
@@ -16,14 +14,19 @@ import {
   type V1Node,
 } from '@kubernetes/client-node';
 import type { LeaseStore } from '@ironlb/shared';
-import { apiLeaseStore, statusCodeOf, type ApiClientFactory } from '@ironlb/shared/k8s';
+import {
+  apiLeaseStore,
+  customPath,
+  GROUP,
+  listCustom,
+  mergePatch,
+  statusCodeOf,
+  VERSION,
+  type ApiClientFactory,
+} from '@ironlb/shared/k8s';
 
-export const GROUP = 'ironlb.io';
-export const VERSION = 'v1beta1';
 export const SPEAKER_LEASE_PREFIX = 'ironlb-speaker-';
 export const L2_STATUS_NODE_LABEL = 'ironlb.io/node';
-
-const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 export interface L2StatusBody {
   readonly node: string;
@@ -50,16 +53,10 @@ export class SpeakerApi {
     this.coordination = clients(CoordinationV1Api);
   }
 
-  readonly customPath = (plural: string): string => `/apis/${GROUP}/${VERSION}/namespaces/${this.namespace}/${plural}`;
+  readonly customPath = (plural: string): string => customPath(this.namespace, plural);
 
-  async listCustom(plural: string): Promise<KubernetesListObject<KubernetesObject>> {
-    const list: unknown = await this.custom.listNamespacedCustomObject({
-      group: GROUP,
-      version: VERSION,
-      namespace: this.namespace,
-      plural,
-    });
-    return list as KubernetesListObject<KubernetesObject>;
+  listCustom(plural: string): Promise<KubernetesListObject<KubernetesObject>> {
+    return listCustom(this.custom, this.namespace, plural);
   }
 
   listServices = () => this.core.listServiceForAllNamespaces();
