@@ -1,0 +1,51 @@
+// Benchmark load, run compiled inside a lab namespace:
+//   node speaker/dist/l2/testing/arpFlood.js <ifname> <sender ipv4> <count> <first target ipv4> <targets>
+// Sends `count` broadcast ARP requests as fast as the socket takes them, for `targets` addresses from the first one
+// on (none of them announced), then prints `sent <n> in <ms> ms` and exits. The flood a speaker must shrug off.
+import { parseIP } from '@ironlb/shared';
+import { BROADCAST_MAC, encodeArp, ZERO_MAC } from '../codec';
+import { openPacketSocket } from '../packetSocket';
+
+const [ifname, senderText, countText, firstText, spanText] = process.argv.slice(2);
+const sender = parseIP(senderText ?? '');
+const first = parseIP(firstText ?? '');
+const count = Number(countText);
+const span = Number(spanText);
+if (!ifname || sender?.family !== 'IPv4' || first?.family !== 'IPv4' || !(count > 0) || !(span > 0)) {
+  console.error('usage: arpFlood <ifname> <sender ipv4> <count> <first target ipv4> <targets>');
+  process.exit(2);
+}
+const sock = openPacketSocket(
+  ifname,
+  () => undefined,
+  (e) => console.error(e.message),
+);
+const frames = Array.from({ length: span }, (_, i) =>
+  encodeArp({
+    ethDst: BROADCAST_MAC,
+    ethSrc: sock.mac,
+    op: 'request',
+    senderMac: sock.mac,
+    senderIP: sender,
+    targetMac: ZERO_MAC,
+    targetIP: { family: 'IPv4', value: first.value + BigInt(i) },
+  }),
+);
+const started = performance.now();
+let sent = 0;
+// In slices, so the event loop (and a SIGTERM) is never blocked for long.
+const slice = (): void => {
+  for (let i = 0; i < 1_000 && sent < count; i++, sent++) {
+    try {
+      sock.send(frames[sent % span]);
+    } catch {
+      // A full socket buffer drops one: the flood's rate, not its count, is what matters.
+    }
+  }
+  if (sent < count) setImmediate(slice);
+  else {
+    console.log(`sent ${sent} in ${Math.round(performance.now() - started)} ms`);
+    sock.close();
+  }
+};
+slice();
