@@ -1,10 +1,12 @@
 import { benchController } from './controller';
 import { benchKube } from './kube';
+import { benchL2Failover } from './l2Failover';
 
 /** `npm run bench -- <name> [args]`: each benchmark prints figures measured side by side in one run. */
 const benches: Record<string, (args: string[]) => Promise<void>> = {
   kube: benchKube,
   controller: benchController,
+  'l2-failover': benchL2Failover,
 };
 
 async function main(): Promise<void> {
