@@ -170,3 +170,112 @@ describe('InterfaceResponder, IPv6', () => {
     expect(na.srcIP).toEqual(VIP6);
   });
 });
+
+describe('InterfaceResponder, probing for another owner', () => {
+  /** Another host's reply to our probe: it holds the VIP. */
+  const probeReply = (from = OTHER): Buffer =>
+    encodeArp({
+      ethDst: OURS,
+      ethSrc: from,
+      op: 'reply',
+      senderMac: from,
+      senderIP: VIP,
+      targetMac: OURS,
+      targetIP: ip('0.0.0.0'),
+    });
+  const probesFor = (socket: FakeSocket, target: ParsedIP): number =>
+    socket.sent
+      .map((f) => decodeArp(f))
+      .filter(
+        (f) => !isIgnored(f) && f.op === 'request' && f.senderIP.value === 0n && f.targetIP.value === target.value,
+      ).length;
+  const answersTo = (socket: FakeSocket, r: InterfaceResponder): boolean => {
+    const before = socket.sent.length;
+    r.onFrames([arpRequest(VIP)]);
+    return socket.sent.length > before;
+  };
+
+  it('waits while the current owner answers its probes, then answers once a window passes in silence', () => {
+    const { socket, r, conflicts } = setup();
+    r.add(VIP);
+    r.onFrames([probeReply()]);
+    jest.advanceTimersByTime(20);
+    expect(answersTo(socket, r)).toBe(false);
+    expect(probesFor(socket, VIP)).toBe(2); // a second probe, another 20 ms window
+    r.onFrames([probeReply()]);
+    jest.advanceTimersByTime(20);
+    expect(answersTo(socket, r)).toBe(false);
+    expect(probesFor(socket, VIP)).toBe(3); // the owner let go: this window stays silent
+    jest.advanceTimersByTime(19);
+    expect(answersTo(socket, r)).toBe(false);
+    jest.advanceTimersByTime(1);
+    expect(answersTo(socket, r)).toBe(true);
+    expect(conflicts).toEqual([]);
+  });
+
+  it('answers anyway after PROBE_DEFER_MAX_MS of another MAC, and reports it then', () => {
+    const { socket, r, conflicts } = setup();
+    const start = Date.now();
+    r.add(VIP);
+    for (let t = 0; t < 1200 && !answersTo(socket, r); t += 10) {
+      r.onFrames([probeReply()]);
+      jest.advanceTimersByTime(10);
+    }
+    expect(Date.now() - start).toBeGreaterThanOrEqual(1000);
+    expect(Date.now() - start).toBeLessThanOrEqual(1110);
+    expect(conflicts).toEqual([`${VIP.value} 02:00:00:00:00:12 eth0`]);
+    // 20 ms windows for 200 ms, then 40, 80 and 100 ms ones: a bounded number of probes.
+    expect(probesFor(socket, VIP)).toBeLessThanOrEqual(20);
+  });
+
+  it('stops probing once removed while deferring', () => {
+    const { socket, r } = setup();
+    r.add(VIP);
+    r.onFrames([probeReply()]);
+    r.remove(VIP);
+    jest.advanceTimersByTime(2000);
+    expect(probesFor(socket, VIP)).toBe(1);
+  });
+
+  it('its own frames do not defer it (the socket never delivers them, but a looped-back one would not count)', () => {
+    const { socket, r } = setup();
+    r.add(VIP);
+    r.onFrames([encodeArp(gratuitousArp(OURS, VIP))]);
+    jest.advanceTimersByTime(20);
+    expect(answersTo(socket, r)).toBe(true);
+  });
+
+  it('IPv6: sends a DAD probe, and an NA from another MAC defers answering', () => {
+    const { socket, r, conflicts } = setup('target');
+    r.add(VIP6);
+    const probe = decodeNeighborDiscovery(socket.sent[0]);
+    if (isIgnored(probe) || probe.kind !== 'ns') throw new Error('no DAD probe');
+    expect(probe).toMatchObject({ srcIP: { value: 0n }, dstIP: solicitedNodeMulticast(VIP6), target: VIP6 });
+    expect(probe.sourceLinkLayer).toBeUndefined();
+    expect(probe.ethDst.equals(multicastMac(solicitedNodeMulticast(VIP6)))).toBe(true);
+    const na = encodeNeighborDiscovery({
+      kind: 'na',
+      ethDst: multicastMac(ip('ff02::1')),
+      ethSrc: OTHER,
+      srcIP: VIP6,
+      dstIP: ip('ff02::1'),
+      target: VIP6,
+      router: false,
+      solicited: false,
+      override: true,
+      targetLinkLayer: OTHER,
+    });
+    r.onFrames([na]);
+    jest.advanceTimersByTime(20);
+    socket.sent = [];
+    r.onFrames([ns(VIP6)]);
+    expect(socket.sent.map((f) => decodeNeighborDiscovery(f)).filter((m) => !isIgnored(m) && m.kind === 'na')).toEqual(
+      [],
+    );
+    jest.advanceTimersByTime(40);
+    socket.sent = [];
+    r.onFrames([ns(VIP6)]);
+    expect(socket.sent).toHaveLength(1);
+    expect(conflicts).toEqual([]);
+  });
+});

@@ -2,6 +2,15 @@
  * Answers ARP requests and Neighbor Solicitations on one interface for the IPs this node announces, announces a
  * newly won IP (gratuitous ARP / unsolicited NA, repeated), and watches for another MAC answering for one of ours.
  * Frames for other addresses are dropped after a few byte reads, so a flood costs little per frame.
+ *
+ * A newly won IP is probed first (an ARP probe, RFC 5227 §2.1.1; a DAD Neighbor Solicitation, RFC 4862 §5.4.2) and
+ * answered only once a probe window passes in which no other MAC spoke for it. A node that takes an IP back, or that
+ * briefly believes itself alone (its link just came back), thus waits for the current owner to let go instead of
+ * answering beside it: the owner answers the probe until it has heard this node again and withdrawn (a heartbeat or
+ * two, so windows stay probeMs long for the first PROBE_FAST_MS, and the handover gap stays near probeMs). After that
+ * each window is twice as long (at most PROBE_WINDOW_MAX_MS), so a node wrongly claiming many IPs cannot flood the
+ * segment with probes; after PROBE_DEFER_MAX_MS the IP is answered anyway (the plan decides who owns it) and the other
+ * MAC is reported as a conflict.
  */
 import type { ParsedIP } from '@ironlb/shared';
 import {
@@ -15,6 +24,7 @@ import {
   ETHERTYPE_IPV6,
   formatMac,
   gratuitousArp,
+  IPV6_UNSPECIFIED,
   isIgnored,
   multicastMac,
   neighborAdvertisementFor,
@@ -38,6 +48,13 @@ export interface AnnounceTiming {
   readonly naSource: 'target' | 'link-local';
 }
 
+/** Longest a newly won IP waits for another MAC that speaks for it to stop before it is answered anyway. */
+export const PROBE_DEFER_MAX_MS = 1_000;
+/** How long deferred probes keep probeMs windows before they back off. */
+export const PROBE_FAST_MS = 200;
+/** The longest probe window while deferring (windows double from probeMs after PROBE_FAST_MS). */
+export const PROBE_WINDOW_MAX_MS = 100;
+
 export const DEFAULT_ANNOUNCE_TIMING: AnnounceTiming = {
   gratuitousCount: 3,
   gratuitousIntervalMs: 250,
@@ -53,8 +70,13 @@ export interface ResponderEvents {
 
 interface Held {
   readonly ip: ParsedIP;
-  /** Answering starts once the probe window is over. */
+  /** Answering starts once a probe window passes in which no other MAC spoke for the IP. */
   answering: boolean;
+  /** While probing: the MAC that spoke for the IP in the current window, if any. */
+  inUse?: string;
+  /** When probing began (Date.now()), and the current window's length. */
+  readonly probingSince: number;
+  window: number;
   timers: NodeJS.Timeout[];
 }
 
@@ -89,16 +111,14 @@ export class InterfaceResponder {
 
   add(ip: ParsedIP): void {
     if (this.has(ip)) return;
-    const held: Held = { ip, answering: false, timers: [] };
-    if (ip.family === 'IPv4') {
-      this.v4.set(Number(ip.value), held);
-      this.send(encodeArp(arpProbe(this.socket.mac, ip)));
-    } else {
+    const held: Held = { ip, answering: false, probingSince: Date.now(), window: this.timing.probeMs, timers: [] };
+    if (ip.family === 'IPv4') this.v4.set(Number(ip.value), held);
+    else {
       if (!this.ndSender(ip)) return; // No link-local address to answer from (RFC 4861 §7.2.4).
       this.v6.set(ip.value, held);
       this.join(ip);
     }
-    held.timers.push(setTimeout(() => this.startAnswering(held), this.timing.probeMs));
+    this.probe(held);
   }
 
   remove(ip: ParsedIP): void {
@@ -128,8 +148,50 @@ export class InterfaceResponder {
     }
   }
 
+  /** One probe, and a window after it in which another MAC speaking for the IP defers answering. */
+  private probe(held: Held): void {
+    held.inUse = undefined;
+    if (held.ip.family === 'IPv4') this.send(encodeArp(arpProbe(this.socket.mac, held.ip)));
+    else {
+      // A Duplicate Address Detection probe (RFC 4862 §5.4.2): from ::, to the solicited-node group, no SLLA.
+      const group = solicitedNodeMulticast(held.ip);
+      this.send(
+        encodeNeighborDiscovery({
+          kind: 'ns',
+          ethDst: multicastMac(group),
+          ethSrc: this.socket.mac,
+          srcIP: IPV6_UNSPECIFIED,
+          dstIP: group,
+          target: held.ip,
+        }),
+      );
+    }
+    held.timers.push(setTimeout(() => this.probeWindowEnded(held), held.window));
+  }
+
+  private probeWindowEnded(held: Held): void {
+    held.timers = [];
+    const other = held.inUse;
+    if (other === undefined || this.timing.probeMs === 0) return this.startAnswering(held);
+    const deferred = Date.now() - held.probingSince;
+    if (deferred >= PROBE_DEFER_MAX_MS) {
+      this.events.conflict(held.ip, other, this.ifname);
+      return this.startAnswering(held);
+    }
+    if (deferred >= PROBE_FAST_MS) held.window = Math.max(held.window, Math.min(2 * held.window, PROBE_WINDOW_MAX_MS));
+    this.probe(held);
+  }
+
+  /** Another MAC spoke for one of our IPs: deferred while probing, a conflict once answering. */
+  private otherOwner(held: Held, mac: Buffer): void {
+    if (mac.equals(this.socket.mac)) return;
+    if (held.answering) this.events.conflict(held.ip, formatMac(mac), this.ifname);
+    else held.inUse = formatMac(mac);
+  }
+
   private startAnswering(held: Held): void {
     held.answering = true;
+    held.inUse = undefined;
     const sendOne = (): void => {
       if (held.ip.family === 'IPv4') this.send(encodeArp(gratuitousArp(this.socket.mac, held.ip)));
       else {
@@ -152,10 +214,8 @@ export class InterfaceResponder {
     if (!ours && !claimed) return;
     const arp = decodeArp(f);
     if (isIgnored(arp)) return;
-    // Someone else speaking for one of our IPs: a reply, or an announcement (sender = target).
-    if (claimed && !arp.senderMac.equals(this.socket.mac)) {
-      this.events.conflict(claimed.ip, formatMac(arp.senderMac), this.ifname);
-    }
+    // Someone else speaking for one of our IPs: a reply (to our probe, say), or an announcement (sender = target).
+    if (claimed) this.otherOwner(claimed, arp.senderMac);
     if (ours?.answering && f.readUInt16BE(ARP_OP) === 1 && sender !== target) {
       this.send(encodeArp(arpReply(arp, this.socket.mac)));
       this.events.answered('IPv4');
@@ -168,8 +228,7 @@ export class InterfaceResponder {
     const held = this.v6.get(m.target.value);
     if (!held) return;
     if (m.kind === 'na') {
-      const mac = m.targetLinkLayer ?? m.ethSrc;
-      if (!mac.equals(this.socket.mac)) this.events.conflict(held.ip, formatMac(mac), this.ifname);
+      this.otherOwner(held, m.targetLinkLayer ?? m.ethSrc);
       return;
     }
     const from = this.ndSender(m.target);
