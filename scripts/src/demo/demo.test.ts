@@ -40,6 +40,9 @@ labTestGate('npm run demo', () => {
         `Normal\\s+nodeAssigned\\s+.*ironlb-speaker\\s+announcing from node "${answered?.[2]}" with protocol "layer2"`,
       ),
     );
+    // The SIGKILLed speaker's IP is answered by another node, and the outage is printed.
+    expect(r.stdout).toMatch(/(node\d) \(([0-9a-f:]{17})\) answers now; outage \d+ ms/);
+    expect(/(node\d) \([0-9a-f:]{17}\) answers now/.exec(r.stdout)?.[1]).not.toBe(answered?.[2]);
     expect(r.stdout).toContain("controller stopped, lab 'ilbdemo' removed, API server stopped");
     // Nothing of the demo's lab is left behind.
     const left = await runCmd(['ip', 'netns', 'list']);

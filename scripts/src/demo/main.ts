@@ -23,6 +23,7 @@ import {
   type SpeakerProcess,
 } from '../testing/speakerLab';
 import { poolsYaml } from '../testing/ironlbYaml';
+import { ArpProbe, probeNow, waitSole } from '../bench/arpProbe';
 import { kubeTools } from '../testing/kubetools';
 import type { CmdResult } from '../lab/sh';
 import { startController, until, type ControllerProcess } from '../testing/controllerProcess';
@@ -183,6 +184,30 @@ async function main(): Promise<void> {
     console.log(`    $ kubectl describe service -n acserver acserver1-service-tcp | tail\n${indent(tail(status, 5))}`);
     const l2 = await kubectl(['get', 'servicel2statuses', '-n', 'ironlb-system']);
     console.log(`    $ kubectl get servicel2statuses -n ironlb-system\n${indent(l2.stdout)}`);
+
+    say(`failover: the client asks for ${vip} every 10 ms while the speaker on ${announcing} is SIGKILLed`);
+    const probe = await ArpProbe.start(lab, 'client', { intervalMs: 10, targets: [vip] });
+    try {
+      const sole = { intervalMs: 10, holdMs: 300, timeoutMs: 15_000, context: speakerLogs };
+      await waitSole(probe, vip, { ...sole, mac: answers[0] });
+      const killedAt = probeNow();
+      const victim = speakers.get(announcing);
+      if (victim) {
+        const exited = new Promise((r) => victim.child.once('exit', r));
+        process.kill(victim.child.pid, 'SIGKILL');
+        await exited;
+      }
+      const after = await waitSole(probe, vip, { ...sole, not: answers[0] });
+      const replies = probe.replies(vip);
+      const lastOld = [...replies].reverse().find((r) => r.mac === answers[0] && r.t < after.since);
+      const outage = lastOld ? Math.round(after.since - lastOld.t) : Math.round(after.since - killedAt);
+      console.log(
+        `    ${macs.get(after.mac) ?? after.mac} (${after.mac}) answers now; outage ${outage} ms ` +
+          '(last answer from the old MAC to the first from the new one)',
+      );
+    } finally {
+      await probe.stop();
+    }
   } finally {
     say('tearing down');
     await stop();
