@@ -90,6 +90,9 @@ async function clearLeftovers(prefix: string, log: (l: string) => void): Promise
   }
 }
 
+/** Connections one socat forwarder serves at once (each is a process); see forwardToUnixSocket. */
+export const FORWARD_MAX_CONNECTIONS = 256;
+
 export class Lab {
   private constructor(
     readonly plan: LabPlan,
@@ -231,12 +234,15 @@ export class Lab {
 
   /**
    * Makes `127.0.0.1:<port>` inside the host's namespace reach the Unix socket `socketPath` of the root
-   * namespace (the API test server), with socat; returns socat's pid once it listens.
+   * namespace (the API test server), with socat; returns socat's pid once it listens. socat forks a process per
+   * connection: at most FORWARD_MAX_CONNECTIONS at once (further ones wait in the listen backlog), because a client
+   * that opens connections without bound (a speaker bursting thousands of writes did) would otherwise fork until the
+   * machine runs out of pids, and the forwarder dies of it.
    */
   async forwardToUnixSocket(host: string, port: number, socketPath: string): Promise<number> {
     const argv = [
       'socat',
-      `TCP-LISTEN:${port},bind=127.0.0.1,fork,reuseaddr`,
+      `TCP-LISTEN:${port},bind=127.0.0.1,fork,reuseaddr,max-children=${FORWARD_MAX_CONNECTIONS},backlog=1024`,
       `UNIX-CONNECT:${path.resolve(socketPath)}`,
     ];
     const pid = this.spawnDaemon(host, `forward:${port}`, argv, path.join(this.dir, `forward-${host}-${port}.log`));
