@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- l2-failover [--trials N]`: ironlb-speaker in layer 2 mode, in the lab (startSpeakerLab: the
+ * `npm run bench -- l2-failover [--trials N] [--keep-logs <file>]`: ironlb-speaker in layer 2 mode, in the lab (startSpeakerLab: the
  * in-process API server, 3 nodes and a client, ironlb-controller, one speaker per node), measured from the client
  * with arpProber (the speaker's own AF_PACKET addon and ARP codec):
  *
@@ -17,7 +17,7 @@ import * as fs from 'node:fs';
 import { httpClient, inParallel, type HttpClient } from '../testing/kubeHttp';
 import { macOf, startSpeakerLab, type SpeakerLab } from '../testing/speakerLab';
 import { ArpProbe, probeNow, waitSole } from './arpProbe';
-import { analyzeTrial, longestGap, type TrialMarks, type TrialResult } from './l2Trials';
+import { analyzeTrial, dualAnswers, longestGap, type TrialMarks, type TrialResult } from './l2Trials';
 import { fmt, median, mib, percentile } from './stats';
 
 const PREFIX = 'ilbbenchl2';
@@ -28,6 +28,7 @@ const SERVICES = 1_000;
 const BENCH_NS = 'bench';
 const POOL6 = '2001:db8:1::1:0/112';
 const API_WINDOW_MS = 10_000;
+const SETTLE_MS = 15_000;
 const TARGET_MS = 1_000;
 
 type Kind = 'kill' | 'link';
@@ -128,12 +129,34 @@ async function l2StatusesByNode(client: HttpClient, url: string, ns: string): Pr
   return out;
 }
 
-/** The speakers' requests per second on the Unix socket over `ms`. */
-async function apiRate(l: SpeakerLab, ms: number): Promise<number> {
-  const c0 = l.server.requestCounts().unix;
+interface ApiRate {
+  /** Requests per second over the whole window. */
+  readonly mean: number;
+  /** The quietest and the busiest second. */
+  readonly min: number;
+  readonly max: number;
+}
+
+/** The speakers' requests per second on the Unix socket over `ms`, sampled every second. */
+async function apiRate(l: SpeakerLab, ms: number): Promise<ApiRate> {
+  const first = l.server.requestCounts().unix;
   const t0 = performance.now();
-  await sleep(ms);
-  return ((l.server.requestCounts().unix - c0) * 1000) / (performance.now() - t0);
+  const perSecond: number[] = [];
+  let c = first;
+  let t = t0;
+  while (performance.now() - t0 < ms - 1) {
+    await sleep(Math.min(1_000, ms - (performance.now() - t0)));
+    const c1 = l.server.requestCounts().unix;
+    const t1 = performance.now();
+    perSecond.push(((c1 - c) * 1000) / (t1 - t));
+    c = c1;
+    t = t1;
+  }
+  return {
+    mean: ((c - first) * 1000) / (t - t0),
+    min: Math.min(...perSecond),
+    max: Math.max(...perSecond),
+  };
 }
 
 function speakerRss(l: SpeakerLab): Map<string, number> {
@@ -153,15 +176,19 @@ interface Phase {
   readonly at: number;
 }
 
-/** The speakers' "speaker dead" verdicts (pino `time`, epoch ms) counted by the phase they fell in. */
-function deadVerdicts(l: SpeakerLab, phases: readonly Phase[]): Map<string, string[]> {
+/** Log lines of every speaker (restarts append to the same file) that `match`, counted by the phase of their pino time. */
+function linesByPhase(
+  l: SpeakerLab,
+  phases: readonly Phase[],
+  match: (line: string) => boolean,
+): Map<string, string[]> {
   const out = new Map<string, string[]>(phases.map((p) => [p.name, []]));
   for (const n of l.nodes) {
     for (const line of (l.speakers.get(n)?.output() ?? '').split('\n')) {
-      if (!line.includes('"speaker dead"')) continue;
-      const { time, peer } = JSON.parse(line) as { time: number; peer: string };
+      if (!line.startsWith('{') || !match(line)) continue;
+      const { time } = JSON.parse(line) as { time: number };
       const phase = [...phases].reverse().find((p) => p.at <= time);
-      if (phase) out.get(phase.name)?.push(`${n} about ${peer}`);
+      if (phase) out.get(phase.name)?.push(`${n}: ${line}`);
     }
   }
   return out;
@@ -173,7 +200,7 @@ interface FailoverFigures {
   readonly results: Map<Kind, TrialResult[]>;
   readonly newNodes: Map<Kind, Map<string, number>>;
   readonly bystanderGapMs: number;
-  readonly bystanderDual: number;
+  readonly bystanderDual: string[];
   readonly home: string;
   readonly bystanderNode: string;
 }
@@ -211,8 +238,8 @@ async function failoverTrials(
       const action = probeNow();
       if (kind === 'kill') await l.killSpeaker(home);
       else await l.lab.exec(home, ['ip', 'link', 'set', 'eth0', 'down']);
-      // Settled: another MAC alone for a second.
-      await sole(vip, { not: homeMac, holdMs: 1_000 });
+      // Settled: another MAC alone for half a second.
+      await sole(vip, { not: homeMac, holdMs: 500 });
       const restore = probeNow();
       if (kind === 'kill') l.startSpeaker(home);
       else await l.lab.exec(home, ['ip', 'link', 'set', 'eth0', 'up']);
@@ -243,10 +270,16 @@ async function failoverTrials(
     }
     const by = probe.replies(bystander);
     // The bystander must not notice any of it: its longest silence and any double answer over the whole run.
-    let bystanderDual = 0;
+    const bystanderDual: string[] = [];
     if (bystanderNode !== home) {
-      const whole: TrialMarks = { action: start, restore: end, end };
-      bystanderDual = analyzeTrial(by, bystanderMac, whole, FAILOVER_INTERVAL_MS).dual.failover;
+      for (const d of dualAnswers(by, FAILOVER_INTERVAL_MS)) {
+        const i = run.findIndex((t) => t.marks.action <= d.t && d.t <= t.marks.end);
+        const t = run[i];
+        const when = t
+          ? `trial ${i + 1} (${t.kind}), ${fmt(d.t - t.marks.action, 0)} ms after the ${t.kind === 'kill' ? 'kill' : 'link down'}, ${fmt(d.t - t.marks.restore, 0)} ms after the ${t.kind === 'kill' ? 'restart' : 'link up'}`
+          : 'between trials';
+        bystanderDual.push(`${when}: ${d.macs.map(nodeOfMac).join(' and ')}`);
+      }
     }
     return {
       results,
@@ -291,13 +324,12 @@ async function answerLatency(l: SpeakerLab, vip: string, node: string, mac: stri
   return { speaker: fromNode(vip), kernel: fromNode(nodeIP), sent: probe.sent ?? 0, node, nodeIP };
 }
 
-interface ScaleFigures {
+interface BurstFigures {
   readonly createdMs: number;
   readonly allIPsMs: number;
-  readonly announcedMs: number;
-  readonly perNode: Map<string, number>;
+  /** Until the ServiceL2Status objects first named a node for every Service; undefined if that never happened. */
+  readonly announcedMs: number | undefined;
   readonly distinctIPs: number;
-  readonly ndisc: NdiscCheck[];
 }
 
 /** One IPv6 VIP asked for from the client with ndisc6: the node its ServiceL2Status names, and every MAC that answered. */
@@ -306,15 +338,18 @@ interface NdiscCheck {
   readonly node: string;
   readonly answers: string[];
 }
-const NDISC_SAMPLES = 10;
+const NDISC_SAMPLES = 6;
 
-/** Every Target link-layer address in the Neighbor Advertisements ndisc6 got for `ip` in 500 ms (one solicitation). */
+/** Every Target link-layer address in the Neighbor Advertisements ndisc6 got for `ip` in 1 s (one solicitation). */
 async function ndiscAnswers(l: SpeakerLab, ip: string): Promise<string[]> {
-  const r = await l.lab.exec('client', ['ndisc6', '-m', '-r', '1', '-w', '500', ip, 'eth0']);
+  const r = await l.lab.exec('client', ['ndisc6', '-m', '-r', '1', '-w', '1000', ip, 'eth0']);
   return [...r.stdout.matchAll(/Target link-layer address:\s*([0-9A-F:]{17})/gi)].map((m) => m[1].toLowerCase());
 }
 
-async function burst(l: SpeakerLab, client: HttpClient): Promise<ScaleFigures> {
+const total = (m: ReadonlyMap<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
+
+/** The pool, the namespace, and SERVICES IPv6 Services created 32 at a time; waits for their IPs and statuses. */
+async function burst(l: SpeakerLab, client: HttpClient): Promise<BurstFigures> {
   const url = l.server.url;
   await client.json(`${url}/apis/ironlb.io/v1beta1/namespaces/ironlb-system/ipaddresspools`, 'POST', {
     apiVersion: 'ironlb.io/v1beta1',
@@ -332,7 +367,7 @@ async function burst(l: SpeakerLab, client: HttpClient): Promise<ScaleFigures> {
     await client.json(`${url}/api/v1/namespaces/${BENCH_NS}/services`, 'POST', v6Service(i));
   });
   const createdMs = performance.now() - t0;
-  const deadline = Date.now() + 120_000;
+  const deadline = Date.now() + 90_000;
   let services: ServiceObject[] = [];
   for (;;) {
     services = (await client.json<{ items: ServiceObject[] }>(`${url}/api/v1/namespaces/${BENCH_NS}/services`, 'GET'))
@@ -342,18 +377,46 @@ async function burst(l: SpeakerLab, client: HttpClient): Promise<ScaleFigures> {
     await sleep(250);
   }
   const allIPsMs = performance.now() - t0;
-  let perNode = new Map<string, number>();
-  for (;;) {
-    perNode = await l2StatusesByNode(client, url, BENCH_NS);
-    if ([...perNode.values()].reduce((a, b) => a + b, 0) >= SERVICES) break;
-    if (Date.now() > deadline) {
-      throw new Error(`ServiceL2Status for ${[...perNode.values()].reduce((a, b) => a + b, 0)} of ${SERVICES}`);
+  let announcedMs: number | undefined;
+  const statusDeadline = Date.now() + 30_000;
+  while (Date.now() < statusDeadline) {
+    if (total(await l2StatusesByNode(client, url, BENCH_NS)) >= SERVICES) {
+      announcedMs = performance.now() - t0;
+      break;
     }
     await sleep(250);
   }
-  const announcedMs = performance.now() - t0;
-  const ips = services.map((s) => ingressIP(s) ?? '');
-  // A few of them, on the wire: ndisc6 from the client gets the MAC of the node the ServiceL2Status names.
+  return { createdMs, allIPsMs, announcedMs, distinctIPs: new Set(services.map(ingressIP)).size };
+}
+
+/**
+ * Waits until the speakers' request rate over 2 s is back near `baseline` (the few-Services rate); the time that
+ * took, or undefined when it was not within `timeoutMs`.
+ */
+async function settle(l: SpeakerLab, baseline: number, timeoutMs: number): Promise<number | undefined> {
+  const t0 = performance.now();
+  while (performance.now() - t0 < timeoutMs) {
+    if ((await apiRate(l, 2_000)).mean <= 1.5 * baseline + 1) return performance.now() - t0;
+  }
+  return undefined;
+}
+
+interface ManyFigures {
+  readonly label: string;
+  readonly settledMs: number | undefined;
+  readonly rate: ApiRate;
+  readonly rss: Map<string, number>;
+  readonly perNode: Map<string, number>;
+  readonly ndisc: NdiscCheck[];
+}
+
+/** After settling (or not): the API rate over a window, each speaker's RSS, and who announces what, checked on the wire. */
+async function measureMany(l: SpeakerLab, client: HttpClient, label: string, baseline: number): Promise<ManyFigures> {
+  const url = l.server.url;
+  const settledMs = await settle(l, baseline, SETTLE_MS);
+  const rate = await apiRate(l, API_WINDOW_MS);
+  const rss = speakerRss(l);
+  const perNode = await l2StatusesByNode(client, url, BENCH_NS);
   const byName = new Map<string, string>();
   const statuses = await client.json<{ items: L2StatusObject[] }>(
     `${url}/apis/ironlb.io/v1beta1/namespaces/ironlb-system/servicel2statuses`,
@@ -364,27 +427,33 @@ async function burst(l: SpeakerLab, client: HttpClient): Promise<ScaleFigures> {
       byName.set(o.status.serviceName, o.status.node);
     }
   }
+  const services = (
+    await client.json<{ items: ServiceObject[] }>(`${url}/api/v1/namespaces/${BENCH_NS}/services`, 'GET')
+  ).items;
   const ndisc: NdiscCheck[] = [];
   for (let k = 0; k < NDISC_SAMPLES; k++) {
-    const s = services[Math.floor((k * SERVICES) / NDISC_SAMPLES)];
+    const s = services[Math.floor((k * services.length) / NDISC_SAMPLES)];
     const ip = ingressIP(s) ?? '';
-    const node = byName.get(s.metadata.name) ?? '';
-    ndisc.push({ ip, node, answers: await ndiscAnswers(l, ip) });
+    ndisc.push({ ip, node: byName.get(s.metadata.name) ?? 'none', answers: await ndiscAnswers(l, ip) });
   }
-  return { createdMs, allIPsMs, announcedMs, perNode, distinctIPs: new Set(ips).size, ndisc };
+  return { label, settledMs, rate, rss, perNode, ndisc };
 }
 
-function trialsArg(args: string[]): number {
-  const i = args.indexOf('--trials');
-  if (i < 0) return 20;
-  const n = Number(args[i + 1]);
-  if (!Number.isInteger(n) || n < 1) throw new Error('--trials wants a positive integer');
-  return n;
+/** `--trials N` (default 20) and `--keep-logs <file>` (every speaker's and the controller's log, written at the end). */
+function parseArgs(args: string[]): { trials: number; keepLogs: string | undefined } {
+  const value = (flag: string): string | undefined => {
+    const i = args.indexOf(flag);
+    return i < 0 ? undefined : args[i + 1];
+  };
+  const trials = Number(value('--trials') ?? 20);
+  if (!Number.isInteger(trials) || trials < 1) throw new Error('--trials wants a positive integer');
+  return { trials, keepLogs: value('--keep-logs') };
 }
 
 export async function benchL2Failover(args: string[]): Promise<void> {
-  const trials = trialsArg(args);
+  const { trials, keepLogs } = parseArgs(args);
   const began = performance.now();
+  const phases: Phase[] = [{ name: 'setup', at: Date.now() }];
   progress('starting the lab, ironlb-kube, the controller and 3 speakers');
   const l = await startSpeakerLab({ prefix: PREFIX });
   const client = httpClient(32);
@@ -408,7 +477,6 @@ export async function benchL2Failover(args: string[]): Promise<void> {
     await client.json(`${url}/api/v1/namespaces/default/services`, 'POST', v4Service('bystander', bystanderIP));
     const bystander = await serviceIP(client, url, 'bystander');
 
-    const phases: Phase[] = [{ name: 'start', at: Date.now() }];
     progress(`failover: ${trials} trials per case; VIP ${vip}, bystander ${bystander}`);
     phases.push({ name: 'failover trials', at: Date.now() });
     const fo = await failoverTrials(l, trials, vip, bystander, nodeOfMac);
@@ -419,31 +487,26 @@ export async function benchL2Failover(args: string[]): Promise<void> {
 
     progress('API load and RSS with 2 Services');
     phases.push({ name: 'steady, 2 Services', at: Date.now() });
-    const fewRate = await apiRate(l, API_WINDOW_MS);
+    const few = await apiRate(l, API_WINDOW_MS);
+    const fewRate = few.mean;
     const fewRss = speakerRss(l);
 
     progress(`a burst of ${SERVICES} IPv6 Services`);
     phases.push({ name: `burst of ${SERVICES}`, at: Date.now() });
     const countsBefore = l.server.requestCounts().unix;
     const scale = await burst(l, client);
-    // Settled: the speakers' writes for the burst are done once a second passes at the few-Services rate.
-    const settleDeadline = Date.now() + 60_000;
-    while ((await apiRate(l, 1_000)) > fewRate + 3 && Date.now() < settleDeadline);
+    progress(`API load and RSS with ${SERVICES + 2} Services, after the burst`);
+    phases.push({ name: `after the burst`, at: Date.now() });
+    const afterBurst = await measureMany(l, client, 'after the burst', fewRate);
     const burstRequests = l.server.requestCounts().unix - countsBefore;
-    progress(`API load and RSS with ${SERVICES + 2} Services`);
-    phases.push({ name: `steady, ${SERVICES + 2} Services`, at: Date.now() });
-    const manyRate = await apiRate(l, API_WINDOW_MS);
-    const manyRss = speakerRss(l);
-    const dead = deadVerdicts(l, phases);
-    const errorLines = l
-      .logs()
-      .split('\n')
-      .filter((x) => /"level":(50|60)/.test(x));
-    const conflictLines = l
-      .logs()
-      .split('\n')
-      .filter((x) => /L2Conflict|another host \(MAC/.test(x));
-
+    progress(`the speakers restarted (SIGTERM, then started again) with ${SERVICES + 2} Services`);
+    phases.push({ name: 'speakers restarted', at: Date.now() });
+    for (const n of l.nodes) await l.killSpeaker(n, 'SIGTERM');
+    for (const n of l.nodes) l.startSpeaker(n);
+    const restarted = await measureMany(l, client, 'speakers restarted', fewRate);
+    const dead = linesByPhase(l, phases, (x) => x.includes('"speaker dead"'));
+    const errors = linesByPhase(l, phases, (x) => /"level":(50|60)/.test(x));
+    const conflicts = linesByPhase(l, phases, (x) => x.includes('another host (MAC'));
     // --- the report
     const totalS = (performance.now() - began) / 1000;
     console.log(
@@ -481,12 +544,13 @@ export async function benchL2Failover(args: string[]): Promise<void> {
       const gaps = rs.flatMap((r) => (r.handbackGapMs === undefined ? [] : [r.handbackGapMs]));
       const overlaps = rs.filter((r) => r.handbackOverlapMs > 0);
       console.log(
-        `    handback after ${kind === 'kill' ? 'the restart' : 'link up'} (${fo.home} takes its IP back): gap p50 ${fmt(median(gaps), 0)} ms, max ${fmt(Math.max(...gaps), 0)} ms; two MACs at once in ${sum((r) => r.dual.handback, rs)} slots of ${overlaps.length} trials${overlaps.length ? ` (longest overlap ${fmt(Math.max(...overlaps.map((r) => r.handbackOverlapMs)), 0)} ms)` : ''}`,
+        `    handback after ${kind === 'kill' ? 'the restart' : 'link up'} (${fo.home} takes its IP back): gap p50 ${fmt(median(gaps), 0)} ms, max ${fmt(Math.max(...gaps), 0)} ms; two MACs at once: ${sum((r) => r.dual.handback, rs)} slots in ${overlaps.length} trials${overlaps.length ? ` (longest overlap ${fmt(Math.max(...overlaps.map((r) => r.handbackOverlapMs)), 0)} ms)` : ''}`,
       );
     }
     console.log(
-      `    bystander VIP ${bystander} (announced by ${fo.bystanderNode} throughout): longest silence ${fmt(fo.bystanderGapMs, 0)} ms, two MACs in ${fo.bystanderDual} slots`,
+      `    bystander VIP ${bystander} (announced by ${fo.bystanderNode} throughout): longest silence ${fmt(fo.bystanderGapMs, 0)} ms, two MACs in ${fo.bystanderDual.length} slots`,
     );
+    for (const d of fo.bystanderDual.slice(0, 6)) console.log(`      ${d}`);
 
     const sMed = median(lat.speaker);
     const kMed = median(lat.kernel);
@@ -503,45 +567,59 @@ export async function benchL2Failover(args: string[]): Promise<void> {
     );
     console.log(`    ratio speaker/kernel: median ${fmt(sMed / kMed, 2)}, p99 ${fmt(s99 / k99, 2)}`);
 
-    const announced = [...scale.perNode.values()].reduce((a, b) => a + b, 0);
     console.log(
-      `  memory, ${SERVICES} IPv6 single-stack Services (pool ${POOL6}) created 32 at a time: all created in ${fmt(scale.createdMs / 1000, 2)} s, all with IPs after ${fmt(scale.allIPsMs / 1000, 2)} s, every ServiceL2Status written after ${fmt(scale.announcedMs / 1000, 2)} s`,
+      `  ${SERVICES} IPv6 single-stack Services (pool ${POOL6}) created 32 at a time over HTTP: all created after ${fmt(scale.createdMs / 1000, 1)} s, all with IPs after ${fmt(scale.allIPsMs / 1000, 1)} s, ${scale.announcedMs === undefined ? `ServiceL2Status not complete 30 s later` : `a ServiceL2Status for every one after ${fmt(scale.announcedMs / 1000, 1)} s`}; ${scale.distinctIPs} distinct IPs`,
+    );
+    const rateText = (r: ApiRate): string =>
+      `${fmt(r.mean, 1)}/s (ratio to 2 Services ${fmt(r.mean / fewRate, 2)}; seconds from ${fmt(r.min, 0)} to ${fmt(r.max, 0)})`;
+    console.log(
+      `  API load, the speakers' requests/s on the API server's Unix socket over ${API_WINDOW_MS / 1000} s (3 nodes; target: independent of the number of Services)`,
+    );
+    console.log(`    2 Services:                           ${rateText(few)}`);
+    for (const m of [afterBurst, restarted]) {
+      console.log(
+        `    ${SERVICES + 2} Services, ${m.label.padEnd(19)} ${rateText(m.rate)}, ${m.settledMs === undefined ? `no quiet 2 s within ${SETTLE_MS / 1000} s before it` : `after a quiet 2 s reached ${fmt(m.settledMs / 1000, 1)} s in`}`,
+      );
+    }
+    console.log(
+      `    the burst and the ${SETTLE_MS / 1000 + API_WINDOW_MS / 1000} s after it: ${burstRequests} requests`,
+    );
+    console.log(
+      `  memory: each speaker's RSS (VmRSS), and how many of the ${SERVICES} IPv6 VIPs its ServiceL2Status objects say it announces`,
     );
     for (const n of l.nodes) {
       const few = fewRss.get(n) ?? 0;
-      const many = manyRss.get(n) ?? 0;
-      console.log(
-        `    ${n}: RSS ${mib(few)} with 2 Services, ${mib(many)} announcing ${scale.perNode.get(n) ?? 0} of the ${SERVICES} (ratio ${fmt(many / few, 2)})`,
+      const cols = [afterBurst, restarted].map(
+        (m) =>
+          `${m.label}: ${mib(m.rss.get(n) ?? 0).padStart(8)} announcing ${String(m.perNode.get(n) ?? 0).padStart(4)} (x${fmt((m.rss.get(n) ?? 0) / few, 2)})`,
       );
+      console.log(`    ${n}: 2 Services: ${mib(few).padStart(7)}; ${cols.join('; ')}`);
     }
-    const wrong = scale.ndisc.filter((c) => c.answers.length !== 1 || c.answers[0] !== macOfNode.get(c.node));
-    console.log(
-      `    total announced: ${announced} (${scale.distinctIPs} distinct IPs); ndisc6 from the client: ${scale.ndisc.length - wrong.length} of ${scale.ndisc.length} sampled VIPs answered by exactly the node their ServiceL2Status names`,
-    );
-    for (const c of wrong) {
+    for (const m of [afterBurst, restarted]) {
+      const wrong = m.ndisc.filter((c) => c.answers.length !== 1 || c.answers[0] !== macOfNode.get(c.node));
       console.log(
-        `      ${c.ip}: ServiceL2Status names ${c.node}, answers from [${c.answers.map(nodeOfMac).join(', ')}]`,
+        `    ${m.label}: ${total(m.perNode)} announced in all; ndisc6 from the client: ${m.ndisc.length - wrong.length} of ${m.ndisc.length} sampled VIPs answered by exactly the node their ServiceL2Status names`,
       );
+      for (const c of wrong) {
+        console.log(
+          `      ${c.ip}: ServiceL2Status names ${c.node}, answers from [${c.answers.map(nodeOfMac).join(', ')}]`,
+        );
+      }
     }
     console.log(
-      `  API load: the speakers' requests/s on the API server's Unix socket, steady state, ${API_WINDOW_MS / 1000} s windows (3 nodes)`,
-    );
-    console.log(`    2 Services: ${fmt(fewRate, 1)}/s; ${SERVICES + 2} Services: ${fmt(manyRate, 1)}/s`);
-    console.log(
-      `    ratio ${SERVICES + 2}/2: ${fmt(manyRate / fewRate, 2)} (target 1.0: independent of the number of Services); the burst itself cost ${burstRequests} requests`,
+      `  speaker logs by phase: "speaker dead" verdicts (the trials expect 2-4 per trial) / errors / conflict warnings`,
     );
     console.log(
-      `  speaker logs: ${errorLines.length} error lines, ${conflictLines.length} conflict warnings${errorLines.length ? `; first: ${errorLines[0].slice(0, 300)}` : ''}`,
+      `    ${[...dead.keys()].map((p) => `${p}: ${dead.get(p)?.length ?? 0} / ${errors.get(p)?.length ?? 0} / ${conflicts.get(p)?.length ?? 0}`).join('; ')}`,
     );
-    console.log(
-      `  "speaker dead" verdicts in the speakers' logs, by phase: ${[...dead].map(([p, v]) => `${p} ${v.length}`).join(', ')} (the trials expect 2-4 per trial)`,
-    );
-    for (const [p, v] of dead) {
-      if (p !== 'failover trials' && v.length > 0) console.log(`    ${p}: ${v.join('; ')}`);
-    }
-    console.log(`  whole run ${fmt(totalS, 0)} s; reproduce: npm run bench -- l2-failover`);
+    const firstError = [...errors.values()].flat()[0];
+    if (firstError) console.log(`    first error: ${firstError.slice(0, 400)}`);
+    const ends = [...phases.slice(1).map((p) => p.at), Date.now()];
+    const took = phases.map((p, i) => `${p.name} ${fmt((ends[i] - p.at) / 1000, 0)} s`).join(', ');
+    console.log(`  whole run ${fmt(totalS, 0)} s (${took}); reproduce: npm run bench -- l2-failover`);
   } finally {
     client.close();
+    if (keepLogs) fs.writeFileSync(keepLogs, l.logs());
     progress('taking the lab down');
     await l.stop();
   }
