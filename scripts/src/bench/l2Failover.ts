@@ -194,6 +194,23 @@ function linesByPhase(
   return out;
 }
 
+/** Error log lines (`<node>: <json>`) grouped by message and cause, names and addresses blanked: `count x what`. */
+function errorKinds(lines: readonly string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const line of lines) {
+    const { msg, err } = JSON.parse(line.slice(line.indexOf('{'))) as { msg?: string; err?: string };
+    const text = String(err ?? '');
+    const cause =
+      /reason: (\w+ \w+)/.exec(text)?.[1] ?? /"code\\?":(\d+)/.exec(text.replace(/\\/g, ''))?.[1] ?? text.slice(0, 40);
+    const what = String(msg ?? '')
+      .replace(/[a-z0-9-]+\.[a-z0-9-]+\.node\d+/g, '<status>')
+      .replace(/\b[a-z0-9-]+\/[a-z0-9-]+\b/g, '<service>');
+    const key = `${what} (${cause})`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${n} x ${k}`);
+}
+
 const tail = (text: string, lines = 30): string => text.trimEnd().split('\n').slice(-lines).join('\n');
 
 interface FailoverFigures {
@@ -612,8 +629,8 @@ export async function benchL2Failover(args: string[]): Promise<void> {
     console.log(
       `    ${[...dead.keys()].map((p) => `${p}: ${dead.get(p)?.length ?? 0} / ${errors.get(p)?.length ?? 0} / ${conflicts.get(p)?.length ?? 0}`).join('; ')}`,
     );
-    const firstError = [...errors.values()].flat()[0];
-    if (firstError) console.log(`    first error: ${firstError.slice(0, 400)}`);
+    const kinds = errorKinds([...errors.values()].flat());
+    if (kinds.length > 0) console.log(`    most frequent errors: ${kinds.slice(0, 4).join('; ')}`);
     const ends = [...phases.slice(1).map((p) => p.at), Date.now()];
     const took = phases.map((p, i) => `${p.name} ${fmt((ends[i] - p.at) / 1000, 0)} s`).join(', ');
     console.log(`  whole run ${fmt(totalS, 0)} s (${took}); reproduce: npm run bench -- l2-failover`);
