@@ -474,6 +474,13 @@ export async function benchL2Failover(args: string[]): Promise<void> {
   progress('starting the lab, ironlb-kube, the controller and 3 speakers');
   const l = await startSpeakerLab({ prefix: PREFIX });
   const client = httpClient(32);
+  // Interrupted: the lab still comes down (its daemons are detached and would outlive this process).
+  const interrupted = (): void => {
+    progress('interrupted: taking the lab down');
+    void l.stop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     // IPv6 addresses survive a link flap on a real node (its network config puts them back); in the lab they are
     // plain `ip addr` ones, which the kernel flushes on link down unless told to keep them.
@@ -635,6 +642,8 @@ export async function benchL2Failover(args: string[]): Promise<void> {
     const took = phases.map((p, i) => `${p.name} ${fmt((ends[i] - p.at) / 1000, 0)} s`).join(', ');
     console.log(`  whole run ${fmt(totalS, 0)} s (${took}); reproduce: npm run bench -- l2-failover`);
   } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', interrupted);
     client.close();
     if (keepLogs) fs.writeFileSync(keepLogs, l.logs());
     progress('taking the lab down');
