@@ -15,6 +15,9 @@ import {
   type SecurityAuthentication,
 } from '@kubernetes/client-node';
 
+/** Requests beyond this wait for a free connection instead of opening more (watches hold one each). */
+const MAX_SOCKETS = 32;
+
 export type ApiClientFactory = <T>(api: new (config: Configuration) => T) => T;
 
 /** A factory like KubeConfig.makeApiClient whose clients share one keep-alive agent. */
@@ -38,12 +41,13 @@ export async function keepAliveClients(kc: KubeConfig): Promise<ApiClientFactory
 }
 
 async function sharedAgent(kc: KubeConfig, server: string, servername?: string): Promise<http.Agent> {
-  if (server.startsWith('http:')) return new http.Agent({ keepAlive: true });
+  if (server.startsWith('http:')) return new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS });
   // The TLS material (CA, client certificate) as the kubeconfig gives it, as client-node would use it.
   const tls: https.RequestOptions = {};
   await kc.applyToHTTPSOptions(tls);
   return new https.Agent({
     keepAlive: true,
+    maxSockets: MAX_SOCKETS,
     ca: tls.ca,
     cert: tls.cert,
     key: tls.key,

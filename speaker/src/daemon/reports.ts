@@ -64,7 +64,9 @@ export function reportsFor(
     };
     const name = statusNameOf(s.key, self);
     const signature = JSON.stringify(status);
-    if (reported.written.get(name) !== signature || !existing.some((e) => e.name === name)) {
+    // Written once per content: a write in flight counts, and a status deleted by someone else is forgotten by the
+    // caller (from its watch) so that it is written again.
+    if (reported.written.get(name) !== signature) {
       writes.push({ name, status });
       reported.written.set(name, signature);
     }

@@ -11,6 +11,7 @@ import { parseL2Advertisements } from '../config/l2advertisement';
 import { winner } from '../election';
 import { planL2, type Interfaces, type IPPlan, type NodeView } from '../l2/plan';
 import { formatIP, type ParsedIP } from '@ironlb/shared';
+import { WriteQueue } from './writeQueue';
 import { reportsFor, type ExistingStatus, type OwnService, type Reported } from './reports';
 import { L2_STATUS_NODE_LABEL, SPEAKER_LEASE_PREFIX, type SpeakerApi } from './speakerApi';
 import { endpointNodesOf, internalIPsOf, keyOf, nodeViewOf, serviceViewOf } from './views';
@@ -26,6 +27,7 @@ const WATCHED = [
   'leases',
 ] as const;
 const RETRY_MS = 2_000;
+const WRITES_IN_FLIGHT = 8;
 /** How long after start a speaker listens to its peers before it plans (a few heartbeat intervals). */
 const SETTLE_MS = 500;
 
@@ -62,6 +64,9 @@ export class Speaker {
   private readonly conflictsSeen = new Set<string>();
   private configErrors = '';
   private scheduled = false;
+  private retryTimer: NodeJS.Timeout | undefined;
+  /** Events and ServiceL2Status writes, a few at a time (a burst of Services must not open a socket each). */
+  private readonly writes = new WriteQueue(WRITES_IN_FLIGHT);
   private startedAt = 0;
   private unsynced = new Set<string>(WATCHED);
   private watches: Watching[] = [];
@@ -111,10 +116,13 @@ export class Speaker {
   start(): void {
     this.startedAt = Date.now();
     const cache =
-      <T extends KubernetesObject>(m: Map<string, T>, after?: () => void) =>
+      <T extends KubernetesObject>(m: Map<string, T>, after?: () => void, removed?: (o: T) => void) =>
       (o: T, present: boolean): void => {
         if (present) m.set(keyOf(o), o);
-        else m.delete(keyOf(o));
+        else {
+          m.delete(keyOf(o));
+          removed?.(o);
+        }
         after?.();
         this.schedule();
       };
@@ -159,7 +167,7 @@ export class Speaker {
         'servicel2statuses',
         api.customPath('servicel2statuses'),
         () => api.listCustom('servicel2statuses'),
-        cache(this.statuses),
+        cache(this.statuses, undefined, (o) => this.reported.written.delete(o.metadata?.name ?? '')),
       ),
       watch('leases', `/apis/coordination.k8s.io/v1/namespaces/${api.namespace}/leases`, api.listLeases, (o, present) =>
         this.leaseSeen(o, present),
@@ -275,16 +283,22 @@ export class Speaker {
       };
     });
     const r = reportsFor(this.self, own, existing, services, this.reported);
-    for (const e of r.events) void this.tell(e.service, e.message);
+    for (const e of r.events) this.writes.push(`event ${e.service}`, () => this.tell(e.service, e.message));
     for (const w of r.writes) {
-      this.api
-        .writeL2Status(w.name, w.status)
-        .catch((err: unknown) => this.retry(`ServiceL2Status ${w.name}`, err, w.name));
+      this.writes.push(`status ${w.name}`, () =>
+        this.api
+          .writeL2Status(w.name, w.status)
+          .catch((err: unknown) => this.retry(`ServiceL2Status ${w.name}`, err, w.name)),
+      );
     }
     for (const d of r.deletes) {
-      this.api.deleteL2Status(d.name, d.resourceVersion).then(
-        (deleted) => deleted || setTimeout(() => this.schedule(), RETRY_MS),
-        (err: unknown) => this.retry(`delete ServiceL2Status ${d.name}`, err),
+      this.writes.push(`status ${d.name}`, () =>
+        this.api.deleteL2Status(d.name, d.resourceVersion).then(
+          (deleted) => {
+            if (!deleted) this.retryLater();
+          },
+          (err: unknown) => this.retry(`delete ServiceL2Status ${d.name}`, err),
+        ),
       );
     }
   }
@@ -304,6 +318,15 @@ export class Speaker {
   private retry(what: string, err: unknown, written?: string): void {
     if (written) this.reported.written.delete(written);
     this.log.error({ err: errorText(err) }, `${what} failed; retrying`);
-    setTimeout(() => this.schedule(), RETRY_MS);
+    this.retryLater();
+  }
+
+  /** One recompute RETRY_MS from now, however many writes failed meanwhile. */
+  private retryLater(): void {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.schedule();
+    }, RETRY_MS);
   }
 }
