@@ -263,6 +263,28 @@ static napi_value js_drop_membership(napi_env env, napi_callback_info info) {
   return membership(env, info, PACKET_DROP_MEMBERSHIP, "dropMembership");
 }
 
+// Replaces the socket's filter with a classic BPF program (struct sock_filter[], 8 bytes each, host order), as the
+// speaker narrows it to the addresses it announces. The kernel swaps programs atomically.
+static napi_value js_set_filter(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1] = {NULL};
+  psock *s = unwrap(env, info, &argc, argv);
+  void *data;
+  size_t len;
+  if (!s || !get_bytes(env, argv[0], "program", -(int)sizeof(struct sock_filter), &data, &len)) return NULL;
+  if (len % sizeof(struct sock_filter) != 0 || len / sizeof(struct sock_filter) > BPF_MAXINSNS) {
+    napi_throw_range_error(env, NULL, "program must be 1 to 4096 instructions of 8 bytes");
+    return NULL;
+  }
+  if (s->fd < 0) {
+    throw_errno(env, "setFilter", s->ifname, EBADF);
+    return NULL;
+  }
+  struct sock_fprog prog = {.len = (unsigned short)(len / sizeof(struct sock_filter)), .filter = data};
+  if (setsockopt(s->fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof prog) < 0) throw_errno(env, "setFilter", s->ifname, errno);
+  return NULL;
+}
+
 static napi_value js_close(napi_env env, napi_callback_info info) {
   size_t argc = 0;
   psock *s = unwrap(env, info, &argc, NULL);
@@ -382,10 +404,11 @@ static napi_value init(napi_env env, napi_value exports) {
       {"send", NULL, js_send, NULL, NULL, NULL, napi_default, NULL},
       {"addMembership", NULL, js_add_membership, NULL, NULL, NULL, napi_default, NULL},
       {"dropMembership", NULL, js_drop_membership, NULL, NULL, NULL, napi_default, NULL},
+      {"setFilter", NULL, js_set_filter, NULL, NULL, NULL, napi_default, NULL},
       {"close", NULL, js_close, NULL, NULL, NULL, napi_default, NULL},
   };
   napi_value cls;
-  napi_define_class(env, "PacketSocket", NAPI_AUTO_LENGTH, js_new, NULL, 4, methods, &cls);
+  napi_define_class(env, "PacketSocket", NAPI_AUTO_LENGTH, js_new, NULL, 5, methods, &cls);
   napi_set_named_property(env, exports, "PacketSocket", cls);
   return exports;
 }

@@ -1,12 +1,14 @@
 import { benchController } from './controller';
 import { benchKube } from './kube';
 import { benchL2Failover } from './l2Failover';
+import { benchL2Flood } from './l2Flood';
 
 /** `npm run bench -- <name> [args]`: each benchmark prints figures measured side by side in one run. */
 const benches: Record<string, (args: string[]) => Promise<void>> = {
   kube: benchKube,
   controller: benchController,
   'l2-failover': benchL2Failover,
+  'l2-flood': benchL2Flood,
 };
 
 async function main(): Promise<void> {

@@ -15,6 +15,8 @@ export interface PacketSocket {
   /** Receives frames sent to this multicast MAC (e.g. 33:33:ff:xx:xx:xx, an IPv6 solicited-node group). */
   addMembership(mac: Buffer): void;
   dropMembership(mac: Buffer): void;
+  /** Replaces the kernel filter with a classic BPF program (8-byte instructions, host order); see bpf.ts. */
+  setFilter(program: Buffer): void;
   /** Stops reading and closes the socket; memberships end with it. Safe to call twice. */
   close(): void;
 }
@@ -29,6 +31,7 @@ interface NativeSocket {
   send(frame: Buffer): void;
   addMembership(mac: Buffer): void;
   dropMembership(mac: Buffer): void;
+  setFilter(program: Buffer): void;
   close(): void;
 }
 interface NativeModule {
@@ -79,6 +82,7 @@ export function openPacketSocket(ifname: string, onFrames: FramesHandler, onErro
     send: (frame) => s.send(frame),
     addMembership: (mac) => s.addMembership(mac),
     dropMembership: (mac) => s.dropMembership(mac),
+    setFilter: (program) => s.setFilter(program),
     close: () => s.close(),
   };
 }

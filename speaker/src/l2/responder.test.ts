@@ -39,6 +39,10 @@ class FakeSocket implements PacketSocket {
   sent: Buffer[] = [];
   groups = new Set<string>();
   closed = false;
+  filters: Buffer[] = [];
+  setFilter(program: Buffer): void {
+    this.filters.push(program);
+  }
   send(frame: Buffer): void {
     this.sent.push(Buffer.from(frame));
   }
@@ -97,6 +101,7 @@ describe('InterfaceResponder, IPv4', () => {
   it('probes, then answers requests for its IP with its MAC and announces three times', () => {
     const { socket, r } = setup();
     r.add(VIP);
+    jest.advanceTimersByTime(0); // the filter is narrowed, then the probe goes out
     const probe = decodeArp(socket.sent[0]);
     expect(!isIgnored(probe) && probe.senderIP.value).toBe(0n);
     r.onFrames([arpRequest(VIP)]);
@@ -119,6 +124,7 @@ describe('InterfaceResponder, IPv4', () => {
   it('ignores requests for other addresses, and reports another MAC announcing its IP', () => {
     const { socket, r, conflicts } = setup();
     r.add(VIP);
+    jest.advanceTimersByTime(0); // the filter is narrowed, then the probe goes out
     jest.advanceTimersByTime(1000);
     const before = socket.sent.length;
     r.onFrames([
@@ -134,6 +140,7 @@ describe('InterfaceResponder, IPv4', () => {
   it('stops answering once removed', () => {
     const { socket, r } = setup();
     r.add(VIP);
+    jest.advanceTimersByTime(0); // the filter is narrowed, then the probe goes out
     jest.advanceTimersByTime(1000);
     r.remove(VIP);
     const before = socket.sent.length;
@@ -146,6 +153,7 @@ describe('InterfaceResponder, IPv6', () => {
   it('joins the solicited-node group, answers an NS from its link-local, leaves on removal', () => {
     const { socket, r } = setup();
     r.add(VIP6);
+    jest.advanceTimersByTime(0); // the filter is narrowed, then the probe goes out
     expect(socket.groups).toEqual(new Set(['3333ff000200']));
     jest.advanceTimersByTime(20);
     socket.sent = [];
@@ -162,6 +170,7 @@ describe('InterfaceResponder, IPv6', () => {
   it('answers from the VIP itself by default (what ndisc6 accepts)', () => {
     const { socket, r } = setup('target');
     r.add(VIP6);
+    jest.advanceTimersByTime(0); // the filter is narrowed, then the probe goes out
     jest.advanceTimersByTime(20);
     socket.sent = [];
     r.onFrames([ns(VIP6)]);
@@ -198,6 +207,7 @@ describe('InterfaceResponder, probing for another owner', () => {
   it('waits while the current owner answers its probes, then answers once a window passes in silence', () => {
     const { socket, r, conflicts } = setup();
     r.add(VIP);
+    jest.advanceTimersByTime(0); // the filter is narrowed, then the probe goes out
     r.onFrames([probeReply()]);
     jest.advanceTimersByTime(20);
     expect(answersTo(socket, r)).toBe(false);
@@ -217,6 +227,7 @@ describe('InterfaceResponder, probing for another owner', () => {
     const { socket, r, conflicts } = setup();
     const start = Date.now();
     r.add(VIP);
+    jest.advanceTimersByTime(0); // the filter is narrowed, then the probe goes out
     for (let t = 0; t < 1200 && !answersTo(socket, r); t += 10) {
       r.onFrames([probeReply()]);
       jest.advanceTimersByTime(10);
@@ -231,6 +242,7 @@ describe('InterfaceResponder, probing for another owner', () => {
   it('stops probing once removed while deferring', () => {
     const { socket, r } = setup();
     r.add(VIP);
+    jest.advanceTimersByTime(0); // the filter is narrowed, then the probe goes out
     r.onFrames([probeReply()]);
     r.remove(VIP);
     jest.advanceTimersByTime(2000);
@@ -240,6 +252,7 @@ describe('InterfaceResponder, probing for another owner', () => {
   it('its own frames do not defer it (the socket never delivers them, but a looped-back one would not count)', () => {
     const { socket, r } = setup();
     r.add(VIP);
+    jest.advanceTimersByTime(0); // the filter is narrowed, then the probe goes out
     r.onFrames([encodeArp(gratuitousArp(OURS, VIP))]);
     jest.advanceTimersByTime(20);
     expect(answersTo(socket, r)).toBe(true);
@@ -248,6 +261,7 @@ describe('InterfaceResponder, probing for another owner', () => {
   it('IPv6: sends a DAD probe, and an NA from another MAC defers answering', () => {
     const { socket, r, conflicts } = setup('target');
     r.add(VIP6);
+    jest.advanceTimersByTime(0); // the filter is narrowed, then the probe goes out
     const probe = decodeNeighborDiscovery(socket.sent[0]);
     if (isIgnored(probe) || probe.kind !== 'ns') throw new Error('no DAD probe');
     expect(probe).toMatchObject({ srcIP: { value: 0n }, dstIP: solicitedNodeMulticast(VIP6), target: VIP6 });
@@ -277,5 +291,22 @@ describe('InterfaceResponder, probing for another owner', () => {
     r.onFrames([ns(VIP6)]);
     expect(socket.sent).toHaveLength(1);
     expect(conflicts).toEqual([]);
+  });
+});
+
+describe('InterfaceResponder, kernel filter', () => {
+  it('narrows the filter once per batch of adds, before probing, and again on removal', () => {
+    const { socket, r } = setup();
+    r.add(VIP);
+    r.add(VIP6);
+    expect(socket.filters).toHaveLength(0);
+    expect(socket.sent).toHaveLength(0);
+    jest.advanceTimersByTime(0);
+    expect(socket.filters).toHaveLength(1);
+    expect(socket.sent).toHaveLength(2); // the ARP probe and the DAD probe, after the filter
+    r.remove(VIP);
+    jest.advanceTimersByTime(0);
+    expect(socket.filters).toHaveLength(2);
+    expect(socket.filters[1].length).toBeLessThan(socket.filters[0].length);
   });
 });

@@ -31,6 +31,7 @@ import {
   solicitedNodeMulticast,
   unsolicitedNeighborAdvertisement,
 } from './codec';
+import { announcedFilter, broadFilter } from './bpf';
 import type { PacketSocket } from './packetSocket';
 
 export interface AnnounceTiming {
@@ -87,6 +88,9 @@ const ARP_TARGET_IP = 14 + 24;
 export class InterfaceResponder {
   private readonly v4 = new Map<number, Held>();
   private readonly v6 = new Map<bigint, Held>();
+  private refilterPending = false;
+  private readonly toProbe: Held[] = [];
+  private closed = false;
   /** Solicited-node groups joined, with how many of our IPs need each. */
   private readonly groups = new Map<string, number>();
 
@@ -118,7 +122,9 @@ export class InterfaceResponder {
       this.v6.set(ip.value, held);
       this.join(ip);
     }
-    this.probe(held);
+    // Probed once the filter lets replies for it through (the same tick, after every add of a batch).
+    this.toProbe.push(held);
+    this.refilter();
   }
 
   remove(ip: ParsedIP): void {
@@ -130,9 +136,11 @@ export class InterfaceResponder {
       this.v6.delete(ip.value);
       this.leave(ip);
     }
+    this.refilter();
   }
 
   close(): void {
+    this.closed = true;
     for (const h of [...this.v4.values(), ...this.v6.values()]) for (const t of h.timers) clearTimeout(t);
     this.v4.clear();
     this.v6.clear();
@@ -241,6 +249,26 @@ export class InterfaceResponder {
   private ndSender(target: ParsedIP): { mac: Buffer; linkLocal: ParsedIP } | undefined {
     const source = this.timing.naSource === 'target' ? target : this.linkLocal;
     return source ? { mac: this.socket.mac, linkLocal: source } : undefined;
+  }
+
+  /**
+   * Narrows the kernel filter to the IPs held now (once per tick, however many were added or removed), so frames
+   * for other addresses never reach the receive queue; the broad filter when they do not fit in one program.
+   */
+  private refilter(): void {
+    if (this.refilterPending) return;
+    this.refilterPending = true;
+    setImmediate(() => {
+      this.refilterPending = false;
+      if (this.closed) return;
+      const program = announcedFilter([...this.v4.keys()], [...this.v6.keys()]) ?? broadFilter();
+      try {
+        this.socket.setFilter(program);
+      } catch {
+        // A socket closing under us: the responder is being dropped with it.
+      }
+      for (const held of this.toProbe.splice(0)) if (this.has(held.ip)) this.probe(held);
+    });
   }
 
   private join(ip: ParsedIP): void {

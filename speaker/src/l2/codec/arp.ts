@@ -142,6 +142,19 @@ export function gratuitousArp(ourMac: Buffer, vip: ParsedIP, op: ArpOp = 'reques
   };
 }
 
+/** A plain broadcast request from us (`senderIP`) for `target`: what a client sends to resolve an address. */
+export function arpRequest(ourMac: Buffer, senderIP: ParsedIP, target: ParsedIP): ArpFrame {
+  return {
+    ethDst: BROADCAST_MAC,
+    ethSrc: ourMac,
+    op: 'request',
+    senderMac: ourMac,
+    senderIP,
+    targetMac: ZERO_MAC,
+    targetIP: target,
+  };
+}
+
 /** An RFC 5227 §2.1.1 probe for `ip`: a broadcast request with sender IP 0.0.0.0 and target MAC zeros. */
 export function arpProbe(ourMac: Buffer, ip: ParsedIP): ArpFrame {
   return {

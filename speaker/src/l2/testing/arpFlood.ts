@@ -1,18 +1,26 @@
 // Benchmark load, run compiled inside a lab namespace:
-//   node speaker/dist/l2/testing/arpFlood.js <ifname> <sender ipv4> <count> <first target ipv4> <targets>
-// Sends `count` broadcast ARP requests as fast as the socket takes them, for `targets` addresses from the first one
+//   node speaker/dist/l2/testing/arpFlood.js <ifname> <sender ipv4> <count> <first target ipv4> <targets> [<dst mac>]
+// Sends `count` ARP requests (broadcast, or unicast to `dst mac` so that only that host gets them) as fast as the socket takes them, for `targets` addresses from the first one
 // on (none of them announced), then prints `sent <n> in <ms> ms` and exits. The flood a speaker must shrug off.
 import { parseIP } from '@ironlb/shared';
-import { BROADCAST_MAC, encodeArp, ZERO_MAC } from '../codec';
+import { arpRequest, encodeArp, parseMac } from '../codec';
 import { openPacketSocket } from '../packetSocket';
 
-const [ifname, senderText, countText, firstText, spanText] = process.argv.slice(2);
+const [ifname, senderText, countText, firstText, spanText, dstText] = process.argv.slice(2);
+const dst = dstText === undefined ? undefined : parseMac(dstText);
 const sender = parseIP(senderText ?? '');
 const first = parseIP(firstText ?? '');
 const count = Number(countText);
 const span = Number(spanText);
-if (!ifname || sender?.family !== 'IPv4' || first?.family !== 'IPv4' || !(count > 0) || !(span > 0)) {
-  console.error('usage: arpFlood <ifname> <sender ipv4> <count> <first target ipv4> <targets>');
+if (
+  !ifname ||
+  sender?.family !== 'IPv4' ||
+  first?.family !== 'IPv4' ||
+  !(count > 0) ||
+  !(span > 0) ||
+  (dstText !== undefined && dst === undefined)
+) {
+  console.error('usage: arpFlood <ifname> <sender ipv4> <count> <first target ipv4> <targets> [<dst mac>]');
   process.exit(2);
 }
 const sock = openPacketSocket(
@@ -22,13 +30,8 @@ const sock = openPacketSocket(
 );
 const frames = Array.from({ length: span }, (_, i) =>
   encodeArp({
-    ethDst: BROADCAST_MAC,
-    ethSrc: sock.mac,
-    op: 'request',
-    senderMac: sock.mac,
-    senderIP: sender,
-    targetMac: ZERO_MAC,
-    targetIP: { family: 'IPv4', value: first.value + BigInt(i) },
+    ...arpRequest(sock.mac, sender, { family: 'IPv4', value: first.value + BigInt(i) }),
+    ...(dst ? { ethDst: dst } : {}),
   }),
 );
 const started = performance.now();

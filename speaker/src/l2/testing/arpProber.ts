@@ -13,7 +13,7 @@
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import type { ParsedIP } from '@ironlb/shared';
-import { BROADCAST_MAC, decodeArp, encodeArp, formatMac, isIgnored, ZERO_MAC } from '../codec';
+import { arpRequest, decodeArp, encodeArp, formatMac, isIgnored } from '../codec';
 import { openPacketSocket } from '../packetSocket';
 
 const usage =
@@ -81,17 +81,7 @@ const sock = openPacketSocket(
   (e) => process.stdout.write(`${JSON.stringify({ error: e.message })}\n`),
 );
 
-const frames = targets.map((target) =>
-  encodeArp({
-    ethDst: BROADCAST_MAC,
-    ethSrc: sock.mac,
-    op: 'request',
-    senderMac: sock.mac,
-    senderIP: sender,
-    targetMac: ZERO_MAC,
-    targetIP: target,
-  }),
-);
+const frames = targets.map((target) => encodeArp(arpRequest(sock.mac, sender, target)));
 
 let seq = 0;
 let tick = 0;
