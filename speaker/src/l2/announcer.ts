@@ -92,7 +92,10 @@ export class L2Announcer implements Announcer {
         (frames) => box.responder?.onFrames(frames),
         (e) => this.log.error({ interface: name, err: errorText(e) }, 'packet socket failed'),
       );
-      const responder = new InterfaceResponder(socket, iface?.linkLocal, this.timing, this.events);
+      const responder = new InterfaceResponder(socket, iface?.linkLocal, this.timing, {
+        ...this.events,
+        warn: (message) => this.log.warn({ interface: name }, message),
+      });
       box.responder = responder;
       this.responders.set(name, responder);
       this.log.info({ interface: name }, 'listening for ARP and NDP');

@@ -86,10 +86,14 @@ export function broadFilter(): Buffer {
 }
 
 /**
- * The program for these addresses (IPv4 as 32-bit numbers, IPv6 as 128-bit bigints), or undefined when it would
- * exceed the kernel's limit.
+ * The program for these addresses (IPv4 as 32-bit numbers, IPv6 as 128-bit bigints), or undefined when it would be
+ * longer than `maxInstructions` (at most the kernel's 4,096).
  */
-export function announcedFilter(ipv4: readonly number[], ipv6: readonly bigint[]): Buffer | undefined {
+export function announcedFilter(
+  ipv4: readonly number[],
+  ipv6: readonly bigint[],
+  maxInstructions = BPF_MAX_INSTRUCTIONS,
+): Buffer | undefined {
   const arp = [...anyWord(ARP_TARGET_IP, ipv4), ...anyWord(ARP_SENDER_IP, ipv4), stmt(RET_K, 0)];
   const nd = [
     stmt(LD_B_ABS, IPV6_NEXT_HEADER),
@@ -112,5 +116,5 @@ export function announcedFilter(ipv4: readonly number[], ipv6: readonly bigint[]
     stmt(RET_K, 0),
   ];
   const program = [...head, ...arp, ...nd];
-  return program.length > BPF_MAX_INSTRUCTIONS ? undefined : encode(program);
+  return program.length > Math.min(maxInstructions, BPF_MAX_INSTRUCTIONS) ? undefined : encode(program);
 }

@@ -82,6 +82,7 @@ const ns = (target: ParsedIP): Buffer =>
 function setup(naSource: 'target' | 'link-local' = 'link-local') {
   const socket = new FakeSocket();
   const conflicts: string[] = [];
+  const warnings: string[] = [];
   const r = new InterfaceResponder(
     socket,
     ip('fe80::11'),
@@ -89,9 +90,10 @@ function setup(naSource: 'target' | 'link-local' = 'link-local') {
     {
       conflict: (i, m, n) => conflicts.push(`${i.value} ${m} ${n}`),
       answered: () => undefined,
+      warn: (m) => warnings.push(m),
     },
   );
-  return { socket, r, conflicts };
+  return { socket, r, conflicts, warnings };
 }
 
 beforeEach(() => jest.useFakeTimers());
@@ -308,5 +310,25 @@ describe('InterfaceResponder, kernel filter', () => {
     jest.advanceTimersByTime(0);
     expect(socket.filters).toHaveLength(2);
     expect(socket.filters[1].length).toBeLessThan(socket.filters[0].length);
+  });
+});
+
+describe('InterfaceResponder, a filter the kernel refuses', () => {
+  it('falls back to the broad filter rather than keep a stale narrow one', () => {
+    const { socket, r, warnings } = setup();
+    let refuse = true;
+    const accepted: Buffer[] = [];
+    socket.setFilter = (program: Buffer) => {
+      if (refuse) {
+        refuse = false;
+        throw new Error('setFilter eth0: ENOMEM (Cannot allocate memory)');
+      }
+      accepted.push(program);
+    };
+    r.add(VIP);
+    jest.advanceTimersByTime(0);
+    expect(warnings).toEqual(['kernel filter not narrowed: setFilter eth0: ENOMEM (Cannot allocate memory)']);
+    expect(accepted).toHaveLength(1);
+    expect(accepted[0].length / 8).toBe(10); // the broad program
   });
 });

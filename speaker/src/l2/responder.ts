@@ -56,6 +56,13 @@ export const PROBE_FAST_MS = 200;
 /** The longest probe window while deferring (windows double from probeMs after PROBE_FAST_MS). */
 export const PROBE_WINDOW_MAX_MS = 100;
 
+/**
+ * The longest narrowed program (about 250 IPv4 or 110 IPv6 addresses per interface). The kernel converts it to eBPF
+ * (a few times larger) and charges old and new programs to the socket's option memory while it swaps them; a 3,000
+ * instruction program was refused in the lab with 330 IPv6 addresses. Beyond this the broad filter is used.
+ */
+export const NARROW_FILTER_MAX = 1024;
+
 export const DEFAULT_ANNOUNCE_TIMING: AnnounceTiming = {
   gratuitousCount: 3,
   gratuitousIntervalMs: 250,
@@ -67,6 +74,7 @@ export interface ResponderEvents {
   /** Another MAC answered or announced one of our IPs. */
   conflict(ip: ParsedIP, mac: string, ifname: string): void;
   answered(family: 'IPv4' | 'IPv6'): void;
+  warn?(message: string): void;
 }
 
 interface Held {
@@ -261,11 +269,18 @@ export class InterfaceResponder {
     setImmediate(() => {
       this.refilterPending = false;
       if (this.closed) return;
-      const program = announcedFilter([...this.v4.keys()], [...this.v6.keys()]) ?? broadFilter();
+      const narrow = announcedFilter([...this.v4.keys()], [...this.v6.keys()], NARROW_FILTER_MAX);
       try {
-        this.socket.setFilter(program);
-      } catch {
-        // A socket closing under us: the responder is being dropped with it.
+        this.socket.setFilter(narrow ?? broadFilter());
+      } catch (e) {
+        // The kernel may refuse a program its socket memory cannot hold (ENOMEM under net.core.optmem_max): a stale
+        // narrow filter would drop requests for the new IPs, so fall back to the broad one.
+        this.events.warn?.(`kernel filter not narrowed: ${e instanceof Error ? e.message : String(e)}`);
+        try {
+          this.socket.setFilter(broadFilter());
+        } catch {
+          // A socket closing under us: the responder is being dropped with it.
+        }
       }
       for (const held of this.toProbe.splice(0)) if (this.has(held.ip)) this.probe(held);
     });
