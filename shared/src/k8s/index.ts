@@ -8,3 +8,4 @@ export { eventFor, eventsSignature, type ServiceEvent } from './events';
 export { watchForever, type WatchHandlers, type Watching } from './watch';
 export { apiLeaseStore } from './lease';
 export { customPath, GROUP, listCustom, mergePatch, VERSION } from './custom';
+export { NamespacedApi } from './namespacedApi';

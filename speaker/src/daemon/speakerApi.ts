@@ -2,28 +2,9 @@
  * Every call the speaker makes to the API server. API load grows with nodes, never with Services: steady state is
  * one Lease renewal per node per second; Events and ServiceL2Status writes happen only when an announcement moves.
  */
-import {
-  CoordinationV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  DiscoveryV1Api,
-  type CoreV1Event,
-  type KubeConfig,
-  type KubernetesListObject,
-  type KubernetesObject,
-  type V1Node,
-} from '@kubernetes/client-node';
+import { DiscoveryV1Api, type KubeConfig, type V1Node } from '@kubernetes/client-node';
 import type { LeaseStore } from '@ironlb/shared';
-import {
-  apiLeaseStore,
-  customPath,
-  GROUP,
-  listCustom,
-  mergePatch,
-  statusCodeOf,
-  VERSION,
-  type ApiClientFactory,
-} from '@ironlb/shared/k8s';
+import { GROUP, mergePatch, NamespacedApi, statusCodeOf, VERSION, type ApiClientFactory } from '@ironlb/shared/k8s';
 
 export const SPEAKER_LEASE_PREFIX = 'ironlb-speaker-';
 export const L2_STATUS_NODE_LABEL = 'ironlb.io/node';
@@ -35,28 +16,12 @@ export interface L2StatusBody {
   readonly interfaces: readonly { name: string }[];
 }
 
-export class SpeakerApi {
-  private readonly core: CoreV1Api;
+export class SpeakerApi extends NamespacedApi {
   private readonly discovery: DiscoveryV1Api;
-  private readonly custom: CustomObjectsApi;
-  private readonly coordination: CoordinationV1Api;
 
-  constructor(
-    readonly kc: KubeConfig,
-    /** Where the config objects, the speakers' Leases and the ServiceL2Status objects live. */
-    readonly namespace: string,
-    clients: ApiClientFactory,
-  ) {
-    this.core = clients(CoreV1Api);
+  constructor(kc: KubeConfig, namespace: string, clients: ApiClientFactory) {
+    super(kc, namespace, clients);
     this.discovery = clients(DiscoveryV1Api);
-    this.custom = clients(CustomObjectsApi);
-    this.coordination = clients(CoordinationV1Api);
-  }
-
-  readonly customPath = (plural: string): string => customPath(this.namespace, plural);
-
-  listCustom(plural: string): Promise<KubernetesListObject<KubernetesObject>> {
-    return listCustom(this.custom, this.namespace, plural);
   }
 
   listServices = () => this.core.listServiceForAllNamespaces();
@@ -95,11 +60,7 @@ export class SpeakerApi {
   }
 
   nodeLease(node: string): LeaseStore {
-    return apiLeaseStore(this.coordination, this.namespace, `${SPEAKER_LEASE_PREFIX}${node}`);
-  }
-
-  async createEvent(event: CoreV1Event): Promise<void> {
-    await this.core.createNamespacedEvent({ namespace: event.metadata.namespace ?? 'default', body: event });
+    return this.lease(`${SPEAKER_LEASE_PREFIX}${node}`);
   }
 
   /** Creates or updates the ServiceL2Status `name`, labelled with its node so a speaker finds its own. */
