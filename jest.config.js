@@ -9,6 +9,7 @@ module.exports = {
     '^@ironlb/shared$': '<rootDir>/shared/src/index.ts',
     '^@ironlb/shared/k8s$': '<rootDir>/shared/src/k8s/index.ts',
     '^@ironlb/controller$': '<rootDir>/controller/src/index.ts',
+    '^@ironlb/speaker$': '<rootDir>/speaker/src/index.ts',
   },
   testTimeout: 60000,
 };

@@ -1,1 +1,3 @@
-export {};
+/** What other workspaces use of the speaker: the election rule and the packet socket (the lab tests, the benches). */
+export { rankNodes, winner } from './election';
+export { ADDON_PATH, BUILD_COMMAND, openPacketSocket, type PacketSocket } from './l2/packetSocket';

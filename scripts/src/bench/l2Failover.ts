@@ -12,11 +12,11 @@
  * 3. Memory and 4. API load: the speakers' RSS and their requests per second on the API server's Unix socket (only
  *    the speakers use it), with the 2 Services and again after a burst of 1,000 IPv6 Services.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import { winner } from '@ironlb/speaker';
 import { httpClient, inParallel, type HttpClient } from '../testing/kubeHttp';
 import { macOf, startSpeakerLab, type SpeakerLab } from '../testing/speakerLab';
-import { ArpProbe, probeNow, waitSole } from './arpProbe';
+import { ArpProbe, probeNow, waitSole } from '../testing/arpProbe';
 import { analyzeTrial, dualAnswers, longestGap, type TrialMarks, type TrialResult } from './l2Trials';
 import { fmt, median, mib, percentile } from './stats';
 
@@ -50,20 +50,6 @@ function rssBytes(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   if (!m) throw new Error(`no VmRSS for pid ${pid}`);
   return Number(m[1]) * 1024;
-}
-
-/**
- * The node that announces `ip` when every node is alive: the speaker's rendezvous rule (speaker/src/election: the
- * highest first 8 bytes of SHA-256 of `<node>#<ip>`), repeated here because scripts cannot import the speaker. Only
- * used to pick a bystander IP on another node; the bench checks who answers on the wire.
- */
-function rendezvousWinner(ip: string, nodes: readonly string[]): string {
-  const score = (n: string): bigint => createHash('sha256').update(`${n}#${ip}`).digest().readBigUInt64BE(0);
-  return [...nodes].sort((a, b) => {
-    const sa = score(a);
-    const sb = score(b);
-    return sa !== sb ? (sa > sb ? -1 : 1) : a < b ? -1 : 1;
-  })[0];
 }
 
 const v4Service = (name: string, ip?: string): unknown => ({
@@ -492,11 +478,11 @@ export async function benchL2Failover(args: string[]): Promise<void> {
 
     await client.json(`${url}/api/v1/namespaces/default/services`, 'POST', v4Service('vip'));
     const vip = await serviceIP(client, url, 'vip');
-    const home = rendezvousWinner(vip, l.nodes);
+    const home = winner(vip, l.nodes);
     let bystanderIP = '';
     for (let last = 254; last >= 200 && !bystanderIP; last--) {
       const ip = `198.51.100.${last}`;
-      if (ip !== vip && rendezvousWinner(ip, l.nodes) !== home) bystanderIP = ip;
+      if (ip !== vip && winner(ip, l.nodes) !== home) bystanderIP = ip;
     }
     await client.json(`${url}/api/v1/namespaces/default/services`, 'POST', v4Service('bystander', bystanderIP));
     const bystander = await serviceIP(client, url, 'bystander');

@@ -5,14 +5,15 @@ import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { Lab } from '../../../scripts/src/lab/lab';
-import { randomTestPrefix } from '../../../scripts/src/lab/names';
-import { sleep, waitFor } from '../../../scripts/src/lab/sh';
-import { labTestGate } from '../../../scripts/src/lab/testGate';
-import { ADDON_PATH, BUILD_COMMAND, openPacketSocket } from './packetSocket';
+import { ADDON_PATH, BUILD_COMMAND, openPacketSocket } from '@ironlb/speaker';
+import { repoRoot } from '../tools';
+import { Lab } from './lab';
+import { randomTestPrefix } from './names';
+import { sleep, waitFor } from './sh';
+import { labTestGate } from './testGate';
 
-const ECHO_SRC = path.join(__dirname, 'testing', 'arpEcho.ts');
-const ECHO_JS = path.resolve(__dirname, '..', '..', 'dist', 'l2', 'testing', 'arpEcho.js');
+const ECHO_SRC = path.join(repoRoot, 'speaker', 'src', 'l2', 'testing', 'arpEcho.ts');
+const ECHO_JS = path.join(repoRoot, 'speaker', 'dist', 'l2', 'testing', 'arpEcho.js');
 const VIP4 = '198.51.100.250'; // in the layer-2 pool space; no host has it
 const VIP6 = '2001:db8:1::250';
 const VIP6_FULL = '2001:db8:1:0:0:0:0:250'; // as the fixture prints NS targets
