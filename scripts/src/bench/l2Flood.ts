@@ -10,7 +10,7 @@ import { until } from '../testing/controllerProcess';
 import { lbServiceYaml } from '../testing/ironlbYaml';
 import { macOf, startSpeakerLab } from '../testing/speakerLab';
 import { repoRoot } from '../tools';
-import { ArpProbe, waitSole } from './arpProbe';
+import { ArpProbe, waitSole } from '../testing/arpProbe';
 import { fmt, median, percentile } from './stats';
 
 const FLOOD = path.join(repoRoot, 'speaker', 'dist', 'l2', 'testing', 'arpFlood.js');

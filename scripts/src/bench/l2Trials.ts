@@ -3,16 +3,9 @@
  * times a trial acted, the outage (last reply from the old MAC to the first from the new one), the moments two MACs
  * answered at once (split brain), and how the restored node took its IP back. Times are the prober's milliseconds.
  */
+import type { ArpReply } from '../testing/arpProbe';
 
-/** One ARP reply, as arpProber prints it: when it reached the prober, for which IP, from which MAC. */
-export interface ArpReply {
-  readonly t: number;
-  readonly ip: string;
-  readonly mac: string;
-  readonly rttMs: number;
-  /** The request it answers (the newest one sent for `ip` before it arrived). */
-  readonly seq: number;
-}
+export type { ArpReply };
 
 /** When a trial acted: the failure (kill / link down), the restore, and when the old node answered alone again. */
 export interface TrialMarks {

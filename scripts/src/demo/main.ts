@@ -23,7 +23,7 @@ import {
   type SpeakerProcess,
 } from '../testing/speakerLab';
 import { poolsYaml } from '../testing/ironlbYaml';
-import { ArpProbe, probeNow, waitSole } from '../bench/arpProbe';
+import { ArpProbe, probeNow, waitSole } from '../testing/arpProbe';
 import { kubeTools } from '../testing/kubetools';
 import type { CmdResult } from '../lab/sh';
 import { startController, until, type ControllerProcess } from '../testing/controllerProcess';

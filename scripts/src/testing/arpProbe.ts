@@ -7,7 +7,16 @@ import { performance } from 'node:perf_hooks';
 import * as readline from 'node:readline';
 import type { Lab } from '../lab/lab';
 import { repoRoot } from '../tools';
-import type { ArpReply } from './l2Trials';
+
+/** One ARP reply, as arpProber prints it: when it reached the prober, for which IP, from which MAC. */
+export interface ArpReply {
+  readonly t: number;
+  readonly ip: string;
+  readonly mac: string;
+  readonly rttMs: number;
+  /** The request it answers (the newest one sent for `ip` before it arrived). */
+  readonly seq: number;
+}
 
 export const PROBER = path.join(repoRoot, 'speaker', 'dist', 'l2', 'testing', 'arpProber.js');
 /** The client's address: the sender IP of every request. */
