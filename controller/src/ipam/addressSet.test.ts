@@ -1,16 +1,6 @@
+import { rng } from '@ironlb/shared';
 import { AddressSet } from './addressSet';
 import { avoidingBuggyIPs, everyAddress, type AddressSpace } from './addressSpace';
-
-/** A deterministic pseudo-random sequence, so a failure reproduces. */
-function rng(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
 
 /** The obvious answer, by walking upwards from lo. */
 function modelFirstFree(members: Set<bigint>, space: AddressSpace, lo: bigint, hi: bigint): bigint | undefined {

@@ -8,7 +8,7 @@ import {
 } from '@ironlb/controller';
 import { benchControllerE2E } from './controllerE2E';
 import { fmt, median } from './stats';
-import { rng } from '../testing/rng';
+import { rng } from '@ironlb/shared';
 
 /**
  * The pure allocator (no I/O): allocations per second with 1k, 10k and 100k Services already holding addresses. All

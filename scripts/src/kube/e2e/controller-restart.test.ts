@@ -16,7 +16,7 @@ import {
   type ControllerProcess,
 } from '../../testing/controllerProcess';
 import { ingressOf, nameOf, sharingViolations } from '../../testing/sharingCheck';
-import { rng } from '../../testing/rng';
+import { rng } from '@ironlb/shared';
 
 const NS = 'burst';
 const TOTAL = 2_000;

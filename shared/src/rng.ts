@@ -1,4 +1,4 @@
-/** xorshift32 in [0, 1): the same sequence for the same seed, so a benchmark's or test's shuffles repeat. */
+/** xorshift32 in [0, 1): the same sequence for the same seed, so the shuffles of a test or benchmark repeat (tests and benches only). */
 export function rng(seed: number): () => number {
   let x = seed;
   return () => {
