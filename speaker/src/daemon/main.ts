@@ -152,7 +152,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   ref.speaker = speaker;
   let table = localInterfaces(os.networkInterfaces());
   announcer.setInterfaces(table);
-  const links = await interfacesWatcher(() => {
+  const links = interfacesWatcher(() => {
     table = localInterfaces(os.networkInterfaces());
     announcer.setInterfaces(table);
     ref.speaker?.schedule();

@@ -17,15 +17,6 @@ import { L2_STATUS_NODE_LABEL, SPEAKER_LEASE_PREFIX, type SpeakerApi } from './s
 import { endpointNodesOf, internalIPsOf, keyOf, nodeViewOf, serviceViewOf } from './views';
 
 export const COMPONENT = 'ironlb-speaker';
-const WATCHED = [
-  'services',
-  'nodes',
-  'endpointslices',
-  'ipaddresspools',
-  'l2advertisements',
-  'servicel2statuses',
-  'leases',
-] as const;
 const RETRY_MS = 2_000;
 const WRITES_IN_FLIGHT = 8;
 /** How long after start a speaker listens to its peers before it plans (a few heartbeat intervals). */
@@ -68,7 +59,8 @@ export class Speaker {
   /** Events and ServiceL2Status writes, a few at a time (a burst of Services must not open a socket each). */
   private readonly writes = new WriteQueue(WRITES_IN_FLIGHT);
   private startedAt = 0;
-  private unsynced = new Set<string>(WATCHED);
+  /** Watches whose first list has not arrived yet. */
+  private readonly unsynced = new Set<string>();
   private watches: Watching[] = [];
   private plan = new Map<string, IPPlan>();
 
@@ -132,8 +124,9 @@ export class Speaker {
       path: string,
       list: ListPromise<T>,
       on: (o: T, present: boolean) => void,
-    ): Watching =>
-      watchForever<T>(this.log, api.kc, name, path, list, {
+    ): Watching => {
+      this.unsynced.add(name);
+      return watchForever<T>(this.log, api.kc, name, path, list, {
         upsert: (o) => on(o, true),
         remove: (o) => on(o, false),
         synced: () => {
@@ -141,7 +134,7 @@ export class Speaker {
           this.schedule();
         },
       });
-    this.unsynced = new Set(WATCHED);
+    };
     this.watches = [
       watch('services', '/api/v1/services', api.listServices, cache(this.services)),
       watch(
@@ -213,7 +206,7 @@ export class Speaker {
 
   private recompute(): void {
     // A plan from half-listed objects could withdraw what another speaker's full view keeps: wait for every list.
-    if (this.unsynced.size > 0) return;
+    if (this.startedAt === 0 || this.unsynced.size > 0) return;
     // Peers are heard within a heartbeat or two of the Node list; a plan made before that would see this node
     // alone and answer for every IP for a moment.
     const settling = this.startedAt + SETTLE_MS - Date.now();

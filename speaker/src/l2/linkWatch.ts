@@ -10,7 +10,7 @@ export interface LinkWatch {
   close(): void;
 }
 
-export async function interfacesWatcher(changed: () => void, log: Logger): Promise<LinkWatch> {
+export function interfacesWatcher(changed: () => void, log: Logger): LinkWatch {
   // The typings make both buffer sizes mandatory; 256 KiB is plenty for link and address notifications.
   const socket = createRtNetlink({ ref: false, recvBufferSize: 262_144, sendBufferSize: 65_536 });
   for (const group of ['LINK', 'IPV4_IFADDR', 'IPV6_IFADDR'] as const) socket.addMembership(group);
@@ -24,5 +24,5 @@ export async function interfacesWatcher(changed: () => void, log: Logger): Promi
     });
   });
   socket.on('invalid', (err: unknown) => log.warn({ err: errorText(err) }, 'unreadable rtnetlink message'));
-  return Promise.resolve({ close: () => socket.socket.close() });
+  return { close: () => socket.socket.close() };
 }

@@ -24,16 +24,8 @@ export interface PacketSocket {
 /** Frames come in batches (one call per up to 64 frames); each Buffer is a whole Ethernet frame, a copy. */
 export type FramesHandler = (frames: Buffer[]) => void;
 
-// The addon's shape, typed once here.
-interface NativeSocket {
-  readonly mac: Buffer;
-  readonly ifindex: number;
-  send(frame: Buffer): void;
-  addMembership(mac: Buffer): void;
-  dropMembership(mac: Buffer): void;
-  setFilter(program: Buffer): void;
-  close(): void;
-}
+// The addon's shape, typed once here: the socket above, without the name it was opened with.
+type NativeSocket = Omit<PacketSocket, 'ifname'>;
 interface NativeModule {
   PacketSocket: new (ifname: string, onFrames: FramesHandler, onError: (e: Error) => void) => NativeSocket;
 }
