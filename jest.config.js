@@ -8,6 +8,7 @@ module.exports = {
   moduleNameMapper: {
     '^@ironlb/shared$': '<rootDir>/shared/src/index.ts',
     '^@ironlb/shared/k8s$': '<rootDir>/shared/src/k8s/index.ts',
+    '^@ironlb/shared/config$': '<rootDir>/shared/src/config/index.ts',
     '^@ironlb/controller$': '<rootDir>/controller/src/index.ts',
     '^@ironlb/speaker$': '<rootDir>/speaker/src/index.ts',
   },

@@ -4,7 +4,7 @@
  * write is retried later, because an API server that goes away comes back, and the allocator's answer stands.
  */
 import type { KubernetesObject, V1Namespace, V1Service } from '@kubernetes/client-node';
-import { formatConfigError, parseConfig } from '../config/parse';
+import { formatConfigError, parseConfig } from '@ironlb/shared/config';
 import { Allocator, formatIP, parseIP, sameIP, type IPAddress } from '../ipam';
 import { sameLabels } from '../ipam/service';
 import { currentIngressIPs, invalidServiceEvent, outcomeOf, type ServiceEvent } from '../service/outcome';
@@ -24,7 +24,7 @@ const keyOf = (o: KubernetesObject): string => `${o.metadata?.namespace ?? ''}/$
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export class Reconciler {
-  private allocator = new Allocator(parseConfig([]).config);
+  private allocator = new Allocator(parseConfig({}).config);
   private readonly services = new Map<string, V1Service>();
   private readonly namespaceLabels = new Map<string, Record<string, string>>();
   private readonly pools = new Map<string, KubernetesObject>();
@@ -85,7 +85,7 @@ export class Reconciler {
   }
 
   private loadConfig(): void {
-    const { config, errors } = parseConfig([...this.pools.values()]);
+    const { config, errors } = parseConfig({ ipAddressPools: [...this.pools.values()] });
     for (const e of errors) log.error({ pool: e.object, field: e.field }, formatConfigError(e));
     for (const s of this.allocator.updateConfig(config)) {
       log.warn({ service: s.key, ip: formatIP(s.ip) }, `keeps an address the config no longer allows: ${s.reason}`);

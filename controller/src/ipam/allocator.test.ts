@@ -2,8 +2,8 @@
  * The allocation rules of issue 4, each as a sequence of Service changes on one allocator with the expected outcome
  * at every step. A failing step is named by its number in the scenario.
  */
-import type { Config, IPFamily, Pool, ServiceAllocation } from '../config/types';
-import { Allocator } from './allocator';
+import type { IPFamily, Pool, ServiceAllocation } from '@ironlb/shared/config';
+import { Allocator, type PoolConfig } from './allocator';
 import { formatIP, type IPAddress } from './ip';
 import type { ServiceRequest } from './service';
 import { config, ip, pool, service, tcp, udp } from './testFixtures';
@@ -29,14 +29,14 @@ type Step =
       readonly refused?: string;
       readonly pools?: string[];
     }
-  | { readonly config: Config; readonly stale: [key: string, ip: string][] }
+  | { readonly config: PoolConfig; readonly stale: [key: string, ip: string][] }
   | { readonly holders: string; readonly are: string[] }
   | { readonly holds: string; readonly ips: string[] }
   | { readonly usage: [pool: string, family: IPFamily, assigned: number, available: bigint][] };
 
 interface Scenario {
   readonly name: string;
-  readonly config: Config;
+  readonly config: PoolConfig;
   readonly steps: readonly Step[];
 }
 

@@ -3,7 +3,12 @@
  * Service descriptions and turns its answers into status and Events. Every answer is all-or-nothing; a failed
  * assign leaves no half-assigned Service behind.
  */
-import type { Config, IPFamily } from '../config/types';
+import type { Config, IPFamily } from '@ironlb/shared/config';
+
+/** The allocator reads the pools alone; the advertisements are the speakers' business. */
+export interface PoolConfig {
+  readonly pools: Config['pools'];
+}
 import { allFamilies, wantedFamilies, type WantedFamilies } from './families';
 import { formatIP, ipKey, sameIP, type IPAddress } from './ip';
 import { PoolIndex } from './poolIndex';
@@ -74,7 +79,7 @@ export class Allocator {
   private readonly services = new Map<string, Holding>();
   private readonly addresses = new Map<string, SharedAddress>();
 
-  constructor(config: Config) {
+  constructor(config: PoolConfig) {
     this.updateConfig(config);
   }
 
@@ -140,7 +145,7 @@ export class Allocator {
    * Switches to a new config. Nobody loses an address here: those the new config no longer allows are reported,
    * so the controller can warn and re-assign them (they move once another address is free).
    */
-  updateConfig(config: Config): StaleAssignment[] {
+  updateConfig(config: PoolConfig): StaleAssignment[] {
     this.indexes = new Map([...config.pools.values()].map((p) => [p.name, new PoolIndex(p)]));
     this.ordered = [...this.indexes.values()].sort((a, b) => byPreference(a.pool, b.pool));
     for (const a of this.addresses.values()) for (const idx of this.ordered) idx.add(a.ip, a.sharingKey);

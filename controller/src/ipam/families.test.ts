@@ -1,6 +1,6 @@
 import { wantedFamilies } from './families';
 import type { IPFamilyPolicy } from './service';
-import type { IPFamily } from '../config/types';
+import type { IPFamily } from '@ironlb/shared/config';
 import { service } from './testFixtures';
 
 test.each<[IPFamilyPolicy, IPFamily[], ReturnType<typeof wantedFamilies>]>([

@@ -3,7 +3,7 @@
  * SingleStack one address of the primary family, PreferDualStack the primary and the other if one is available,
  * RequireDualStack both or nothing.
  */
-import type { IPFamily } from '../config/types';
+import type { IPFamily } from '@ironlb/shared/config';
 import type { ServiceRequest } from './service';
 
 export interface WantedFamilies {

@@ -4,10 +4,10 @@
  * because a Service annotation is user input. An IPv4-mapped IPv6 address stays IPv6: it must not match an IPv4
  * pool, or one address could be handed out under two spellings.
  */
-import { formatIP as formatConfigIP, type ParsedIP } from '../config/ip';
+import { formatIP as formatConfigIP, type ParsedIP } from '@ironlb/shared';
 
-/** One grammar for pool entries and Service requests: config/ip.ts parses both. */
-export { parseIP } from '../config/ip';
+/** One grammar for pool entries and Service requests: @ironlb/shared parses both. */
+export { parseIP } from '@ironlb/shared';
 export type IPAddress = ParsedIP;
 
 export function formatIP(ip: IPAddress): string {

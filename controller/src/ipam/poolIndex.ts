@@ -2,7 +2,7 @@
  * One pool's held addresses, kept so the allocator can answer "lowest free address" and "lowest address held under
  * sharing key K" in logarithmic time: a sorted set per range, and a sorted set per (family, sharing key).
  */
-import type { AddressRange, IPFamily, Pool } from '../config/types';
+import type { AddressRange, IPFamily, Pool } from '@ironlb/shared/config';
 import { AddressSet } from './addressSet';
 import { avoidingBuggyIPs, everyAddress, type AddressSpace } from './addressSpace';
 import type { IPAddress } from './ip';

@@ -1,4 +1,4 @@
-import type { Pool, ServiceAllocation } from '../config/types';
+import type { Pool, ServiceAllocation } from '@ironlb/shared/config';
 import { byPreference, mayUsePool } from './pools';
 import { pool, service } from './testFixtures';
 

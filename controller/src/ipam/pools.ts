@@ -3,8 +3,7 @@
  * `namespaceSelectors` together list the namespaces admitted (a namespace named or selected may use the pool),
  * and `serviceSelectors` further narrow to matching Services.
  */
-import type { Pool } from '../config/types';
-import { matchesSelector } from '../config/selector';
+import { matchesSelector, type Pool } from '@ironlb/shared/config';
 import { namespaceOf, type ServiceRequest } from './service';
 
 export function mayUsePool(pool: Pool, svc: ServiceRequest): boolean {

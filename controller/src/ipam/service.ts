@@ -3,7 +3,7 @@
  * controller builds it from the Service, its namespace and its annotations (aliases resolved, IPs parsed), so
  * nothing here depends on how Kubernetes spells them.
  */
-import type { IPFamily } from '../config/types';
+import type { IPFamily } from '@ironlb/shared/config';
 import { sameIP, type IPAddress } from './ip';
 
 export type Protocol = 'TCP' | 'UDP' | 'SCTP';

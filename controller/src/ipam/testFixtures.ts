@@ -1,5 +1,6 @@
 /** Builders for the allocator's tests: addresses, pools and Services written the way a user writes them. */
-import type { AddressRange, Config, Pool } from '../config/types';
+import type { AddressRange, Pool } from '@ironlb/shared/config';
+import type { PoolConfig } from './allocator';
 import { parseIP, type IPAddress } from './ip';
 import type { ServicePort, ServiceRequest } from './service';
 
@@ -27,7 +28,7 @@ export function pool(name: string, addresses: string[], options: Partial<Omit<Po
   return { name, ranges: addresses.map(range), autoAssign: true, avoidBuggyIPs: false, ...options };
 }
 
-export const config = (...pools: Pool[]): Config => ({ pools: new Map(pools.map((p) => [p.name, p])) });
+export const config = (...pools: Pool[]): PoolConfig => ({ pools: new Map(pools.map((p) => [p.name, p])) });
 
 export const tcp = (port: number): ServicePort => ({ port, protocol: 'TCP' });
 export const udp = (port: number): ServicePort => ({ port, protocol: 'UDP' });

@@ -2,7 +2,7 @@
  * The ironlb annotations of a Service, with the MetalLB spellings as aliases because users' YAML carries them.
  * Ours win, then metallb.io, then metallb.universe.tf, so a user migrating can override an old value by adding ours.
  */
-import { isRecord, jsonType, type RawObject } from '../config/raw';
+import { isRecord, jsonType, type RawObject } from '@ironlb/shared/config';
 import { formatIP, parseIP, type IPAddress } from '../ipam';
 import { invalid, type Invalid } from './invalid';
 

@@ -1,17 +1,19 @@
-import { parseConfig } from '../config/parse';
+import { parseConfig } from '@ironlb/shared/config';
 import { Allocator } from '../ipam/allocator';
 import { currentIngressIPs, invalidServiceEvent, outcomeOf } from './outcome';
 import { serviceRequestOf } from './request';
 
 /** A pool as a user applies it, parsed as the controller parses it. */
-const { config, errors } = parseConfig([
-  {
-    apiVersion: 'ironlb.io/v1beta1',
-    kind: 'IPAddressPool',
-    metadata: { name: 'doc-example', namespace: 'ironlb-system' },
-    spec: { addresses: ['198.51.100.200-198.51.100.254'] },
-  },
-]);
+const { config, errors } = parseConfig({
+  ipAddressPools: [
+    {
+      apiVersion: 'ironlb.io/v1beta1',
+      kind: 'IPAddressPool',
+      metadata: { name: 'doc-example', namespace: 'ironlb-system' },
+      spec: { addresses: ['198.51.100.200-198.51.100.254'] },
+    },
+  ],
+});
 
 function lbService(
   name: string,

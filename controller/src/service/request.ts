@@ -2,7 +2,7 @@
  * A Service object from the API server, as untyped JSON, to the request the allocator takes. Pure and total: garbage
  * in any field becomes an `invalid` naming that field, so the controller can raise an Event and serve the rest.
  */
-import { isRecord, jsonType, type RawObject } from '../config/raw';
+import { isRecord, jsonType, type RawObject } from '@ironlb/shared/config';
 import type { IPAddress, ServiceRequest } from '../ipam';
 import { parseIP } from '../ipam';
 import { annotation, annotationsOf, requestedIPsOf } from './annotations';

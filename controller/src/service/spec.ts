@@ -2,8 +2,7 @@
  * The spec and metadata fields of a Service the allocator needs, read from untyped JSON. Each reader returns the
  * value or an Invalid naming the field, so one bad field becomes one Event instead of an exception.
  */
-import { isRecord, jsonType, type RawObject } from '../config/raw';
-import type { IPFamily } from '../config/types';
+import { isRecord, jsonType, type IPFamily, type RawObject } from '@ironlb/shared/config';
 import {
   parseIP,
   type IPFamilyPolicy,

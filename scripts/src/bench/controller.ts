@@ -1,11 +1,5 @@
-import {
-  Allocator,
-  parseIP,
-  type AddressRange,
-  type IPFamily,
-  type Pool,
-  type ServiceRequest,
-} from '@ironlb/controller';
+import { Allocator, parseIP, type ServiceRequest } from '@ironlb/controller';
+import type { AddressRange, IPFamily, Pool } from '@ironlb/shared/config';
 import { benchControllerE2E } from './controllerE2E';
 import { fmt, median } from './stats';
 import { rng } from '@ironlb/shared';

@@ -5,9 +5,8 @@
  */
 import type { KubernetesObject, ListPromise, V1Service } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { parseConfig, formatConfigError } from '@ironlb/controller';
+import { parseConfig, formatConfigError } from '@ironlb/shared/config';
 import { eventFor, errorText, watchForever, type Watching } from '@ironlb/shared/k8s';
-import { parseL2Advertisements } from '../config/l2advertisement';
 import { winner } from '../election';
 import { planL2, type Interfaces, type IPPlan, type NodeView } from '../l2/plan';
 import { formatIP, type ParsedIP } from '@ironlb/shared';
@@ -214,9 +213,11 @@ export class Speaker {
       setTimeout(() => this.schedule(), settling);
       return;
     }
-    const { config, errors } = parseConfig([...this.pools.values()]);
-    const l2 = parseL2Advertisements([...this.advertisements.values()]);
-    const problems = [...errors, ...l2.errors].map(formatConfigError).join('\n');
+    const { config, errors } = parseConfig({
+      ipAddressPools: [...this.pools.values()],
+      l2Advertisements: [...this.advertisements.values()],
+    });
+    const problems = errors.map(formatConfigError).join('\n');
     if (problems !== this.configErrors) {
       for (const p of problems ? problems.split('\n') : []) this.log.error(p);
       this.configErrors = problems;
@@ -230,7 +231,7 @@ export class Speaker {
     this.plan = planL2(
       {
         config,
-        advertisements: l2.advertisements,
+        advertisements: config.l2Advertisements,
         nodes,
         services,
         endpointNodes: endpointNodesOf(this.slices.values()),

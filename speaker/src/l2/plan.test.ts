@@ -1,6 +1,5 @@
 import { parseIP, type ParsedIP } from '@ironlb/shared';
-import { parseConfig } from '@ironlb/controller';
-import { parseL2Advertisements } from '../config/l2advertisement';
+import { parseConfig } from '@ironlb/shared/config';
 import { EXCLUDE_LABEL, planL2, type Chooser, type L2View, type NodeView, type ServiceView } from './plan';
 
 const ip = (t: string): ParsedIP => {
@@ -9,22 +8,24 @@ const ip = (t: string): ParsedIP => {
   return p;
 };
 
-const pools = parseConfig([
-  {
-    kind: 'IPAddressPool',
-    metadata: { name: 'lab', namespace: 'ironlb-system', labels: { zone: 'a' } },
-    spec: { addresses: ['198.51.100.200-198.51.100.254', '2001:db8:1::200-2001:db8:1::2ff'] },
-  },
-  {
-    kind: 'IPAddressPool',
-    metadata: { name: 'other', namespace: 'ironlb-system' },
-    spec: { addresses: ['203.0.113.128/25'] },
-  },
-]).config;
+const pools = parseConfig({
+  ipAddressPools: [
+    {
+      kind: 'IPAddressPool',
+      metadata: { name: 'lab', namespace: 'ironlb-system', labels: { zone: 'a' } },
+      spec: { addresses: ['198.51.100.200-198.51.100.254', '2001:db8:1::200-2001:db8:1::2ff'] },
+    },
+    {
+      kind: 'IPAddressPool',
+      metadata: { name: 'other', namespace: 'ironlb-system' },
+      spec: { addresses: ['203.0.113.128/25'] },
+    },
+  ],
+}).config;
 
 const adv = (name: string, spec: unknown) =>
-  parseL2Advertisements([{ kind: 'L2Advertisement', metadata: { name, namespace: 'ironlb-system' }, spec }])
-    .advertisements;
+  parseConfig({ l2Advertisements: [{ kind: 'L2Advertisement', metadata: { name, namespace: 'ironlb-system' }, spec }] })
+    .config.l2Advertisements;
 
 const node = (name: string, extra: Partial<NodeView> = {}): NodeView => ({
   name,

@@ -5,8 +5,7 @@
  * reason, which becomes a log line and a test expectation unchanged.
  */
 import { formatIP, type ParsedIP } from '@ironlb/shared';
-import { matchesSelector, type Config, type Pool } from '@ironlb/controller';
-import type { L2Advertisement } from '../config/l2advertisement';
+import { coversNode, coversPool, poolOf, type Config, type L2Advertisement } from '@ironlb/shared/config';
 
 /** Nodes with this label never announce (the well-known Kubernetes label; MetalLB honours it too). */
 export const EXCLUDE_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';
@@ -58,23 +57,7 @@ export type Chooser = (ip: ParsedIP, eligible: readonly string[]) => string | un
 
 const ipText = (ip: ParsedIP): string => formatIP(ip.family, ip.value);
 
-function poolOf(config: Config, ip: ParsedIP): Pool | undefined {
-  for (const pool of config.pools.values()) {
-    if (pool.ranges.some((r) => r.family === ip.family && r.first <= ip.value && ip.value <= r.last)) return pool;
-  }
-  return undefined;
-}
-
-function covers(adv: L2Advertisement, pool: Pool): boolean {
-  if (adv.ipAddressPools.length === 0 && adv.ipAddressPoolSelectors.length === 0) return true;
-  return (
-    adv.ipAddressPools.includes(pool.name) ||
-    adv.ipAddressPoolSelectors.some((s) => matchesSelector(s, pool.labels ?? {}))
-  );
-}
-
-const nodeMatches = (adv: L2Advertisement, node: NodeView): boolean =>
-  adv.nodeSelectors.length === 0 || adv.nodeSelectors.some((s) => matchesSelector(s, node.labels));
+const nodeMatches = (adv: L2Advertisement, node: NodeView): boolean => coversNode(adv, node.labels);
 
 /** Why `node` may not announce an IP whose Services are `services`, or undefined when it may. */
 function ineligible(view: L2View, node: NodeView, services: readonly ServiceView[]): string | undefined {
@@ -113,7 +96,7 @@ export function planL2(view: L2View, choose: Chooser): Map<string, IPPlan> {
       out.set(key, { ...base, reason: `${key} is in no IPAddressPool` });
       continue;
     }
-    const advs = view.advertisements.filter((a) => covers(a, pool));
+    const advs = view.advertisements.filter((a) => coversPool(a, pool));
     if (advs.length === 0) {
       out.set(key, { ...base, reason: `no L2Advertisement covers pool "${pool.name}"` });
       continue;

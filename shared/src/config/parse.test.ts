@@ -1,8 +1,11 @@
-import { parseIP } from './ip';
+import { parseIP } from '../ip/ip';
 import { formatConfigError, parseConfig } from './parse';
 import type { AddressRange, ConfigError, Pool } from './types';
 
 const NS = 'ironlb-system';
+
+/** The pools alone, as the API lists them (a bare array or a List object). */
+const parsePoolList = (ipAddressPools: unknown): ReturnType<typeof parseConfig> => parseConfig({ ipAddressPools });
 
 const pool = (name: string, spec: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
   apiVersion: 'ironlb.io/v1beta1',
@@ -145,7 +148,7 @@ describe('parseConfig: pools that load', () => {
     ['no pools at all', [], []],
     ['an empty List', { items: [] }, []],
   ])('%s', (_name, input, expected) => {
-    const { config, errors } = parseConfig(input);
+    const { config, errors } = parsePoolList(input);
     expect(errors).toEqual([]);
     expect([...config.pools.keys()]).toEqual(expected.map((p) => p.name));
     expect([...config.pools.values()]).toEqual(expected);
@@ -318,7 +321,7 @@ describe('parseConfig: an object with errors is left out whole, named with its f
       [{ object: 'IPAddressPool items[0]', field: '', message: 'must be an IPAddressPool object, got string' }],
     ],
   ])('%s', (_name, badObject, expected) => {
-    const { config, errors } = parseConfig([badObject, ok]);
+    const { config, errors } = parsePoolList([badObject, ok]);
     expect([...config.pools.keys()]).toEqual(['ok']);
     expect(errors).toEqual(
       expected.map((e) => ({
@@ -353,14 +356,14 @@ describe('parseConfig: overlapping pools', () => {
       [alpha, beta],
       [beta, alpha],
     ]) {
-      const { config, errors } = parseConfig(input);
+      const { config, errors } = parsePoolList(input);
       expect([...config.pools.keys()]).toEqual(['alpha']);
       expect(errors).toEqual(expected);
     }
   });
 
   it('checks a pool only against pools that loaded', () => {
-    const { config, errors } = parseConfig([
+    const { config, errors } = parsePoolList([
       pool('a', { addresses: ['198.51.100.0/26'] }),
       pool('b', { addresses: ['198.51.100.0/25'] }),
       pool('c', { addresses: ['198.51.100.64/26'] }),
@@ -377,7 +380,7 @@ describe('parseConfig: overlapping pools', () => {
   });
 
   it('finds an overlap with a range nested inside another, and none between families', () => {
-    const { config, errors } = parseConfig([
+    const { config, errors } = parsePoolList([
       pool('outer', { addresses: ['203.0.113.0/24'] }),
       pool('v6', { addresses: ['::cb00:7100/120'] }),
       pool('within', { addresses: ['203.0.113.128/32'] }),
@@ -388,7 +391,7 @@ describe('parseConfig: overlapping pools', () => {
   });
 
   it('loads one of two pools with the same name in different namespaces', () => {
-    const { config, errors } = parseConfig([
+    const { config, errors } = parsePoolList([
       { metadata: { name: 'lab', namespace: 'b' }, spec: { addresses: ['203.0.113.0/24'] } },
       { metadata: { name: 'lab', namespace: 'a' }, spec: { addresses: ['198.51.100.0/24'] } },
     ]);
@@ -471,8 +474,8 @@ describe('parseConfig: garbage never throws', () => {
   ];
 
   it.each(shapes.map((s, i) => [i, s] as const))('shape %i', (_i, input) => {
-    let result: ReturnType<typeof parseConfig> | undefined;
-    expect(() => (result = parseConfig(input))).not.toThrow();
+    let result: ReturnType<typeof parsePoolList> | undefined;
+    expect(() => (result = parsePoolList(input))).not.toThrow();
     for (const e of result?.errors ?? []) {
       expect(typeof e.object).toBe('string');
       expect(typeof e.field).toBe('string');
@@ -481,16 +484,16 @@ describe('parseConfig: garbage never throws', () => {
   });
 
   it('reports a top-level value that is no list', () => {
-    expect(parseConfig(null).errors).toEqual([
+    expect(parsePoolList(null).errors).toEqual([
       { object: 'IPAddressPoolList', field: 'items', message: 'must be a list of IPAddressPools, got null' },
     ]);
-    expect(parseConfig({ items: 'x' }).errors[0].message).toBe(
+    expect(parsePoolList({ items: 'x' }).errors[0].message).toBe(
       'must be a list of IPAddressPools, got an object whose items is string',
     );
   });
 
   it('loads a pool named __proto__ as any other name', () => {
-    expect([...parseConfig(shapes[shapes.length - 2]).config.pools.keys()]).toEqual(['__proto__']);
+    expect([...parsePoolList(shapes[shapes.length - 2]).config.pools.keys()]).toEqual(['__proto__']);
   });
 });
 
@@ -503,14 +506,14 @@ describe('parseConfig: deterministic and immutable', () => {
   ];
 
   it('gives the same result for every order of the same objects', () => {
-    const first = parseConfig(items);
+    const first = parsePoolList(items);
     const orders = [
       [3, 2, 1, 0],
       [1, 3, 0, 2],
       [2, 0, 3, 1],
     ].map((o) => o.map((i) => items[i]));
     for (const order of orders) {
-      const r = parseConfig(order);
+      const r = parsePoolList(order);
       expect([...r.config.pools.entries()]).toEqual([...first.config.pools.entries()]);
       expect(r.errors).toEqual(first.errors);
     }
@@ -519,12 +522,12 @@ describe('parseConfig: deterministic and immutable', () => {
 
   it('does not change its input', () => {
     const copy = JSON.parse(JSON.stringify(items)) as unknown;
-    parseConfig(items);
+    parsePoolList(items);
     expect(items).toEqual(copy);
   });
 
   it('freezes what it returns', () => {
-    const { config, errors } = parseConfig(items);
+    const { config, errors } = parsePoolList(items);
     const d = config.pools.get('d');
     expect(Object.isFrozen(errors)).toBe(true);
     expect(Object.isFrozen(d)).toBe(true);
@@ -547,5 +550,44 @@ describe('formatConfigError', () => {
     ],
   ])('%j', (e, line) => {
     expect(formatConfigError(e)).toBe(line);
+  });
+});
+
+describe('parseConfig: every kind into one Config', () => {
+  const l2 = (name: string, spec: unknown): unknown => ({
+    kind: 'L2Advertisement',
+    metadata: { name, namespace: NS },
+    spec,
+  });
+
+  it('reads pools and L2Advertisements together; an absent kind is none', () => {
+    const { config, errors } = parseConfig({
+      ipAddressPools: { items: [pool('lab', { addresses: ['198.51.100.0/24'] })] },
+      l2Advertisements: [l2('b', {}), l2('a', { ipAddressPools: ['lab'] })],
+    });
+    expect(errors).toEqual([]);
+    expect([...config.pools.keys()]).toEqual(['lab']);
+    expect(config.l2Advertisements.map((a) => a.name)).toEqual(['a', 'b']);
+    expect(parseConfig({}).config.l2Advertisements).toEqual([]);
+    expect(parseConfig({}).config.pools.size).toBe(0);
+  });
+
+  it('names the kind of a list that is no list, and keeps the errors of every kind', () => {
+    const { config, errors } = parseConfig({
+      ipAddressPools: [pool('bad', { addresses: ['x'] })],
+      l2Advertisements: 'x',
+    });
+    expect(config.pools.size).toBe(0);
+    expect(errors.map(formatConfigError)).toEqual([
+      'L2AdvertisementList: items: must be a list of L2Advertisements, got string',
+      expect.stringMatching(/^IPAddressPool ironlb-system\/bad: spec.addresses\[0\]: invalid address "x"/),
+    ]);
+  });
+
+  it('freezes the Config', () => {
+    const { config } = parseConfig({ l2Advertisements: [l2('a', {})] });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.l2Advertisements)).toBe(true);
+    expect(Object.isFrozen(config.l2Advertisements[0])).toBe(true);
   });
 });

@@ -1,9 +1,9 @@
 /**
- * The controller's configuration: one validated, immutable value built from the ironlb.io CRDs. The allocator and
- * the speakers see only this, never raw objects.
+ * ironlb's configuration: one validated, immutable value built from the ironlb.io objects. The allocator and the
+ * speakers' modes see only this, never raw objects.
  */
 
-import type { IPFamily } from '@ironlb/shared';
+import type { IPFamily } from '../ip/ip';
 export type { IPFamily };
 
 /** An inclusive address range of one family; addresses as unsigned integers (IPv4 32-bit, IPv6 128-bit). */
@@ -47,9 +47,23 @@ export interface Pool {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+/**
+ * Which pools a layer 2 announcement covers and from which nodes. MetalLB's meaning: no pools and no pool selectors
+ * = every pool; no node selectors = every node; no interfaces = every interface with an address in the IP's subnet.
+ */
+export interface L2Advertisement {
+  readonly name: string;
+  readonly ipAddressPools: readonly string[];
+  readonly ipAddressPoolSelectors: readonly LabelSelector[];
+  readonly nodeSelectors: readonly LabelSelector[];
+  readonly interfaces: readonly string[];
+}
+
 export interface Config {
   /** Pools by name. */
   readonly pools: ReadonlyMap<string, Pool>;
+  /** Sorted by name, so every speaker reads them in one order. */
+  readonly l2Advertisements: readonly L2Advertisement[];
 }
 
 /** A problem in one config object, named so the user can find it. */

@@ -6,7 +6,7 @@
  * network: `198.51.100.7/24` most likely means "this address, on a /24", and widening it would hand out the whole
  * /24, router and broadcast included. The message says what to write instead.
  */
-import { BITS, formatIP, isIPv4Mapped, parseIP, type ParsedIP } from './ip';
+import { BITS, formatIP, isIPv4Mapped, parseIP, type ParsedIP } from '../ip/ip';
 import type { AddressRange } from './types';
 
 export type EntryResult = { readonly range: AddressRange } | { readonly error: string };

@@ -1,5 +1,5 @@
 /**
- * The IPAddressPools read from the API server to one validated Config. Pure and deterministic: the same objects in
+ * The IPAddressPools read from the API server to the Config's pools. Pure and deterministic: the same objects in
  * any order give the same Config and the same errors. An object with any error is left out whole, and the rest
  * still load, so one bad pool never takes the others down with it.
  *
@@ -7,13 +7,12 @@
  * that overlaps one already taken is left out with an error naming both, so which pool survives never depends on
  * the order the API server listed them in.
  */
-import { parsePool, POOL_KIND, type PoolCandidate } from './parse-pool';
+import { parsePool, type PoolCandidate } from './parse-pool';
 import { RangeIndex } from './range-index';
-import { isRecord, jsonType } from './raw';
-import type { Config, ConfigError, Pool } from './types';
+import type { ConfigError, Pool } from './types';
 
-export interface ParseResult {
-  readonly config: Config;
+export interface PoolsResult {
+  readonly pools: ReadonlyMap<string, Pool>;
   readonly errors: readonly ConfigError[];
 }
 
@@ -23,23 +22,12 @@ interface Taken {
   readonly text: string;
 }
 
-/** A bare array of objects, or a List object (`{kind: IPAddressPoolList, items: [...]}`) as the API returns it. */
-function itemsOf(raw: unknown): { items: readonly unknown[]; errors: ConfigError[] } {
-  if (Array.isArray(raw)) return { items: raw, errors: [] };
-  if (isRecord(raw) && Array.isArray(raw.items)) return { items: raw.items, errors: [] };
-  const got = isRecord(raw) ? `an object whose items is ${jsonType(raw.items)}` : jsonType(raw);
-  return {
-    items: [],
-    errors: [{ object: `${POOL_KIND}List`, field: 'items', message: `must be a list of ${POOL_KIND}s, got ${got}` }],
-  };
-}
-
 const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const byNameThenNamespace = (a: PoolCandidate, b: PoolCandidate): number =>
   compareText(a.name, b.name) || compareText(a.namespace, b.namespace) || a.index - b.index;
 
-export function parseConfig(rawPools: unknown): ParseResult {
-  const { items, errors } = itemsOf(rawPools);
+export function parsePools(items: readonly unknown[]): PoolsResult {
+  const errors: ConfigError[] = [];
   const candidates = items.map((raw, i) => parsePool(raw, i)).sort(byNameThenNamespace);
   const pools = new Map<string, Pool>();
   const loadedFrom = new Map<string, string>();
@@ -77,10 +65,5 @@ export function parseConfig(rawPools: unknown): ParseResult {
     pools.set(c.name, c.pool);
     loadedFrom.set(c.name, c.object);
   }
-  return Object.freeze({ config: Object.freeze({ pools }), errors: Object.freeze(errors) });
-}
-
-/** One line for a log or an Event: `IPAddressPool ironlb-system/lab: spec.addresses[2]: invalid CIDR ...`. */
-export function formatConfigError(e: ConfigError): string {
-  return e.field ? `${e.object}: ${e.field}: ${e.message}` : `${e.object}: ${e.message}`;
+  return { pools, errors };
 }

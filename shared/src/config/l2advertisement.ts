@@ -4,27 +4,17 @@
  * MetalLB's meaning: no pools and no pool selectors = every pool; no node selectors = every node; no interfaces =
  * every interface with an address in the announced IP's subnet.
  */
-import { parseSelector, type ConfigError, type LabelSelector } from '@ironlb/controller';
+import { parseSelector } from './parse-selector';
+import { isRecord, jsonType } from './raw';
+import type { ConfigError, L2Advertisement, LabelSelector } from './types';
 
 export const L2_KIND = 'L2Advertisement';
-
-export interface L2Advertisement {
-  readonly name: string;
-  readonly ipAddressPools: readonly string[];
-  readonly ipAddressPoolSelectors: readonly LabelSelector[];
-  readonly nodeSelectors: readonly LabelSelector[];
-  readonly interfaces: readonly string[];
-}
 
 export interface L2Config {
   /** Sorted by name, so every speaker reads them in one order. */
   readonly advertisements: readonly L2Advertisement[];
   readonly errors: readonly ConfigError[];
 }
-
-type Raw = Record<string, unknown>;
-const isRecord = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
-const jsonType = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'list' : typeof v);
 
 function strings(raw: unknown, field: string, errors: string[][]): string[] {
   if (raw === undefined || raw === null) return [];

@@ -1,5 +1,5 @@
 import { parseAddressEntry } from './address-entry';
-import { parseIP } from './ip';
+import { parseIP } from '../ip/ip';
 
 const ip = (t: string): bigint => {
   const p = parseIP(t);

@@ -1,0 +1,35 @@
+/**
+ * Questions both daemons ask of a Config: which pool holds an address, and whether an advertisement (L2 or BGP,
+ * which select pools and nodes alike) covers a pool or a node.
+ */
+import type { ParsedIP } from '../ip/ip';
+import { matchesSelector } from './selector';
+import type { LabelSelector, Pool, Config } from './types';
+
+/** The pool whose ranges hold `ip`; pools never overlap, so there is at most one. */
+export function poolOf(config: Config, ip: ParsedIP): Pool | undefined {
+  for (const pool of config.pools.values()) {
+    if (pool.ranges.some((r) => r.family === ip.family && r.first <= ip.value && ip.value <= r.last)) return pool;
+  }
+  return undefined;
+}
+
+/** What an L2Advertisement and a BGPAdvertisement have alike. */
+export interface Advertisement {
+  readonly ipAddressPools: readonly string[];
+  readonly ipAddressPoolSelectors: readonly LabelSelector[];
+  readonly nodeSelectors: readonly LabelSelector[];
+}
+
+/** No pools and no pool selectors: every pool (MetalLB's meaning). */
+export function coversPool(adv: Advertisement, pool: Pool): boolean {
+  if (adv.ipAddressPools.length === 0 && adv.ipAddressPoolSelectors.length === 0) return true;
+  return (
+    adv.ipAddressPools.includes(pool.name) ||
+    adv.ipAddressPoolSelectors.some((s) => matchesSelector(s, pool.labels ?? {}))
+  );
+}
+
+/** No node selectors: every node. */
+export const coversNode = (adv: Advertisement, nodeLabels: Readonly<Record<string, string>>): boolean =>
+  adv.nodeSelectors.length === 0 || adv.nodeSelectors.some((s) => matchesSelector(s, nodeLabels));

@@ -1,0 +1,44 @@
+/**
+ * Every ironlb.io object read from the API server to one validated, immutable Config: the one parser the controller
+ * and the speaker share, so both daemons read the same YAML the same way. Pure and deterministic; an object with any
+ * error is left out whole (named with its field in `errors`) and the rest still load.
+ */
+import { parseL2Advertisements, L2_KIND } from './l2advertisement';
+import { POOL_KIND } from './parse-pool';
+import { parsePools } from './parse-pools';
+import { isRecord, jsonType } from './raw';
+import type { Config, ConfigError } from './types';
+
+/** The raw objects of each kind, each a bare array or a List object as the API returns it; absent = none. */
+export interface ConfigObjects {
+  readonly ipAddressPools?: unknown;
+  readonly l2Advertisements?: unknown;
+}
+
+export interface ParseResult {
+  readonly config: Config;
+  readonly errors: readonly ConfigError[];
+}
+
+/** A bare array of objects, or a List object (`{kind: IPAddressPoolList, items: [...]}`) as the API returns it. */
+function itemsOf(kind: string, raw: unknown, errors: ConfigError[]): readonly unknown[] {
+  if (raw === undefined || Array.isArray(raw)) return raw ?? [];
+  if (isRecord(raw) && Array.isArray(raw.items)) return raw.items;
+  const got = isRecord(raw) ? `an object whose items is ${jsonType(raw.items)}` : jsonType(raw);
+  errors.push({ object: `${kind}List`, field: 'items', message: `must be a list of ${kind}s, got ${got}` });
+  return [];
+}
+
+export function parseConfig(objects: ConfigObjects): ParseResult {
+  const errors: ConfigError[] = [];
+  const pools = parsePools(itemsOf(POOL_KIND, objects.ipAddressPools, errors));
+  const l2 = parseL2Advertisements(itemsOf(L2_KIND, objects.l2Advertisements, errors));
+  errors.push(...pools.errors, ...l2.errors);
+  const config: Config = { pools: pools.pools, l2Advertisements: l2.advertisements };
+  return Object.freeze({ config: Object.freeze(config), errors: Object.freeze(errors) });
+}
+
+/** One line for a log or an Event: `IPAddressPool ironlb-system/lab: spec.addresses[2]: invalid CIDR ...`. */
+export function formatConfigError(e: ConfigError): string {
+  return e.field ? `${e.object}: ${e.field}: ${e.message}` : `${e.object}: ${e.message}`;
+}
