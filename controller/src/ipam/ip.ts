@@ -4,15 +4,11 @@
  * because a Service annotation is user input. An IPv4-mapped IPv6 address stays IPv6: it must not match an IPv4
  * pool, or one address could be handed out under two spellings.
  */
-import { formatIP as formatConfigIP, type ParsedIP } from '@ironlb/shared';
+import { formatIP, type ParsedIP } from '@ironlb/shared';
 
-/** One grammar for pool entries and Service requests: @ironlb/shared parses both. */
-export { parseIP } from '@ironlb/shared';
+/** One grammar and one spelling for pool entries, Service requests and Events: @ironlb/shared's. */
+export { formatIP, parseIP } from '@ironlb/shared';
 export type IPAddress = ParsedIP;
-
-export function formatIP(ip: IPAddress): string {
-  return formatConfigIP(ip.family, ip.value);
-}
 
 /** `198.51.100.200:9610/TCP`, `[2001:db8::1]:9610/TCP`: how a port on an address reads in an Event. */
 export function formatEndpoint(ip: IPAddress, port: number, protocol: string): string {

@@ -39,9 +39,9 @@ export interface FrameSummary {
 
 const mac = (b: Buffer, o: number): string =>
   [...b.subarray(o, o + 6)].map((x) => x.toString(16).padStart(2, '0')).join(':');
-const ip4 = (b: Buffer, o: number): string => formatIP('IPv4', BigInt(b.readUInt32BE(o)));
+const ip4 = (b: Buffer, o: number): string => formatIP({ family: 'IPv4', value: BigInt(b.readUInt32BE(o)) });
 const ip6 = (b: Buffer, o: number): string =>
-  formatIP('IPv6', (b.readBigUInt64BE(o) << 64n) | b.readBigUInt64BE(o + 8));
+  formatIP({ family: 'IPv6', value: (b.readBigUInt64BE(o) << 64n) | b.readBigUInt64BE(o + 8) });
 
 /** Ethernet addresses, an 802.1Q tag, and the ARP or ND fields when the frame is one (no validation). */
 export function summarizeFrame(f: Buffer): FrameSummary {

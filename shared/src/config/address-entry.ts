@@ -18,7 +18,7 @@ function address(text: string, entry: string, role: string): ParsedIP | string {
   const ip = parseIP(text);
   if (!ip) return `invalid ${role}address ${JSON.stringify(text)} in ${JSON.stringify(entry)}`;
   if (isIPv4Mapped(ip))
-    return `${JSON.stringify(text)} in ${JSON.stringify(entry)} is an IPv4-mapped IPv6 address: write the IPv4 address ${formatIP('IPv4', ip.value & 0xffffffffn)}`;
+    return `${JSON.stringify(text)} in ${JSON.stringify(entry)} is an IPv4-mapped IPv6 address: write the IPv4 address ${formatIP({ family: 'IPv4', value: ip.value & 0xffffffffn })}`;
   return ip;
 }
 
@@ -36,8 +36,8 @@ function parseCIDR(entry: string): EntryResult {
   const hostBits = BigInt(bits - len);
   const hostMask = (1n << hostBits) - 1n;
   if ((ip.value & hostMask) !== 0n) {
-    const network = formatIP(ip.family, ip.value & ~hostMask);
-    const last = formatIP(ip.family, ip.value | hostMask);
+    const network = formatIP({ family: ip.family, value: ip.value & ~hostMask });
+    const last = formatIP({ family: ip.family, value: ip.value | hostMask });
     return {
       error: `invalid CIDR ${JSON.stringify(entry)}: host bits are set; write the network ${network}/${len}, or the range ${ipText}-${last}`,
     };

@@ -51,7 +51,7 @@ describe('formatIP', () => {
     ['1::', '1::'],
   ])('%s prints as %s', (text, printed) => {
     const ip = parseIP(text);
-    expect(ip && formatIP(ip.family, ip.value)).toBe(printed);
+    expect(ip && formatIP(ip)).toBe(printed);
   });
 });
 

@@ -83,10 +83,10 @@ export function isIPv4Mapped(ip: ParsedIP): boolean {
  * Canonical text: dotted quad, or RFC 5952 (lowercase, the longest run of two or more zero groups as `::`), with an
  * IPv4-mapped address as `::ffff:a.b.c.d`.
  */
-export function formatIP(family: IPFamily, value: bigint): string {
+export function formatIP({ family, value }: ParsedIP): string {
   if (family === 'IPv4') return [24n, 16n, 8n, 0n].map((s) => String((value >> s) & 0xffn)).join('.');
   // As Go's netip prints it, so that an IPv4-mapped address reads back as IPv6.
-  if (value >> 32n === 0xffffn) return `::ffff:${formatIP('IPv4', value & 0xffffffffn)}`;
+  if (value >> 32n === 0xffffn) return `::ffff:${formatIP({ family: 'IPv4', value: value & 0xffffffffn })}`;
   const g: bigint[] = [];
   for (let s = 112n; s >= 0n; s -= 16n) g.push((value >> s) & 0xffffn);
   let bestStart = -1;

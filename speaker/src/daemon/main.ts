@@ -75,9 +75,7 @@ export function parseOptions(argv: readonly string[]): Options {
 /** The node's own global addresses, IPv4 first: its Node's InternalIPs and where heartbeats are bound. */
 function nodeAddresses(): string[] {
   const all = localInterfaces(os.networkInterfaces()).flatMap((i) => i.addresses.map((a) => a.ip));
-  return all
-    .sort((a, b) => (a.family === b.family ? 0 : a.family === 'IPv4' ? -1 : 1))
-    .map((ip) => formatIP(ip.family, ip.value));
+  return all.sort((a, b) => (a.family === b.family ? 0 : a.family === 'IPv4' ? -1 : 1)).map(formatIP);
 }
 
 export async function main(argv: readonly string[]): Promise<void> {

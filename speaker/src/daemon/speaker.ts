@@ -84,7 +84,7 @@ export class Speaker {
    * and MAC; the ranking decides who keeps it, so nothing else changes here.
    */
   conflict(ip: ParsedIP, mac: string, ifname: string): void {
-    const key = formatIP(ip.family, ip.value);
+    const key = formatIP(ip);
     const seen = `${key} ${mac}`;
     if (this.conflictsSeen.has(seen)) return;
     this.conflictsSeen.add(seen);

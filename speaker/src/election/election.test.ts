@@ -7,7 +7,7 @@ const nodes = (n: number): string[] => Array.from({ length: n }, (_, i) => `node
 function pool(family: 'IPv4' | 'IPv6', n = 3_000): string[] {
   const base = family === 'IPv4' ? parseIP('10.0.0.0') : parseIP('2001:db8:1::');
   if (base === undefined) throw new Error('unreachable');
-  return Array.from({ length: n }, (_, i) => formatIP(family, base.value + BigInt(i)));
+  return Array.from({ length: n }, (_, i) => formatIP({ family, value: base.value + BigInt(i) }));
 }
 
 function permutations<T>(xs: readonly T[]): T[][] {

@@ -25,10 +25,10 @@ import { formatIP, parseIP, type ParsedIP } from '@ironlb/shared';
 
 /** The IP's canonical text (formatIP), so `2001:DB8::1` and `2001:db8:0::1` are the same input. */
 function canonical(ip: ParsedIP | string): string {
-  if (typeof ip !== 'string') return formatIP(ip.family, ip.value);
+  if (typeof ip !== 'string') return formatIP(ip);
   const parsed = parseIP(ip);
   if (parsed === undefined) throw new TypeError(`not an IP address: ${JSON.stringify(ip)}`);
-  return formatIP(parsed.family, parsed.value);
+  return formatIP(parsed);
 }
 
 /** A node's score for an IP given in canonical text. */

@@ -55,8 +55,6 @@ export interface IPPlan {
 /** Picks one node for an IP from its eligible nodes; the same answer on every speaker. */
 export type Chooser = (ip: ParsedIP, eligible: readonly string[]) => string | undefined;
 
-const ipText = (ip: ParsedIP): string => formatIP(ip.family, ip.value);
-
 const nodeMatches = (adv: L2Advertisement, node: NodeView): boolean => coversNode(adv, node.labels);
 
 /** Why `node` may not announce an IP whose Services are `services`, or undefined when it may. */
@@ -80,7 +78,7 @@ export function planL2(view: L2View, choose: Chooser): Map<string, IPPlan> {
   const byIP = new Map<string, { ip: ParsedIP; services: ServiceView[] }>();
   for (const svc of view.services) {
     for (const ip of svc.ips) {
-      const key = ipText(ip);
+      const key = formatIP(ip);
       const entry = byIP.get(key) ?? { ip, services: [] };
       entry.services.push(svc);
       byIP.set(key, entry);
