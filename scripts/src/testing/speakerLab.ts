@@ -181,7 +181,8 @@ export function spawnSpeaker(
   const fd = fs.openSync(logFile, 'a');
   const child = lab.spawn(
     node,
-    [process.execPath, SPEAKER_BIN, '--kubeconfig', nodeKubeconfig, '--node-name', node, ...extra],
+    // No kubelet runs in the lab: the speaker registers its Node itself.
+    [process.execPath, SPEAKER_BIN, '--kubeconfig', nodeKubeconfig, '--node-name', node, '--register-node', ...extra],
     {
       stdio: ['ignore', fd, fd],
     },

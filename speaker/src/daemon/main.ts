@@ -1,8 +1,9 @@
 /**
  * ironlb-speaker: one per node. `ironlb-speaker --kubeconfig <file> --node-name <name>` is all it needs; the rest
- * has defaults that work in the lab. It registers its Node when no kubelet has, keeps its node Lease, exchanges UDP
- * heartbeats with the other speakers, and answers ARP/NDP for the IPs the plan gives this node.
+ * has defaults that work in the lab (which adds --register-node: no kubelet runs there). It keeps its node Lease,
+ * exchanges UDP heartbeats with the other speakers, and runs the announcement modes (layer 2) the config asks for.
  */
+import { EventEmitter } from 'node:events';
 import * as os from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
@@ -10,12 +11,15 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { errorText, keepAliveClients } from '@ironlb/shared/k8s';
 import { formatIP } from '@ironlb/shared';
 import { interfacesWatcher } from '../l2/linkWatch';
-import { L2Announcer } from '../l2/announcer';
 import { localInterfaces } from '../l2/interfaces';
+import { Layer2Mode } from '../l2/mode';
 import { openPacketSocket } from '../l2/packetSocket';
 import { DEFAULT_PORT, UdpMembership } from '../membership';
+import { winner } from '../election';
+import { ClusterCache } from './cache';
 import { DEFAULT_NODE_LEASE, NodeLease } from './nodeLease';
-import { COMPONENT, Speaker } from './speaker';
+import { COMPONENT, ServiceEvents } from './serviceEvents';
+import { Speaker } from './speaker';
 import { SpeakerApi } from './speakerApi';
 import { speakerMetrics } from './metrics';
 
@@ -53,7 +57,11 @@ export function parseOptions(argv: readonly string[]): Options {
     .option('--lb-class <class>', 'spec.loadBalancerClass served', 'ironlb.io/ironlb')
     .option('--memberlist-port <port>', 'UDP port of the heartbeats between speakers', integer(1), DEFAULT_PORT)
     .option('--bind-address <ip...>', "addresses the heartbeats use (default: the node's addresses)")
-    .option('--no-register-node', 'never create the Node object (a kubelet does)')
+    .option(
+      '--register-node',
+      'create the Node object when no kubelet has (labs and demos only: in a cluster the kubelet does, and the RBAC forbids it)',
+      false,
+    )
     .option('--gratuitous-count <n>', 'gratuitous ARPs / unsolicited NAs sent on takeover', integer(1), 3)
     .option('--gratuitous-interval-ms <ms>', 'spacing of those announcements', integer(1), 250)
     .option(
@@ -101,9 +109,12 @@ export async function main(argv: readonly string[]): Promise<void> {
     }
   }
 
-  // The membership and announcer call back into the speaker, which needs them to be built first.
-  const ref: { speaker?: Speaker } = {};
-  const metrics = speakerMetrics(() => ref.speaker?.announcedCount ?? 0);
+  // Built in dependency order, so nothing is patched in later: the cache, then what reads it (Events, the modes),
+  // then the loop. Peers and links report changes on `changes`, which the loop listens to.
+  const changes = new EventEmitter();
+  const cache = new ClusterCache();
+  const events = new ServiceEvents(api, cache, log);
+  const metrics = speakerMetrics();
   const membership = await UdpMembership.start({
     self: node,
     addresses: opts.bindAddress ?? addresses.slice(0, 1),
@@ -111,11 +122,12 @@ export async function main(argv: readonly string[]): Promise<void> {
     onChange: (c) => {
       for (const j of c.joined) log.info({ peer: j.node, why: j.why }, 'speaker alive');
       for (const l of c.left) log.warn({ peer: l.node, why: l.why }, 'speaker dead');
-      ref.speaker?.schedule();
+      changes.emit('change');
     },
     onWarning: (m) => log.warn(m),
   });
-  const announcer = new L2Announcer(
+  const layer2 = new Layer2Mode(
+    node,
     openPacketSocket,
     {
       gratuitousCount: opts.gratuitousCount,
@@ -123,20 +135,16 @@ export async function main(argv: readonly string[]): Promise<void> {
       probeMs: opts.probeMs,
       naSource: opts.naSource,
     },
-    {
-      conflict: (ip, mac, ifname) => {
-        metrics.conflicts.inc();
-        ref.speaker?.conflict(ip, mac, ifname);
-      },
-      answered: (family) => metrics.answers.inc({ family }),
-    },
+    winner,
+    events,
+    { answered: (family) => metrics.l2Answered(family), conflict: () => metrics.l2Conflict() },
     log,
   );
-  const speaker = new Speaker(
+  const speaker = new Speaker({
     api,
-    node,
-    opts.lbClass,
-    {
+    self: node,
+    lbClass: opts.lbClass,
+    liveness: {
       alive: () => membership.alive(),
       setPeers: (peers) =>
         membership.setPeers(
@@ -144,16 +152,19 @@ export async function main(argv: readonly string[]): Promise<void> {
         ),
       leaseObserved: (peer, renewTime) => membership.leaseObserved(peer, renewTime),
     },
-    announcer,
+    modes: [layer2],
+    cache,
+    events,
+    metrics,
+    changes,
     log,
-  );
-  ref.speaker = speaker;
+  });
   let table = localInterfaces(os.networkInterfaces());
-  announcer.setInterfaces(table);
+  layer2.setInterfaces(table);
   const links = interfacesWatcher(() => {
     table = localInterfaces(os.networkInterfaces());
-    announcer.setInterfaces(table);
-    ref.speaker?.schedule();
+    layer2.setInterfaces(table);
+    changes.emit('change');
   }, log);
   const lease = new NodeLease(api.nodeLease(node), node, DEFAULT_NODE_LEASE, () => table.length > 0, Date.now, log);
   lease.start();
@@ -168,7 +179,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       .catch(() => undefined)
       .then(() => speaker.stop())
       .finally(() => {
-        announcer.close();
+        layer2.close();
         process.exit(0);
       });
   };

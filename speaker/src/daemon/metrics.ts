@@ -1,19 +1,25 @@
 /**
- * The speaker's Prometheus metrics (prom-client), served on --metrics-port when asked: answers sent, conflicts seen
- * (another MAC answering for one of our IPs), and how many IPs this node announces.
+ * The speaker's Prometheus metrics (prom-client), served on --metrics-port when asked: per mode, the IPs this node
+ * announces and those it does not by reason code; for layer 2, answers sent and conflicts seen (another MAC
+ * answering for one of our IPs).
  */
 import * as http from 'node:http';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Registry } from 'prom-client';
+import type { IPFamily } from '@ironlb/shared';
+import type { Announcement, ModePlan } from '../mode/mode';
+import { NOT_ANNOUNCED_CODES, type NotAnnouncedCode } from '../mode/reasons';
 
 export interface SpeakerMetrics {
   readonly registry: Registry;
-  readonly answers: Counter<'family'>;
-  readonly conflicts: Counter;
+  /** After each plan: how many IPs the mode announces here, and how many it does not, by reason code. */
+  planned(mode: string, plan: ModePlan<Announcement>): void;
+  l2Answered(family: IPFamily): void;
+  l2Conflict(): void;
   serve(port: number, log: Logger): http.Server;
 }
 
-export function speakerMetrics(announcedCount: () => number): SpeakerMetrics {
+export function speakerMetrics(): SpeakerMetrics {
   const registry = new Registry();
   const answers = new Counter({
     name: 'ironlb_speaker_l2_answers_total',
@@ -26,18 +32,29 @@ export function speakerMetrics(announcedCount: () => number): SpeakerMetrics {
     help: 'Frames in which another MAC answered or announced an IP this node announces',
     registers: [registry],
   });
-  new Gauge({
-    name: 'ironlb_speaker_l2_announced_ips',
-    help: 'IPs this node answers ARP/NDP for',
+  const announced = new Gauge({
+    name: 'ironlb_speaker_announced_ips',
+    help: 'IPs this node announces, per mode',
+    labelNames: ['mode'] as const,
     registers: [registry],
-    collect() {
-      this.set(announcedCount());
-    },
+  });
+  const unannounced = new Gauge({
+    name: 'ironlb_speaker_unannounced_ips',
+    help: 'IPs shown by Services that this node does not announce, per mode and reason code',
+    labelNames: ['mode', 'reason'] as const,
+    registers: [registry],
   });
   return {
     registry,
-    answers,
-    conflicts,
+    planned(mode, plan) {
+      announced.set({ mode }, plan.announce.size);
+      const byCode = new Map<NotAnnouncedCode, number>();
+      for (const s of plan.skip.values()) byCode.set(s.reason.code, (byCode.get(s.reason.code) ?? 0) + 1);
+      // A reason no IP has any more must read 0, not its last count.
+      for (const reason of NOT_ANNOUNCED_CODES) unannounced.set({ mode, reason }, byCode.get(reason) ?? 0);
+    },
+    l2Answered: (family) => answers.inc({ family }),
+    l2Conflict: () => conflicts.inc(),
     serve: (port, log) =>
       http
         .createServer((req, res) => {

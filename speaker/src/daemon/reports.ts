@@ -1,16 +1,16 @@
 /**
- * What a speaker tells the user about its own announcements, decided purely from the plan's rows for this node:
- * a `nodeAssigned` Event on each Service when this node starts announcing it (seed 003 shows the form), and one
- * ServiceL2Status per Service and announcing node, naming the node and interfaces. Stale statuses (this node's, or
- * any whose Service no longer exists) are deleted.
+ * What a speaker tells the user about one mode's announcements, decided purely from this node's applied rows:
+ * a `nodeAssigned` Event on each Service when this node starts announcing it in that mode (seed 003 shows the
+ * form), and one status object per Service and announcing node (ServiceL2Status for layer 2) with the mode's
+ * fields. Stale statuses (this node's, or any whose Service no longer exists) are deleted.
  */
-import type { L2StatusBody } from './speakerApi';
+import type { StatusBody } from './speakerApi';
 
 export interface OwnService {
   /** `namespace/name` */
   readonly key: string;
-  /** The interfaces its IPs are answered on, sorted, without repeats. */
-  readonly interfaces: readonly string[];
+  /** The mode's status fields (layer 2: the interfaces its IPs are answered on). */
+  readonly fields: Readonly<Record<string, unknown>>;
 }
 
 export interface ExistingStatus {
@@ -22,11 +22,11 @@ export interface ExistingStatus {
 
 export interface Reports {
   readonly events: readonly { service: string; message: string }[];
-  readonly writes: readonly { name: string; status: L2StatusBody }[];
+  readonly writes: readonly { name: string; status: StatusBody }[];
   readonly deletes: readonly { name: string; resourceVersion: string }[];
 }
 
-/** What was reported before: Services told about, and the status written per object name. */
+/** What was reported before in one mode: Services told about, and the status written per object name. */
 export interface Reported {
   readonly told: Set<string>;
   readonly written: Map<string, string>;
@@ -38,30 +38,28 @@ export interface Reported {
  */
 export const statusNameOf = (service: string, node: string): string => `${service.replace('/', '.')}.${node}`;
 
-export const nodeAssignedMessage = (node: string): string => `announcing from node "${node}" with protocol "layer2"`;
+/** `mode` is the mode's name, the word MetalLB users know as the protocol (`layer2`, `bgp`). */
+export const nodeAssignedMessage = (node: string, mode: string): string =>
+  `announcing from node "${node}" with protocol "${mode}"`;
 
 export function reportsFor(
   self: string,
+  mode: string,
   own: readonly OwnService[],
   existing: readonly ExistingStatus[],
   services: ReadonlySet<string>,
   reported: Reported,
 ): Reports {
   const events: { service: string; message: string }[] = [];
-  const writes: { name: string; status: L2StatusBody }[] = [];
+  const writes: { name: string; status: StatusBody }[] = [];
   const ownKeys = new Set(own.map((s) => s.key));
   for (const s of own) {
     if (!reported.told.has(s.key)) {
-      events.push({ service: s.key, message: nodeAssignedMessage(self) });
+      events.push({ service: s.key, message: nodeAssignedMessage(self, mode) });
       reported.told.add(s.key);
     }
     const [serviceNamespace, serviceName] = s.key.split('/');
-    const status: L2StatusBody = {
-      node: self,
-      serviceName,
-      serviceNamespace,
-      interfaces: s.interfaces.map((name) => ({ name })),
-    };
+    const status: StatusBody = { node: self, serviceName, serviceNamespace, ...s.fields };
     const name = statusNameOf(s.key, self);
     const signature = JSON.stringify(status);
     // Written once per content: a write in flight counts, and a status deleted by someone else is forgotten by the

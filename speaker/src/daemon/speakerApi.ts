@@ -7,13 +7,20 @@ import type { LeaseStore } from '@ironlb/shared';
 import { GROUP, mergePatch, NamespacedApi, statusCodeOf, VERSION, type ApiClientFactory } from '@ironlb/shared/k8s';
 
 export const SPEAKER_LEASE_PREFIX = 'ironlb-speaker-';
-export const L2_STATUS_NODE_LABEL = 'ironlb.io/node';
+export const STATUS_NODE_LABEL = 'ironlb.io/node';
 
-export interface L2StatusBody {
+/** A status object's status: which node announces which Service, plus the mode's own fields. */
+export interface StatusBody {
   readonly node: string;
   readonly serviceName: string;
   readonly serviceNamespace: string;
-  readonly interfaces: readonly { name: string }[];
+  readonly [field: string]: unknown;
+}
+
+/** Which status kind (ServiceL2Status, ...): its kind and resource. */
+export interface StatusResource {
+  readonly kind: string;
+  readonly plural: string;
 }
 
 export class SpeakerApi extends NamespacedApi {
@@ -63,18 +70,18 @@ export class SpeakerApi extends NamespacedApi {
     return this.lease(`${SPEAKER_LEASE_PREFIX}${node}`);
   }
 
-  /** Creates or updates the ServiceL2Status `name`, labelled with its node so a speaker finds its own. */
-  async writeL2Status(name: string, status: L2StatusBody): Promise<void> {
+  /** Creates or updates the status object `name`, labelled with its node so a speaker finds its own. */
+  async writeStatus(resource: StatusResource, name: string, status: StatusBody): Promise<void> {
     const labels = {
-      [L2_STATUS_NODE_LABEL]: status.node,
+      [STATUS_NODE_LABEL]: status.node,
       'ironlb.io/service-name': status.serviceName,
       'ironlb.io/service-namespace': status.serviceNamespace,
     };
-    const base = { group: GROUP, version: VERSION, namespace: this.namespace, plural: 'servicel2statuses' };
+    const base = { group: GROUP, version: VERSION, namespace: this.namespace, plural: resource.plural };
     try {
       await this.custom.createNamespacedCustomObject({
         ...base,
-        body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'ServiceL2Status', metadata: { name, labels }, spec: {} },
+        body: { apiVersion: `${GROUP}/${VERSION}`, kind: resource.kind, metadata: { name, labels }, spec: {} },
       });
     } catch (e) {
       if (statusCodeOf(e) !== 409) throw e;
@@ -87,13 +94,13 @@ export class SpeakerApi extends NamespacedApi {
    * Deletes it only if it is still at `resourceVersion`; false when it has changed since (the caller looks again
    * once its watch has the newer version).
    */
-  async deleteL2Status(name: string, resourceVersion: string): Promise<boolean> {
+  async deleteStatus(resource: StatusResource, name: string, resourceVersion: string): Promise<boolean> {
     try {
       await this.custom.deleteNamespacedCustomObject({
         group: GROUP,
         version: VERSION,
         namespace: this.namespace,
-        plural: 'servicel2statuses',
+        plural: resource.plural,
         name,
         body: { preconditions: { resourceVersion } },
       });

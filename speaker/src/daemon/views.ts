@@ -3,7 +3,7 @@
  * code does not understand reads as "not there", never as a crash.
  */
 import { parseIP, type ParsedIP } from '@ironlb/shared';
-import type { NodeView, ServiceView } from '../l2/plan';
+import type { NodeView, ServiceView } from '../mode/view';
 
 type Raw = Record<string, unknown>;
 const rec = (v: unknown): Raw => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Raw) : {});

@@ -5,9 +5,10 @@
  */
 import type { Logger } from 'pino';
 import { errorText } from '@ironlb/shared/k8s';
-import type { Announcer, DesiredIP } from '../daemon/speaker';
+import type { ParsedIP } from '@ironlb/shared';
 import { interfacesForIP, type LocalInterface } from './interfaces';
 import type { PacketSocket } from './packetSocket';
+import type { Interfaces } from './plan';
 import { InterfaceResponder, type AnnounceTiming, type ResponderEvents } from './responder';
 
 export type SocketOpener = (
@@ -16,7 +17,12 @@ export type SocketOpener = (
   onError: (e: Error) => void,
 ) => PacketSocket;
 
-export class L2Announcer implements Announcer {
+export interface DesiredIP {
+  readonly ip: ParsedIP;
+  readonly interfaces: Interfaces;
+}
+
+export class L2Announcer {
   private readonly responders = new Map<string, InterfaceResponder>();
   /** The IPs each responder answers for, by interface and IP text. */
   private readonly held = new Map<string, Map<string, DesiredIP>>();

@@ -1,6 +1,9 @@
 import { parseIP, type ParsedIP } from '@ironlb/shared';
 import { parseConfig } from '@ironlb/shared/config';
-import { EXCLUDE_LABEL, planL2, type Chooser, type L2View, type NodeView, type ServiceView } from './plan';
+import type { L2Advertisement } from '@ironlb/shared/config';
+import { EXCLUDE_LABEL, notAnnouncedText } from '../mode/reasons';
+import type { NodeView, ServiceView, SpeakerView } from '../mode/view';
+import { planL2, type Chooser, type IPPlan } from './plan';
 
 const ip = (t: string): ParsedIP => {
   const p = parseIP(t);
@@ -38,11 +41,13 @@ const svc = (key: string, ips: string[], local = false): ServiceView => ({ key, 
 /** The first eligible node by name: keeps these tests about eligibility, not about the hash. */
 const first: Chooser = (_ip, eligible) => eligible[0];
 
-function view(over: Partial<L2View> = {}): L2View {
+type ViewChanges = Partial<Omit<SpeakerView, 'config'>> & { advertisements?: readonly L2Advertisement[] };
+
+function view({ advertisements = adv('all', {}), ...over }: ViewChanges = {}): SpeakerView {
   const nodes = [node('node1'), node('node2'), node('node3')];
   return {
-    config: pools,
-    advertisements: adv('all', {}),
+    self: 'node1',
+    config: { ...pools, l2Advertisements: advertisements },
     nodes: new Map(nodes.map((n) => [n.name, n])),
     services: [svc('default/web', ['198.51.100.200'])],
     endpointNodes: new Map(),
@@ -51,7 +56,11 @@ function view(over: Partial<L2View> = {}): L2View {
   };
 }
 
-const row = (v: L2View, key = '198.51.100.200') => planL2(v, first).get(key);
+/** The row with its reason in the words the log shows. */
+const row = (v: SpeakerView, key = '198.51.100.200') => {
+  const r: IPPlan | undefined = planL2(v, first).get(key);
+  return r && { ...r, reason: r.reason && notAnnouncedText(r.reason) };
+};
 
 describe('planL2', () => {
   it('an IP of a covered pool goes to the chosen node, on every interface in its subnet', () => {

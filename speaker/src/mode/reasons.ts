@@ -1,0 +1,71 @@
+/**
+ * Why this node does not announce an IP, as values: a mode's plan returns them, and they are worded here once for
+ * the log and used as they are (the code) for metric labels and test expectations.
+ */
+import { formatIP, type ParsedIP } from '@ironlb/shared';
+
+/** Nodes with this label never announce (the well-known Kubernetes label; MetalLB honours it too). */
+export const EXCLUDE_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';
+
+/** The advertisement kind whose selectors a mode reads. */
+export type AdvertisementKind = 'L2Advertisement' | 'BGPAdvertisement';
+
+/** Why one node may not announce an IP. */
+export type NodeIneligibility =
+  | { readonly code: 'noLiveSpeaker' }
+  | { readonly code: 'cordoned' }
+  | { readonly code: 'excludedByLabel' }
+  | { readonly code: 'noLocalEndpoint'; readonly service: string }
+  | { readonly code: 'nodeNotSelected'; readonly advertisementKind: AdvertisementKind };
+
+/** Why this node does not announce an IP that a Service shows. */
+export type NotAnnounced =
+  | { readonly code: 'notInAnyPool'; readonly ip: ParsedIP }
+  | { readonly code: 'noAdvertisement'; readonly advertisementKind: AdvertisementKind; readonly pool: string }
+  | {
+      readonly code: 'noEligibleNode';
+      /** Every node, by name, with why it may not announce. */
+      readonly nodes: readonly { readonly node: string; readonly why: NodeIneligibility }[];
+    }
+  | { readonly code: 'notOwner'; readonly owner: string };
+
+export type NotAnnouncedCode = NotAnnounced['code'];
+
+export function nodeIneligibilityText(why: NodeIneligibility): string {
+  switch (why.code) {
+    case 'noLiveSpeaker':
+      return 'no live speaker';
+    case 'cordoned':
+      return 'cordoned';
+    case 'excludedByLabel':
+      return `labelled ${EXCLUDE_LABEL}`;
+    case 'noLocalEndpoint':
+      return `no ready endpoint of ${why.service}`;
+    case 'nodeNotSelected':
+      return `matches no ${why.advertisementKind} nodeSelectors`;
+  }
+}
+
+export function notAnnouncedText(reason: NotAnnounced): string {
+  switch (reason.code) {
+    case 'notInAnyPool':
+      return `${formatIP(reason.ip)} is in no IPAddressPool`;
+    case 'noAdvertisement':
+      return `no ${reason.advertisementKind} covers pool "${reason.pool}"`;
+    case 'noEligibleNode': {
+      const nodes = reason.nodes.map((n) => `${n.node}: ${nodeIneligibilityText(n.why)}`).join('; ');
+      return `no eligible node (${nodes || 'no nodes'})`;
+    }
+    case 'notOwner':
+      return `announced by ${reason.owner}`;
+  }
+}
+
+/** Every code once (the Record makes the compiler check it): metrics set each to 0 when no IP has it. */
+const CODES: Record<NotAnnouncedCode, true> = {
+  notInAnyPool: true,
+  noAdvertisement: true,
+  noEligibleNode: true,
+  notOwner: true,
+};
+export const NOT_ANNOUNCED_CODES = Object.keys(CODES) as readonly NotAnnouncedCode[];
