@@ -1,5 +1,4 @@
-/** An error's message for a log line, whatever was thrown. */
-export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+export { errorText } from '../errorText';
 
 /** The HTTP status of a failed API call, when it got that far. */
 export function statusCodeOf(e: unknown): number | undefined {

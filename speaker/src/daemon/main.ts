@@ -14,8 +14,9 @@ import { interfacesWatcher } from '../l2/linkWatch';
 import { localInterfaces } from '../l2/interfaces';
 import { Layer2Mode } from '../l2/mode';
 import { openPacketSocket } from '../l2/packetSocket';
+import { DEFAULT_ANNOUNCE_TIMING } from '../l2/responder';
 import { DEFAULT_PORT, UdpMembership } from '../membership';
-import { winner } from '../election';
+import { winner } from '../ranking';
 import { ClusterCache } from './cache';
 import { DEFAULT_NODE_LEASE, NodeLease } from './nodeLease';
 import { COMPONENT, ServiceEvents } from './serviceEvents';
@@ -62,19 +63,29 @@ export function parseOptions(argv: readonly string[]): Options {
       'create the Node object when no kubelet has (labs and demos only: in a cluster the kubelet does, and the RBAC forbids it)',
       false,
     )
-    .option('--gratuitous-count <n>', 'gratuitous ARPs / unsolicited NAs sent on takeover', integer(1), 3)
-    .option('--gratuitous-interval-ms <ms>', 'spacing of those announcements', integer(1), 250)
+    .option(
+      '--gratuitous-count <n>',
+      'gratuitous ARPs / unsolicited NAs sent on takeover',
+      integer(1),
+      DEFAULT_ANNOUNCE_TIMING.gratuitousCount,
+    )
+    .option(
+      '--gratuitous-interval-ms <ms>',
+      'spacing of those announcements',
+      integer(1),
+      DEFAULT_ANNOUNCE_TIMING.gratuitousIntervalMs,
+    )
     .option(
       '--probe-ms <ms>',
       'how long a newly won IP is probed for another owner before it is answered',
       integer(0),
-      20,
+      DEFAULT_ANNOUNCE_TIMING.probeMs,
     )
     .option('--metrics-port <port>', 'serve Prometheus metrics on this port', integer(1))
     .addOption(
       new Option('--na-source <source>', 'IPv6 source of Neighbor Advertisements: the VIP, or the link-local address')
         .choices(['target', 'link-local'])
-        .default('target'),
+        .default(DEFAULT_ANNOUNCE_TIMING.naSource),
     )
     .parse([...argv])
     .opts<Options>();

@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import type { LeaseStore } from '@ironlb/shared';
-import { errorText } from '@ironlb/shared/k8s';
+import { errorText } from '@ironlb/shared';
 
 export interface NodeLeaseTiming {
   readonly renewMs: number;

@@ -4,7 +4,7 @@
  * twice changes nothing, so a resync never re-announces.
  */
 import type { Logger } from 'pino';
-import { errorText } from '@ironlb/shared/k8s';
+import { errorText } from '@ironlb/shared';
 import type { ParsedIP } from '@ironlb/shared';
 import { interfacesForIP, type LocalInterface } from './interfaces';
 import type { PacketSocket } from './packetSocket';

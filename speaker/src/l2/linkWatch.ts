@@ -4,7 +4,7 @@
  */
 import { createRtNetlink } from 'netlink';
 import type { Logger } from 'pino';
-import { errorText } from '@ironlb/shared/k8s';
+import { errorText } from '@ironlb/shared';
 
 export interface LinkWatch {
   close(): void;

@@ -146,4 +146,31 @@ describe('planL2', () => {
     expect([...plan.keys()]).toEqual(['198.51.100.201', '2001:db8:1::201']);
     expect(plan.get('2001:db8:1::201')?.node).toBe('node1');
   });
+
+  it('reasons are values: the code and its data', () => {
+    const plain = (v: SpeakerView, key = '198.51.100.200') => planL2(v, first).get(key)?.reason;
+    expect(plain(view({ services: [svc('default/x', ['198.51.100.9'])] }), '198.51.100.9')).toEqual({
+      code: 'notInAnyPool',
+      ip: ip('198.51.100.9'),
+    });
+    expect(plain(view({ advertisements: adv('only-other', { ipAddressPools: ['other'] }) }))).toEqual({
+      code: 'noAdvertisement',
+      advertisementKind: 'L2Advertisement',
+      pool: 'lab',
+    });
+    const edgeOnly = adv('edge', { nodeSelectors: [{ matchLabels: { role: 'edge' } }] });
+    expect(plain(view({ advertisements: edgeOnly, live: new Set(['node1', 'node2']) }))).toEqual({
+      code: 'noEligibleNode',
+      nodes: [
+        { node: 'node1', why: { code: 'nodeNotSelected', advertisementKind: 'L2Advertisement' } },
+        { node: 'node2', why: { code: 'nodeNotSelected', advertisementKind: 'L2Advertisement' } },
+        { node: 'node3', why: { code: 'nodeNotSelected', advertisementKind: 'L2Advertisement' } },
+      ],
+    });
+    const local = [svc('game/udp', ['198.51.100.244'], true), svc('game/tcp', ['198.51.100.244'], true)];
+    expect(plain(view({ services: local, nodes: new Map([['node1', node('node1')]]) }), '198.51.100.244')).toEqual({
+      code: 'noEligibleNode',
+      nodes: [{ node: 'node1', why: { code: 'noLocalEndpoint', service: 'game/tcp' } }],
+    });
+  });
 });

@@ -3,7 +3,7 @@ export type { Heartbeat } from './heartbeat';
 export {
   Membership,
   type HeartbeatVerdict,
-  type Liveness,
+  type LivenessVerdict,
   type LivenessReason,
   type MembershipChange,
   type NodeChange,

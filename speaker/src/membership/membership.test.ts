@@ -1,4 +1,4 @@
-import { winner } from '../election';
+import { winner } from '../ranking';
 import { type Heartbeat } from './heartbeat';
 import { Membership, type MembershipChange } from './membership';
 import { DEFAULT_MEMBERSHIP_TIMING as T, membershipTiming } from './timing';

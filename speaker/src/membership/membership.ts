@@ -1,6 +1,6 @@
 /**
  * Which speakers are alive, fast enough that a dead speaker's IPs move in well under a second, without any per-Service
- * traffic to the API server. Every speaker computes this alone and feeds it to the election, so what matters is that
+ * traffic to the API server. Every speaker computes this alone and feeds it to the announcer ranking, so what matters is that
  * live speakers converge on the same answer quickly, and that a speaker never believes it is alone when it is not
  * (it would announce every IP, and the segment would see two answers for each).
  *
@@ -17,7 +17,7 @@
  *    whose Lease is seen renewed twice after that death, the last time within leaseDurationMs (10 s), is alive
  *    again. This heals a partition between speakers that both still reach the API server (a firewall dropping the
  *    heartbeat port, say): each side would otherwise think itself the survivor and both would announce; with the
- *    Leases both compute the same set and the election picks one. The price is one Lease write per node per second,
+ *    Leases both compute the same set and the ranking picks one. The price is one Lease write per node per second,
  *    independent of the number of Services. The daemon must (a) renew its Lease only while its announcing link is up,
  *    so a node cut off from the segment is not revived by a Lease it can still renew over another path, and (b) stop
  *    renewing before it sends `leaving`, so a graceful stop is not undone by renewals still in flight.
@@ -44,7 +44,7 @@ import { membershipTiming, type MembershipTiming } from './timing';
 /** Why a node is alive (self, heartbeat, lease, startup) or dead (the rest; unknown: not a peer). */
 export type LivenessReason = 'self' | 'heartbeat' | 'lease' | 'startup' | 'leaving' | 'silent' | 'unheard' | 'unknown';
 
-export interface Liveness {
+export interface LivenessVerdict {
   readonly alive: boolean;
   readonly why: LivenessReason;
 }
@@ -113,7 +113,7 @@ export class Membership {
     this.leases.delete(node);
   }
 
-  liveness(node: string, now: number): Liveness {
+  liveness(node: string, now: number): LivenessVerdict {
     if (node === this.self) return { alive: true, why: 'self' };
     const peer = this.peers.get(node);
     if (peer === undefined) return { alive: false, why: 'unknown' };

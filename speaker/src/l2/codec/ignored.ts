@@ -5,8 +5,6 @@
 export type IgnoreReason =
   /** Shorter than its headers, or than its own length fields say. */
   | 'truncated'
-  /** An IEEE 802.3 length field (< 0x0600) where Ethernet II has its EtherType. */
-  | 'not-ethernet-ii'
   /** 802.1Q / 802.1ad tagged: the speaker listens on the untagged interface (a VLAN interface strips tags). */
   | 'vlan-tagged'
   | 'not-arp'

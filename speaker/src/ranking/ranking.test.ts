@@ -1,5 +1,5 @@
 import { formatIP, parseIP } from '@ironlb/shared';
-import { rankByScore, rankNodes, score, winner } from './election';
+import { rankByScore, rankNodes, score, winner } from './ranking';
 
 const nodes = (n: number): string[] => Array.from({ length: n }, (_, i) => `node-${i + 1}`);
 

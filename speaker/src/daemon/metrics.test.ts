@@ -1,0 +1,49 @@
+import { parseIP, type ParsedIP } from '@ironlb/shared';
+import type { Announcement } from '../mode/mode';
+import type { NotAnnounced } from '../mode/reasons';
+import { speakerMetrics } from './metrics';
+
+const ip = (t: string): ParsedIP => {
+  const p = parseIP(t);
+  if (!p) throw new Error(t);
+  return p;
+};
+const skip = (reason: NotAnnounced) => ({ services: ['s/a'], reason });
+
+describe('speakerMetrics', () => {
+  it('counts announced IPs per mode and the others by reason code, resetting codes no IP has any more', async () => {
+    const m = speakerMetrics();
+    const announce = new Map<string, Announcement>([
+      ['198.51.100.200', { ip: ip('198.51.100.200'), services: ['s/a'] }],
+    ]);
+    m.planned('layer2', {
+      announce,
+      skip: new Map([
+        ['198.51.100.201', skip({ code: 'notOwner', owner: 'node2' })],
+        ['198.51.100.202', skip({ code: 'notOwner', owner: 'node3' })],
+        ['198.51.100.9', skip({ code: 'notInAnyPool', ip: ip('198.51.100.9') })],
+      ]),
+    });
+    let text = await m.registry.metrics();
+    expect(text).toContain('ironlb_speaker_announced_ips{mode="layer2"} 1');
+    expect(text).toContain('ironlb_speaker_unannounced_ips{mode="layer2",reason="notOwner"} 2');
+    expect(text).toContain('ironlb_speaker_unannounced_ips{mode="layer2",reason="notInAnyPool"} 1');
+    expect(text).toContain('ironlb_speaker_unannounced_ips{mode="layer2",reason="noEligibleNode"} 0');
+    m.planned('layer2', { announce: new Map(), skip: new Map() });
+    text = await m.registry.metrics();
+    expect(text).toContain('ironlb_speaker_announced_ips{mode="layer2"} 0');
+    expect(text).toContain('ironlb_speaker_unannounced_ips{mode="layer2",reason="notOwner"} 0');
+  });
+
+  it('counts layer 2 answers by family and conflicts', async () => {
+    const m = speakerMetrics();
+    m.l2Answered('IPv4');
+    m.l2Answered('IPv4');
+    m.l2Answered('IPv6');
+    m.l2Conflict();
+    const text = await m.registry.metrics();
+    expect(text).toContain('ironlb_speaker_l2_answers_total{family="IPv4"} 2');
+    expect(text).toContain('ironlb_speaker_l2_answers_total{family="IPv6"} 1');
+    expect(text).toContain('ironlb_speaker_l2_conflicts_total 1');
+  });
+});

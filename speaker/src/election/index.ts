@@ -1,1 +1,0 @@
-export { rankNodes, score, winner } from './election';

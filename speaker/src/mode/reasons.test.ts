@@ -1,0 +1,55 @@
+import { parseIP, type ParsedIP } from '@ironlb/shared';
+import {
+  EXCLUDE_LABEL,
+  NOT_ANNOUNCED_CODES,
+  nodeIneligibilityText,
+  notAnnouncedText,
+  type NodeIneligibility,
+  type NotAnnounced,
+} from './reasons';
+
+const ip = (t: string): ParsedIP => {
+  const p = parseIP(t);
+  if (!p) throw new Error(t);
+  return p;
+};
+
+describe('reasons in words: one wording per code, the log lines users read', () => {
+  it.each<[NodeIneligibility, string]>([
+    [{ code: 'noLiveSpeaker' }, 'no live speaker'],
+    [{ code: 'cordoned' }, 'cordoned'],
+    [{ code: 'excludedByLabel' }, `labelled ${EXCLUDE_LABEL}`],
+    [{ code: 'noLocalEndpoint', service: 'game/tcp' }, 'no ready endpoint of game/tcp'],
+    [{ code: 'nodeNotSelected', advertisementKind: 'L2Advertisement' }, 'matches no L2Advertisement nodeSelectors'],
+    [{ code: 'nodeNotSelected', advertisementKind: 'BGPAdvertisement' }, 'matches no BGPAdvertisement nodeSelectors'],
+  ])('node %j', (why, text) => {
+    expect(nodeIneligibilityText(why)).toBe(text);
+  });
+
+  it.each<[NotAnnounced, string]>([
+    [{ code: 'notInAnyPool', ip: ip('198.51.100.9') }, '198.51.100.9 is in no IPAddressPool'],
+    [{ code: 'notInAnyPool', ip: ip('2001:db8:0:0::9') }, '2001:db8::9 is in no IPAddressPool'],
+    [
+      { code: 'noAdvertisement', advertisementKind: 'L2Advertisement', pool: 'lab' },
+      'no L2Advertisement covers pool "lab"',
+    ],
+    [{ code: 'noEligibleNode', nodes: [] }, 'no eligible node (no nodes)'],
+    [
+      {
+        code: 'noEligibleNode',
+        nodes: [
+          { node: 'node1', why: { code: 'cordoned' } },
+          { node: 'node2', why: { code: 'noLiveSpeaker' } },
+        ],
+      },
+      'no eligible node (node1: cordoned; node2: no live speaker)',
+    ],
+    [{ code: 'notOwner', owner: 'node3' }, 'announced by node3'],
+  ])('IP %j', (reason, text) => {
+    expect(notAnnouncedText(reason)).toBe(text);
+  });
+
+  it('lists every code once, for the metric labels', () => {
+    expect([...NOT_ANNOUNCED_CODES].sort()).toEqual(['noAdvertisement', 'noEligibleNode', 'notInAnyPool', 'notOwner']);
+  });
+});

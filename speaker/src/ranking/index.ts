@@ -1,0 +1,1 @@
+export { rankNodes, score, winner } from './ranking';
