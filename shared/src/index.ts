@@ -1,4 +1,4 @@
-export { BITS, formatIP, isIPv4Mapped, parseIP, type IPFamily, type ParsedIP } from './ip/ip';
+export { BITS, formatIP, isIPv4Mapped, mustParseIP, parseIP, type IPFamily, type ParsedIP } from './ip/ip';
 export type { LeaseRecord, LeaseStore, StoredLease } from './lease';
 export { rng } from './rng';
 export { errorText } from './errorText';

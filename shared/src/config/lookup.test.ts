@@ -1,12 +1,8 @@
-import { parseIP, type ParsedIP } from '../ip/ip';
+import { mustParseIP } from '../ip/ip';
 import { coversNode, coversPool, poolOf } from './lookup';
 import { parseConfig } from './parse';
 
-const ip = (t: string): ParsedIP => {
-  const p = parseIP(t);
-  if (!p) throw new Error(t);
-  return p;
-};
+const ip = mustParseIP;
 
 const { config } = parseConfig({
   ipAddressPools: [

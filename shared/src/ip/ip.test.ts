@@ -1,4 +1,4 @@
-import { formatIP, isIPv4Mapped, parseIP } from './ip';
+import { formatIP, isIPv4Mapped, mustParseIP, parseIP } from './ip';
 
 describe('parseIP', () => {
   it.each([
@@ -65,5 +65,12 @@ describe('isIPv4Mapped', () => {
   ])('%s: %s', (text, mapped) => {
     const ip = parseIP(text);
     expect(ip && isIPv4Mapped(ip)).toBe(mapped);
+  });
+});
+
+describe('mustParseIP', () => {
+  it('parses what parseIP parses, and throws naming the text otherwise', () => {
+    expect(mustParseIP('2001:db8::1')).toEqual(parseIP('2001:db8::1'));
+    expect(() => mustParseIP('198.51.100.256')).toThrow('not an IP address: "198.51.100.256"');
   });
 });

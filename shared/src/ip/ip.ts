@@ -74,6 +74,13 @@ export function parseIP(text: string): ParsedIP | undefined {
   return value === undefined ? undefined : { family: 'IPv4', value };
 }
 
+/** An address written in code (a constant, a test's table): anything that does not parse is a bug, so it throws. */
+export function mustParseIP(text: string): ParsedIP {
+  const ip = parseIP(text);
+  if (ip === undefined) throw new TypeError(`not an IP address: ${JSON.stringify(text)}`);
+  return ip;
+}
+
 /** ::ffff:a.b.c.d names an IPv4 address; Go (and so MetalLB) treats it as IPv4, so a pool holding one is ambiguous. */
 export function isIPv4Mapped(ip: ParsedIP): boolean {
   return ip.family === 'IPv6' && ip.value >> 32n === 0xffffn;

@@ -1,13 +1,9 @@
-import { parseIP, type ParsedIP } from '@ironlb/shared';
+import { mustParseIP } from '@ironlb/shared';
 import type { Announcement } from '../mode/mode';
 import type { NotAnnounced } from '../mode/reasons';
 import { speakerMetrics } from './metrics';
 
-const ip = (t: string): ParsedIP => {
-  const p = parseIP(t);
-  if (!p) throw new Error(t);
-  return p;
-};
+const ip = mustParseIP;
 const skip = (reason: NotAnnounced) => ({ services: ['s/a'], reason });
 
 describe('speakerMetrics', () => {

@@ -1,4 +1,4 @@
-import { parseIP, type ParsedIP } from '@ironlb/shared';
+import { mustParseIP } from '@ironlb/shared';
 import { announcedFilter, BPF_MAX_INSTRUCTIONS } from './bpf';
 import {
   BROADCAST_MAC,
@@ -48,11 +48,7 @@ function run(program: Buffer, frame: Buffer): number {
   throw new Error('ran off the end');
 }
 
-const ip = (t: string): ParsedIP =>
-  parseIP(t) ??
-  (() => {
-    throw new Error(t);
-  })();
+const ip = mustParseIP;
 const MAC = parseMac('02:00:00:00:01:00') ?? Buffer.alloc(6);
 const OTHER = parseMac('02:00:00:00:00:12') ?? Buffer.alloc(6);
 const CLIENT = ip('198.51.100.100');

@@ -1,11 +1,7 @@
-import { parseIP } from '@ironlb/shared';
+import { mustParseIP } from '@ironlb/shared';
 import { interfacesForIP, localInterfaces } from './interfaces';
 
-const ip = (t: string) =>
-  parseIP(t) ??
-  (() => {
-    throw new Error(t);
-  })();
+const ip = mustParseIP;
 
 const table = localInterfaces({
   lo: [

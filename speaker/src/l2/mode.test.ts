@@ -1,16 +1,12 @@
 import pino from 'pino';
-import { parseIP, type ParsedIP } from '@ironlb/shared';
+import { mustParseIP } from '@ironlb/shared';
 import { parseConfig } from '@ironlb/shared/config';
 import type { ServiceEvent } from '@ironlb/shared/k8s';
 import type { SpeakerView } from '../mode/view';
 import { L2_STATUS, Layer2Mode, type L2Applied } from './mode';
 import type { Chooser } from './plan';
 
-const ip = (t: string): ParsedIP => {
-  const p = parseIP(t);
-  if (!p) throw new Error(t);
-  return p;
-};
+const ip = mustParseIP;
 
 const { config } = parseConfig({
   ipAddressPools: [{ metadata: { name: 'lab' }, spec: { addresses: ['198.51.100.200-198.51.100.254'] } }],

@@ -1,15 +1,11 @@
-import { parseIP, type ParsedIP } from '@ironlb/shared';
+import { mustParseIP } from '@ironlb/shared';
 import { parseConfig } from '@ironlb/shared/config';
 import type { L2Advertisement } from '@ironlb/shared/config';
 import { EXCLUDE_LABEL, notAnnouncedText } from '../mode/reasons';
 import type { NodeView, ServiceView, SpeakerView } from '../mode/view';
 import { planL2, type Chooser, type IPPlan } from './plan';
 
-const ip = (t: string): ParsedIP => {
-  const p = parseIP(t);
-  if (!p) throw new Error(t);
-  return p;
-};
+const ip = mustParseIP;
 
 const pools = parseConfig({
   ipAddressPools: [

@@ -1,4 +1,4 @@
-import { parseIP, type ParsedIP } from '@ironlb/shared';
+import { mustParseIP, type ParsedIP } from '@ironlb/shared';
 import {
   BROADCAST_MAC,
   decodeArp,
@@ -15,11 +15,7 @@ import {
 import type { PacketSocket } from './packetSocket';
 import { InterfaceResponder } from './responder';
 
-const ip = (t: string): ParsedIP =>
-  parseIP(t) ??
-  (() => {
-    throw new Error(t);
-  })();
+const ip = mustParseIP;
 const mac = (t: string): Buffer =>
   parseMac(t) ??
   (() => {

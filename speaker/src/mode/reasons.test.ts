@@ -1,4 +1,4 @@
-import { parseIP, type ParsedIP } from '@ironlb/shared';
+import { mustParseIP } from '@ironlb/shared';
 import {
   EXCLUDE_LABEL,
   NOT_ANNOUNCED_CODES,
@@ -8,11 +8,7 @@ import {
   type NotAnnounced,
 } from './reasons';
 
-const ip = (t: string): ParsedIP => {
-  const p = parseIP(t);
-  if (!p) throw new Error(t);
-  return p;
-};
+const ip = mustParseIP;
 
 describe('reasons in words: one wording per code, the log lines users read', () => {
   it.each<[NodeIneligibility, string]>([
