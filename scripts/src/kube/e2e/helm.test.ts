@@ -1,7 +1,7 @@
 /** The real helm v4 (server-side apply by default) installs, upgrades and uninstalls a chart on ironlb-kube. */
 import * as path from 'node:path';
 import { repoRoot } from '../../tools';
-import { startTestCluster, type TestCluster } from './cluster';
+import { startTestCluster, type TestCluster } from '../../e2e/cluster';
 
 const CHART = path.join(repoRoot, 'scripts', 'fixtures', 'charts', 'hello');
 

@@ -6,8 +6,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { repoRoot } from '../../tools';
-import { poolsYaml } from '../../testing/ironlbYaml';
+import { repoRoot } from '../tools';
+import { poolsYaml } from '../testing/ironlbYaml';
 import { startTestCluster, type TestCluster } from './cluster';
 import {
   CRDS,
@@ -16,7 +16,7 @@ import {
   until,
   WATCHING,
   type ControllerProcess,
-} from '../../testing/controllerProcess';
+} from '../testing/controllerProcess';
 
 const SEEDS = path.join(repoRoot, 'scripts', 'fixtures', 'seeds');
 

@@ -5,9 +5,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startKubeServer, type KubeServer } from '../server/index';
-import { kubeTools } from '../../testing/kubetools';
-import type { CmdResult } from '../../lab/sh';
+import { startKubeServer, type KubeServer } from '../kube/server/index';
+import { kubeTools } from '../testing/kubetools';
+import type { CmdResult } from '../lab/sh';
 
 export interface TestCluster {
   server: KubeServer;

@@ -4,7 +4,7 @@
  * addresses, so most IPs are shared, and the burst mixes Services that may share with ones that must not: the
  * restarted controller has to adopt what the first one wrote before it hands out anything new.
  */
-import { httpClient, inParallel, type HttpClient } from '../../testing/kubeHttp';
+import { httpClient, inParallel, type HttpClient } from '../testing/kubeHttp';
 import { startTestCluster, type TestCluster } from './cluster';
 import {
   applyIronlbConfig,
@@ -14,8 +14,8 @@ import {
   until,
   WATCHING,
   type ControllerProcess,
-} from '../../testing/controllerProcess';
-import { ingressOf, nameOf, sharingViolations } from '../../testing/sharingCheck';
+} from '../testing/controllerProcess';
+import { ingressOf, nameOf, sharingViolations } from '../testing/sharingCheck';
 import { rng } from '@ironlb/shared';
 
 const NS = 'burst';

@@ -6,9 +6,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { lbServiceYaml, poolsYaml, type ServiceSpec } from '../../testing/ironlbYaml';
+import { lbServiceYaml, poolsYaml, type ServiceSpec } from '../testing/ironlbYaml';
 import { startTestCluster, type TestCluster } from './cluster';
-import { CRDS, ingressIPs, startController, until, type ControllerProcess } from '../../testing/controllerProcess';
+import { CRDS, ingressIPs, startController, until, type ControllerProcess } from '../testing/controllerProcess';
 
 const pools = (smallRange: string): string =>
   poolsYaml(

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { repoRoot } from '../../tools';
+import { repoRoot } from '../tools';
 import { startTestCluster, type TestCluster } from './cluster';
 
 const CRDS = path.join(repoRoot, 'charts', 'ironlb', 'crds');

@@ -4,10 +4,10 @@
  * the announcement away; a SIGKILLed speaker and a node whose link goes down are replaced; describe shows
  * nodeAssigned. No kubelet runs: the speakers register their Nodes, the test writes the EndpointSlices.
  */
-import { labTestGate } from '../../lab/testGate';
-import { randomTestPrefix } from '../../lab/names';
-import { until } from '../../testing/controllerProcess';
-import { arpingMacs, macOf, ndiscMac, startSpeakerLab, type SpeakerLab } from '../../testing/speakerLab';
+import { labTestGate } from '../lab/testGate';
+import { randomTestPrefix } from '../lab/names';
+import { until } from '../testing/controllerProcess';
+import { arpingMacs, macOf, ndiscMac, startSpeakerLab, type SpeakerLab } from '../testing/speakerLab';
 
 const svc = (name: string, family: 'IPv4' | 'IPv6', extra = ''): string => `apiVersion: v1
 kind: Service

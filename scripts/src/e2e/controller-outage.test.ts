@@ -6,10 +6,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startKubeServer, type KubeServer } from '../server/index';
-import { kubeTools } from '../../testing/kubetools';
-import { lbServiceYaml, poolsYaml } from '../../testing/ironlbYaml';
-import { CRDS, ingressIPs, startController, until, type ControllerProcess } from '../../testing/controllerProcess';
+import { startKubeServer, type KubeServer } from '../kube/server/index';
+import { kubeTools } from '../testing/kubetools';
+import { lbServiceYaml, poolsYaml } from '../testing/ironlbYaml';
+import { CRDS, ingressIPs, startController, until, type ControllerProcess } from '../testing/controllerProcess';
 
 const CONFIG = poolsYaml({ name: 'lab', addresses: ['198.51.100.0/28'] });
 
