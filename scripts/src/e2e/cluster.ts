@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startKubeServer, type KubeServer } from '../kube/server/index';
+import { startKubeServer, type KubeServer } from '@ironlb/kube-testserver';
 import { kubeTools } from '../testing/kubetools';
 import type { CmdResult } from '../lab/sh';
 

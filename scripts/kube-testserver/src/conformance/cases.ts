@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { repoRoot } from '../../tools';
+import { packageRoot } from '../paths';
 
-/** One recorded exchange with a real kube-apiserver (scripts/fixtures/conformance, copied from ../shared/conformance). */
+/** One recorded exchange with a real kube-apiserver (this package's fixtures/conformance, copied from ../shared/conformance). */
 export interface RecordedCase {
   file: string;
   name: string;
@@ -23,7 +23,7 @@ export interface RecordedCase {
 }
 
 /** A copy of ../shared/conformance kept in the repository: CI clones only the repository. */
-export const conformanceDir = path.join(repoRoot, 'scripts', 'fixtures', 'conformance', 'kube-apiserver-v1.26.1');
+export const conformanceDir = path.join(packageRoot, 'fixtures', 'conformance', 'kube-apiserver-v1.26.1');
 
 export function loadCases(dir = conformanceDir): RecordedCase[] {
   return fs

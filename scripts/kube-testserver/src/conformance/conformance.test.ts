@@ -4,7 +4,7 @@ import { compareMasked, type Bindings, type KnownDifference } from './masked';
 import { Replayer, type Answer } from './replay';
 
 /**
- * Replays the 58 requests recorded against a real kube-apiserver v1.26.1 (scripts/fixtures/conformance), in order, against
+ * Replays the 58 requests recorded against a real kube-apiserver v1.26.1 (fixtures/conformance here), in order, against
  * one fresh ironlb-kube, and compares every answer: status code, media type and the whole body under the recording's
  * masks (Status code, reason, message and causes included). ironlb-kube follows Kubernetes 1.35, as kubectl and helm
  * in the project do: where 1.35 answers differently from 1.26 the difference is listed below with its reason and,

@@ -4,6 +4,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { repoRoot } from '../paths';
 import type { KubeObject } from '../types';
 import { discoveryResponse, openapiResponse, toTable, toTableForObject, wantsTable } from './index';
 import { BUILTIN_RESOURCES } from './registry';
@@ -14,7 +15,7 @@ import { POOL_CRD, POOL_INFO } from './test-fixtures';
  * objects: proves kubectl accepts what we serve (aggregated and legacy discovery, v3 OpenAPI, Tables).
  */
 
-const KUBECTL = path.resolve(__dirname, '..', '..', '..', '..', '.tools', 'bin', 'kubectl');
+const KUBECTL = path.join(repoRoot, '.tools', 'bin', 'kubectl');
 const haveKubectl = fs.existsSync(KUBECTL);
 const resources = [...BUILTIN_RESOURCES, POOL_INFO];
 

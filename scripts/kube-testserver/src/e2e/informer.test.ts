@@ -4,8 +4,8 @@
  * one line per event; the test drives the changes with kubectl.
  */
 import { spawn } from 'node:child_process';
-import { repoRoot } from '../../tools';
-import { startTestCluster, waitFor, type TestCluster } from '../../e2e/cluster';
+import { packageRoot } from '../paths';
+import { startTestCluster, waitFor, type TestCluster } from './cluster';
 
 const INFORMER_SCRIPT = `
 import { KubeConfig, makeInformer, CoreV1Api } from '@kubernetes/client-node';
@@ -33,7 +33,7 @@ describe('@kubernetes/client-node informer', () => {
   it('sees add, update and delete of Services in order', async () => {
     await c.ok(['create', 'service', 'clusterip', 'before', '--tcp', '80']);
     const child = spawn(process.execPath, ['--input-type=module', '-e', INFORMER_SCRIPT, c.kubeconfig], {
-      cwd: repoRoot,
+      cwd: packageRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

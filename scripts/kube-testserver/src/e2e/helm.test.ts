@@ -1,9 +1,9 @@
 /** The real helm v4 (server-side apply by default) installs, upgrades and uninstalls a chart on ironlb-kube. */
 import * as path from 'node:path';
-import { repoRoot } from '../../tools';
-import { startTestCluster, type TestCluster } from '../../e2e/cluster';
+import { packageRoot } from '../paths';
+import { startTestCluster, type TestCluster } from './cluster';
 
-const CHART = path.join(repoRoot, 'scripts', 'fixtures', 'charts', 'hello');
+const CHART = path.join(packageRoot, 'fixtures', 'charts', 'hello');
 
 let c: TestCluster;
 beforeAll(async () => {

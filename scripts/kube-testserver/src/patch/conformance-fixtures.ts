@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Json, JsonObject, KubeObject } from '../types';
 
-/** The recorded kube-apiserver answers (scripts/fixtures/conformance/README.md), for the tests of this module. */
+/** The recorded kube-apiserver answers (fixtures/conformance/README.md of this package), for the tests of this module. */
 import { conformanceDir as CONFORMANCE_DIR } from '../conformance/cases';
 
 export { CONFORMANCE_DIR };
