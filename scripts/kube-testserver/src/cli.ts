@@ -1,6 +1,7 @@
 /**
  * ironlb-kube: a fake Kubernetes API server for ironlb's tests and demo.
- * `ironlb-kube serve --port <p> [--address <ip>] [--socket <path>] [--kubeconfig-out <file>] [--data <file>] [--tls]`
+ * `ironlb-kube serve --port <p> [--address <ip>] [--socket <path>] [--kubeconfig-out <file>] [--data <file>] [--tls]
+ *   [--dual-stack]`
  * prints `ready` once it serves, and flushes --data on SIGTERM/SIGINT.
  */
 import { Command } from 'commander';
@@ -18,6 +19,7 @@ program
   .option('--kubeconfig-out <file>', 'write a kubeconfig for this server')
   .option('--data <file>', 'persist state in this file')
   .option('--tls', 'serve HTTPS with a self-signed certificate')
+  .option('--dual-stack', 'service CIDRs of both families: 10.96.0.0/12 and 2001:db8:fff::/108')
   .action(
     async (o: {
       port: string;
@@ -26,6 +28,7 @@ program
       kubeconfigOut?: string;
       data?: string;
       tls?: boolean;
+      dualStack?: boolean;
     }) => {
       const port = Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port ${o.port}`);
@@ -36,6 +39,7 @@ program
         kubeconfigOut: o.kubeconfigOut,
         dataFile: o.data,
         tls: o.tls ?? false,
+        strategyOptions: { dualStack: o.dualStack ?? false },
       });
       process.stderr.write(`ironlb-kube serving ${server.url}${o.socket ? ` and ${o.socket}` : ''}\n`);
       process.stdout.write('ready\n');
