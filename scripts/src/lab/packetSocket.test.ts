@@ -12,8 +12,8 @@ import { randomTestPrefix } from './names';
 import { sleep, waitFor } from './sh';
 import { labTestGate } from './testGate';
 
-const ECHO_SRC = path.join(repoRoot, 'speaker', 'src', 'l2', 'testing', 'arpEcho.ts');
-const ECHO_JS = path.join(repoRoot, 'speaker', 'dist', 'l2', 'testing', 'arpEcho.js');
+const ECHO_SRC = path.join(repoRoot, 'scripts', 'src', 'l2tools', 'arpEcho.ts');
+const ECHO_JS = path.join(repoRoot, 'scripts', 'dist', 'l2tools', 'arpEcho.js');
 const VIP4 = '198.51.100.250'; // in the layer-2 pool space; no host has it
 const VIP6 = '2001:db8:1::250';
 const VIP6_FULL = '2001:db8:1:0:0:0:0:250'; // as the fixture prints NS targets

@@ -1,11 +1,11 @@
 // Test fixture for scripts/src/lab/packetSocket.test.ts, run compiled inside a lab namespace:
-//   node speaker/dist/l2/testing/arpEcho.js <ifname> <ipv4 to answer for> [<multicast MAC to join>]
+//   node scripts/dist/l2tools/arpEcho.js <ifname> <ipv4 to answer for> [<multicast MAC to join>]
 // Answers ARP requests for the address with a hand-built reply from the interface's MAC, and prints one line
 // per frame that reaches JS: `arp-request <spa> <tpa>`, `arp-reply <sha> <spa>`, `ns <target>`, `na <target>`,
 // or `other <ethertype>` (the BPF filter should make that impossible). stdin commands: `drop` (leave the group),
 // `close` (close twice, then exit 0). SIGTERM closes and exits too.
 import * as readline from 'node:readline';
-import { openPacketSocket } from '../packetSocket';
+import { openPacketSocket } from '@ironlb/speaker';
 
 const [ifname, answerFor, group] = process.argv.slice(2);
 if (!ifname || !answerFor) {

@@ -1,10 +1,9 @@
 // Benchmark load, run compiled inside a lab namespace:
-//   node speaker/dist/l2/testing/arpFlood.js <ifname> <sender ipv4> <count> <first target ipv4> <targets> [<dst mac>]
+//   node scripts/dist/l2tools/arpFlood.js <ifname> <sender ipv4> <count> <first target ipv4> <targets> [<dst mac>]
 // Sends `count` ARP requests (broadcast, or unicast to `dst mac` so that only that host gets them) as fast as the socket takes them, for `targets` addresses from the first one
 // on (none of them announced), then prints `sent <n> in <ms> ms` and exits. The flood a speaker must shrug off.
 import { parseIP } from '@ironlb/shared';
-import { arpRequest, encodeArp, parseMac } from '../codec';
-import { openPacketSocket } from '../packetSocket';
+import { arpRequest, encodeArp, openPacketSocket, parseMac } from '@ironlb/speaker';
 
 const [ifname, senderText, countText, firstText, spanText, dstText] = process.argv.slice(2);
 const dst = dstText === undefined ? undefined : parseMac(dstText);
