@@ -1,4 +1,4 @@
-// Test fixture for scripts/src/lab/packetSocket.test.ts, run compiled inside a lab namespace:
+// Test fixture for scripts/src/lab/packetSocket.e2e.test.ts, run compiled inside a lab namespace:
 //   node scripts/dist/l2tools/arpEcho.js <ifname> <ipv4 to answer for> [<multicast MAC to join>]
 // Answers ARP requests for the address with a hand-built reply from the interface's MAC, and prints one line
 // per frame that reaches JS: `arp-request <spa> <tpa>`, `arp-reply <sha> <spa>`, `ns <target>`, `na <target>`,
