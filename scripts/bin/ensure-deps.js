@@ -55,8 +55,17 @@ function ensureDebian() {
   run('apt-get', ['install', '-y', '-qq', ...missing], { env, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
+// A workspace added after node_modules was installed is not linked yet: `npm ci` links it.
+function unlinkedWorkspaces() {
+  const { workspaces } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+  return workspaces
+    .map((dir) => JSON.parse(fs.readFileSync(path.join(root, dir, 'package.json'), 'utf8')).name)
+    .filter((name) => !fs.existsSync(path.join(root, 'node_modules', name, 'package.json')));
+}
+
 function ensureNodeModules() {
-  if (fs.existsSync(path.join(root, 'node_modules', 'typescript', 'package.json'))) return;
+  const installed = fs.existsSync(path.join(root, 'node_modules', 'typescript', 'package.json'));
+  if (installed && unlinkedWorkspaces().length === 0) return;
   console.log('ensure-deps: running npm ci');
   run('npm', ['ci']);
 }

@@ -1,3 +1,7 @@
-/** What other workspaces use of the speaker: the announcer ranking and the packet socket (the lab tests, the benches). */
+/**
+ * What other workspaces use of the speaker: the announcer ranking, the packet socket and the ARP codec (the lab
+ * tests, the benchmarks and the ARP tools in scripts/src/l2tools).
+ */
 export { rankNodes, winner } from './ranking';
+export { arpRequest, decodeArp, encodeArp, formatMac, isIgnored, parseMac } from './l2/codec';
 export { ADDON_PATH, BUILD_COMMAND, openPacketSocket, type PacketSocket } from './l2/packetSocket';

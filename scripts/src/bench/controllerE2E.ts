@@ -21,8 +21,8 @@ import { fmt, mib, ms } from './stats';
  * run one after the other in this run, each on a fresh server and controller, so their ratio says how the
  * controller scales while machine noise mostly cancels.
  *
- * IPv4 with sharing keys, not IPv6: the ironlb-kube command serves IPv4 cluster IPs only (10.96.0.0/12; dual-stack
- * is an option of the in-process server alone), so it refuses IPv6 single-stack Services. The documentation ranges
+ * IPv4 with sharing keys, not IPv6: ironlb-kube is started without --dual-stack, so it serves IPv4 cluster IPs only
+ * (10.96.0.0/12) and refuses IPv6 single-stack Services. The documentation ranges
  * hold 512 IPv4 addresses, so 500 keys each get one IP and their Services share it on distinct ports.
  */
 

@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { IRONLB_KUBE_BIN } from '@ironlb/kube-testserver';
 import { parse } from 'yaml';
-import { repoRoot } from '../tools';
 
 /** ironlb-kube as its own process, so its memory and CPU are its own and not the benchmark's. */
 export interface KubeProcess {
@@ -19,15 +19,7 @@ export async function startKubeProcess(extraArgs: string[] = []): Promise<KubePr
   const kubeconfig = path.join(dir, 'kubeconfig');
   const child: ChildProcess = spawn(
     process.execPath,
-    [
-      path.join(repoRoot, 'scripts', 'bin', 'ironlb-kube.js'),
-      'serve',
-      '--port',
-      '0',
-      '--kubeconfig-out',
-      kubeconfig,
-      ...extraArgs,
-    ],
+    [IRONLB_KUBE_BIN, 'serve', '--port', '0', '--kubeconfig-out', kubeconfig, ...extraArgs],
     { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   await new Promise<void>((resolve, reject) => {

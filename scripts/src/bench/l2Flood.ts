@@ -13,7 +13,7 @@ import { repoRoot } from '../tools';
 import { ArpProbe, waitSole } from '../testing/arpProbe';
 import { fmt, median, percentile } from './stats';
 
-const FLOOD = path.join(repoRoot, 'speaker', 'dist', 'l2', 'testing', 'arpFlood.js');
+const FLOOD = path.join(repoRoot, 'scripts', 'dist', 'l2tools', 'arpFlood.js');
 const FLOOD_FRAMES = 100_000;
 const INTERVAL_MS = 2;
 

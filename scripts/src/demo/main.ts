@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startKubeServer, type KubeServer } from '../kube/server/index';
+import { startKubeServer, type KubeServer } from '@ironlb/kube-testserver';
 import { Lab } from '../lab/lab';
 import { probeTcp, serveTcp } from '../lab/labProbe';
 import { gatherStatus } from '../lab/status';

@@ -1,5 +1,5 @@
 /**
- * The client side of the l2-failover benchmark: speaker/dist/l2/testing/arpProber.js started in a lab host's
+ * The client side of the l2-failover benchmark: scripts/dist/l2tools/arpProber.js started in a lab host's
  * namespace, its JSON lines read as they come (replies kept per IP, in arrival order), and stopped by pid.
  */
 import * as path from 'node:path';
@@ -18,7 +18,7 @@ export interface ArpReply {
   readonly seq: number;
 }
 
-export const PROBER = path.join(repoRoot, 'speaker', 'dist', 'l2', 'testing', 'arpProber.js');
+export const PROBER = path.join(repoRoot, 'scripts', 'dist', 'l2tools', 'arpProber.js');
 /** The client's address: the sender IP of every request. */
 export const CLIENT_IP = '198.51.100.100';
 

@@ -1,0 +1,94 @@
+/**
+ * A test cluster for this package's own end-to-end tests: an in-process ironlb-kube with a kubeconfig in a temporary
+ * folder, and the real kubectl and helm bound to it. Tools run as child processes without blocking, since the server
+ * shares the test's event loop.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { helmPath, kubectlPath } from '../paths';
+import { startKubeServer, type KubeServer } from '../server/index';
+
+/** kubectl and helm finish in seconds; the bound only stops a hung one from hanging a test run. */
+const TIMEOUT_MS = 120_000;
+
+export interface CmdResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface TestCluster {
+  server: KubeServer;
+  dir: string;
+  kubeconfig: string;
+  kubectl: (args: string[], input?: string) => Promise<CmdResult>;
+  helm: (args: string[]) => Promise<CmdResult>;
+  /** kubectl that must succeed: its stdout, else an error carrying stderr. */
+  ok: (args: string[], input?: string) => Promise<string>;
+  stop: () => Promise<void>;
+}
+
+/** Runs argv to completion; never throws on a non-zero exit (code -1 when it could not start or timed out). */
+function run(argv: string[], env: NodeJS.ProcessEnv, input?: string): Promise<CmdResult> {
+  return new Promise((resolve) => {
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => {
+      stderr += `\n(killed after ${TIMEOUT_MS} ms)`;
+      child.kill('SIGKILL');
+    }, TIMEOUT_MS);
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      resolve({ code: -1, stdout, stderr: `${stderr}${e.message}` });
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr });
+    });
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input ?? '');
+  });
+}
+
+export async function startTestCluster(): Promise<TestCluster> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ironlb-e2e-'));
+  const kubeconfig = path.join(dir, 'kubeconfig');
+  const server = await startKubeServer({ port: 0, kubeconfigOut: kubeconfig });
+  const env = { ...process.env, KUBECONFIG: kubeconfig, HOME: process.env.HOME ?? '/root' };
+  const kubectl = (args: string[], input?: string): Promise<CmdResult> =>
+    run([kubectlPath(), '--kubeconfig', kubeconfig, ...args], env, input);
+  return {
+    server,
+    dir,
+    kubeconfig,
+    kubectl,
+    helm: (args) => run([helmPath(), '--kubeconfig', kubeconfig, ...args], env),
+    ok: async (args, input) => {
+      const r = await kubectl(args, input);
+      if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+      return r.stdout;
+    },
+    stop: async () => {
+      await server.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Resolves when `text()` matches `re`; rejects after `ms` with what was seen. */
+export function waitFor(text: () => string, re: RegExp, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      if (re.test(text())) resolve();
+      else if (Date.now() > deadline) reject(new Error(`timed out waiting for ${re} in:\n${text()}`));
+      else setTimeout(check, 20);
+    };
+    check();
+  });
+}
