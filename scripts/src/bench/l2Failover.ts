@@ -1,12 +1,12 @@
 /**
  * `npm run bench -- l2-failover [--trials N] [--keep-logs <file>]`: ironlb-speaker in layer 2 mode, in the lab (startSpeakerLab: the
  * in-process API server, 3 nodes and a client, ironlb-controller, one speaker per node), measured from the client
- * with arpProber (the speaker's own AF_PACKET addon and ARP codec):
+ * with arpPinger (the speaker's own AF_PACKET addon and ARP codec):
  *
  * 1. Failover: N trials each of SIGKILL of the announcing speaker and `ip link set eth0 down` on the announcing node,
  *    alternated. The client ARPs for the VIP every 10 ms; the outage is the last reply from the old MAC to the first
  *    from the new one. Two MACs answering one request or one 10 ms slot is split brain. A second VIP, announced by
- *    another node, is probed throughout as a bystander: it must never go silent or get two answers.
+ *    another node, is pinged throughout as a bystander: it must never go silent or get two answers.
  * 2. Answer latency: ARP round trips to the VIP (the speaker) and to the same node's own address (its kernel),
  *    interleaved, 2,000 each.
  * 3. Memory and 4. API load: the speakers' RSS and their requests per second on the API server's Unix socket (only
@@ -16,7 +16,7 @@ import * as fs from 'node:fs';
 import { winner } from '@ironlb/speaker';
 import { httpClient, inParallel, type HttpClient } from '../testing/kubeHttp';
 import { macOf, startSpeakerLab, type SpeakerLab } from '../testing/speakerLab';
-import { ArpProbe, probeNow, waitSole } from '../testing/arpProbe';
+import { ArpPinger, pingerNow, waitSole } from '../testing/arpPinger';
 import { analyzeTrial, dualAnswers, longestGap, type TrialMarks, type TrialResult } from './l2Trials';
 import { fmt, median, mib, percentile } from './stats';
 
@@ -216,13 +216,13 @@ async function failoverTrials(
   nodeOfMac: (mac: string) => string,
 ): Promise<FailoverFigures> {
   const context = (): string => tail(l.logs(), 60);
-  const probe = await ArpProbe.start(l.lab, 'client', {
+  const pinger = await ArpPinger.start(l.lab, 'client', {
     intervalMs: FAILOVER_INTERVAL_MS,
     targets: [vip, bystander],
   });
   try {
     const sole = (ip: string, o: { mac?: string; not?: string; holdMs: number; timeoutMs?: number }) =>
-      waitSole(probe, ip, {
+      waitSole(pinger, ip, {
         ...o,
         intervalMs: FAILOVER_INTERVAL_MS,
         timeoutMs: o.timeoutMs ?? 20_000,
@@ -234,26 +234,26 @@ async function failoverTrials(
     const bystanderNode = nodeOfMac(bystanderMac);
     if (bystanderNode === home) progress(`note: the bystander VIP is on ${home} too; it is then a second failover`);
     const run: Trial[] = [];
-    const start = probeNow();
+    const start = pingerNow();
     for (let i = 0; i < 2 * trials; i++) {
       const kind: Kind = i % 2 === 0 ? 'kill' : 'link';
       await sole(vip, { mac: homeMac, holdMs: 1_000 });
-      const action = probeNow();
+      const action = pingerNow();
       if (kind === 'kill') await l.killSpeaker(home);
       else await l.lab.exec(home, ['ip', 'link', 'set', 'eth0', 'down']);
       // Settled: another MAC alone for half a second.
       await sole(vip, { not: homeMac, holdMs: 500 });
-      const restore = probeNow();
+      const restore = pingerNow();
       if (kind === 'kill') l.startSpeaker(home);
       else await l.lab.exec(home, ['ip', 'link', 'set', 'eth0', 'up']);
       await sole(vip, { mac: homeMac, holdMs: 1_000, timeoutMs: 30_000 });
       if (bystanderNode !== home) await sole(bystander, { mac: bystanderMac, holdMs: 1_000 });
-      run.push({ kind, marks: { action, restore, end: probeNow() } });
+      run.push({ kind, marks: { action, restore, end: pingerNow() } });
       if ((i + 1) % 10 === 0) progress(`${i + 1} of ${2 * trials} failover trials`);
     }
-    const end = probeNow();
-    await probe.stop();
-    if (probe.errors.length > 0) progress(`prober errors: ${probe.errors.slice(0, 5).join('; ')}`);
+    const end = pingerNow();
+    await pinger.stop();
+    if (pinger.errors.length > 0) progress(`pinger errors: ${pinger.errors.slice(0, 5).join('; ')}`);
 
     const results = new Map<Kind, TrialResult[]>([
       ['kill', []],
@@ -263,7 +263,7 @@ async function failoverTrials(
       ['kill', new Map()],
       ['link', new Map()],
     ]);
-    const replies = probe.replies(vip);
+    const replies = pinger.replies(vip);
     for (const t of run) {
       const r = analyzeTrial(replies, homeMac, t.marks, FAILOVER_INTERVAL_MS);
       results.get(t.kind)?.push(r);
@@ -271,7 +271,7 @@ async function failoverTrials(
       const node = r.newMac ? nodeOfMac(r.newMac) : 'none';
       nn?.set(node, (nn.get(node) ?? 0) + 1);
     }
-    const by = probe.replies(bystander);
+    const by = pinger.replies(bystander);
     // The bystander must not notice any of it: its longest silence and any double answer over the whole run.
     const bystanderDual: string[] = [];
     if (bystanderNode !== home) {
@@ -293,7 +293,7 @@ async function failoverTrials(
       bystanderNode,
     };
   } finally {
-    await probe.stop();
+    await pinger.stop();
   }
 }
 
@@ -307,24 +307,24 @@ interface LatencyFigures {
 
 async function answerLatency(l: SpeakerLab, vip: string, node: string, mac: string): Promise<LatencyFigures> {
   const nodeIP = l.lab.host(node).ipv4.split('/')[0];
-  const probe = await ArpProbe.start(l.lab, 'client', {
+  const pinger = await ArpPinger.start(l.lab, 'client', {
     intervalMs: LATENCY_INTERVAL_MS,
     targets: [vip, nodeIP],
     alternate: true,
     count: 2 * LATENCY_REQUESTS,
   });
   try {
-    await Promise.race([probe.exited, sleep(60_000)]);
+    await Promise.race([pinger.exited, sleep(60_000)]);
   } finally {
-    await probe.stop();
+    await pinger.stop();
   }
   const fromNode = (ip: string): number[] => {
-    const rs = probe.replies(ip);
+    const rs = pinger.replies(ip);
     const foreign = rs.filter((r) => r.mac !== mac);
     if (foreign.length > 0) throw new Error(`${ip} answered by ${foreign[0].mac}, not ${node}'s ${mac}`);
     return rs.map((r) => r.rttMs);
   };
-  return { speaker: fromNode(vip), kernel: fromNode(nodeIP), sent: probe.sent ?? 0, node, nodeIP };
+  return { speaker: fromNode(vip), kernel: fromNode(nodeIP), sent: pinger.sent ?? 0, node, nodeIP };
 }
 
 interface BurstFigures {
@@ -520,7 +520,7 @@ export async function benchL2Failover(args: string[]): Promise<void> {
     // --- the report
     const totalS = (performance.now() - began) / 1000;
     console.log(
-      `ironlb-speaker layer 2, in the lab: 3 nodes, ironlb-kube in process, ironlb-controller; the client ARPs with arpProber (the speaker's AF_PACKET addon and codec)`,
+      `ironlb-speaker layer 2, in the lab: 3 nodes, ironlb-kube in process, ironlb-controller; the client ARPs with arpPinger (the speaker's AF_PACKET addon and codec)`,
     );
     console.log(
       `  failover, ${trials} trials per case, alternated; ARP request for the VIP every ${FAILOVER_INTERVAL_MS} ms; outage = last reply from the old MAC to the first from the new one`,

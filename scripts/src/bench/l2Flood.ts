@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- l2-flood`: does a flood of ARP requests for addresses nobody announces delay the speaker's
- * answers? In the lab, the client ARPs for the VIP every 2 ms (arpProber) while another node sends 100,000 requests
+ * answers? In the lab, the client ARPs for the VIP every 2 ms (arpPinger) while another node sends 100,000 requests
  * for unannounced addresses as fast as it can, unicast to the announcing node (arpFlood, the speaker's own addon). Round trips quiet and under the
  * flood are measured in one run, side by side; the speaker's BPF filter lets every ARP frame through, so each of the
  * 100,000 reaches its JavaScript and is dropped after a few byte reads.
@@ -10,7 +10,7 @@ import { until } from '../testing/controllerProcess';
 import { lbServiceYaml } from '../testing/ironlbYaml';
 import { macOf, startSpeakerLab } from '../testing/speakerLab';
 import { repoRoot } from '../tools';
-import { ArpProbe, waitSole } from '../testing/arpProbe';
+import { ArpPinger, waitSole } from '../testing/arpPinger';
 import { fmt, median, percentile } from './stats';
 
 const FLOOD = path.join(repoRoot, 'scripts', 'dist', 'l2tools', 'arpFlood.js');
@@ -40,27 +40,27 @@ export async function benchL2Flood(): Promise<void> {
     const macs = new Map<string, string>();
     for (const n of l.nodes) macs.set(await macOf(l.lab, n), n);
     const measure = async (during?: () => Promise<string>): Promise<Rtts & { flood?: string }> => {
-      const probe = await ArpProbe.start(l.lab, 'client', { intervalMs: INTERVAL_MS, targets: [vip] });
+      const pinger = await ArpPinger.start(l.lab, 'client', { intervalMs: INTERVAL_MS, targets: [vip] });
       try {
-        const sole = await waitSole(probe, vip, {
+        const sole = await waitSole(pinger, vip, {
           intervalMs: INTERVAL_MS,
           holdMs: 200,
           timeoutMs: 30_000,
           context: l.logs,
         });
-        const from = probe.replies(vip).length;
+        const from = pinger.replies(vip).length;
         const flood = during ? await during() : await new Promise<string>((r) => setTimeout(() => r(''), 2_000));
-        const replies = probe.replies(vip).slice(from);
+        const replies = pinger.replies(vip).slice(from);
         const foreign = replies.find((r) => r.mac !== sole.mac);
         if (foreign) throw new Error(`${vip} answered by ${foreign.mac} too`);
         const seqs = replies.map((r) => r.seq);
         return { rtts: replies.map((r) => r.rttMs), sent: Math.max(...seqs) - Math.min(...seqs) + 1, flood };
       } finally {
-        await probe.stop();
+        await pinger.stop();
       }
     };
     const home = await (async () => {
-      const p = await ArpProbe.start(l.lab, 'client', { intervalMs: 10, targets: [vip] });
+      const p = await ArpPinger.start(l.lab, 'client', { intervalMs: 10, targets: [vip] });
       try {
         return macs.get((await waitSole(p, vip, { intervalMs: 10, holdMs: 200, timeoutMs: 30_000 })).mac) ?? '';
       } finally {
@@ -69,7 +69,7 @@ export async function benchL2Flood(): Promise<void> {
     })();
     const flooder = l.nodes.find((n) => n !== home) ?? 'node1';
     const homeMac = [...macs].find(([, n]) => n === home)?.[0] ?? '';
-    // Unicast to the announcing node: only its speaker gets the flood, so the client's prober measures the speaker.
+    // Unicast to the announcing node: only its speaker gets the flood, so the client's pinger measures the speaker.
     const flood = async (): Promise<string> => {
       const r = await l.lab.exec(flooder, [
         process.execPath,

@@ -1,9 +1,9 @@
 /**
- * The l2-failover benchmark's arithmetic, pure: from the ARP replies the client's prober recorded (one VIP) and the
+ * The l2-failover benchmark's arithmetic, pure: from the ARP replies the client's pinger recorded (one VIP) and the
  * times a trial acted, the outage (last reply from the old MAC to the first from the new one), the moments two MACs
- * answered at once (split brain), and how the restored node took its IP back. Times are the prober's milliseconds.
+ * answered at once (split brain), and how the restored node took its IP back. Times are the pinger's milliseconds.
  */
-import type { ArpReply } from '../testing/arpProbe';
+import type { ArpReply } from '../testing/arpPinger';
 
 export type { ArpReply };
 

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startKubeServer, type KubeServer } from '@ironlb/kube-testserver';
 import { Lab } from '../lab/lab';
-import { probeTcp, serveTcp } from '../lab/labProbe';
+import { tcpRequest, serveTcp } from '../lab/labServices';
 import { gatherStatus } from '../lab/status';
 import { formatStatus } from '../lab/statusFormat';
 import {
@@ -23,7 +23,7 @@ import {
   type SpeakerProcess,
 } from '../testing/speakerLab';
 import { poolsYaml } from '../testing/ironlbYaml';
-import { ArpProbe, probeNow, waitSole } from '../testing/arpProbe';
+import { ArpPinger, pingerNow, waitSole } from '../testing/arpPinger';
 import { kubeTools } from '../testing/kubetools';
 import type { CmdResult } from '../lab/sh';
 import { startController, until, type ControllerProcess } from '../testing/controllerProcess';
@@ -88,7 +88,7 @@ async function main(): Promise<void> {
 
     say('the client reaches pod1 (203.0.113.18) through node1, its next hop');
     await serveTcp(lab, 'pod1', 7000, 'hello-from-pod1');
-    const answer = await probeTcp(lab, 'client', '203.0.113.18', 7000);
+    const answer = await tcpRequest(lab, 'client', '203.0.113.18', 7000);
     console.log(`    client -> 203.0.113.18:7000 answered: ${answer || '(nothing)'}`);
     if (answer !== 'hello-from-pod1') throw new Error('the client could not reach pod1');
 
@@ -186,19 +186,19 @@ async function main(): Promise<void> {
     console.log(`    $ kubectl get servicel2statuses -n ironlb-system\n${indent(l2.stdout)}`);
 
     say(`failover: the client asks for ${vip} every 10 ms while the speaker on ${announcing} is SIGKILLed`);
-    const probe = await ArpProbe.start(lab, 'client', { intervalMs: 10, targets: [vip] });
+    const pinger = await ArpPinger.start(lab, 'client', { intervalMs: 10, targets: [vip] });
     try {
       const sole = { intervalMs: 10, holdMs: 300, timeoutMs: 15_000, context: speakerLogs };
-      await waitSole(probe, vip, { ...sole, mac: answers[0] });
-      const killedAt = probeNow();
+      await waitSole(pinger, vip, { ...sole, mac: answers[0] });
+      const killedAt = pingerNow();
       const victim = speakers.get(announcing);
       if (victim) {
         const exited = new Promise((r) => victim.child.once('exit', r));
         process.kill(victim.child.pid, 'SIGKILL');
         await exited;
       }
-      const after = await waitSole(probe, vip, { ...sole, not: answers[0] });
-      const replies = probe.replies(vip);
+      const after = await waitSole(pinger, vip, { ...sole, not: answers[0] });
+      const replies = pinger.replies(vip);
       const lastOld = [...replies].reverse().find((r) => r.mac === answers[0] && r.t < after.since);
       const outage = lastOld ? Math.round(after.since - lastOld.t) : Math.round(after.since - killedAt);
       console.log(
@@ -206,7 +206,7 @@ async function main(): Promise<void> {
           '(last answer from the old MAC to the first from the new one)',
       );
     } finally {
-      await probe.stop();
+      await pinger.stop();
     }
   } finally {
     say('tearing down');

@@ -5,7 +5,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Lab } from './lab';
-import { probeTcp, serveTcp, startBirdSpeaker, waitEstablished } from './labProbe';
+import { tcpRequest, serveTcp, startBirdSpeaker, waitEstablished } from './labServices';
 import { labNetnsInodes, labProcessesLeft, snapshotMachine, type MachineState } from './machineState';
 import { randomTestPrefix } from './names';
 import { which } from './preflight';
@@ -55,17 +55,17 @@ labTestGate('lab: 3 nodes, BIRD, IPv6', () => {
   test('the client reaches pod1 only through node1 (one hop, needs forwarding)', async () => {
     const l = need();
     await serveTcp(l, 'pod1', 7001, 'pod1');
-    expect(await probeTcp(l, 'client', '203.0.113.18', 7001)).toBe('pod1');
+    expect(await tcpRequest(l, 'client', '203.0.113.18', 7001)).toBe('pod1');
     // TTL 1 expires at node1: a router is in between. TTL 2 is enough: exactly one.
-    expect(await probeTcp(l, 'client', '203.0.113.18', 7001, 1)).toBe('');
-    expect(await probeTcp(l, 'client', '203.0.113.18', 7001, 2)).toBe('pod1');
+    expect(await tcpRequest(l, 'client', '203.0.113.18', 7001, 1)).toBe('');
+    expect(await tcpRequest(l, 'client', '203.0.113.18', 7001, 2)).toBe('pod1');
     await l.exec('node1', ['sysctl', '-qw', 'net.ipv4.ip_forward=0']);
     try {
-      expect(await probeTcp(l, 'client', '203.0.113.18', 7001)).toBe('');
+      expect(await tcpRequest(l, 'client', '203.0.113.18', 7001)).toBe('');
     } finally {
       await l.exec('node1', ['sysctl', '-qw', 'net.ipv4.ip_forward=1']);
     }
-    expect(await probeTcp(l, 'client', '203.0.113.18', 7001)).toBe('pod1');
+    expect(await tcpRequest(l, 'client', '203.0.113.18', 7001)).toBe('pod1');
   });
 
   test('IPv6: NDP between client and node1 over the bridge, and pod1 via node1', async () => {
@@ -75,7 +75,7 @@ labTestGate('lab: 3 nodes, BIRD, IPv6', () => {
     const back = await l.exec('node1', ['ndisc6', '-1', '-r', '3', '2001:db8:1::100', 'eth0']);
     expect(back.stdout.toLowerCase()).toContain(l.host('client').mac);
     await serveTcp(l, 'pod1', 7002, 'pod1v6', true);
-    expect(await probeTcp(l, 'client', '2001:db8:100:1::2', 7002)).toBe('pod1v6');
+    expect(await tcpRequest(l, 'client', '2001:db8:100:1::2', 7002)).toBe('pod1v6');
   });
 
   test('BIRD runs in the router host and a node can peer with it and announce a VIP', async () => {
@@ -105,7 +105,7 @@ labTestGate('lab: 3 nodes, BIRD, IPv6', () => {
     }
     expect(route).toContain('via 198.51.100.11');
     await serveTcp(l, 'node1', 7003, 'vip');
-    expect(await probeTcp(l, 'client', '203.0.113.200', 7003)).toBe('vip');
+    expect(await tcpRequest(l, 'client', '203.0.113.200', 7003)).toBe('vip');
   });
 
   test("a node's 127.0.0.1:<port> reaches a Unix socket server in the root namespace", async () => {

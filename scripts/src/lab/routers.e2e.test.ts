@@ -5,7 +5,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Lab } from './lab';
-import { startBirdSpeaker, waitEstablished } from './labProbe';
+import { startBirdSpeaker, waitEstablished } from './labServices';
 import { randomTestPrefix } from './names';
 import type { RouterKind } from './plan';
 import { labTestGate } from './testGate';

@@ -1,5 +1,5 @@
 /**
- * The client side of the l2-failover benchmark: scripts/dist/l2tools/arpProber.js started in a lab host's
+ * The client side of the l2-failover benchmark: scripts/dist/l2tools/arpPinger.js started in a lab host's
  * namespace, its JSON lines read as they come (replies kept per IP, in arrival order), and stopped by pid.
  */
 import * as path from 'node:path';
@@ -8,7 +8,7 @@ import * as readline from 'node:readline';
 import type { Lab } from '../lab/lab';
 import { repoRoot } from '../tools';
 
-/** One ARP reply, as arpProber prints it: when it reached the prober, for which IP, from which MAC. */
+/** One ARP reply, as arpPinger prints it: when it reached the pinger, for which IP, from which MAC. */
 export interface ArpReply {
   readonly t: number;
   readonly ip: string;
@@ -18,11 +18,11 @@ export interface ArpReply {
   readonly seq: number;
 }
 
-export const PROBER = path.join(repoRoot, 'scripts', 'dist', 'l2tools', 'arpProber.js');
+export const PINGER_SCRIPT = path.join(repoRoot, 'scripts', 'dist', 'l2tools', 'arpPinger.js');
 /** The client's address: the sender IP of every request. */
 export const CLIENT_IP = '198.51.100.100';
 
-export interface ProbeOptions {
+export interface PingerOptions {
   readonly intervalMs: number;
   readonly targets: readonly string[];
   /** One request per tick, cycling through the targets (default: every target each tick). */
@@ -43,16 +43,16 @@ interface Line {
   seq?: number;
 }
 
-/** The same clock as the prober's `t`: milliseconds since the epoch, sub-millisecond. */
-export const probeNow = (): number => performance.timeOrigin + performance.now();
+/** The same clock as the pinger's `t`: milliseconds since the epoch, sub-millisecond. */
+export const pingerNow = (): number => performance.timeOrigin + performance.now();
 
-export class ArpProbe {
+export class ArpPinger {
   private readonly byIP = new Map<string, ArpReply[]>();
   private readonly errorLines: string[] = [];
   private stderr = '';
   private sentCount: number | undefined;
   private running = true;
-  /** Resolves when the prober has exited (with its exit code, or the signal's name). */
+  /** Resolves when the pinger has exited (with its exit code, or the signal's name). */
   readonly exited: Promise<string>;
 
   private constructor(
@@ -80,11 +80,11 @@ export class ArpProbe {
     });
   }
 
-  /** Starts the prober on `host`'s eth0 and resolves once its socket is open. */
-  static async start(lab: Lab, host: string, opts: ProbeOptions): Promise<ArpProbe> {
+  /** Starts the pinger on `host`'s eth0 and resolves once its socket is open. */
+  static async start(lab: Lab, host: string, opts: PingerOptions): Promise<ArpPinger> {
     const argv = [
       process.execPath,
-      PROBER,
+      PINGER_SCRIPT,
       '--interface',
       'eth0',
       '--sender-ip',
@@ -95,25 +95,25 @@ export class ArpProbe {
       ...(opts.alternate ? ['--alternate'] : []),
       ...(opts.count !== undefined ? ['--count', String(opts.count)] : []),
     ];
-    // stdin stays a pipe: the prober stops when it ends, so it cannot outlive this process.
+    // stdin stays a pipe: the pinger stops when it ends, so it cannot outlive this process.
     const child = lab.spawn(host, argv, { stdio: ['pipe', 'pipe', 'pipe'] });
-    let probe: ArpProbe | undefined;
+    let pinger: ArpPinger | undefined;
     const ready = new Promise<void>((resolve, reject) => {
-      probe = new ArpProbe(child, () => resolve());
-      void probe.exited.then((how) =>
-        reject(new Error(`arpProber exited (${how}) before it was ready: ${probe?.stderr}`)),
+      pinger = new ArpPinger(child, () => resolve());
+      void pinger.exited.then((how) =>
+        reject(new Error(`arpPinger exited (${how}) before it was ready: ${pinger?.stderr}`)),
       );
     });
     await ready;
-    return probe!;
+    return pinger!;
   }
 
-  /** Replies for `ip` so far, in arrival order (the live array: it grows while the prober runs). */
+  /** Replies for `ip` so far, in arrival order (the live array: it grows while the pinger runs). */
   replies(ip: string): readonly ArpReply[] {
     return this.byIP.get(ip) ?? [];
   }
 
-  /** Requests sent, once the prober has said so (at its end). */
+  /** Requests sent, once the pinger has said so (at its end). */
   get sent(): number | undefined {
     return this.sentCount;
   }
@@ -122,7 +122,7 @@ export class ArpProbe {
     return this.errorLines;
   }
 
-  /** Ends the prober (SIGTERM to its pid; SIGKILL if it has not exited after 2 s) and waits for it. */
+  /** Ends the pinger (SIGTERM to its pid; SIGKILL if it has not exited after 2 s) and waits for it. */
   async stop(): Promise<void> {
     if (!this.running) return;
     process.kill(this.child.pid, 'SIGTERM');
@@ -148,14 +148,14 @@ export interface SoleOptions {
 
 /**
  * Waits until exactly one MAC has answered for `ip` over the last `holdMs` (and `mac` / `not` hold for it), and
- * resolves with that MAC and the prober time it was first seen in that run.
+ * resolves with that MAC and the pinger time it was first seen in that run.
  */
-export async function waitSole(probe: ArpProbe, ip: string, o: SoleOptions): Promise<{ mac: string; since: number }> {
+export async function waitSole(pinger: ArpPinger, ip: string, o: SoleOptions): Promise<{ mac: string; since: number }> {
   const deadline = Date.now() + o.timeoutMs;
   let last = 'no reply yet';
   for (;;) {
-    const now = probeNow();
-    const all = probe.replies(ip);
+    const now = pingerNow();
+    const all = pinger.replies(ip);
     let i = all.length;
     while (i > 0 && all[i - 1].t >= now - o.holdMs) i--;
     const recent = all.slice(i);

@@ -1,4 +1,4 @@
-// Test helpers over a lab: TCP echo servers and probes (socat; `ping` is not among the lab's tools),
+// Test helpers over a lab: TCP echo servers and requests to them (socat; `ping` is not among the lab's tools),
 // and a BIRD "speaker" in a node that peers with the router like ironlb's speaker will.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -17,7 +17,7 @@ export async function serveTcp(lab: Lab, host: string, port: number, reply: stri
  * Connects from `host` to addr:port and returns what came back ('' on failure). `ttl` sets the IPv4
  * TTL of the connection's packets, to prove how many routers lie in between.
  */
-export async function probeTcp(lab: Lab, host: string, addr: string, port: number, ttl?: number): Promise<string> {
+export async function tcpRequest(lab: Lab, host: string, addr: string, port: number, ttl?: number): Promise<string> {
   const v6 = addr.includes(':');
   const target = `${v6 ? 'TCP6' : 'TCP4'}:${v6 ? `[${addr}]` : addr}:${port},connect-timeout=2${ttl ? `,ip-ttl=${ttl}` : ''}`;
   const r = await lab.exec(host, ['socat', '-T', '3', 'STDIO', target], { timeoutMs: 8000 });

@@ -1,5 +1,5 @@
-// ARP prober for the l2-failover benchmark, run compiled inside a lab namespace (the client's):
-//   node scripts/dist/l2tools/arpProber.js --interface eth0 --sender-ip 198.51.100.100 --interval-ms 10 \
+// ARP pinger for the l2-failover benchmark, run compiled inside a lab namespace (the client's):
+//   node scripts/dist/l2tools/arpPinger.js --interface eth0 --sender-ip 198.51.100.100 --interval-ms 10 \
 //     --target 198.51.100.200 [--target 198.51.100.11 ...] [--alternate] [--count <requests>]
 // Sends a broadcast ARP request every interval: one per target each tick, or with --alternate one per tick, cycling
 // through the targets (so two targets are measured interleaved, never in the same instant). Built with the speaker's
@@ -16,7 +16,7 @@ import type { ParsedIP } from '@ironlb/shared';
 import { arpRequest, decodeArp, encodeArp, formatMac, isIgnored, openPacketSocket } from '@ironlb/speaker';
 
 const usage =
-  'usage: arpProber --interface <if> --sender-ip <ipv4> --interval-ms <ms> --target <ipv4> [--target ...] ' +
+  'usage: arpPinger --interface <if> --sender-ip <ipv4> --interval-ms <ms> --target <ipv4> [--target ...] ' +
   '[--alternate] [--count <requests>]';
 
 function ipv4(text: string): ParsedIP {
