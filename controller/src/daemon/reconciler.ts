@@ -8,6 +8,7 @@ import { formatConfigError, parseConfig } from '@ironlb/shared/config';
 import { Allocator, formatIP, parseIP, sameIP, type IPAddress } from '../ipam';
 import { sameLabels } from '../ipam/service';
 import { currentIngressIPs, invalidServiceEvent, outcomeOf, type ServiceEvent } from '../service/outcome';
+import { reasonText } from '../service/reasonText';
 import { serviceRequestOf } from '../service/request';
 import { poolStatuses, statusMatches } from '../status/poolStatus';
 import type { ClusterApi } from './clusterApi';
@@ -88,7 +89,10 @@ export class Reconciler {
     const { config, errors } = parseConfig({ ipAddressPools: [...this.pools.values()] });
     for (const e of errors) log.error({ pool: e.object, field: e.field }, formatConfigError(e));
     for (const s of this.allocator.updateConfig(config)) {
-      log.warn({ service: s.key, ip: formatIP(s.ip) }, `keeps an address the config no longer allows: ${s.reason}`);
+      log.warn(
+        { service: s.key, ip: formatIP(s.ip), reason: s.reason.code },
+        `keeps an address the config no longer allows: ${reasonText(s.reason)}`,
+      );
     }
     log.info({ pools: [...config.pools.keys()] }, 'config loaded');
     this.schedulePoolStatus();
@@ -106,7 +110,7 @@ export class Reconciler {
     }
     const r = this.allocator.adopt(req.request, ips as IPAddress[]);
     if (r.ok) log.info({ service: keyOf(svc), ips: shown }, 'adopted');
-    else log.warn({ service: keyOf(svc), ips: shown }, `not adopted: ${r.reason}`);
+    else log.warn({ service: keyOf(svc), ips: shown, reason: r.reason.code }, `not adopted: ${reasonText(r.reason)}`);
   }
 
   private labelsFor(svc: V1Service): Record<string, string> {

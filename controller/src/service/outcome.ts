@@ -5,6 +5,7 @@
  */
 import { formatIP } from '../ipam/ip';
 import type { AssignResult } from '../ipam/allocator';
+import { reasonText } from './reasonText';
 
 export interface IngressEntry {
   readonly ip: string;
@@ -42,16 +43,16 @@ const sameList = (a: readonly string[], b: readonly string[]): boolean =>
 
 /** `key` is `namespace/name`; `shown` is what currentIngressIPs read from the live Service. */
 export function outcomeOf(key: string, result: AssignResult, shown: readonly string[]): Outcome {
-  const warnings: ServiceEvent[] = result.warnings.map((message) => ({
+  const warnings: ServiceEvent[] = result.warnings.map((w) => ({
     type: 'Warning',
     reason: 'AllocationWarning',
-    message,
+    message: reasonText(w),
   }));
   if (!result.ok) {
     const failed: ServiceEvent = {
       type: 'Warning',
       reason: 'AllocationFailed',
-      message: `Failed to allocate IP for "${key}": ${result.reason}`,
+      message: `Failed to allocate IP for "${key}": ${reasonText(result.reason)}`,
     };
     return { ingress: shown.length > 0 ? [] : undefined, events: [...warnings, failed] };
   }
