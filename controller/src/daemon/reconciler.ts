@@ -1,13 +1,13 @@
 /**
  * The controller's state and decisions: Services, Namespaces and pools in, status, Events and pool counts out. A thin
- * shell around the pure pieces (parseConfig, serviceRequestOf, Allocator, outcomeOf). No API error stops it: a failed
- * write is retried later, because an API server that goes away comes back, and the allocator's answer stands.
+ * shell around the pure pieces (parseConfig, serviceRequestOf, Allocator, codedOutcomeOf). No API error stops it: a
+ * failed write is retried later, because an API server that goes away comes back, and the allocator's answer stands.
  */
 import type { KubernetesObject, V1Namespace, V1Service } from '@kubernetes/client-node';
 import { formatConfigError, parseConfig } from '@ironlb/shared/config';
 import { Allocator, formatIP, parseIP, sameIP, type IPAddress } from '../ipam';
 import { sameLabels } from '../ipam/service';
-import { currentIngressIPs, invalidServiceEvent, outcomeOf, type ServiceEvent } from '../service/outcome';
+import { codedOutcomeOf, currentIngressIPs, invalidServiceEvent, type CodedEvent } from '../service/outcome';
 import { reasonText } from '../service/reasonText';
 import { serviceRequestOf } from '../service/request';
 import { poolStatuses, statusMatches } from '../status/poolStatus';
@@ -184,7 +184,7 @@ export class Reconciler {
       if (this.allocator.release(key).length > 0) this.freed();
       // A released address left in the status would be shown on two Services once it is handed out again.
       if (shown.length > 0) await this.writeIngress(svc, []);
-      await this.emit(svc, [invalidServiceEvent(req.field, req.message)]);
+      await this.emit(svc, [{ event: invalidServiceEvent(req.field, req.message) }]);
       return;
     }
     const before = this.allocator.addressesOf(key);
@@ -196,7 +196,7 @@ export class Reconciler {
     else if (result.ok && result.changed) this.schedulePoolStatus();
     if (!result.ok || result.warnings.length > 0) this.waiting.add(key);
     else this.waiting.delete(key);
-    const outcome = outcomeOf(key, result, shown);
+    const outcome = codedOutcomeOf(key, result, shown);
     if (outcome.ingress !== undefined) await this.writeIngress(svc, outcome.ingress);
     await this.emit(svc, outcome.events);
   }
@@ -217,14 +217,16 @@ export class Reconciler {
     log.info({ service: keyOf(svc), ingress: ingress.map((i) => i.ip) }, 'status written');
   }
 
-  private async emit(svc: V1Service, events: readonly ServiceEvent[]): Promise<void> {
+  /** Writes the Events unless they repeat the last ones sent for the Service; each log line carries its code. */
+  private async emit(svc: V1Service, events: readonly CodedEvent[]): Promise<void> {
     const key = keyOf(svc);
     if (events.length === 0) return;
-    const signature = eventsSignature(events);
+    const signature = eventsSignature(events.map((e) => e.event));
     if (this.lastEvents.get(key) === signature) return;
-    for (const e of events) {
-      (e.type === 'Warning' ? log.warn : log.info).call(log, { service: key, reason: e.reason }, e.message);
-      await this.api.createEvent(eventFor(COMPONENT, svc, e));
+    for (const { event, code } of events) {
+      const fields = { service: key, event: event.reason, reason: code };
+      (event.type === 'Warning' ? log.warn : log.info).call(log, fields, event.message);
+      await this.api.createEvent(eventFor(COMPONENT, svc, event));
     }
     this.lastEvents.set(key, signature);
   }
