@@ -9,6 +9,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { KubeConfig } from '@kubernetes/client-node';
 import { DEFAULT_TIMING, type ElectionTiming } from '../leader/election';
 import { LeaderElector } from '../leader/elector';
+import { serveMetrics } from '@ironlb/shared';
 import { keepAliveClients } from '@ironlb/shared/k8s';
 import { ClusterApi } from './clusterApi';
 import { COMPONENT, errorText, log } from './log';
@@ -23,11 +24,18 @@ interface Options {
   leaderElectLeaseDuration: number;
   leaderElectRenewDeadline: number;
   leaderElectRetryPeriod: number;
+  metricsPort?: number;
 }
 
 function seconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`"${value}" is not a positive number of seconds`);
+  return n;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError(`"${value}" is not a port (1-65535)`);
   return n;
 }
 
@@ -73,6 +81,7 @@ export function parseOptions(argv: readonly string[]): Options {
       seconds,
       seconds(s(DEFAULT_TIMING.retryPeriodMs)),
     )
+    .option('--metrics-port <port>', 'serve Prometheus metrics on this port', port)
     .parse([...argv])
     .opts<Options>();
 }
@@ -85,6 +94,8 @@ export async function main(argv: readonly string[]): Promise<void> {
   const api = new ClusterApi(kc, opts.namespace, await keepAliveClients(kc));
   const reconciler = new Reconciler(api, opts.lbClass);
   log.info({ namespace: opts.namespace, lbClass: opts.lbClass, leaderElect: opts.leaderElect }, 'starting');
+  // A standby serves its metrics too: its zeros say it is not the one assigning.
+  if (opts.metricsPort) serveMetrics(reconciler.metrics.registry, opts.metricsPort, log);
 
   const identity = `${os.hostname()}_${randomBytes(4).toString('hex')}`;
   const elector = opts.leaderElect

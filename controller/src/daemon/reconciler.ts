@@ -14,6 +14,7 @@ import { poolStatuses, statusMatches } from '../status/poolStatus';
 import type { ClusterApi } from './clusterApi';
 import { eventFor, eventsSignature, watchForever, type Watching } from '@ironlb/shared/k8s';
 import { COMPONENT, errorText, log } from './log';
+import { ControllerMetrics } from './metrics';
 
 const RETRY_MS = 2_000;
 /** Status writes in flight at once: enough to hide the API round trip, few enough not to flood the server. */
@@ -26,6 +27,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 export class Reconciler {
   private allocator = new Allocator(parseConfig({}).config);
+  /** Served by main on --metrics-port; kept up to date whether or not it is. */
+  readonly metrics = new ControllerMetrics(() => this.allocator.assignedServices());
   private readonly services = new Map<string, V1Service>();
   private readonly namespaceLabels = new Map<string, Record<string, string>>();
   private readonly pools = new Map<string, KubernetesObject>();
@@ -181,6 +184,7 @@ export class Reconciler {
     }
     if (req.kind === 'invalid') {
       this.waiting.delete(key);
+      this.metrics.forget(key);
       if (this.allocator.release(key).length > 0) this.freed();
       // A released address left in the status would be shown on two Services once it is handed out again.
       if (shown.length > 0) await this.writeIngress(svc, []);
@@ -196,14 +200,17 @@ export class Reconciler {
     else if (result.ok && result.changed) this.schedulePoolStatus();
     if (!result.ok || result.warnings.length > 0) this.waiting.add(key);
     else this.waiting.delete(key);
+    this.metrics.verdict(key, result);
     const outcome = codedOutcomeOf(key, result, shown);
     if (outcome.ingress !== undefined) await this.writeIngress(svc, outcome.ingress);
-    await this.emit(svc, outcome.events);
+    const written = await this.emit(svc, outcome.events);
+    if (written && !result.ok) this.metrics.failureWritten(result.reason.code);
   }
 
   private forget(key: string): void {
     this.lastEvents.delete(key);
     this.waiting.delete(key);
+    this.metrics.forget(key);
   }
 
   /** An address went back to a pool: counts change, and a waiting Service may now get it. */
@@ -217,18 +224,22 @@ export class Reconciler {
     log.info({ service: keyOf(svc), ingress: ingress.map((i) => i.ip) }, 'status written');
   }
 
-  /** Writes the Events unless they repeat the last ones sent for the Service; each log line carries its code. */
-  private async emit(svc: V1Service, events: readonly CodedEvent[]): Promise<void> {
+  /**
+   * Writes the Events unless they repeat the last ones sent for the Service; each log line carries its code. Whether
+   * it wrote them.
+   */
+  private async emit(svc: V1Service, events: readonly CodedEvent[]): Promise<boolean> {
     const key = keyOf(svc);
-    if (events.length === 0) return;
+    if (events.length === 0) return false;
     const signature = eventsSignature(events.map((e) => e.event));
-    if (this.lastEvents.get(key) === signature) return;
+    if (this.lastEvents.get(key) === signature) return false;
     for (const { event, code } of events) {
       const fields = { service: key, event: event.reason, reason: code };
       (event.type === 'Warning' ? log.warn : log.info).call(log, fields, event.message);
       await this.api.createEvent(eventFor(COMPONENT, svc, event));
     }
     this.lastEvents.set(key, signature);
+    return true;
   }
 
   private schedulePoolStatus(): void {

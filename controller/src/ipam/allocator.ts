@@ -169,6 +169,11 @@ export class Allocator {
     return this.services.get(key)?.ips ?? [];
   }
 
+  /** How many Services hold addresses. */
+  assignedServices(): number {
+    return this.services.size;
+  }
+
   /** Assigned and available addresses per pool and family (the IPAddressPool status), pools by name. */
   usage(): PoolUsage[] {
     return [...this.indexes.values()]
