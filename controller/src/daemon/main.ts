@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
 import { KubeConfig } from '@kubernetes/client-node';
-import { DEFAULT_TIMING, type ElectionTiming } from '../leader/election';
+import { DEFAULT_LEADER_ELECTION_TIMING, type LeaderElectionTiming } from '../leader/leaseRules';
 import { LeaderElector } from '../leader/elector';
 import { serveMetrics } from '@ironlb/shared';
 import { keepAliveClients } from '@ironlb/shared/k8s';
@@ -39,7 +39,7 @@ function port(value: string): number {
   return n;
 }
 
-function timingOf(o: Options): ElectionTiming {
+function timingOf(o: Options): LeaderElectionTiming {
   const t = {
     leaseDurationMs: o.leaderElectLeaseDuration * 1000,
     renewDeadlineMs: o.leaderElectRenewDeadline * 1000,
@@ -67,19 +67,19 @@ export function parseOptions(argv: readonly string[]): Options {
       '--leader-elect-lease-duration <s>',
       'seconds a standby waits on an unrenewed Lease',
       seconds,
-      seconds(s(DEFAULT_TIMING.leaseDurationMs)),
+      seconds(s(DEFAULT_LEADER_ELECTION_TIMING.leaseDurationMs)),
     )
     .option(
       '--leader-elect-renew-deadline <s>',
       'seconds the leader acts without renewing',
       seconds,
-      seconds(s(DEFAULT_TIMING.renewDeadlineMs)),
+      seconds(s(DEFAULT_LEADER_ELECTION_TIMING.renewDeadlineMs)),
     )
     .option(
       '--leader-elect-retry-period <s>',
       'seconds between election rounds',
       seconds,
-      seconds(s(DEFAULT_TIMING.retryPeriodMs)),
+      seconds(s(DEFAULT_LEADER_ELECTION_TIMING.retryPeriodMs)),
     )
     .option('--metrics-port <port>', 'serve Prometheus metrics on this port', port)
     .parse([...argv])
