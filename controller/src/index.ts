@@ -1,3 +1,4 @@
 export * from './ipam';
 export * from './service/request';
 export * from './service/outcome';
+export * from './service/reasonText';

@@ -7,8 +7,9 @@ import * as os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
 import { KubeConfig } from '@kubernetes/client-node';
-import { DEFAULT_TIMING, type ElectionTiming } from '../leader/election';
+import { DEFAULT_LEADER_ELECTION_TIMING, type LeaderElectionTiming } from '../leader/leaseRules';
 import { LeaderElector } from '../leader/elector';
+import { serveMetrics } from '@ironlb/shared';
 import { keepAliveClients } from '@ironlb/shared/k8s';
 import { ClusterApi } from './clusterApi';
 import { COMPONENT, errorText, log } from './log';
@@ -23,6 +24,7 @@ interface Options {
   leaderElectLeaseDuration: number;
   leaderElectRenewDeadline: number;
   leaderElectRetryPeriod: number;
+  metricsPort?: number;
 }
 
 function seconds(value: string): number {
@@ -31,7 +33,13 @@ function seconds(value: string): number {
   return n;
 }
 
-function timingOf(o: Options): ElectionTiming {
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError(`"${value}" is not a port (1-65535)`);
+  return n;
+}
+
+function timingOf(o: Options): LeaderElectionTiming {
   const t = {
     leaseDurationMs: o.leaderElectLeaseDuration * 1000,
     renewDeadlineMs: o.leaderElectRenewDeadline * 1000,
@@ -59,20 +67,21 @@ export function parseOptions(argv: readonly string[]): Options {
       '--leader-elect-lease-duration <s>',
       'seconds a standby waits on an unrenewed Lease',
       seconds,
-      seconds(s(DEFAULT_TIMING.leaseDurationMs)),
+      seconds(s(DEFAULT_LEADER_ELECTION_TIMING.leaseDurationMs)),
     )
     .option(
       '--leader-elect-renew-deadline <s>',
       'seconds the leader acts without renewing',
       seconds,
-      seconds(s(DEFAULT_TIMING.renewDeadlineMs)),
+      seconds(s(DEFAULT_LEADER_ELECTION_TIMING.renewDeadlineMs)),
     )
     .option(
       '--leader-elect-retry-period <s>',
       'seconds between election rounds',
       seconds,
-      seconds(s(DEFAULT_TIMING.retryPeriodMs)),
+      seconds(s(DEFAULT_LEADER_ELECTION_TIMING.retryPeriodMs)),
     )
+    .option('--metrics-port <port>', 'serve Prometheus metrics on this port', port)
     .parse([...argv])
     .opts<Options>();
 }
@@ -85,6 +94,8 @@ export async function main(argv: readonly string[]): Promise<void> {
   const api = new ClusterApi(kc, opts.namespace, await keepAliveClients(kc));
   const reconciler = new Reconciler(api, opts.lbClass);
   log.info({ namespace: opts.namespace, lbClass: opts.lbClass, leaderElect: opts.leaderElect }, 'starting');
+  // A standby serves its metrics too: its zeros say it is not the one assigning.
+  if (opts.metricsPort) serveMetrics(reconciler.metrics.registry, opts.metricsPort, log);
 
   const identity = `${os.hostname()}_${randomBytes(4).toString('hex')}`;
   const elector = opts.leaderElect

@@ -1,18 +1,20 @@
 /**
  * The controller's state and decisions: Services, Namespaces and pools in, status, Events and pool counts out. A thin
- * shell around the pure pieces (parseConfig, serviceRequestOf, Allocator, outcomeOf). No API error stops it: a failed
- * write is retried later, because an API server that goes away comes back, and the allocator's answer stands.
+ * shell around the pure pieces (parseConfig, serviceRequestOf, Allocator, codedOutcomeOf). No API error stops it: a
+ * failed write is retried later, because an API server that goes away comes back, and the allocator's answer stands.
  */
 import type { KubernetesObject, V1Namespace, V1Service } from '@kubernetes/client-node';
 import { formatConfigError, parseConfig } from '@ironlb/shared/config';
 import { Allocator, formatIP, parseIP, sameIP, type IPAddress } from '../ipam';
 import { sameLabels } from '../ipam/service';
-import { currentIngressIPs, invalidServiceEvent, outcomeOf, type ServiceEvent } from '../service/outcome';
+import { codedOutcomeOf, currentIngressIPs, invalidServiceEvent, type CodedEvent } from '../service/outcome';
+import { reasonText } from '../service/reasonText';
 import { serviceRequestOf } from '../service/request';
 import { poolStatuses, statusMatches } from '../status/poolStatus';
 import type { ClusterApi } from './clusterApi';
 import { eventFor, eventsSignature, watchForever, type Watching } from '@ironlb/shared/k8s';
 import { COMPONENT, errorText, log } from './log';
+import { ControllerMetrics } from './metrics';
 
 const RETRY_MS = 2_000;
 /** Status writes in flight at once: enough to hide the API round trip, few enough not to flood the server. */
@@ -25,6 +27,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 export class Reconciler {
   private allocator = new Allocator(parseConfig({}).config);
+  /** Served by main on --metrics-port; kept up to date whether or not it is. */
+  readonly metrics = new ControllerMetrics(() => this.allocator.assignedServices());
   private readonly services = new Map<string, V1Service>();
   private readonly namespaceLabels = new Map<string, Record<string, string>>();
   private readonly pools = new Map<string, KubernetesObject>();
@@ -88,7 +92,10 @@ export class Reconciler {
     const { config, errors } = parseConfig({ ipAddressPools: [...this.pools.values()] });
     for (const e of errors) log.error({ pool: e.object, field: e.field }, formatConfigError(e));
     for (const s of this.allocator.updateConfig(config)) {
-      log.warn({ service: s.key, ip: formatIP(s.ip) }, `keeps an address the config no longer allows: ${s.reason}`);
+      log.warn(
+        { service: s.key, ip: formatIP(s.ip), reason: s.reason.code },
+        `keeps an address the config no longer allows: ${reasonText(s.reason)}`,
+      );
     }
     log.info({ pools: [...config.pools.keys()] }, 'config loaded');
     this.schedulePoolStatus();
@@ -106,7 +113,7 @@ export class Reconciler {
     }
     const r = this.allocator.adopt(req.request, ips as IPAddress[]);
     if (r.ok) log.info({ service: keyOf(svc), ips: shown }, 'adopted');
-    else log.warn({ service: keyOf(svc), ips: shown }, `not adopted: ${r.reason}`);
+    else log.warn({ service: keyOf(svc), ips: shown, reason: r.reason.code }, `not adopted: ${reasonText(r.reason)}`);
   }
 
   private labelsFor(svc: V1Service): Record<string, string> {
@@ -177,10 +184,11 @@ export class Reconciler {
     }
     if (req.kind === 'invalid') {
       this.waiting.delete(key);
+      this.metrics.forget(key);
       if (this.allocator.release(key).length > 0) this.freed();
       // A released address left in the status would be shown on two Services once it is handed out again.
       if (shown.length > 0) await this.writeIngress(svc, []);
-      await this.emit(svc, [invalidServiceEvent(req.field, req.message)]);
+      await this.emit(svc, [{ event: invalidServiceEvent(req.field, req.message) }]);
       return;
     }
     const before = this.allocator.addressesOf(key);
@@ -192,14 +200,17 @@ export class Reconciler {
     else if (result.ok && result.changed) this.schedulePoolStatus();
     if (!result.ok || result.warnings.length > 0) this.waiting.add(key);
     else this.waiting.delete(key);
-    const outcome = outcomeOf(key, result, shown);
+    this.metrics.verdict(key, result);
+    const outcome = codedOutcomeOf(key, result, shown);
     if (outcome.ingress !== undefined) await this.writeIngress(svc, outcome.ingress);
-    await this.emit(svc, outcome.events);
+    const written = await this.emit(svc, outcome.events);
+    if (written && !result.ok) this.metrics.failureWritten(result.reason.code);
   }
 
   private forget(key: string): void {
     this.lastEvents.delete(key);
     this.waiting.delete(key);
+    this.metrics.forget(key);
   }
 
   /** An address went back to a pool: counts change, and a waiting Service may now get it. */
@@ -213,16 +224,22 @@ export class Reconciler {
     log.info({ service: keyOf(svc), ingress: ingress.map((i) => i.ip) }, 'status written');
   }
 
-  private async emit(svc: V1Service, events: readonly ServiceEvent[]): Promise<void> {
+  /**
+   * Writes the Events unless they repeat the last ones sent for the Service; each log line carries its code. Whether
+   * it wrote them.
+   */
+  private async emit(svc: V1Service, events: readonly CodedEvent[]): Promise<boolean> {
     const key = keyOf(svc);
-    if (events.length === 0) return;
-    const signature = eventsSignature(events);
-    if (this.lastEvents.get(key) === signature) return;
-    for (const e of events) {
-      (e.type === 'Warning' ? log.warn : log.info).call(log, { service: key, reason: e.reason }, e.message);
-      await this.api.createEvent(eventFor(COMPONENT, svc, e));
+    if (events.length === 0) return false;
+    const signature = eventsSignature(events.map((e) => e.event));
+    if (this.lastEvents.get(key) === signature) return false;
+    for (const { event, code } of events) {
+      const fields = { service: key, event: event.reason, reason: code };
+      (event.type === 'Warning' ? log.warn : log.info).call(log, fields, event.message);
+      await this.api.createEvent(eventFor(COMPONENT, svc, event));
     }
     this.lastEvents.set(key, signature);
+    return true;
   }
 
   private schedulePoolStatus(): void {

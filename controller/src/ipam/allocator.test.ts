@@ -3,8 +3,10 @@
  * at every step. A failing step is named by its number in the scenario.
  */
 import type { IPFamily, Pool, ServiceAllocation } from '@ironlb/shared/config';
+import { reasonText } from '../service/reasonText';
 import { Allocator, type PoolConfig } from './allocator';
 import { formatIP, type IPAddress } from './ip';
+import { REFUSAL_CODES, type AllocationWarning, type Refusal } from './reasons';
 import type { ServiceRequest } from './service';
 import { config, ip, pool, service, tcp, udp } from './testFixtures';
 
@@ -13,12 +15,16 @@ type Step =
       readonly assign: ServiceRequest;
       readonly ips: string[];
       readonly warnings?: string[];
+      /** The warnings as values, where a step states them. */
+      readonly warned?: AllocationWarning[];
       readonly changed?: boolean;
       readonly pools?: string[];
     }
   | {
       readonly assign: ServiceRequest;
       readonly fails: string;
+      /** The refusal as a value, where a step states it. */
+      readonly because?: Refusal;
       readonly released?: string[];
       readonly warnings?: string[];
     }
@@ -27,6 +33,7 @@ type Step =
       readonly adopt: ServiceRequest;
       readonly addresses: string[];
       readonly refused?: string;
+      readonly because?: Refusal;
       readonly pools?: string[];
     }
   | { readonly config: PoolConfig; readonly stale: [key: string, ip: string][] }
@@ -41,6 +48,7 @@ interface Scenario {
 }
 
 const show = (ips: readonly IPAddress[]): string[] => ips.map(formatIP);
+const words = (reasons: readonly AllocationWarning[]): string[] => reasons.map(reasonText);
 
 /** The actual and expected outcome of one step, as objects of the same shape. */
 function outcome(a: Allocator, step: Step): [actual: object, expected: object] {
@@ -49,15 +57,33 @@ function outcome(a: Allocator, step: Step): [actual: object, expected: object] {
     if ('fails' in step) {
       const actual = r.ok
         ? { ips: show(r.ips) }
-        : { fails: r.reason, released: show(r.released), warnings: r.warnings };
-      return [actual, { fails: step.fails, released: step.released ?? [], warnings: step.warnings ?? [] }];
+        : {
+            fails: reasonText(r.reason),
+            because: step.because === undefined ? undefined : r.reason,
+            released: show(r.released),
+            warnings: words(r.warnings),
+          };
+      const expected = {
+        fails: step.fails,
+        because: step.because,
+        released: step.released ?? [],
+        warnings: step.warnings ?? [],
+      };
+      return [actual, expected];
     }
-    // toEqual ignores undefined fields: `changed` and `pools` are compared only where a step states them.
-    const expected = { ips: step.ips, warnings: step.warnings ?? [], changed: step.changed, pools: step.pools };
-    if (!r.ok) return [{ fails: r.reason }, expected];
+    // toEqual ignores undefined fields: `changed`, `pools` and `warned` are compared only where a step states them.
+    const expected = {
+      ips: step.ips,
+      warnings: step.warnings ?? [],
+      warned: step.warned,
+      changed: step.changed,
+      pools: step.pools,
+    };
+    if (!r.ok) return [{ fails: reasonText(r.reason) }, expected];
     const actual = {
       ips: show(r.ips),
-      warnings: r.warnings,
+      warnings: words(r.warnings),
+      warned: step.warned === undefined ? undefined : r.warnings,
       changed: step.changed === undefined ? undefined : r.changed,
       pools: step.pools === undefined ? undefined : r.pools,
     };
@@ -66,16 +92,26 @@ function outcome(a: Allocator, step: Step): [actual: object, expected: object] {
   if ('release' in step) return [{ released: show(a.release(step.release)) }, { released: step.released }];
   if ('adopt' in step) {
     const r = a.adopt(step.adopt, step.addresses.map(ip));
-    if (step.refused !== undefined) return [r, { ok: false, reason: step.refused }];
-    const actual = r.ok ? { ok: true, pools: step.pools === undefined ? undefined : r.pools } : r;
+    const worded = r.ok ? r : { ok: false, reason: reasonText(r.reason) };
+    if (step.refused !== undefined) {
+      const because = r.ok || step.because === undefined ? undefined : r.reason;
+      return [
+        { ...worded, because },
+        { ok: false, reason: step.refused, because: step.because },
+      ];
+    }
+    const actual = r.ok ? { ok: true, pools: step.pools === undefined ? undefined : r.pools } : worded;
     return [actual, { ok: true, pools: step.pools }];
   }
   if ('config' in step) {
-    const stale = a.updateConfig(step.config).map((s) => ({ key: s.key, ip: formatIP(s.ip), reason: s.reason }));
+    const stale = a
+      .updateConfig(step.config)
+      .map((s) => ({ key: s.key, ip: formatIP(s.ip), reason: reasonText(s.reason), value: s.reason }));
     const want = step.stale.map(([key, addr]) => ({
       key,
       ip: addr,
       reason: `${addr} is no longer in a pool this service may use`,
+      value: { code: 'noLongerInPool', ip: ip(addr) },
     }));
     return [{ stale }, { stale: want }];
   }
@@ -95,8 +131,20 @@ const priority = (n: number): Partial<Pool> => ({ serviceAllocation: allocation(
 const local = (selector?: Record<string, string>) => ({ externalTrafficPolicy: 'Local', selector }) as const;
 const fallback = (name: string): string =>
   `pool "${name}" does not exist; the address comes from the auto-assign pools`;
+const poolMissing = (pool: string): AllocationWarning => ({ code: 'poolMissing', pool });
 const keptUntilFree = (addr: string): string =>
   `${addr} is no longer in a pool this service may use; the service keeps it until another address is free`;
+const kept = (addr: string, why: 'untilAnotherIsFree' | 'requested'): AllocationWarning => ({
+  code: 'keptAfterPoolEdit',
+  ip: ip(addr),
+  why,
+});
+const exhausted = (family: IPFamily, pools: string[], requireDualStack = false): Refusal => ({
+  code: 'poolExhausted',
+  family,
+  pools,
+  requireDualStack,
+});
 const gold = { matchLabels: { tier: 'gold' }, matchExpressions: [] };
 
 // seed 000: the split pair and the Service mixing TCP and UDP on one port.
@@ -148,7 +196,11 @@ const scenarios: Scenario[] = [
       { assign: service('ns/s2'), ips: ['198.51.100.21'] },
       { assign: service('ns/s3'), ips: ['198.51.100.10'], pools: ['b-pool'] },
       { assign: service('ns/s4'), ips: ['198.51.100.11'] },
-      { assign: service('ns/s5'), fails: 'no available IPv4 address in "a-pool", "b-pool"' },
+      {
+        assign: service('ns/s5'),
+        fails: 'no available IPv4 address in "a-pool", "b-pool"',
+        because: exhausted('IPv4', ['a-pool', 'b-pool']),
+      },
       { release: 'ns/s1', released: ['198.51.100.20'] },
       { release: 'ns/never-assigned', released: [] },
       { assign: service('ns/s5'), ips: ['198.51.100.20'] },
@@ -189,7 +241,7 @@ const scenarios: Scenario[] = [
     ),
     steps: [
       { assign: service('ns/s1'), ips: ['198.51.100.60'], pools: ['auto'] },
-      { assign: service('ns/s2'), fails: 'no available IPv4 address in "auto"' },
+      { assign: service('ns/s2'), fails: 'no available IPv4 address in "auto"', because: exhausted('IPv4', ['auto']) },
       { assign: service('ns/s3', { requestedPool: 'manual' }), ips: ['198.51.100.50'], pools: ['manual'] },
       { assign: service('ns/s4', { requested: ['198.51.100.51'] }), ips: ['198.51.100.51'], pools: ['manual'] },
       { assign: service('ns/s4'), ips: ['198.51.100.51'], changed: false },
@@ -214,7 +266,11 @@ const scenarios: Scenario[] = [
       { assign: service('ns/s4'), ips: ['203.0.113.255'] },
       { assign: service('ns/s5'), fails: 'no available IPv4 address in "careful", "plain"' },
       { release: 'ns/s2', released: ['203.0.113.1'] },
-      { assign: service('ns/s6', { requested: ['203.0.113.0'] }), fails: '"203.0.113.0" is not allowed in config' },
+      {
+        assign: service('ns/s6', { requested: ['203.0.113.0'] }),
+        fails: '"203.0.113.0" is not allowed in config',
+        because: { code: 'notInAnyPool', ip: ip('203.0.113.0') },
+      },
       {
         assign: service('ns/s7', { requested: ['198.51.100.255'] }),
         fails: '"198.51.100.255" is not allowed in config',
@@ -231,9 +287,19 @@ const scenarios: Scenario[] = [
     name: 'seed 003: an address outside every pool, a missing pool, any IP, a pair sharing by key',
     config: config(pool('default-pool', ['198.51.100.0/24'], { avoidBuggyIPs: true })),
     steps: [
-      { assign: invalidRequest, fails: '"4.3.2.1" is not allowed in config' },
+      {
+        assign: invalidRequest,
+        fails: '"4.3.2.1" is not allowed in config',
+        because: { code: 'notInAnyPool', ip: ip('4.3.2.1') },
+      },
       { holds: 'default/invalid-request', ips: [] },
-      { assign: poolRequest, ips: ['198.51.100.1'], pools: ['default-pool'], warnings: [fallback('doc-example')] },
+      {
+        assign: poolRequest,
+        ips: ['198.51.100.1'],
+        pools: ['default-pool'],
+        warnings: [fallback('doc-example')],
+        warned: [poolMissing('doc-example')],
+      },
       { assign: anyIP, ips: ['198.51.100.2'] },
       { assign: serviceHTTP, ips: ['198.51.100.7'], warnings: [fallback('doc-example')] },
       { assign: serviceHTTPS, ips: ['198.51.100.7'], warnings: [fallback('doc-example')] },
@@ -261,6 +327,13 @@ const scenarios: Scenario[] = [
           requested: ['198.51.100.200'],
         }),
         fails: 'service "acserver/acserver1-service-tcp" already uses 198.51.100.200:9610/TCP',
+        because: {
+          code: 'portConflict',
+          holder: 'acserver/acserver1-service-tcp',
+          ip: ip('198.51.100.200'),
+          port: 9610,
+          protocol: 'TCP',
+        },
       },
       {
         assign: service('acserver/late-udp', {
@@ -287,7 +360,11 @@ const scenarios: Scenario[] = [
       { assign: service('ns/e', { sharingKey: 'k', ports: [tcp(8080)] }), ips: ['198.51.100.10'] },
       { assign: service('ns/f', { sharingKey: 'other', ports: [tcp(22)] }), ips: ['198.51.100.13'] },
       { assign: service('ns/g', { sharingKey: 'other', ports: [tcp(23)] }), ips: ['198.51.100.13'] },
-      { assign: service('ns/h', { sharingKey: 'third', ports: [tcp(24)] }), fails: 'no available IPv4 address in "p"' },
+      {
+        assign: service('ns/h', { sharingKey: 'third', ports: [tcp(24)] }),
+        fails: 'no available IPv4 address in "p"',
+        because: exhausted('IPv4', ['p']),
+      },
       { holders: '198.51.100.10', are: ['ns/a', 'ns/b', 'ns/e'] },
       { release: 'ns/d', released: ['198.51.100.12'] },
       // 80 is taken on .10 and on .11, so the next free address.
@@ -308,15 +385,24 @@ const scenarios: Scenario[] = [
       {
         assign: service('ns/b', { sharingKey: 'k', ports: [tcp(443)], requested: ['198.51.100.10'] }),
         fails: 'service "ns/a" already uses 198.51.100.10 and does not allow sharing',
+        because: { code: 'sharingKeyMismatch', holder: 'ns/a', ip: ip('198.51.100.10'), key: 'k' },
       },
       { assign: service('ns/c', { sharingKey: 'k' }), ips: ['198.51.100.11'] },
       {
         assign: service('ns/d', { ports: [tcp(443)], requested: ['198.51.100.11'] }),
         fails: 'service "ns/c" already uses 198.51.100.11 and this service has no sharing key',
+        because: { code: 'sharingKeyMismatch', holder: 'ns/c', ip: ip('198.51.100.11'), holderKey: 'k' },
       },
       {
         assign: service('ns/e', { sharingKey: 'other', ports: [tcp(443)], requested: ['198.51.100.11'] }),
         fails: 'service "ns/c" already uses 198.51.100.11 with sharing key "k", not "other"',
+        because: {
+          code: 'sharingKeyMismatch',
+          holder: 'ns/c',
+          ip: ip('198.51.100.11'),
+          holderKey: 'k',
+          key: 'other',
+        },
       },
       {
         assign: service('ns/f', { sharingKey: 'k', ports: [tcp(443)], requested: ['198.51.100.11'] }),
@@ -345,6 +431,7 @@ const scenarios: Scenario[] = [
         assign: service('ns/d', { sharingKey: 'k', ports: [tcp(9090)], requested: ['198.51.100.10'] }),
         fails:
           'service "ns/a" already uses 198.51.100.10 with externalTrafficPolicy Local; only Local services may share it',
+        because: { code: 'trafficPolicyMismatch', holder: 'ns/a', ip: ip('198.51.100.10'), holderPolicy: 'Local' },
       },
       {
         assign: service('ns/e', {
@@ -354,10 +441,17 @@ const scenarios: Scenario[] = [
           ...local({ app: 'api' }),
         }),
         fails: 'service "ns/a" already uses 198.51.100.10 with externalTrafficPolicy Local and a different selector',
+        because: { code: 'localPolicySelectorMismatch', holder: 'ns/a', ip: ip('198.51.100.10') },
       },
       {
         assign: service('ns/f', { sharingKey: 'k', ports: [tcp(9090)], requested: ['198.51.100.10'], ...local() }),
         fails: 'service "ns/a" already uses 198.51.100.10; a Local service without a selector never shares',
+        because: {
+          code: 'localPolicySelectorMismatch',
+          holder: 'ns/a',
+          ip: ip('198.51.100.10'),
+          withoutSelector: 'service',
+        },
       },
       {
         assign: service('ns/g', {
@@ -368,6 +462,7 @@ const scenarios: Scenario[] = [
         }),
         fails:
           'service "ns/c" already uses 198.51.100.11 with externalTrafficPolicy Cluster; a Local service shares only with Local ones',
+        because: { code: 'trafficPolicyMismatch', holder: 'ns/c', ip: ip('198.51.100.11'), holderPolicy: 'Cluster' },
       },
       { assign: service('ns/h', { sharingKey: 'k2', ...local() }), ips: ['198.51.100.12'] },
       { assign: service('ns/i', { sharingKey: 'k2', ports: [tcp(81)], ...local() }), ips: ['198.51.100.13'] },
@@ -380,6 +475,12 @@ const scenarios: Scenario[] = [
         }),
         fails:
           'service "ns/h" already uses 198.51.100.12 with externalTrafficPolicy Local and no selector, so it never shares',
+        because: {
+          code: 'localPolicySelectorMismatch',
+          holder: 'ns/h',
+          ip: ip('198.51.100.12'),
+          withoutSelector: 'holder',
+        },
       },
       // Auto-assignment passes over the Local address for a Cluster Service with the same key.
       { release: 'ns/i', released: ['198.51.100.13'] },
@@ -397,24 +498,47 @@ const scenarios: Scenario[] = [
       {
         assign: service('other/a', { requested: ['198.51.100.10'] }),
         fails: '"198.51.100.10" is not allowed in config',
+        because: { code: 'notInAnyPool', ip: ip('198.51.100.10') },
       },
       { assign: service('team/a', { requested: ['198.51.100.10'] }), ips: ['198.51.100.10'], pools: ['team'] },
       {
         assign: service('other/b', { requested: ['2001:db8::5'] }),
         fails: '"2001:db8::5" does not match the service\'s IP families (IPv4)',
+        because: { code: 'familyMismatch', ip: ip('2001:db8::5'), families: ['IPv4'] },
       },
       {
         assign: service('other/c', { requested: ['198.51.100.20', '198.51.100.21'] }),
         fails: 'more than one IPv4 address requested',
+        because: { code: 'tooManyAddresses', family: 'IPv4', requested: true },
       },
       {
         assign: service('other/d', { requestedPool: 'open', requested: ['198.51.100.10'] }),
         fails: '"198.51.100.10" is not in pool "open"',
+        because: { code: 'notInNamedPool', ip: ip('198.51.100.10'), pool: 'open' },
       },
-      { assign: service('other/e', { requestedPool: 'team' }), fails: 'pool "team" may not be used by this service' },
+      {
+        assign: service('other/e', { requestedPool: 'team' }),
+        fails: 'pool "team" may not be used by this service',
+        because: { code: 'poolForbidden', pool: 'team', requireDualStack: false },
+      },
       {
         assign: service('other/e', { requestedPool: 'team', requested: ['198.51.100.11'] }),
         fails: 'pool "team" may not be used by this service',
+        because: { code: 'poolForbidden', pool: 'team', requireDualStack: false },
+      },
+      {
+        assign: service('other/e', { ...dual('RequireDualStack', 'IPv4', 'IPv6'), requestedPool: 'team' }),
+        fails: 'RequireDualStack: pool "team" may not be used by this service',
+        because: { code: 'poolForbidden', pool: 'team', requireDualStack: true },
+      },
+      {
+        assign: service('other/e', {
+          ...dual('RequireDualStack', 'IPv4', 'IPv6'),
+          requestedPool: 'team',
+          requested: ['198.51.100.11', '2001:db8::11'],
+        }),
+        fails: 'pool "team" may not be used by this service',
+        because: { code: 'poolForbidden', pool: 'team', requireDualStack: false },
       },
       { assign: service('other/f', { requestedPool: 'open', requested: ['198.51.100.25'] }), ips: ['198.51.100.25'] },
       {
@@ -440,10 +564,12 @@ const scenarios: Scenario[] = [
       {
         assign: service('other/k', { ...dual('RequireDualStack', 'IPv4', 'IPv6'), requested: ['198.51.100.29'] }),
         fails: 'RequireDualStack needs a requested IPv6 address too',
+        because: { code: 'dualStackRequestIncomplete', family: 'IPv6' },
       },
       {
         assign: service('other/l', { requested: ['::ffff:198.51.100.22'] }),
         fails: '"::ffff:198.51.100.22" does not match the service\'s IP families (IPv4)',
+        because: { code: 'familyMismatch', ip: ip('::ffff:198.51.100.22'), families: ['IPv4'] },
       },
     ],
   },
@@ -458,10 +584,20 @@ const scenarios: Scenario[] = [
       { assign: service('ns/a', { requestedPool: 'second' }), ips: ['198.51.100.20'], pools: ['second'] },
       { assign: service('ns/b'), ips: ['198.51.100.10'] },
       { assign: service('ns/c', { requestedPool: 'second' }), fails: 'no available IPv4 address in "second"' },
-      { assign: service('ns/d', { requestedPool: 'v6only' }), fails: 'pool "v6only" has no IPv4 addresses' },
+      {
+        assign: service('ns/d', { requestedPool: 'v6only' }),
+        fails: 'pool "v6only" has no IPv4 addresses',
+        because: { code: 'poolLacksFamily', pool: 'v6only', family: 'IPv4', requireDualStack: false },
+      },
+      {
+        assign: service('ns/d', { ...dual('RequireDualStack', 'IPv6', 'IPv4'), requestedPool: 'v6only' }),
+        fails: 'RequireDualStack: pool "v6only" has no IPv4 addresses',
+        because: { code: 'poolLacksFamily', pool: 'v6only', family: 'IPv4', requireDualStack: true },
+      },
       {
         assign: service('ns/e', { requestedPool: 'gone' }),
         fails: 'no available IPv4 address in "first", "second"',
+        because: exhausted('IPv4', ['first', 'second']),
         warnings: [fallback('gone')],
       },
     ],
@@ -498,7 +634,11 @@ const scenarios: Scenario[] = [
     name: 'no pool the Service may use',
     config: config(pool('team-a', ['198.51.100.10'], { serviceAllocation: allocation({ namespaces: ['team-a'] }) })),
     steps: [
-      { assign: service('other/s'), fails: 'no auto-assign pool with IPv4 addresses may be used by this service' },
+      {
+        assign: service('other/s'),
+        fails: 'no auto-assign pool with IPv4 addresses may be used by this service',
+        because: { code: 'noUsablePool', family: 'IPv4', requireDualStack: false },
+      },
       {
         assign: service('team-a/s', { ...dual('SingleStack', 'IPv6') }),
         fails: 'no auto-assign pool with IPv6 addresses may be used by this service',
@@ -506,6 +646,7 @@ const scenarios: Scenario[] = [
       {
         assign: service('team-a/t', { ...dual('RequireDualStack', 'IPv4', 'IPv6') }),
         fails: 'RequireDualStack: no auto-assign pool with IPv6 addresses may be used by this service',
+        because: { code: 'noUsablePool', family: 'IPv6', requireDualStack: true },
       },
       // Nothing half-done: the failed dual-stack Service did not keep the IPv4 address.
       { usage: [['team-a', 'IPv4', 0, 1n]] },
@@ -529,6 +670,7 @@ const scenarios: Scenario[] = [
       {
         assign: service('ns/s3', dual('RequireDualStack', 'IPv4', 'IPv6')),
         fails: 'RequireDualStack: no available IPv6 address in "v6"',
+        because: exhausted('IPv6', ['v6'], true),
       },
       {
         usage: [
@@ -549,6 +691,17 @@ const scenarios: Scenario[] = [
       {
         assign: service('ns/s7', dual('RequireDualStack', 'IPv4')),
         fails: 'RequireDualStack needs two ipFamilies, the service lists only IPv4',
+        because: { code: 'dualStackOneFamily', family: 'IPv4' },
+      },
+      {
+        assign: service('ns/s7', dual('SingleStack')),
+        fails: 'the service has no ipFamilies',
+        because: { code: 'noIPFamilies' },
+      },
+      {
+        assign: service('ns/s7', dual('PreferDualStack', 'IPv6', 'IPv6')),
+        fails: 'ipFamilies [IPv6, IPv6] name each family at most once',
+        because: { code: 'ipFamilyRepeated', families: ['IPv6', 'IPv6'] },
       },
       { assign: service('ns/s8', dual('SingleStack', 'IPv6', 'IPv4')), fails: 'no available IPv6 address in "v6"' },
       { assign: service('ns/s8', dual('SingleStack', 'IPv4', 'IPv6')), ips: ['198.51.100.10'] },
@@ -678,21 +831,52 @@ const scenarios: Scenario[] = [
         adopt: service('ns/late', { sharingKey: 'acserver-service', ports: [udp(9610)] }),
         addresses: ['198.51.100.200'],
         refused: 'service "acserver/acserver1-service-udp" already uses 198.51.100.200:9610/UDP',
+        because: {
+          code: 'portConflict',
+          holder: 'acserver/acserver1-service-udp',
+          ip: ip('198.51.100.200'),
+          port: 9610,
+          protocol: 'UDP',
+        },
       },
       { adopt: service('ns/y'), addresses: ['198.51.100.255'], refused: '"198.51.100.255" is not allowed in config' },
-      { adopt: service('ns/z'), addresses: ['203.0.113.5'], refused: '"203.0.113.5" is not allowed in config' },
+      {
+        adopt: service('ns/z'),
+        addresses: ['203.0.113.5'],
+        refused: '"203.0.113.5" is not allowed in config',
+        because: { code: 'notInAnyPool', ip: ip('203.0.113.5') },
+      },
       {
         adopt: service('ns/w'),
         addresses: ['2001:db8::1'],
         refused: '"2001:db8::1" does not match the service\'s IP families (IPv4)',
+        because: { code: 'familyMismatch', ip: ip('2001:db8::1'), families: ['IPv4'] },
       },
       {
         adopt: service('ns/v', { requested: ['198.51.100.9'] }),
         addresses: ['198.51.100.8'],
         refused: '"198.51.100.8" is not the requested address "198.51.100.9"',
+        because: { code: 'notRequestedAddress', ip: ip('198.51.100.8'), requested: ip('198.51.100.9') },
       },
-      { adopt: service('ns/u'), addresses: [], refused: 'no address to adopt' },
-      { adopt: service('ns/s'), addresses: ['198.51.100.6', '198.51.100.7'], refused: 'more than one IPv4 address' },
+      { adopt: service('ns/u'), addresses: [], refused: 'no address to adopt', because: { code: 'nothingToAdopt' } },
+      {
+        adopt: service('ns/s'),
+        addresses: ['198.51.100.6', '198.51.100.7'],
+        refused: 'more than one IPv4 address',
+        because: { code: 'tooManyAddresses', family: 'IPv4', requested: false },
+      },
+      {
+        adopt: service('ns/s', dual('SingleStack')),
+        addresses: ['198.51.100.6'],
+        refused: 'the service has no ipFamilies',
+        because: { code: 'noIPFamilies' },
+      },
+      {
+        adopt: service('ns/s', { requestedPool: 'v6' }),
+        addresses: ['198.51.100.6'],
+        refused: '"198.51.100.6" is not in pool "v6"',
+        because: { code: 'notInNamedPool', ip: ip('198.51.100.6'), pool: 'v6' },
+      },
       { adopt: service('ns/t', dual('RequireDualStack', 'IPv4', 'IPv6')), addresses: ['2001:db8::5', '198.51.100.5'] },
       { holds: 'ns/t', ips: ['198.51.100.5', '2001:db8::5'] },
       { holds: 'ns/x', ips: [] },
@@ -727,7 +911,13 @@ const scenarios: Scenario[] = [
       { config: config(pool('main', ['198.51.100.11-198.51.100.12'])), stale: [['ns/a', '198.51.100.10']] },
       { holds: 'ns/a', ips: ['198.51.100.10'] },
       { usage: [['main', 'IPv4', 2, 0n]] },
-      { assign: service('ns/a'), ips: ['198.51.100.10'], changed: false, warnings: [keptUntilFree('198.51.100.10')] },
+      {
+        assign: service('ns/a'),
+        ips: ['198.51.100.10'],
+        changed: false,
+        warnings: [keptUntilFree('198.51.100.10')],
+        warned: [kept('198.51.100.10', 'untilAnotherIsFree')],
+      },
       {
         config: config(pool('main', ['198.51.100.11-198.51.100.12']), pool('extra', ['203.0.113.10'])),
         stale: [['ns/a', '198.51.100.10']],
@@ -743,6 +933,7 @@ const scenarios: Scenario[] = [
         warnings: [
           '198.51.100.12 is no longer in a pool this service may use; the service keeps it because it requested it',
         ],
+        warned: [kept('198.51.100.12', 'requested')],
       },
       {
         assign: service('ns/r', { requested: ['198.51.100.12'], ports: [tcp(81)] }),
@@ -859,4 +1050,11 @@ test.each(scenarios)('$name', ({ config: initial, steps }) => {
     const [actual, expected] = outcome(allocator, step);
     expect({ step: i + 1, ...actual }).toEqual({ step: i + 1, ...expected });
   });
+});
+
+test('every refusal is asserted as a value by some step', () => {
+  const asserted = new Set(
+    scenarios.flatMap((s) => s.steps.flatMap((step) => ('because' in step && step.because ? [step.because.code] : []))),
+  );
+  expect(REFUSAL_CODES.filter((code) => !asserted.has(code))).toEqual([]);
 });

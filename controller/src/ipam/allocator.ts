@@ -10,9 +10,10 @@ export interface PoolConfig {
   readonly pools: Config['pools'];
 }
 import { allFamilies, wantedFamilies, type WantedFamilies } from './families';
-import { formatIP, ipKey, sameIP, type IPAddress } from './ip';
+import { ipKey, sameIP, type IPAddress } from './ip';
 import { PoolIndex } from './poolIndex';
 import { byPreference, mayUsePool } from './pools';
+import type { AllocationWarning, PoolRefusal, Refusal, StaleReason } from './reasons';
 import { sameServiceRequest, type ServiceRequest } from './service';
 import { SharedAddress } from './sharedAddress';
 
@@ -25,14 +26,14 @@ export interface AssignSuccess {
   /** False when the Service already held exactly these addresses. */
   readonly changed: boolean;
   /** Worth a Warning Event although the Service got its addresses (pool fallback, an address kept after a pool edit). */
-  readonly warnings: readonly string[];
+  readonly warnings: readonly AllocationWarning[];
 }
 
 export interface AssignFailure {
   readonly ok: false;
-  /** Completes `Failed to allocate IP for "ns/name": ...` */
-  readonly reason: string;
-  readonly warnings: readonly string[];
+  /** Why; its words complete `Failed to allocate IP for "ns/name": ...` */
+  readonly reason: Refusal;
+  readonly warnings: readonly AllocationWarning[];
   /** Addresses the Service held before and no longer holds. */
   readonly released: readonly IPAddress[];
 }
@@ -40,13 +41,13 @@ export interface AssignFailure {
 export type AssignResult = AssignSuccess | AssignFailure;
 
 export type AdoptResult =
-  { readonly ok: true; readonly pools: readonly string[] } | { readonly ok: false; readonly reason: string };
+  { readonly ok: true; readonly pools: readonly string[] } | { readonly ok: false; readonly reason: Refusal };
 
 /** An address a Service keeps although the config no longer lets it have it; it moves on its next assign. */
 export interface StaleAssignment {
   readonly key: string;
   readonly ip: IPAddress;
-  readonly reason: string;
+  readonly reason: StaleReason;
 }
 
 export interface PoolUsage {
@@ -67,7 +68,7 @@ interface Pick {
   readonly pool?: string;
 }
 
-type Plan = { ok: true; picks: Pick[] } | { ok: false; reason: string };
+type Plan = { ok: true; picks: Pick[] } | { ok: false; reason: Refusal };
 
 /** Where a Service may take addresses from: the pool it names, or every pool it may use. */
 type Scope = { readonly named: PoolIndex } | { readonly named?: undefined };
@@ -89,7 +90,7 @@ export class Allocator {
    */
   assign(svc: ServiceRequest): AssignResult {
     const prev = this.services.get(svc.key);
-    const warnings: string[] = [];
+    const warnings: AllocationWarning[] = [];
     const plan = this.plan(svc, prev, warnings);
     if (!plan.ok) {
       const released = prev ? this.drop(svc.key) : [];
@@ -111,7 +112,7 @@ export class Allocator {
    * allows them and no Service adopted earlier makes them incompatible.
    */
   adopt(svc: ServiceRequest, ips: readonly IPAddress[]): AdoptResult {
-    if (ips.length === 0) return { ok: false, reason: 'no address to adopt' };
+    if (ips.length === 0) return { ok: false, reason: { code: 'nothingToAdopt' } };
     const families = wantedFamilies(svc);
     if ('error' in families) return { ok: false, reason: families.error };
     const wanted = allFamilies(families);
@@ -119,12 +120,12 @@ export class Allocator {
     const picks: Pick[] = [];
     for (const ip of ips) {
       if (picks.some((p) => p.ip.family === ip.family)) {
-        return { ok: false, reason: `more than one ${ip.family} address` };
+        return { ok: false, reason: { code: 'tooManyAddresses', family: ip.family, requested: false } };
       }
       if (!wanted.includes(ip.family)) return { ok: false, reason: familyMismatch(ip, wanted) };
       const requested = svc.requestedIPs.find((r) => r.family === ip.family);
       if (requested && !sameIP(requested, ip)) {
-        return { ok: false, reason: `"${formatIP(ip)}" is not the requested address "${formatIP(requested)}"` };
+        return { ok: false, reason: { code: 'notRequestedAddress', ip, requested } };
       }
       const pool = this.allowedPool(ip, svc, scope);
       if (!pool) return { ok: false, reason: notAllowed(ip, svc, scope) };
@@ -153,7 +154,7 @@ export class Allocator {
     for (const [key, { service, ips }] of [...this.services].sort(([a], [b]) => (a < b ? -1 : 1))) {
       const scope = this.scopeOf(service);
       for (const ip of ips) {
-        if (!this.allowedPool(ip, service, scope)) stale.push({ key, ip, reason: noLongerAllowed(ip) });
+        if (!this.allowedPool(ip, service, scope)) stale.push({ key, ip, reason: { code: 'noLongerInPool', ip } });
       }
     }
     return stale;
@@ -168,6 +169,11 @@ export class Allocator {
     return this.services.get(key)?.ips ?? [];
   }
 
+  /** How many Services hold addresses. */
+  assignedServices(): number {
+    return this.services.size;
+  }
+
   /** Assigned and available addresses per pool and family (the IPAddressPool status), pools by name. */
   usage(): PoolUsage[] {
     return [...this.indexes.values()]
@@ -175,15 +181,15 @@ export class Allocator {
       .flatMap((idx) => idx.families().map((family) => ({ pool: idx.pool.name, family, ...idx.usage(family) })));
   }
 
-  private plan(svc: ServiceRequest, prev: Holding | undefined, warnings: string[]): Plan {
+  private plan(svc: ServiceRequest, prev: Holding | undefined, warnings: AllocationWarning[]): Plan {
     const families = wantedFamilies(svc);
     if ('error' in families) return { ok: false, reason: families.error };
     const scope = this.scopeOf(svc, warnings);
     // Only a config change can have made an address of an unchanged Service invalid: it keeps it until it can move.
     const keptIPs = prev !== undefined && sameServiceRequest(prev.service, svc) ? prev.ips : [];
     const kept = (ip: IPAddress): boolean => keptIPs.some((p) => sameIP(p, ip));
-    const keep = (ip: IPAddress, why: string): Pick => {
-      warnings.push(`${noLongerAllowed(ip)}; the service keeps it ${why}`);
+    const keep = (ip: IPAddress, why: Kept): Pick => {
+      warnings.push({ code: 'keptAfterPoolEdit', ip, why });
       return { ip };
     };
 
@@ -199,7 +205,7 @@ export class Allocator {
       }
       const found = this.search(family, svc, scope);
       if (found) picks.push(found);
-      else if (held && !heldPool && kept(held)) picks.push(keep(held, 'until another address is free'));
+      else if (held && !heldPool && kept(held)) picks.push(keep(held, 'untilAnotherIsFree'));
       else if (families.required.includes(family)) return { ok: false, reason: this.noneAvailable(family, svc, scope) };
     }
     return { ok: true, picks };
@@ -210,20 +216,20 @@ export class Allocator {
     families: WantedFamilies,
     scope: Scope,
     kept: (ip: IPAddress) => boolean,
-    keep: (ip: IPAddress, why: string) => Pick,
+    keep: (ip: IPAddress, why: Kept) => Pick,
   ): Plan {
     const wanted = allFamilies(families);
     const requested = [...svc.requestedIPs].sort((a, b) => wanted.indexOf(a.family) - wanted.indexOf(b.family));
     for (let i = 1; i < requested.length; i++) {
       if (requested[i].family === requested[i - 1].family) {
-        return { ok: false, reason: `more than one ${requested[i].family} address requested` };
+        return { ok: false, reason: { code: 'tooManyAddresses', family: requested[i].family, requested: true } };
       }
     }
     const stray = requested.find((ip) => !wanted.includes(ip.family));
     if (stray) return { ok: false, reason: familyMismatch(stray, wanted) };
     const missing = families.required.find((f) => !requested.some((ip) => ip.family === f));
     if (svc.ipFamilyPolicy === 'RequireDualStack' && missing) {
-      return { ok: false, reason: `RequireDualStack needs a requested ${missing} address too` };
+      return { ok: false, reason: { code: 'dualStackRequestIncomplete', family: missing } };
     }
     const picks: Pick[] = [];
     for (const ip of requested) {
@@ -231,7 +237,7 @@ export class Allocator {
       if (!pool && !kept(ip)) return { ok: false, reason: notAllowed(ip, svc, scope) };
       const conflict = this.addresses.get(ipKey(ip))?.conflict(svc);
       if (conflict) return { ok: false, reason: conflict };
-      picks.push(pool ? { ip, pool: pool.pool.name } : keep(ip, 'because it requested it'));
+      picks.push(pool ? { ip, pool: pool.pool.name } : keep(ip, 'requested'));
     }
     return { ok: true, picks };
   }
@@ -261,15 +267,17 @@ export class Allocator {
     return pools.filter((idx) => idx.hasFamily(family) && mayUsePool(idx.pool, svc));
   }
 
-  private noneAvailable(family: IPFamily, svc: ServiceRequest, scope: Scope): string {
-    const prefix = svc.ipFamilyPolicy === 'RequireDualStack' ? 'RequireDualStack: ' : '';
-    if (scope.named && !mayUsePool(scope.named.pool, svc)) return `${prefix}${forbidden(scope.named)}`;
-    if (scope.named && !scope.named.hasFamily(family)) {
-      return `${prefix}pool "${scope.named.pool.name}" has no ${family} addresses`;
+  private noneAvailable(family: IPFamily, svc: ServiceRequest, scope: Scope): PoolRefusal {
+    const requireDualStack = svc.ipFamilyPolicy === 'RequireDualStack';
+    if (scope.named && !mayUsePool(scope.named.pool, svc)) {
+      return { code: 'poolForbidden', pool: scope.named.pool.name, requireDualStack };
     }
-    const pools = this.candidatePools(family, svc, scope);
-    if (pools.length === 0) return `${prefix}no auto-assign pool with ${family} addresses may be used by this service`;
-    return `${prefix}no available ${family} address in ${pools.map((p) => `"${p.pool.name}"`).join(', ')}`;
+    if (scope.named && !scope.named.hasFamily(family)) {
+      return { code: 'poolLacksFamily', pool: scope.named.pool.name, family, requireDualStack };
+    }
+    const pools = this.candidatePools(family, svc, scope).map((p) => p.pool.name);
+    if (pools.length === 0) return { code: 'noUsablePool', family, requireDualStack };
+    return { code: 'poolExhausted', family, pools, requireDualStack };
   }
 
   /** The pool, in order of preference, that hands out `ip` to this Service; autoAssign does not matter here. */
@@ -278,11 +286,10 @@ export class Allocator {
     return pools.find((idx) => idx.offers(ip) && mayUsePool(idx.pool, svc));
   }
 
-  private scopeOf(svc: ServiceRequest, warnings?: string[]): Scope {
+  private scopeOf(svc: ServiceRequest, warnings?: AllocationWarning[]): Scope {
     if (svc.requestedPool === undefined) return {};
     const named = this.indexes.get(svc.requestedPool);
-    if (!named)
-      warnings?.push(`pool "${svc.requestedPool}" does not exist; the address comes from the auto-assign pools`);
+    if (!named) warnings?.push({ code: 'poolMissing', pool: svc.requestedPool });
     return named ? { named } : {};
   }
 
@@ -327,15 +334,18 @@ const poolNames = (picks: readonly Pick[]): string[] => [
   ...new Set(picks.flatMap((p) => (p.pool === undefined ? [] : [p.pool]))),
 ];
 
-const forbidden = (idx: PoolIndex): string => `pool "${idx.pool.name}" may not be used by this service`;
+/** Why a pool edit left the Service an address it keeps anyway. */
+type Kept = Extract<AllocationWarning, { code: 'keptAfterPoolEdit' }>['why'];
 
-function notAllowed(ip: IPAddress, svc: ServiceRequest, scope: Scope): string {
-  if (!scope.named) return `"${formatIP(ip)}" is not allowed in config`;
-  if (!mayUsePool(scope.named.pool, svc)) return forbidden(scope.named);
-  return `"${formatIP(ip)}" is not in pool "${scope.named.pool.name}"`;
+function notAllowed(ip: IPAddress, svc: ServiceRequest, scope: Scope): Refusal {
+  if (!scope.named) return { code: 'notInAnyPool', ip };
+  const pool = scope.named.pool.name;
+  if (!mayUsePool(scope.named.pool, svc)) return { code: 'poolForbidden', pool, requireDualStack: false };
+  return { code: 'notInNamedPool', ip, pool };
 }
 
-const familyMismatch = (ip: IPAddress, wanted: readonly IPFamily[]): string =>
-  `"${formatIP(ip)}" does not match the service's IP families (${wanted.join(', ')})`;
-
-const noLongerAllowed = (ip: IPAddress): string => `${formatIP(ip)} is no longer in a pool this service may use`;
+const familyMismatch = (ip: IPAddress, wanted: readonly IPFamily[]): Refusal => ({
+  code: 'familyMismatch',
+  ip,
+  families: [...wanted],
+});

@@ -4,6 +4,7 @@
  * RequireDualStack both or nothing.
  */
 import type { IPFamily } from '@ironlb/shared/config';
+import type { FamiliesRefusal } from './reasons';
 import type { ServiceRequest } from './service';
 
 export interface WantedFamilies {
@@ -11,11 +12,11 @@ export interface WantedFamilies {
   readonly optional: readonly IPFamily[];
 }
 
-export function wantedFamilies(svc: ServiceRequest): WantedFamilies | { readonly error: string } {
+export function wantedFamilies(svc: ServiceRequest): WantedFamilies | { readonly error: FamiliesRefusal } {
   const fams = svc.ipFamilies;
-  if (fams.length === 0) return { error: 'the service has no ipFamilies' };
+  if (fams.length === 0) return { error: { code: 'noIPFamilies' } };
   if (fams.length > 2 || (fams.length === 2 && fams[0] === fams[1])) {
-    return { error: `ipFamilies [${fams.join(', ')}] name each family at most once` };
+    return { error: { code: 'ipFamilyRepeated', families: [...fams] } };
   }
   switch (svc.ipFamilyPolicy) {
     case 'SingleStack':
@@ -23,7 +24,7 @@ export function wantedFamilies(svc: ServiceRequest): WantedFamilies | { readonly
     case 'PreferDualStack':
       return { required: [fams[0]], optional: fams.slice(1) };
     case 'RequireDualStack':
-      if (fams.length < 2) return { error: `RequireDualStack needs two ipFamilies, the service lists only ${fams[0]}` };
+      if (fams.length < 2) return { error: { code: 'dualStackOneFamily', family: fams[0] } };
       return { required: fams, optional: [] };
   }
 }

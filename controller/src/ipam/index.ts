@@ -1,4 +1,4 @@
 export * from './allocator';
 export { formatEndpoint, formatIP, parseIP, sameIP, type IPAddress } from './ip';
-export { sharingConflict } from './sharing';
+export * from './reasons';
 export type { IPFamilyPolicy, Labels, Protocol, ServicePort, ServiceRequest, TrafficPolicy } from './service';

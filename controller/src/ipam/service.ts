@@ -2,6 +2,9 @@
  * A LoadBalancer Service as the allocator sees it: only the fields that decide which addresses it may hold. The
  * controller builds it from the Service, its namespace and its annotations (aliases resolved, IPs parsed), so
  * nothing here depends on how Kubernetes spells them.
+ *
+ * The type lives here, with the allocator that takes it, and not with its parser (service/request.ts): the allocator
+ * is pure and must not depend on the Service reader and its Kubernetes spelling; the reader depends on this instead.
  */
 import type { IPFamily } from '@ironlb/shared/config';
 import { sameIP, type IPAddress } from './ip';

@@ -4,8 +4,9 @@
  * one holder and skip that index, which is most of their memory.
  */
 import type { IPAddress } from './ip';
+import type { SharingConflict } from './reasons';
 import type { ServicePort, ServiceRequest } from './service';
-import { policyConflict, portCollisionMessage, portId } from './sharing';
+import { policyConflict, portId } from './sharing';
 
 export class SharedAddress {
   private readonly holders = new Map<string, ServiceRequest>();
@@ -54,7 +55,7 @@ export class SharedAddress {
    * pairwise compatible, so they agree on sharing key and traffic policy (and, if Local, on selector): comparing
    * against any one of them for those rules is comparing against all.
    */
-  conflict(svc: ServiceRequest): string | undefined {
+  conflict(svc: ServiceRequest): SharingConflict | undefined {
     let other: ServiceRequest | undefined;
     for (const [key, s] of this.holders) {
       if (key !== svc.key) {
@@ -67,7 +68,9 @@ export class SharedAddress {
     if (policy) return policy;
     for (const p of svc.ports) {
       const owner = this.ports ? this.ports.get(portId(p)) : this.soleUser(p, other);
-      if (owner !== undefined && owner !== svc.key) return portCollisionMessage(owner, this.ip, p);
+      if (owner !== undefined && owner !== svc.key) {
+        return { code: 'portConflict', holder: owner, ip: this.ip, port: p.port, protocol: p.protocol };
+      }
     }
     return undefined;
   }

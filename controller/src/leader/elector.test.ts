@@ -1,7 +1,14 @@
 import { LeaderElector } from './elector';
-import { decide, observe, released, type ElectionTiming, type LeaseRecord, type LeaseStore } from './election';
+import {
+  decideLeaseAction,
+  observeLease,
+  releasedLease,
+  type LeaderElectionTiming,
+  type LeaseRecord,
+  type LeaseStore,
+} from './leaseRules';
 
-const timing: ElectionTiming = { leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 500 };
+const timing: LeaderElectionTiming = { leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 500 };
 
 /** One Lease object with the API server's optimistic concurrency; `down` makes every call fail, `hang` never answer. */
 class MemoryLease implements LeaseStore {
@@ -64,7 +71,7 @@ async function run(clock: { now: number }, ms: number, replicas: Replica[]): Pro
   }
 }
 
-describe('decide', () => {
+describe('decideLeaseAction', () => {
   const mine: LeaseRecord = {
     holderIdentity: 'a',
     leaseDurationSeconds: 3,
@@ -74,10 +81,13 @@ describe('decide', () => {
   };
 
   it('creates a missing Lease and renews its own', () => {
-    const seen = observe(undefined, undefined, 0);
-    expect(decide(undefined, 'a', 0, seen, timing)).toMatchObject({ kind: 'create', record: { holderIdentity: 'a' } });
+    const seen = observeLease(undefined, undefined, 0);
+    expect(decideLeaseAction(undefined, 'a', 0, seen, timing)).toMatchObject({
+      kind: 'create',
+      record: { holderIdentity: 'a' },
+    });
     const lease = { record: mine, resourceVersion: '7' };
-    expect(decide(lease, 'a', 500, observe(undefined, lease, 500), timing)).toEqual({
+    expect(decideLeaseAction(lease, 'a', 500, observeLease(undefined, lease, 500), timing)).toEqual({
       kind: 'update',
       record: { ...mine, renewTime: 500 },
       takeover: false,
@@ -87,9 +97,9 @@ describe('decide', () => {
   it("waits out a full lease duration on its own clock before taking another's Lease", () => {
     // The renewTime says 100 (long ago, by a skewed clock); only the local observation counts.
     const lease = { record: mine, resourceVersion: '7' };
-    const seen = observe(undefined, lease, 50_000);
-    expect(decide(lease, 'b', 52_999, seen, timing)).toEqual({ kind: 'wait', holder: 'a' });
-    expect(decide(lease, 'b', 53_000, seen, timing)).toMatchObject({
+    const seen = observeLease(undefined, lease, 50_000);
+    expect(decideLeaseAction(lease, 'b', 52_999, seen, timing)).toEqual({ kind: 'wait', holder: 'a' });
+    expect(decideLeaseAction(lease, 'b', 53_000, seen, timing)).toMatchObject({
       kind: 'update',
       takeover: true,
       record: { holderIdentity: 'b', leaseTransitions: 3, acquireTime: 53_000 },
@@ -98,14 +108,16 @@ describe('decide', () => {
 
   it('restarts the wait when the holder renews, and takes a released Lease at once', () => {
     const lease = { record: mine, resourceVersion: '7' };
-    const first = observe(undefined, lease, 0);
+    const first = observeLease(undefined, lease, 0);
     const renewed = { record: { ...mine, renewTime: 2_000 }, resourceVersion: '8' };
-    const second = observe(first, renewed, 2_500);
+    const second = observeLease(first, renewed, 2_500);
     expect(second.at).toBe(2_500);
-    expect(observe(second, renewed, 4_000)).toBe(second);
-    expect(decide(renewed, 'b', 4_000, second, timing).kind).toBe('wait');
-    const free = { record: released(mine, 4_000), resourceVersion: '9' };
-    expect(decide(free, 'b', 4_001, observe(second, free, 4_001), timing)).toMatchObject({ kind: 'update' });
+    expect(observeLease(second, renewed, 4_000)).toBe(second);
+    expect(decideLeaseAction(renewed, 'b', 4_000, second, timing).kind).toBe('wait');
+    const free = { record: releasedLease(mine, 4_000), resourceVersion: '9' };
+    expect(decideLeaseAction(free, 'b', 4_001, observeLease(second, free, 4_001), timing)).toMatchObject({
+      kind: 'update',
+    });
   });
 });
 

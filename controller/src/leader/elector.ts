@@ -1,12 +1,12 @@
 import {
-  decide,
-  observe,
-  released,
-  type ElectionTiming,
+  decideLeaseAction,
+  observeLease,
+  releasedLease,
+  type LeaderElectionTiming,
   type LeaseStore,
-  type Observation,
+  type LeaseObservation,
   type StoredLease,
-} from './election';
+} from './leaseRules';
 
 export interface ElectorEvents {
   onStartedLeading(): void;
@@ -22,7 +22,7 @@ export interface ElectorEvents {
 export class LeaderElector {
   private leading = false;
   private lastRenewAt = 0;
-  private seen: Observation | undefined;
+  private seen: LeaseObservation | undefined;
   private lastLease: StoredLease | undefined;
   private inFlight = false;
   private timer: NodeJS.Timeout | undefined;
@@ -33,7 +33,7 @@ export class LeaderElector {
   constructor(
     private readonly store: LeaseStore,
     private readonly identity: string,
-    private readonly timing: ElectionTiming,
+    private readonly timing: LeaderElectionTiming,
     private readonly clock: () => number,
     private readonly events: ElectorEvents,
   ) {}
@@ -72,7 +72,7 @@ export class LeaderElector {
     this.leading = false;
     const lease = await this.store.get();
     if (lease?.record.holderIdentity !== this.identity) return;
-    await this.store.update(released(lease.record, this.clock()), lease.resourceVersion);
+    await this.store.update(releasedLease(lease.record, this.clock()), lease.resourceVersion);
   }
 
   private async round(): Promise<void> {
@@ -85,8 +85,8 @@ export class LeaderElector {
       return;
     }
     this.lastLease = lease;
-    this.seen = observe(this.seen, lease, startedAt);
-    const d = decide(lease, this.identity, startedAt, this.seen, this.timing);
+    this.seen = observeLease(this.seen, lease, startedAt);
+    const d = decideLeaseAction(lease, this.identity, startedAt, this.seen, this.timing);
     if (d.kind === 'wait') {
       if (d.holder !== this.lastHolder) this.events.onLeaderSeen?.(d.holder);
       this.lastHolder = d.holder;

@@ -1,6 +1,6 @@
 import { parseConfig } from '@ironlb/shared/config';
 import { Allocator } from '../ipam/allocator';
-import { currentIngressIPs, invalidServiceEvent, outcomeOf } from './outcome';
+import { codedOutcomeOf, currentIngressIPs, invalidServiceEvent, outcomeOf } from './outcome';
 import { serviceRequestOf } from './request';
 
 /** A pool as a user applies it, parsed as the controller parses it. */
@@ -100,6 +100,33 @@ describe('outcomeOf', () => {
     expect(out.ingress).toEqual([{ ip: '198.51.100.200', ipMode: 'VIP' }]);
     expect(out.events.map((e) => `${e.type} ${e.reason}`)).toEqual(['Warning AllocationWarning', 'Normal IPAllocated']);
     expect(out.events[0].message).toContain('missing');
+  });
+});
+
+describe('codedOutcomeOf', () => {
+  test('is outcomeOf, each Event with the code of the reason it words', () => {
+    const a = new Allocator(config);
+    const failing = a.assign(requestOf(lbService('invalid-request', { loadBalancerIP: '4.3.2.1' })));
+    const coded = codedOutcomeOf('default/invalid-request', failing, ['198.51.100.9']);
+    expect(coded.events.map((e) => e.code)).toEqual(['notInAnyPool']);
+    expect({ ingress: coded.ingress, events: coded.events.map((e) => e.event) }).toEqual(
+      outcomeOf('default/invalid-request', failing, ['198.51.100.9']),
+    );
+  });
+
+  test('a warning carries its code, IPAllocated none', () => {
+    const a = new Allocator(config);
+    const svc = requestOf(
+      lbService('pool-request', { annotations: { 'metallb.universe.tf/address-pool': 'missing' } }),
+    );
+    const coded = codedOutcomeOf('default/pool-request', a.assign(svc), []);
+    expect(coded.events.map((e) => [e.event.reason, e.code])).toEqual([
+      ['AllocationWarning', 'poolMissing'],
+      ['IPAllocated', undefined],
+    ]);
+    expect(coded.events[0].event.message).toBe(
+      'pool "missing" does not exist; the address comes from the auto-assign pools',
+    );
   });
 });
 

@@ -3,24 +3,39 @@
  * from what the Service already shows, so a resync causes no status churn) and the Events `kubectl describe service`
  * shows, worded as MetalLB words them because users search for those texts (seed 003).
  */
+import type { ServiceEvent } from '@ironlb/shared/k8s';
 import { formatIP } from '../ipam/ip';
 import type { AssignResult } from '../ipam/allocator';
+import type { ReasonCode } from '../ipam/reasons';
+import { reasonText } from './reasonText';
 
 export interface IngressEntry {
   readonly ip: string;
   readonly ipMode: 'VIP';
 }
 
-export interface ServiceEvent {
-  readonly type: 'Normal' | 'Warning';
-  readonly reason: 'IPAllocated' | 'AllocationFailed' | 'AllocationWarning' | 'InvalidService';
-  readonly message: string;
-}
+/** The reasons of the Events the controller writes. */
+export type EventReason = 'IPAllocated' | 'AllocationFailed' | 'AllocationWarning' | 'InvalidService';
 
 export interface Outcome {
   /** The ingress list to write, or undefined when the Service already shows exactly it. */
   readonly ingress?: readonly IngressEntry[];
-  readonly events: readonly ServiceEvent[];
+  readonly events: readonly ServiceEvent<EventReason>[];
+}
+
+/**
+ * An Event and, when it words an allocator's refusal or warning, that reason's code: the log line carries the code
+ * (the label metrics use too), the Event only the words.
+ */
+export interface CodedEvent {
+  readonly event: ServiceEvent<EventReason>;
+  readonly code?: ReasonCode;
+}
+
+/** The Outcome with each Event's code, for the reconciler. */
+export interface CodedOutcome {
+  readonly ingress?: readonly IngressEntry[];
+  readonly events: readonly CodedEvent[];
 }
 
 /** The IPs a Service's status shows now, in order; anything malformed reads as nothing. */
@@ -42,29 +57,37 @@ const sameList = (a: readonly string[], b: readonly string[]): boolean =>
 
 /** `key` is `namespace/name`; `shown` is what currentIngressIPs read from the live Service. */
 export function outcomeOf(key: string, result: AssignResult, shown: readonly string[]): Outcome {
-  const warnings: ServiceEvent[] = result.warnings.map((message) => ({
-    type: 'Warning',
-    reason: 'AllocationWarning',
-    message,
+  const { ingress, events } = codedOutcomeOf(key, result, shown);
+  return { ingress, events: events.map((e) => e.event) };
+}
+
+/** outcomeOf, each Event with the code of the reason it words. */
+export function codedOutcomeOf(key: string, result: AssignResult, shown: readonly string[]): CodedOutcome {
+  const warnings: CodedEvent[] = result.warnings.map((w) => ({
+    event: { type: 'Warning', reason: 'AllocationWarning', message: reasonText(w) },
+    code: w.code,
   }));
   if (!result.ok) {
-    const failed: ServiceEvent = {
-      type: 'Warning',
-      reason: 'AllocationFailed',
-      message: `Failed to allocate IP for "${key}": ${result.reason}`,
+    const failed: CodedEvent = {
+      event: {
+        type: 'Warning',
+        reason: 'AllocationFailed',
+        message: `Failed to allocate IP for "${key}": ${reasonText(result.reason)}`,
+      },
+      code: result.reason.code,
     };
     return { ingress: shown.length > 0 ? [] : undefined, events: [...warnings, failed] };
   }
   const ips = result.ips.map(formatIP);
   const ingress = sameList(ips, shown) ? undefined : ips.map((ip) => ({ ip, ipMode: 'VIP' as const }));
-  const allocated: ServiceEvent[] =
+  const allocated: CodedEvent[] =
     result.changed || ingress !== undefined
-      ? [{ type: 'Normal', reason: 'IPAllocated', message: `Assigned IP ${JSON.stringify(ips)}` }]
+      ? [{ event: { type: 'Normal', reason: 'IPAllocated', message: `Assigned IP ${JSON.stringify(ips)}` } }]
       : [];
   return { ingress, events: [...warnings, ...allocated] };
 }
 
 /** A Service the controller cannot read: one Warning naming the field. */
-export function invalidServiceEvent(field: string, message: string): ServiceEvent {
+export function invalidServiceEvent(field: string, message: string): ServiceEvent<EventReason> {
   return { type: 'Warning', reason: 'InvalidService', message: `${field}: ${message}` };
 }

@@ -1,6 +1,9 @@
 /**
  * A Service object from the API server, as untyped JSON, to the request the allocator takes. Pure and total: garbage
  * in any field becomes an `invalid` naming that field, so the controller can raise an Event and serve the rest.
+ *
+ * ServiceRequest is defined in ipam/service.ts, not here: the allocator is pure and must not depend on this reader
+ * and its Kubernetes spelling, so the dependency runs from here to ipam only.
  */
 import { isRecord, jsonType, type RawObject } from '@ironlb/shared/config';
 import type { IPAddress, ServiceRequest } from '../ipam';

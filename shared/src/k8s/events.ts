@@ -1,9 +1,12 @@
 import type { CoreV1Event, V1Service } from '@kubernetes/client-node';
 
-/** An Event about a Service, as `kubectl describe service` shows it. */
-export interface ServiceEvent {
+/**
+ * An Event about a Service, as `kubectl describe service` shows it. `R` narrows `reason` to the ones a component
+ * writes (the controller's four); any such event is a ServiceEvent to eventFor and eventsSignature.
+ */
+export interface ServiceEvent<R extends string = string> {
   readonly type: 'Normal' | 'Warning';
-  readonly reason: string;
+  readonly reason: R;
   readonly message: string;
 }
 

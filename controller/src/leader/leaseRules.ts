@@ -1,15 +1,15 @@
 /**
- * Leader election over a coordination.k8s.io Lease, as client-go does it: the holder renews the Lease every retry
- * period; a candidate takes it over only after it has seen the same record unchanged for a whole lease duration,
- * measured on its own clock, so clock skew between replicas cannot make two leaders. Pure: the clock and the Lease
- * store are injected.
+ * The rules of the controller's leader election over a coordination.k8s.io Lease, as client-go has them (LeaderElector
+ * runs them): the holder renews the Lease every retry period; a candidate takes it over only after it has seen the
+ * same record unchanged for a whole lease duration, measured on its own clock, so clock skew between replicas cannot
+ * make two leaders. Pure: the clock and the Lease are passed in. In the controller "election" means only this.
  */
 
 import type { LeaseRecord, LeaseStore, StoredLease } from '@ironlb/shared';
 
 export type { LeaseRecord, LeaseStore, StoredLease };
 
-export interface ElectionTiming {
+export interface LeaderElectionTiming {
   /** How long a candidate waits on an unchanged record before it takes the Lease over. */
   readonly leaseDurationMs: number;
   /** How long the leader keeps acting without a successful renewal before it steps down. */
@@ -19,15 +19,19 @@ export interface ElectionTiming {
 }
 
 /** Takeover within about 3.5 s of the leader's death (lease duration plus one retry period), 2 Lease writes a second. */
-export const DEFAULT_TIMING: ElectionTiming = { leaseDurationMs: 3_000, renewDeadlineMs: 2_000, retryPeriodMs: 500 };
+export const DEFAULT_LEADER_ELECTION_TIMING: LeaderElectionTiming = {
+  leaseDurationMs: 3_000,
+  renewDeadlineMs: 2_000,
+  retryPeriodMs: 500,
+};
 
-export type Decision =
+export type LeaseAction =
   | { readonly kind: 'create'; readonly record: LeaseRecord }
   | { readonly kind: 'update'; readonly record: LeaseRecord; readonly takeover: boolean }
   | { readonly kind: 'wait'; readonly holder: string };
 
 /** When this replica first saw the Lease's current record, by its own clock. */
-export interface Observation {
+export interface LeaseObservation {
   readonly signature: string;
   readonly at: number;
 }
@@ -36,19 +40,23 @@ const signatureOf = (r: LeaseRecord): string =>
   `${r.holderIdentity}\u0000${r.renewTime}\u0000${r.leaseTransitions}\u0000${r.leaseDurationSeconds}`;
 
 /** The observation after reading `lease` at `now`: unchanged when the record is the one seen before. */
-export function observe(previous: Observation | undefined, lease: StoredLease | undefined, now: number): Observation {
+export function observeLease(
+  previous: LeaseObservation | undefined,
+  lease: StoredLease | undefined,
+  now: number,
+): LeaseObservation {
   const signature = lease === undefined ? '' : signatureOf(lease.record);
   return previous?.signature === signature ? previous : { signature, at: now };
 }
 
 /** What `me` should do about `lease` at `now`, given when it first saw this record. */
-export function decide(
+export function decideLeaseAction(
   lease: StoredLease | undefined,
   me: string,
   now: number,
-  seen: Observation,
-  timing: ElectionTiming,
-): Decision {
+  seen: LeaseObservation,
+  timing: LeaderElectionTiming,
+): LeaseAction {
   const durationSeconds = Math.max(1, Math.ceil(timing.leaseDurationMs / 1000));
   const fresh = (transitions: number): LeaseRecord => ({
     holderIdentity: me,
@@ -69,6 +77,6 @@ export function decide(
 }
 
 /** The record a leader writes when it stops cleanly, so a standby need not wait out the lease duration. */
-export function released(r: LeaseRecord, now: number): LeaseRecord {
+export function releasedLease(r: LeaseRecord, now: number): LeaseRecord {
   return { ...r, holderIdentity: '', leaseDurationSeconds: 1, renewTime: now };
 }

@@ -1,0 +1,81 @@
+/**
+ * The words of every reason the allocator gives, in the one place they are written: AllocationFailed and
+ * AllocationWarning Events and the controller's log lines all take them from here. Users search for these texts
+ * (several are MetalLB's, seed 003), so a change here is a change to what `kubectl describe service` shows.
+ */
+import { formatEndpoint, formatIP, type IPAddress } from '../ipam/ip';
+import type { Reason } from '../ipam/reasons';
+
+const quoted = (text: string): string => `"${text}"`;
+const dualStack = (r: { readonly requireDualStack: boolean }): string =>
+  r.requireDualStack ? 'RequireDualStack: ' : '';
+const uses = (r: { readonly holder: string; readonly ip: IPAddress }): string =>
+  `service ${quoted(r.holder)} already uses ${formatIP(r.ip)}`;
+
+/** The text of a reason; for a refusal it completes `Failed to allocate IP for "ns/name": ...`. */
+export function reasonText(r: Reason): string {
+  switch (r.code) {
+    case 'noIPFamilies':
+      return 'the service has no ipFamilies';
+    case 'ipFamilyRepeated':
+      return `ipFamilies [${r.families.join(', ')}] name each family at most once`;
+    case 'dualStackOneFamily':
+      return `RequireDualStack needs two ipFamilies, the service lists only ${r.family}`;
+    case 'sharingKeyMismatch':
+      if (!r.holderKey) return `${uses(r)} and does not allow sharing`;
+      if (!r.key) return `${uses(r)} and this service has no sharing key`;
+      return `${uses(r)} with sharing key ${quoted(r.holderKey)}, not ${quoted(r.key)}`;
+    case 'trafficPolicyMismatch':
+      return r.holderPolicy === 'Cluster'
+        ? `${uses(r)} with externalTrafficPolicy Cluster; a Local service shares only with Local ones`
+        : `${uses(r)} with externalTrafficPolicy Local; only Local services may share it`;
+    case 'localPolicySelectorMismatch':
+      switch (r.withoutSelector) {
+        case 'holder':
+          return `${uses(r)} with externalTrafficPolicy Local and no selector, so it never shares`;
+        case 'service':
+          return `${uses(r)}; a Local service without a selector never shares`;
+        case undefined:
+          return `${uses(r)} with externalTrafficPolicy Local and a different selector`;
+      }
+      return unreachable(r.withoutSelector);
+    case 'portConflict':
+      return `service ${quoted(r.holder)} already uses ${formatEndpoint(r.ip, r.port, r.protocol)}`;
+    case 'poolForbidden':
+      return `${dualStack(r)}pool ${quoted(r.pool)} may not be used by this service`;
+    case 'poolLacksFamily':
+      return `${dualStack(r)}pool ${quoted(r.pool)} has no ${r.family} addresses`;
+    case 'noUsablePool':
+      return `${dualStack(r)}no auto-assign pool with ${r.family} addresses may be used by this service`;
+    case 'poolExhausted':
+      return `${dualStack(r)}no available ${r.family} address in ${r.pools.map(quoted).join(', ')}`;
+    case 'nothingToAdopt':
+      return 'no address to adopt';
+    case 'tooManyAddresses':
+      return `more than one ${r.family} address${r.requested ? ' requested' : ''}`;
+    case 'familyMismatch':
+      return `${quoted(formatIP(r.ip))} does not match the service's IP families (${r.families.join(', ')})`;
+    case 'dualStackRequestIncomplete':
+      return `RequireDualStack needs a requested ${r.family} address too`;
+    case 'notRequestedAddress':
+      return `${quoted(formatIP(r.ip))} is not the requested address ${quoted(formatIP(r.requested))}`;
+    case 'notInAnyPool':
+      return `${quoted(formatIP(r.ip))} is not allowed in config`;
+    case 'notInNamedPool':
+      return `${quoted(formatIP(r.ip))} is not in pool ${quoted(r.pool)}`;
+    case 'poolMissing':
+      return `pool ${quoted(r.pool)} does not exist; the address comes from the auto-assign pools`;
+    case 'keptAfterPoolEdit': {
+      const why = r.why === 'requested' ? 'because it requested it' : 'until another address is free';
+      return `${reasonText({ code: 'noLongerInPool', ip: r.ip })}; the service keeps it ${why}`;
+    }
+    case 'noLongerInPool':
+      return `${formatIP(r.ip)} is no longer in a pool this service may use`;
+  }
+  return unreachable(r);
+}
+
+/** Reached only if a value escaped the types: the switches above cover every case. */
+function unreachable(value: never): never {
+  throw new Error(`no words for ${String((value as { code?: unknown } | undefined)?.code ?? value)}`);
+}
