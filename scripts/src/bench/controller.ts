@@ -1,4 +1,4 @@
-import { Allocator, parseIP, type ServiceRequest } from '@ironlb/controller';
+import { Allocator, parseIP, reasonText, type ServiceRequest } from '@ironlb/controller';
 import type { AddressRange, IPFamily, Pool } from '@ironlb/shared/config';
 import { benchControllerE2E } from './controllerE2E';
 import { fmt, median } from './stats';
@@ -109,7 +109,7 @@ function measure(c: Case, ops: number): number {
     const started = process.hrtime.bigint();
     const r = c.allocator.assign(svc);
     ns += process.hrtime.bigint() - started;
-    if (!r.ok) throw new Error(`${c.label}: ${r.reason}`);
+    if (!r.ok) throw new Error(`${c.label}: ${reasonText(r.reason)}`);
     c.held.push(svc.key);
     release(c);
   }

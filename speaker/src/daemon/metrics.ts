@@ -3,10 +3,10 @@
  * announces and those it does not by reason code; for layer 2, answers sent and conflicts seen (another MAC
  * answering for one of our IPs).
  */
-import * as http from 'node:http';
+import type * as http from 'node:http';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { IPFamily } from '@ironlb/shared';
+import { serveMetrics, type IPFamily } from '@ironlb/shared';
 import type { Announcement, ModePlan } from '../mode/mode';
 import { NOT_ANNOUNCED_CODES, type NotAnnouncedCode } from '../mode/reasons';
 
@@ -55,18 +55,6 @@ export function speakerMetrics(): SpeakerMetrics {
     },
     l2Answered: (family) => answers.inc({ family }),
     l2Conflict: () => conflicts.inc(),
-    serve: (port, log) =>
-      http
-        .createServer((req, res) => {
-          if (req.url !== '/metrics') {
-            res.writeHead(404).end();
-            return;
-          }
-          registry.metrics().then(
-            (text) => res.writeHead(200, { 'Content-Type': registry.contentType }).end(text),
-            () => res.writeHead(500).end(),
-          );
-        })
-        .listen(port, () => log.info({ port }, 'serving metrics')),
+    serve: (port, log) => serveMetrics(registry, port, log),
   };
 }
