@@ -59,6 +59,14 @@ export interface L2Advertisement {
   readonly interfaces: readonly string[];
 }
 
+/**
+ * A BGP community: standard (RFC 1997), the 32-bit value of `a:b` (a × 65536 + b), or large (RFC 8092), three
+ * 32-bit numbers. formatCommunity prints either back as a user writes it.
+ */
+export type CommunityValue =
+  | { readonly kind: 'standard'; readonly value: number }
+  | { readonly kind: 'large'; readonly global: number; readonly local1: number; readonly local2: number };
+
 export interface Config {
   /** Pools by name. */
   readonly pools: ReadonlyMap<string, Pool>;
