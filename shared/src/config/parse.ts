@@ -3,7 +3,9 @@
  * and the speaker share, so both daemons read the same YAML the same way. Pure and deterministic; an object with any
  * error is left out whole (named with its field in `errors`) and the rest still load.
  */
+import { BFD_KIND, parseBFDProfiles } from './bfdprofile';
 import { parseL2Advertisements, L2_KIND } from './l2advertisement';
+import { valuesByName } from './object';
 import { POOL_KIND } from './parse-pool';
 import { parsePools } from './parse-pools';
 import { isRecord, jsonType } from './raw';
@@ -13,6 +15,7 @@ import type { Config, ConfigError } from './types';
 export interface ConfigObjects {
   readonly ipAddressPools?: unknown;
   readonly l2Advertisements?: unknown;
+  readonly bfdProfiles?: unknown;
 }
 
 export interface ParseResult {
@@ -31,10 +34,15 @@ function itemsOf(kind: string, raw: unknown, errors: ConfigError[]): readonly un
 
 export function parseConfig(objects: ConfigObjects): ParseResult {
   const errors: ConfigError[] = [];
+  const bfd = parseBFDProfiles(itemsOf(BFD_KIND, objects.bfdProfiles, errors));
   const pools = parsePools(itemsOf(POOL_KIND, objects.ipAddressPools, errors));
   const l2 = parseL2Advertisements(itemsOf(L2_KIND, objects.l2Advertisements, errors));
-  errors.push(...pools.errors, ...l2.errors);
-  const config: Config = { pools: pools.pools, l2Advertisements: l2.advertisements };
+  errors.push(...bfd.errors, ...pools.errors, ...l2.errors);
+  const config: Config = {
+    pools: pools.pools,
+    l2Advertisements: l2.advertisements,
+    bfdProfiles: valuesByName(bfd),
+  };
   return Object.freeze({ config: Object.freeze(config), errors: Object.freeze(errors) });
 }
 

@@ -60,6 +60,28 @@ export interface L2Advertisement {
 }
 
 /**
+ * The timers and modes of a BFD session (RFC 5880) run beside a BGP session, MetalLB's BFDProfile. Intervals in
+ * milliseconds, as the CRD writes them; every field has its default filled in.
+ */
+export interface BFDProfile {
+  readonly name: string;
+  /** The shortest interval at which this end can receive control packets; default 300. */
+  readonly receiveIntervalMs: number;
+  /** The shortest interval, less jitter, at which this end sends control packets; default 300. */
+  readonly transmitIntervalMs: number;
+  /** Control packets missed before the session is down; default 3. */
+  readonly detectMultiplier: number;
+  /** The shortest interval at which this end can handle echo packets; default 50. */
+  readonly echoIntervalMs: number;
+  /** Echo packets sent (single-hop sessions only, RFC 5883); default false. */
+  readonly echoMode: boolean;
+  /** Wait for the peer to send first; default false. */
+  readonly passiveMode: boolean;
+  /** Multihop sessions only: the lowest TTL accepted on incoming control packets; default 254. */
+  readonly minimumTtl: number;
+}
+
+/**
  * A BGP community: standard (RFC 1997), the 32-bit value of `a:b` (a × 65536 + b), or large (RFC 8092), three
  * 32-bit numbers. formatCommunity prints either back as a user writes it.
  */
@@ -72,6 +94,8 @@ export interface Config {
   readonly pools: ReadonlyMap<string, Pool>;
   /** Sorted by name, so every speaker reads them in one order. */
   readonly l2Advertisements: readonly L2Advertisement[];
+  /** BFD profiles by name, in name order. */
+  readonly bfdProfiles: ReadonlyMap<string, BFDProfile>;
 }
 
 /** A problem in one config object, named so the user can find it. */
