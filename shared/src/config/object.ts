@@ -92,7 +92,7 @@ export interface LoadResult<T> {
 export const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Name order, then namespace, then list position; objects without a name (only ever errors) last. */
-const byIdentity = ({ id: a }: { id: Identity }, { id: b }: { id: Identity }): number =>
+export const byIdentity = ({ id: a }: { id: Identity }, { id: b }: { id: Identity }): number =>
   Number(a.name === '') - Number(b.name === '') ||
   compareText(a.name, b.name) ||
   compareText(a.namespace, b.namespace) ||

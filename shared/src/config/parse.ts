@@ -4,6 +4,7 @@
  * error is left out whole (named with its field in `errors`) and the rest still load.
  */
 import { BFD_KIND, parseBFDProfiles } from './bfdprofile';
+import { COMMUNITY_KIND, parseCommunities } from './community';
 import { parseL2Advertisements, L2_KIND } from './l2advertisement';
 import { valuesByName } from './object';
 import { POOL_KIND } from './parse-pool';
@@ -16,6 +17,7 @@ export interface ConfigObjects {
   readonly ipAddressPools?: unknown;
   readonly l2Advertisements?: unknown;
   readonly bfdProfiles?: unknown;
+  readonly communities?: unknown;
 }
 
 export interface ParseResult {
@@ -28,20 +30,23 @@ function itemsOf(kind: string, raw: unknown, errors: ConfigError[]): readonly un
   if (raw === undefined || Array.isArray(raw)) return raw ?? [];
   if (isRecord(raw) && Array.isArray(raw.items)) return raw.items;
   const got = isRecord(raw) ? `an object whose items is ${jsonType(raw.items)}` : jsonType(raw);
-  errors.push({ object: `${kind}List`, field: 'items', message: `must be a list of ${kind}s, got ${got}` });
+  const plural = kind.endsWith('y') ? `${kind.slice(0, -1)}ies` : `${kind}s`;
+  errors.push({ object: `${kind}List`, field: 'items', message: `must be a list of ${plural}, got ${got}` });
   return [];
 }
 
 export function parseConfig(objects: ConfigObjects): ParseResult {
   const errors: ConfigError[] = [];
   const bfd = parseBFDProfiles(itemsOf(BFD_KIND, objects.bfdProfiles, errors));
+  const communities = parseCommunities(itemsOf(COMMUNITY_KIND, objects.communities, errors));
   const pools = parsePools(itemsOf(POOL_KIND, objects.ipAddressPools, errors));
   const l2 = parseL2Advertisements(itemsOf(L2_KIND, objects.l2Advertisements, errors));
-  errors.push(...bfd.errors, ...pools.errors, ...l2.errors);
+  errors.push(...bfd.errors, ...communities.errors, ...pools.errors, ...l2.errors);
   const config: Config = {
     pools: pools.pools,
     l2Advertisements: l2.advertisements,
     bfdProfiles: valuesByName(bfd),
+    communities: communities.aliases,
   };
   return Object.freeze({ config: Object.freeze(config), errors: Object.freeze(errors) });
 }

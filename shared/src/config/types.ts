@@ -96,6 +96,8 @@ export interface Config {
   readonly l2Advertisements: readonly L2Advertisement[];
   /** BFD profiles by name, in name order. */
   readonly bfdProfiles: ReadonlyMap<string, BFDProfile>;
+  /** Every Community alias -> its value, in alias order. */
+  readonly communities: ReadonlyMap<string, CommunityValue>;
 }
 
 /** A problem in one config object, named so the user can find it. */
