@@ -30,6 +30,8 @@ export function coversPool(adv: Advertisement, pool: Pool): boolean {
   );
 }
 
-/** No node selectors: every node. */
-export const coversNode = (adv: Advertisement, nodeLabels: Readonly<Record<string, string>>): boolean =>
-  adv.nodeSelectors.length === 0 || adv.nodeSelectors.some((s) => matchesSelector(s, nodeLabels));
+/** No node selectors: every node. For an advertisement, or a BGPPeer (the nodes that open its session). */
+export const coversNode = (
+  adv: Pick<Advertisement, 'nodeSelectors'>,
+  nodeLabels: Readonly<Record<string, string>>,
+): boolean => adv.nodeSelectors.length === 0 || adv.nodeSelectors.some((s) => matchesSelector(s, nodeLabels));

@@ -4,6 +4,7 @@
  * error is left out whole (named with its field in `errors`) and the rest still load.
  */
 import { BFD_KIND, parseBFDProfiles } from './bfdprofile';
+import { parseBGPPeers, PEER_KIND } from './bgppeer';
 import { COMMUNITY_KIND, parseCommunities } from './community';
 import { parseL2Advertisements, L2_KIND } from './l2advertisement';
 import { valuesByName } from './object';
@@ -18,6 +19,7 @@ export interface ConfigObjects {
   readonly l2Advertisements?: unknown;
   readonly bfdProfiles?: unknown;
   readonly communities?: unknown;
+  readonly bgpPeers?: unknown;
 }
 
 export interface ParseResult {
@@ -39,14 +41,16 @@ export function parseConfig(objects: ConfigObjects): ParseResult {
   const errors: ConfigError[] = [];
   const bfd = parseBFDProfiles(itemsOf(BFD_KIND, objects.bfdProfiles, errors));
   const communities = parseCommunities(itemsOf(COMMUNITY_KIND, objects.communities, errors));
+  const peers = parseBGPPeers(itemsOf(PEER_KIND, objects.bgpPeers, errors), bfd);
   const pools = parsePools(itemsOf(POOL_KIND, objects.ipAddressPools, errors));
   const l2 = parseL2Advertisements(itemsOf(L2_KIND, objects.l2Advertisements, errors));
-  errors.push(...bfd.errors, ...communities.errors, ...pools.errors, ...l2.errors);
+  errors.push(...bfd.errors, ...communities.errors, ...peers.errors, ...pools.errors, ...l2.errors);
   const config: Config = {
     pools: pools.pools,
     l2Advertisements: l2.advertisements,
     bfdProfiles: valuesByName(bfd),
     communities: communities.aliases,
+    bgpPeers: Object.freeze([...valuesByName(peers).values()]),
   };
   return Object.freeze({ config: Object.freeze(config), errors: Object.freeze(errors) });
 }
