@@ -531,7 +531,7 @@ describe('parseBGPPeers: one session per node', () => {
       false,
     ],
     ['every node and some nodes', {}, { nodeSelectors: [{ matchLabels: { rack: '1' } }] }, false],
-  ])('%s: both load = %s', (_name, a, b, both) => {
+  ])('%s', (_name, a, b, both) => {
     const r = parseBGPPeers([tor('a', a), tor('b', b)], profiles);
     expect([...r.loaded.keys()]).toEqual(both ? ['a', 'b'] : ['a']);
     expect(r.errors.map((e) => `${e.object} ${e.field}`)).toEqual(both ? [] : [`BGPPeer ${NS}/b spec.peerAddress`]);

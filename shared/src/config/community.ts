@@ -63,7 +63,7 @@ function parseAliases(spec: RawObject, names: string[], out: FieldProblem[]): Al
     const before = out.length;
     const e = nameError(name);
     if (e) out.push(problem(`${f}.name`, e));
-    if (typeof name === 'string' && name !== '') {
+    if (typeof name === 'string' && !e) {
       const first = at.get(name);
       if (first !== undefined)
         out.push(

@@ -4,6 +4,7 @@
  * error is left out whole (named with its field in `errors`) and the rest still load.
  */
 import { BFD_KIND, parseBFDProfiles } from './bfdprofile';
+import { BGP_ADV_KIND, parseBGPAdvertisements } from './bgpadvertisement';
 import { parseBGPPeers, PEER_KIND } from './bgppeer';
 import { COMMUNITY_KIND, parseCommunities } from './community';
 import { parseL2Advertisements, L2_KIND } from './l2advertisement';
@@ -20,6 +21,7 @@ export interface ConfigObjects {
   readonly bfdProfiles?: unknown;
   readonly communities?: unknown;
   readonly bgpPeers?: unknown;
+  readonly bgpAdvertisements?: unknown;
 }
 
 export interface ParseResult {
@@ -37,20 +39,35 @@ function itemsOf(kind: string, raw: unknown, errors: ConfigError[]): readonly un
   return [];
 }
 
+/**
+ * Kinds that others name are read first: BFD profiles (named by peers) and Communities (named by advertisements),
+ * then BGPPeers and BGPAdvertisements against them; an advertisement's prefix lengths and LOCAL_PREF are checked
+ * against the pools, which name nothing and are read alone. Errors come in that order, List errors first.
+ */
 export function parseConfig(objects: ConfigObjects): ParseResult {
   const errors: ConfigError[] = [];
-  const bfd = parseBFDProfiles(itemsOf(BFD_KIND, objects.bfdProfiles, errors));
-  const communities = parseCommunities(itemsOf(COMMUNITY_KIND, objects.communities, errors));
-  const peers = parseBGPPeers(itemsOf(PEER_KIND, objects.bgpPeers, errors), bfd);
-  const pools = parsePools(itemsOf(POOL_KIND, objects.ipAddressPools, errors));
-  const l2 = parseL2Advertisements(itemsOf(L2_KIND, objects.l2Advertisements, errors));
-  errors.push(...bfd.errors, ...communities.errors, ...peers.errors, ...pools.errors, ...l2.errors);
+  const bfdItems = itemsOf(BFD_KIND, objects.bfdProfiles, errors);
+  const communityItems = itemsOf(COMMUNITY_KIND, objects.communities, errors);
+  const peerItems = itemsOf(PEER_KIND, objects.bgpPeers, errors);
+  const bgpItems = itemsOf(BGP_ADV_KIND, objects.bgpAdvertisements, errors);
+  const poolItems = itemsOf(POOL_KIND, objects.ipAddressPools, errors);
+  const l2Items = itemsOf(L2_KIND, objects.l2Advertisements, errors);
+
+  const bfd = parseBFDProfiles(bfdItems);
+  const communities = parseCommunities(communityItems);
+  const peers = parseBGPPeers(peerItems, bfd);
+  const pools = parsePools(poolItems);
+  const bgp = parseBGPAdvertisements(bgpItems, communities, pools);
+  const l2 = parseL2Advertisements(l2Items);
+  errors.push(...bfd.errors, ...communities.errors, ...peers.errors, ...bgp.errors, ...pools.errors, ...l2.errors);
+
   const config: Config = {
     pools: pools.pools,
     l2Advertisements: l2.advertisements,
+    bgpAdvertisements: Object.freeze([...valuesByName(bgp).values()]),
+    bgpPeers: Object.freeze([...valuesByName(peers).values()]),
     bfdProfiles: valuesByName(bfd),
     communities: communities.aliases,
-    bgpPeers: Object.freeze([...valuesByName(peers).values()]),
   };
   return Object.freeze({ config: Object.freeze(config), errors: Object.freeze(errors) });
 }

@@ -59,6 +59,28 @@ export interface L2Advertisement {
   readonly interfaces: readonly string[];
 }
 
+/**
+ * Which pools a BGP announcement covers, from which nodes, to which peers, and with what attributes. As for
+ * L2Advertisement: no pools and no pool selectors = every pool; no node selectors = every node; and no peers = every
+ * BGPPeer.
+ */
+export interface BGPAdvertisement {
+  readonly name: string;
+  /** The prefix length IPv4 addresses are announced with, 1..32; default 32 (each address alone). */
+  readonly aggregationLength: number;
+  /** The prefix length IPv6 addresses are announced with, 1..128; default 128. */
+  readonly aggregationLengthV6: number;
+  /** LOCAL_PREF, 1..4294967295. Absent: none set (0 in the object means absent, as in MetalLB). */
+  readonly localPref?: number;
+  /** Literal or by Community alias, each once, sorted (standard by value, then large). */
+  readonly communities: readonly CommunityValue[];
+  readonly ipAddressPools: readonly string[];
+  readonly ipAddressPoolSelectors: readonly LabelSelector[];
+  readonly nodeSelectors: readonly LabelSelector[];
+  /** BGPPeer names; empty = every peer. Names of peers that are not loaded select nothing. */
+  readonly peers: readonly string[];
+}
+
 /** A Secret by name; the parser records the reference and never reads the Secret. */
 export interface SecretReference {
   readonly name: string;
@@ -139,6 +161,8 @@ export interface Config {
   readonly pools: ReadonlyMap<string, Pool>;
   /** Sorted by name, so every speaker reads them in one order. */
   readonly l2Advertisements: readonly L2Advertisement[];
+  /** Sorted by name. */
+  readonly bgpAdvertisements: readonly BGPAdvertisement[];
   /** Sorted by name. */
   readonly bgpPeers: readonly BGPPeer[];
   /** BFD profiles by name, in name order. */
