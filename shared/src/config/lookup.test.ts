@@ -1,5 +1,5 @@
 import { parseIP, type ParsedIP } from '../ip/ip';
-import { coversNode, coversPool, poolOf } from './lookup';
+import { coversNode, coversPeer, coversPool, poolOf } from './lookup';
 import { parseConfig } from './parse';
 
 const ip = (t: string): ParsedIP => {
@@ -58,5 +58,13 @@ describe('coversPool and coversNode', () => {
     expect(coversNode(adv({ nodeSelectors: [edge] }), { role: 'edge' })).toBe(true);
     expect(coversNode(adv({ nodeSelectors: [edge] }), { role: 'core' })).toBe(false);
     expect(coversNode(adv({ nodeSelectors: [edge, core] }), { role: 'core' })).toBe(true);
+  });
+});
+
+describe('coversPeer', () => {
+  it('an advertisement without peers announces to every peer; with some, to those named', () => {
+    expect(coversPeer({ peers: [] }, { name: 'tor-a' })).toBe(true);
+    expect(coversPeer({ peers: ['tor-a'] }, { name: 'tor-a' })).toBe(true);
+    expect(coversPeer({ peers: ['tor-a'] }, { name: 'tor-b' })).toBe(false);
   });
 });
