@@ -266,15 +266,15 @@ function parseSpec(
         'must not be set with spec.password: the password is in the BGPPeer or in a Secret',
       ),
     );
+  const bfdProfile = readOptionalString(spec.bfdProfile, 'spec.bfdProfile', out);
   const ebgpMultiHop = readBoolean(spec.ebgpMultiHop, 'spec.ebgpMultiHop', false, out);
+  checkBFDProfile(bfdProfile, ebgpMultiHop, profiles, out);
   if (ebgpMultiHop && myASN !== undefined && myASN === peerASN)
     out.push(problem('spec.ebgpMultiHop', `is for eBGP peers; this one is iBGP (myASN and peerASN are both ${myASN})`));
-  const bfdProfile = readOptionalString(spec.bfdProfile, 'spec.bfdProfile', out);
-  checkBFDProfile(bfdProfile, ebgpMultiHop, profiles, out);
-  const vrf = readOptionalString(spec.vrf, 'spec.vrf', out, vrfError);
   const enableGracefulRestart = readBoolean(spec.enableGracefulRestart, 'spec.enableGracefulRestart', false, out);
   const disableMP = readBoolean(spec.disableMP, 'spec.disableMP', false, out);
   const nodeSelectors = parseSelectorList(spec.nodeSelectors, 'spec.nodeSelectors', out);
+  const vrf = readOptionalString(spec.vrf, 'spec.vrf', out, vrfError);
   if (myASN === undefined || peerASN === undefined || !peerAddress) return undefined;
   return Object.freeze({
     name,

@@ -84,7 +84,7 @@ export interface Loaded<T> {
 export interface LoadResult<T> {
   /** By name, in name order. */
   readonly loaded: ReadonlyMap<string, Loaded<T>>;
-  /** Objects that were read but not loaded, by name (the first by name order when several): for references. */
+  /** Names no object loaded under -> the first object that had it (by name order): for telling a reference why. */
   readonly refused: ReadonlyMap<string, string>;
   readonly errors: readonly ConfigError[];
 }
@@ -99,10 +99,10 @@ export const byIdentity = ({ id: a }: { id: Identity }, { id: b }: { id: Identit
   a.index - b.index;
 
 /**
- * Loads candidates in that order: one with errors is left out, as is one whose
- * name an earlier one took (`why` says why names must be unique: `Services name pools by name alone`). `take`, when
- * given, checks a candidate against those loaded before it and records it when it returns no errors; a candidate it
- * returns errors for is left out with them.
+ * Loads candidates in byIdentity order: one with errors is left out, as is one whose name an earlier one took (`why`
+ * says why names must be unique: `Services name pools by name alone`). `take`, when given, checks a candidate against
+ * those loaded before it and records it when it returns no errors; a candidate it returns errors for is left out
+ * with them.
  */
 export function loadInNameOrder<C extends Candidate<unknown>, T = NonNullable<C['value']>>(
   candidates: readonly C[],
