@@ -200,8 +200,8 @@ const BAD: [string, Record<string, unknown>, [string, string][]][] = [
   ],
   [
     'an address with a zone',
-    { peerAddress: 'fe80::1%eth0' },
-    [['spec.peerAddress', 'must be an IPv4 or IPv6 address, got "fe80::1%eth0"']],
+    { peerAddress: '2001:db8::1%eth0' },
+    [['spec.peerAddress', 'must be an IPv4 or IPv6 address, got "2001:db8::1%eth0"']],
   ],
   [
     'an IPv4-mapped address',
