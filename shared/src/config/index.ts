@@ -6,5 +6,6 @@ export type * from './types';
 export { parseConfig, formatConfigError, type ConfigObjects, type ParseResult } from './parse';
 export { parseSelector } from './parse-selector';
 export { matchesSelector } from './selector';
-export { coversNode, coversPool, poolOf, type Advertisement } from './lookup';
+export { coversNode, coversPeer, coversPool, poolOf, type Advertisement } from './lookup';
+export { formatCommunity } from './community-value';
 export { isRecord, jsonType, type RawObject } from './raw';

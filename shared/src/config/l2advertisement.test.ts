@@ -57,4 +57,37 @@ describe('parseL2Advertisements', () => {
       { object: 'L2Advertisement items[2]', field: '', message: 'must be an L2Advertisement object, got string' },
     ]);
   });
+
+  it('reads its identity as every kind does: no name, another kind, one object per name (first by namespace)', () => {
+    const { advertisements, errors } = parseL2Advertisements([
+      { kind: 'L2Advertisement', spec: {} },
+      { kind: 'IPAddressPool', metadata: { name: 'other' } },
+      { metadata: { name: 'twice', namespace: 'b' } },
+      { metadata: { name: 'twice', namespace: 'a' }, spec: null },
+    ]);
+    expect(advertisements).toEqual([
+      { name: 'twice', ipAddressPools: [], ipAddressPoolSelectors: [], nodeSelectors: [], interfaces: [] },
+    ]);
+    expect(errors).toEqual([
+      { object: 'L2Advertisement other', field: 'kind', message: 'must be L2Advertisement, got "IPAddressPool"' },
+      {
+        object: 'L2Advertisement b/twice',
+        field: 'metadata.name',
+        message:
+          'L2Advertisement a/twice has the same name and is loaded; the Config knows L2Advertisements by name alone, so this one is not',
+      },
+      { object: 'L2Advertisement items[0]', field: 'metadata', message: 'must be an object, got undefined' },
+    ]);
+  });
+
+  it('refuses a name listed twice, as the API server refuses it in a set', () => {
+    const { errors } = parseL2Advertisements([adv('twice', { interfaces: ['eth0', 'eth1', 'eth0'] })]);
+    expect(errors).toEqual([
+      {
+        object: 'L2Advertisement ironlb-system/twice',
+        field: 'spec.interfaces[2]',
+        message: '"eth0" is already spec.interfaces[0]; list each once',
+      },
+    ]);
+  });
 });

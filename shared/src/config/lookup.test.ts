@@ -1,5 +1,5 @@
 import { mustParseIP } from '../ip/ip';
-import { coversNode, coversPool, poolOf } from './lookup';
+import { coversNode, coversPeer, coversPool, poolOf } from './lookup';
 import { parseConfig } from './parse';
 
 const ip = mustParseIP;
@@ -54,5 +54,13 @@ describe('coversPool and coversNode', () => {
     expect(coversNode(adv({ nodeSelectors: [edge] }), { role: 'edge' })).toBe(true);
     expect(coversNode(adv({ nodeSelectors: [edge] }), { role: 'core' })).toBe(false);
     expect(coversNode(adv({ nodeSelectors: [edge, core] }), { role: 'core' })).toBe(true);
+  });
+});
+
+describe('coversPeer', () => {
+  it('an advertisement without peers announces to every peer; with some, to those named', () => {
+    expect(coversPeer({ peers: [] }, { name: 'tor-a' })).toBe(true);
+    expect(coversPeer({ peers: ['tor-a'] }, { name: 'tor-a' })).toBe(true);
+    expect(coversPeer({ peers: ['tor-a'] }, { name: 'tor-b' })).toBe(false);
   });
 });

@@ -1,10 +1,10 @@
 /**
  * Questions both daemons ask of a Config: which pool holds an address, and whether an advertisement (L2 or BGP,
- * which select pools and nodes alike) covers a pool or a node.
+ * which select pools and nodes alike) covers a pool, a node or (BGP) a peer.
  */
 import type { ParsedIP } from '../ip/ip';
 import { matchesSelector } from './selector';
-import type { LabelSelector, Pool, Config } from './types';
+import type { BGPAdvertisement, BGPPeer, LabelSelector, Pool, Config } from './types';
 
 /** The pool whose ranges hold `ip`; pools never overlap, so there is at most one. */
 export function poolOf(config: Config, ip: ParsedIP): Pool | undefined {
@@ -30,6 +30,12 @@ export function coversPool(adv: Advertisement, pool: Pool): boolean {
   );
 }
 
-/** No node selectors: every node. */
-export const coversNode = (adv: Advertisement, nodeLabels: Readonly<Record<string, string>>): boolean =>
-  adv.nodeSelectors.length === 0 || adv.nodeSelectors.some((s) => matchesSelector(s, nodeLabels));
+/** No node selectors: every node. For an advertisement, or a BGPPeer (the nodes that open its session). */
+export const coversNode = (
+  adv: Pick<Advertisement, 'nodeSelectors'>,
+  nodeLabels: Readonly<Record<string, string>>,
+): boolean => adv.nodeSelectors.length === 0 || adv.nodeSelectors.some((s) => matchesSelector(s, nodeLabels));
+
+/** No peers: every peer (MetalLB's meaning). */
+export const coversPeer = (adv: Pick<BGPAdvertisement, 'peers'>, peer: Pick<BGPPeer, 'name'>): boolean =>
+  adv.peers.length === 0 || adv.peers.includes(peer.name);

@@ -15,11 +15,17 @@ export function dns1123LabelError(v: string): string | undefined {
   return undefined;
 }
 
-function subdomainError(v: string): string | undefined {
-  if (v.length > 253) return 'prefix part must be no more than 253 characters';
+/** An object name (a Secret's, say) or a label key's prefix; undefined when valid, else why not. */
+export function dns1123SubdomainError(v: string): string | undefined {
+  if (v.length > 253) return 'must be no more than 253 characters';
   if (!DNS1123_SUBDOMAIN.test(v))
-    return "prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
+    return "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
   return undefined;
+}
+
+function subdomainError(v: string): string | undefined {
+  const e = dns1123SubdomainError(v);
+  return e && `prefix part ${e}`;
 }
 
 /** A label key (`app`, `example.com/tier`); undefined when valid. */

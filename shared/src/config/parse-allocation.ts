@@ -1,8 +1,8 @@
 /** `spec.serviceAllocation` of an IPAddressPool: which Services may use the pool, and in which order. */
 import { dns1123LabelError } from './names';
-import { parseSelector } from './parse-selector';
+import { parseSelectorList } from './parse-selector';
 import { isRecord, jsonType, problem, type FieldProblem } from './raw';
-import type { LabelSelector, ServiceAllocation } from './types';
+import type { ServiceAllocation } from './types';
 
 export interface AllocationResult {
   readonly allocation?: ServiceAllocation;
@@ -45,29 +45,14 @@ function parseNamespaces(raw: unknown, field: string, out: FieldProblem[]): stri
   return names;
 }
 
-function parseSelectors(raw: unknown, field: string, out: FieldProblem[]): LabelSelector[] {
-  if (raw === undefined || raw === null) return [];
-  if (!Array.isArray(raw)) {
-    out.push(problem(field, `must be a list of label selectors, got ${jsonType(raw)}`));
-    return [];
-  }
-  const selectors: LabelSelector[] = [];
-  raw.forEach((v: unknown, i) => {
-    const r = parseSelector(v, `${field}[${i}]`);
-    out.push(...r.problems);
-    if (r.selector) selectors.push(r.selector);
-  });
-  return selectors;
-}
-
 export function parseServiceAllocation(raw: unknown, field: string): AllocationResult {
   if (raw === undefined || raw === null) return { problems: [] };
   if (!isRecord(raw)) return { problems: [problem(field, `must be an object, got ${jsonType(raw)}`)] };
   const problems: FieldProblem[] = [];
   const priority = parsePriority(raw.priority, `${field}.priority`, problems);
   const namespaces = parseNamespaces(raw.namespaces, `${field}.namespaces`, problems);
-  const namespaceSelectors = parseSelectors(raw.namespaceSelectors, `${field}.namespaceSelectors`, problems);
-  const serviceSelectors = parseSelectors(raw.serviceSelectors, `${field}.serviceSelectors`, problems);
+  const namespaceSelectors = parseSelectorList(raw.namespaceSelectors, `${field}.namespaceSelectors`, problems);
+  const serviceSelectors = parseSelectorList(raw.serviceSelectors, `${field}.serviceSelectors`, problems);
   if (problems.length) return { problems };
   const allocation: ServiceAllocation = {
     ...(priority === undefined ? {} : { priority }),

@@ -7,12 +7,15 @@
  * that overlaps one already taken is left out with an error naming both, so which pool survives never depends on
  * the order the API server listed them in.
  */
-import { parsePool, type PoolCandidate } from './parse-pool';
+import { loadInNameOrder, type Loaded } from './object';
+import { parsePool } from './parse-pool';
 import { RangeIndex } from './range-index';
 import type { ConfigError, Pool } from './types';
 
 export interface PoolsResult {
   readonly pools: ReadonlyMap<string, Pool>;
+  /** The loaded pools with the objects they came from, for messages of the kinds that select pools. */
+  readonly loaded: ReadonlyMap<string, Loaded<Pool>>;
   readonly errors: readonly ConfigError[];
 }
 
@@ -22,48 +25,27 @@ interface Taken {
   readonly text: string;
 }
 
-const compareText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const byNameThenNamespace = (a: PoolCandidate, b: PoolCandidate): number =>
-  compareText(a.name, b.name) || compareText(a.namespace, b.namespace) || a.index - b.index;
-
 export function parsePools(items: readonly unknown[]): PoolsResult {
-  const errors: ConfigError[] = [];
-  const candidates = items.map((raw, i) => parsePool(raw, i)).sort(byNameThenNamespace);
-  const pools = new Map<string, Pool>();
-  const loadedFrom = new Map<string, string>();
   const taken = new RangeIndex<Taken>();
-
-  for (const c of candidates) {
-    if (!c.pool) {
-      errors.push(...c.errors);
-      continue;
-    }
-    const other = loadedFrom.get(c.name);
-    if (other) {
-      errors.push({
-        object: c.object,
-        field: 'metadata.name',
-        message: `${other} has the same name and is loaded; Services name pools by name alone, so this one is not`,
-      });
-      continue;
-    }
-    const clashes: ConfigError[] = [];
-    for (const s of c.sources) {
-      const holder = taken.find(s.range);
-      if (holder)
-        clashes.push({
-          object: c.object,
-          field: s.field,
-          message: `${JSON.stringify(s.text)} overlaps ${JSON.stringify(holder.text)} (${holder.field} of ${holder.object}); an address may belong to one pool only, and ${holder.object} comes first by name, so this pool is not loaded`,
-        });
-    }
-    if (clashes.length) {
-      errors.push(...clashes);
-      continue;
-    }
-    for (const s of c.sources) taken.add(s.range, { object: c.object, field: s.field, text: s.text });
-    pools.set(c.name, c.pool);
-    loadedFrom.set(c.name, c.object);
-  }
-  return { pools, errors };
+  const result = loadInNameOrder(
+    items.map((raw, i) => parsePool(raw, i)),
+    'Services name pools by name alone',
+    (c) => {
+      const clashes: ConfigError[] = [];
+      for (const s of c.sources) {
+        const holder = taken.find(s.range);
+        if (holder)
+          clashes.push({
+            object: c.id.object,
+            field: s.field,
+            message: `${JSON.stringify(s.text)} overlaps ${JSON.stringify(holder.text)} (${holder.field} of ${holder.object}); an address may belong to one pool only, and ${holder.object} comes first by name, so this pool is not loaded`,
+          });
+      }
+      if (clashes.length === 0)
+        for (const s of c.sources) taken.add(s.range, { object: c.id.object, field: s.field, text: s.text });
+      return clashes;
+    },
+  );
+  const pools = new Map([...result.loaded].map(([name, l]) => [name, l.value]));
+  return { pools, loaded: result.loaded, errors: result.errors };
 }

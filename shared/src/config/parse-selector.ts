@@ -115,3 +115,19 @@ export function parseSelector(raw: unknown, field: string): SelectorResult {
     problems,
   };
 }
+
+/** A list of label selectors (`nodeSelectors`, `ipAddressPoolSelectors`...); absent or null = none. */
+export function parseSelectorList(raw: unknown, field: string, out: FieldProblem[]): LabelSelector[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) {
+    out.push(problem(field, `must be a list of label selectors, got ${jsonType(raw)}`));
+    return [];
+  }
+  const selectors: LabelSelector[] = [];
+  raw.forEach((v: unknown, i) => {
+    const r = parseSelector(v, `${field}[${i}]`);
+    out.push(...r.problems);
+    if (r.selector) selectors.push(r.selector);
+  });
+  return selectors;
+}

@@ -591,3 +591,230 @@ describe('parseConfig: every kind into one Config', () => {
     expect(Object.isFrozen(config.l2Advertisements[0])).toBe(true);
   });
 });
+
+describe('parseConfig: the BGP kinds, each against the kinds it names', () => {
+  const obj = (kind: string, name: string, spec: unknown): Record<string, unknown> => ({
+    apiVersion: 'ironlb.io/v1beta1',
+    kind,
+    metadata: { name, namespace: NS },
+    spec,
+  });
+  const peerSpec = { myASN: 64512, peerASN: 64513, peerAddress: '198.51.100.1' };
+  const objects = {
+    ipAddressPools: [pool('lab', { addresses: ['203.0.113.0/28', '2001:db8:1::/120'] })],
+    bfdProfiles: { kind: 'BFDProfileList', items: [obj('BFDProfile', 'fast', { receiveInterval: 100 })] },
+    communities: [obj('Community', 'aliases', { communities: [{ name: 'gold', value: '64512:100' }] })],
+    bgpPeers: [
+      obj('BGPPeer', 'tor-b', { ...peerSpec, peerAddress: '198.51.100.2', bfdProfile: 'slow' }),
+      obj('BGPPeer', 'tor-a', { ...peerSpec, bfdProfile: 'fast', password: 'Tr0ub4dor&3' }),
+    ],
+    bgpAdvertisements: [
+      obj('BGPAdvertisement', 'wide', { aggregationLength: 24 }),
+      obj('BGPAdvertisement', 'gold', { communities: ['gold', 'no-export'], peers: ['tor-a'] }),
+      obj('BGPAdvertisement', 'silver', { communities: ['silver'] }),
+    ],
+  };
+
+  it('loads what holds together and names what does not, each error on the object that names the other', () => {
+    const { config, errors } = parseConfig(objects);
+    expect([...config.bfdProfiles.keys()]).toEqual(['fast']);
+    expect([...config.communities]).toEqual([['gold', { kind: 'standard', value: 64512 * 65536 + 100 }]]);
+    expect(config.bgpPeers.map((p) => [p.name, p.bfdProfile, p.password])).toEqual([['tor-a', 'fast', 'Tr0ub4dor&3']]);
+    expect(config.bgpAdvertisements.map((a) => a.name)).toEqual(['gold']);
+    expect(config.bgpAdvertisements[0].communities).toEqual([
+      { kind: 'standard', value: 64512 * 65536 + 100 },
+      { kind: 'standard', value: 65535 * 65536 + 65281 },
+    ]);
+    expect(errors.map(formatConfigError)).toEqual([
+      `BGPPeer ${NS}/tor-b: spec.bfdProfile: names BFDProfile "slow", which does not exist`,
+      `BGPAdvertisement ${NS}/silver: spec.communities[0]: "silver" is no Community alias and no community value (a:b, large:a:b:c, or a well-known name like no-export)`,
+      `BGPAdvertisement ${NS}/wide: spec.aggregationLength: 24 is shorter than 203.0.113.0/28 in IPAddressPool ${NS}/lab: a /24 route would announce addresses outside the pool; use 28 or more`,
+    ]);
+  });
+
+  it('names the List of each BGP kind that is no list', () => {
+    const { errors } = parseConfig({ bgpPeers: 1, bgpAdvertisements: 'x', bfdProfiles: {}, communities: null });
+    expect(errors.map(formatConfigError)).toEqual([
+      'BFDProfileList: items: must be a list of BFDProfiles, got an object whose items is undefined',
+      'CommunityList: items: must be a list of Communities, got null',
+      'BGPPeerList: items: must be a list of BGPPeers, got integer',
+      'BGPAdvertisementList: items: must be a list of BGPAdvertisements, got string',
+    ]);
+  });
+
+  it('reads no BGP kind as none of it', () => {
+    const { config } = parseConfig({});
+    expect(config.bgpPeers).toEqual([]);
+    expect(config.bgpAdvertisements).toEqual([]);
+    expect(config.bfdProfiles.size).toBe(0);
+    expect(config.communities.size).toBe(0);
+  });
+
+  it('gives the same Config and errors for every order of every kind', () => {
+    const first = parseConfig(objects);
+    const rev = (v: unknown): unknown =>
+      Array.isArray(v) ? [...(v as unknown[])].reverse() : { items: [...(v as { items: unknown[] }).items].reverse() };
+    const shuffled = parseConfig({
+      ipAddressPools: rev(objects.ipAddressPools),
+      bfdProfiles: rev(objects.bfdProfiles),
+      communities: rev(objects.communities),
+      bgpPeers: rev(objects.bgpPeers),
+      bgpAdvertisements: rev(objects.bgpAdvertisements),
+    });
+    expect(shuffled.errors).toEqual(first.errors);
+    expect(shuffled.config.bgpPeers).toEqual(first.config.bgpPeers);
+    expect(shuffled.config.bgpAdvertisements).toEqual(first.config.bgpAdvertisements);
+    expect([...shuffled.config.bfdProfiles]).toEqual([...first.config.bfdProfiles]);
+    expect([...shuffled.config.communities]).toEqual([...first.config.communities]);
+  });
+
+  it('freezes every BGP value', () => {
+    const { config } = parseConfig(objects);
+    const [peer] = config.bgpPeers;
+    const [adv] = config.bgpAdvertisements;
+    for (const v of [
+      config.bgpPeers,
+      peer,
+      peer.peerAddress,
+      peer.nodeSelectors,
+      config.bgpAdvertisements,
+      adv,
+      adv.communities,
+      adv.communities[0],
+      adv.ipAddressPools,
+      adv.peers,
+      config.bfdProfiles.get('fast'),
+      config.communities.get('gold'),
+    ])
+      expect(Object.isFrozen(v)).toBe(true);
+  });
+
+  it('does not change its input', () => {
+    const copy = JSON.parse(JSON.stringify(objects)) as unknown;
+    parseConfig(objects);
+    expect(objects).toEqual(copy);
+  });
+});
+
+describe('parseConfig: garbage in the BGP kinds never throws', () => {
+  const GARBAGE: unknown[] = [null, 0, -1, 1.5, NaN, Infinity, '', 'x', '-1s', true, [], {}, [null], [{}], { a: 1 }];
+  const FIELDS: Record<string, string[]> = {
+    bfdProfiles: [
+      'receiveInterval',
+      'transmitInterval',
+      'detectMultiplier',
+      'echoInterval',
+      'echoMode',
+      'passiveMode',
+      'minimumTtl',
+    ],
+    communities: ['communities'],
+    bgpPeers: [
+      'myASN',
+      'peerASN',
+      'peerAddress',
+      'peerPort',
+      'sourceAddress',
+      'routerID',
+      'holdTime',
+      'keepaliveTime',
+      'connectTime',
+      'password',
+      'passwordSecret',
+      'bfdProfile',
+      'ebgpMultiHop',
+      'enableGracefulRestart',
+      'disableMP',
+      'nodeSelectors',
+      'vrf',
+    ],
+    bgpAdvertisements: [
+      'aggregationLength',
+      'aggregationLengthV6',
+      'localPref',
+      'communities',
+      'ipAddressPools',
+      'ipAddressPoolSelectors',
+      'nodeSelectors',
+      'peers',
+    ],
+  };
+  const good: Record<string, Record<string, unknown>> = {
+    bfdProfiles: {},
+    communities: { communities: [{ name: 'gold', value: '1:1' }] },
+    bgpPeers: { myASN: 64512, peerASN: 64513, peerAddress: '198.51.100.1' },
+    bgpAdvertisements: {},
+  };
+  const wellFormed = (r: ReturnType<typeof parseConfig>): void => {
+    for (const e of r.errors) {
+      expect(typeof e.object).toBe('string');
+      expect(typeof e.field).toBe('string');
+      expect(e.message.length).toBeGreaterThan(0);
+    }
+  };
+
+  it.each(Object.keys(FIELDS))('%s: every field, every wrong shape', (key) => {
+    for (const field of FIELDS[key]) {
+      const items = GARBAGE.map((g, i) => ({ metadata: { name: `o${i}` }, spec: { ...good[key], [field]: g } }));
+      let r: ReturnType<typeof parseConfig> | undefined;
+      expect(
+        () => (r = parseConfig({ ipAddressPools: [pool('p', { addresses: ['203.0.113.0/28'] })], [key]: items })),
+      ).not.toThrow();
+      if (r) wellFormed(r);
+    }
+  });
+
+  it.each(Object.keys(FIELDS))('%s: whole objects of every wrong shape', (key) => {
+    const items = [...GARBAGE, { metadata: null }, { metadata: { name: [] } }, { metadata: { name: 'a' }, spec: 'x' }];
+    let r: ReturnType<typeof parseConfig> | undefined;
+    expect(() => (r = parseConfig({ [key]: items }))).not.toThrow();
+    if (r) wellFormed(r);
+    expect(() => parseConfig({ [key]: GARBAGE.map((g) => ({ items: g })) })).not.toThrow();
+  });
+
+  it('garbage inside lists: community aliases, selectors, secret references', () => {
+    const shapes = [
+      { communities: [{ communities: [null, 1, 'x', [], { name: {}, value: [] }, { name: 'a', value: {} }] }] },
+      {
+        bgpPeers: [
+          {
+            metadata: { name: 'p' },
+            spec: {
+              ...good.bgpPeers,
+              passwordSecret: { name: [], namespace: {} },
+              nodeSelectors: [null, 1, { matchLabels: { a: null }, matchExpressions: [null, { key: 1 }] }],
+            },
+          },
+        ],
+      },
+      {
+        bgpAdvertisements: [
+          { metadata: { name: 'a' }, spec: { communities: [null, 1, {}, []], ipAddressPoolSelectors: [[], 'x'] } },
+        ],
+      },
+    ];
+    for (const s of shapes) expect(() => wellFormed(parseConfig(s))).not.toThrow();
+  });
+
+  it('reads __proto__ and constructor as plain names', () => {
+    const r = parseConfig(
+      JSON.parse(`{
+        "bfdProfiles": [{"metadata": {"name": "__proto__"}, "spec": {"__proto__": {"echoMode": true}}}],
+        "communities": [{"metadata": {"name": "c"}, "spec": {"communities": [
+          {"name": "__proto__", "value": "1:1"}, {"name": "constructor", "value": "1:2"}]}}],
+        "bgpPeers": [{"metadata": {"name": "constructor"}, "spec": {
+          "myASN": 64512, "peerASN": 64513, "peerAddress": "198.51.100.1", "bfdProfile": "__proto__",
+          "nodeSelectors": [{"matchLabels": {"constructor": "x"}}]}}],
+        "bgpAdvertisements": [{"metadata": {"name": "__proto__"}, "spec": {
+          "communities": ["__proto__", "constructor", "toString"], "peers": ["constructor"]}}]
+      }`) as Parameters<typeof parseConfig>[0],
+    );
+    expect([...r.config.bfdProfiles.keys()]).toEqual(['__proto__']);
+    expect(r.config.bfdProfiles.get('__proto__')?.echoMode).toBe(false);
+    expect([...r.config.communities.keys()]).toEqual(['__proto__', 'constructor']);
+    expect(r.config.bgpPeers.map((p) => p.name)).toEqual(['constructor']);
+    expect(r.errors.map(formatConfigError)).toEqual([
+      'BGPAdvertisement __proto__: spec.communities[2]: "toString" is no Community alias and no community value (a:b, large:a:b:c, or a well-known name like no-export)',
+    ]);
+  });
+});

@@ -3,7 +3,12 @@
  * and the speaker share, so both daemons read the same YAML the same way. Pure and deterministic; an object with any
  * error is left out whole (named with its field in `errors`) and the rest still load.
  */
+import { BFD_KIND, parseBFDProfiles } from './bfdprofile';
+import { BGP_ADV_KIND, parseBGPAdvertisements } from './bgpadvertisement';
+import { parseBGPPeers, PEER_KIND } from './bgppeer';
+import { COMMUNITY_KIND, parseCommunities } from './community';
 import { parseL2Advertisements, L2_KIND } from './l2advertisement';
+import { valuesByName } from './object';
 import { POOL_KIND } from './parse-pool';
 import { parsePools } from './parse-pools';
 import { isRecord, jsonType } from './raw';
@@ -13,6 +18,10 @@ import type { Config, ConfigError } from './types';
 export interface ConfigObjects {
   readonly ipAddressPools?: unknown;
   readonly l2Advertisements?: unknown;
+  readonly bfdProfiles?: unknown;
+  readonly communities?: unknown;
+  readonly bgpPeers?: unknown;
+  readonly bgpAdvertisements?: unknown;
 }
 
 export interface ParseResult {
@@ -25,16 +34,41 @@ function itemsOf(kind: string, raw: unknown, errors: ConfigError[]): readonly un
   if (raw === undefined || Array.isArray(raw)) return raw ?? [];
   if (isRecord(raw) && Array.isArray(raw.items)) return raw.items;
   const got = isRecord(raw) ? `an object whose items is ${jsonType(raw.items)}` : jsonType(raw);
-  errors.push({ object: `${kind}List`, field: 'items', message: `must be a list of ${kind}s, got ${got}` });
+  const plural = kind.endsWith('y') ? `${kind.slice(0, -1)}ies` : `${kind}s`;
+  errors.push({ object: `${kind}List`, field: 'items', message: `must be a list of ${plural}, got ${got}` });
   return [];
 }
 
+/**
+ * Kinds that others name are read first: BFD profiles (named by peers) and Communities (named by advertisements),
+ * then BGPPeers and BGPAdvertisements against them; an advertisement's prefix lengths and LOCAL_PREF are checked
+ * against the pools, which name nothing and are read alone. Errors come in that order, List errors first.
+ */
 export function parseConfig(objects: ConfigObjects): ParseResult {
   const errors: ConfigError[] = [];
-  const pools = parsePools(itemsOf(POOL_KIND, objects.ipAddressPools, errors));
-  const l2 = parseL2Advertisements(itemsOf(L2_KIND, objects.l2Advertisements, errors));
-  errors.push(...pools.errors, ...l2.errors);
-  const config: Config = { pools: pools.pools, l2Advertisements: l2.advertisements };
+  const bfdItems = itemsOf(BFD_KIND, objects.bfdProfiles, errors);
+  const communityItems = itemsOf(COMMUNITY_KIND, objects.communities, errors);
+  const peerItems = itemsOf(PEER_KIND, objects.bgpPeers, errors);
+  const bgpItems = itemsOf(BGP_ADV_KIND, objects.bgpAdvertisements, errors);
+  const poolItems = itemsOf(POOL_KIND, objects.ipAddressPools, errors);
+  const l2Items = itemsOf(L2_KIND, objects.l2Advertisements, errors);
+
+  const bfd = parseBFDProfiles(bfdItems);
+  const communities = parseCommunities(communityItems);
+  const peers = parseBGPPeers(peerItems, bfd);
+  const pools = parsePools(poolItems);
+  const bgp = parseBGPAdvertisements(bgpItems, communities, pools);
+  const l2 = parseL2Advertisements(l2Items);
+  errors.push(...bfd.errors, ...communities.errors, ...peers.errors, ...bgp.errors, ...pools.errors, ...l2.errors);
+
+  const config: Config = {
+    pools: pools.pools,
+    l2Advertisements: l2.advertisements,
+    bgpAdvertisements: Object.freeze([...valuesByName(bgp).values()]),
+    bgpPeers: Object.freeze([...valuesByName(peers).values()]),
+    bfdProfiles: valuesByName(bfd),
+    communities: communities.aliases,
+  };
   return Object.freeze({ config: Object.freeze(config), errors: Object.freeze(errors) });
 }
 

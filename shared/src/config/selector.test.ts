@@ -1,5 +1,5 @@
 import { parseSelector } from './parse-selector';
-import { matchesSelector } from './selector';
+import { matchesSelector, selectionsDisjoint } from './selector';
 import type { LabelSelector } from './types';
 
 const sel = (raw: unknown): LabelSelector => {
@@ -146,5 +146,76 @@ describe('parseSelector', () => {
     const r = parseSelector(raw, 's');
     expect(r.selector).toBeUndefined();
     expect(r.problems).toContainEqual({ field, message: expect.stringContaining(message) as unknown });
+  });
+});
+
+describe('selectionsDisjoint: can no node match both lists, whatever nodes exist', () => {
+  const l = (...raws: unknown[]): LabelSelector[] => raws.map(sel);
+  const expr = (key: string, operator: string, values?: string[]): unknown => ({
+    matchExpressions: [{ key, operator, ...(values ? { values } : {}) }],
+  });
+  it.each<[string, LabelSelector[], LabelSelector[], boolean]>([
+    ['two empty lists: every node, twice', [], [], false],
+    ['an empty list overlaps any satisfiable selector', [], l({ matchLabels: { rack: '1' } }), false],
+    ['the same label', l({ matchLabels: { rack: '1' } }), l({ matchLabels: { rack: '1' } }), false],
+    ['one key, two values', l({ matchLabels: { rack: '1' } }), l({ matchLabels: { rack: '2' } }), true],
+    [
+      'different keys: one node may carry both',
+      l({ matchLabels: { rack: '1' } }),
+      l({ matchLabels: { zone: 'a' } }),
+      false,
+    ],
+    ['In with no common value', l(expr('rack', 'In', ['1', '2'])), l(expr('rack', 'In', ['3'])), true],
+    ['In with a common value', l(expr('rack', 'In', ['1', '2'])), l(expr('rack', 'In', ['2', '3'])), false],
+    ['matchLabels against NotIn of it', l({ matchLabels: { rack: '1' } }), l(expr('rack', 'NotIn', ['1'])), true],
+    [
+      'In against a NotIn of every value',
+      l(expr('rack', 'In', ['1', '2'])),
+      l(expr('rack', 'NotIn', ['2', '1'])),
+      true,
+    ],
+    ['In against a NotIn of some values', l(expr('rack', 'In', ['1', '2'])), l(expr('rack', 'NotIn', ['1'])), false],
+    [
+      'NotIn against NotIn: another value, or no label',
+      l(expr('rack', 'NotIn', ['1'])),
+      l(expr('rack', 'NotIn', ['2'])),
+      false,
+    ],
+    ['Exists against DoesNotExist', l(expr('edge', 'Exists')), l(expr('edge', 'DoesNotExist')), true],
+    ['a value against DoesNotExist', l({ matchLabels: { edge: 'true' } }), l(expr('edge', 'DoesNotExist')), true],
+    [
+      'NotIn against DoesNotExist: a node without the label',
+      l(expr('edge', 'NotIn', ['x'])),
+      l(expr('edge', 'DoesNotExist')),
+      false,
+    ],
+    ['Exists against In', l(expr('edge', 'Exists')), l(expr('edge', 'In', ['x'])), false],
+    [
+      'lists: disjoint only when every pair is',
+      l({ matchLabels: { rack: '1' } }, { matchLabels: { rack: '2' } }),
+      l({ matchLabels: { rack: '3' } }, { matchLabels: { rack: '2' } }),
+      false,
+    ],
+    [
+      'lists: every pair disjoint',
+      l({ matchLabels: { rack: '1' } }, { matchLabels: { rack: '2' } }),
+      l({ matchLabels: { rack: '3' } }, expr('rack', 'DoesNotExist')),
+      true,
+    ],
+    [
+      'a selector that contradicts itself matches nothing, so nothing overlaps it',
+      l({ matchLabels: { rack: '1' }, matchExpressions: [{ key: 'rack', operator: 'NotIn', values: ['1'] }] }),
+      [],
+      true,
+    ],
+    [
+      'a key named like a prototype property',
+      l(expr('constructor', 'Exists')),
+      l(expr('constructor', 'DoesNotExist')),
+      true,
+    ],
+  ])('%s', (_name, a, b, disjoint) => {
+    expect(selectionsDisjoint(a, b)).toBe(disjoint);
+    expect(selectionsDisjoint(b, a)).toBe(disjoint);
   });
 });
