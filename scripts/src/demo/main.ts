@@ -24,7 +24,7 @@ import {
 } from '../testing/speakerLab';
 import { poolsYaml } from '../testing/ironlbYaml';
 import { ArpPinger, pingerNow, waitSole } from '../testing/arpPinger';
-import { kubeTools } from '../testing/kubetools';
+import { kubeTools } from '@ironlb/kube-testserver';
 import type { CmdResult } from '../lab/sh';
 import { startController, until, type ControllerProcess } from '../testing/controllerProcess';
 import { repoRoot } from '../tools';

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { lbServiceYaml, poolsYaml } from '../testing/ironlbYaml';
-import { startTestCluster, type TestCluster } from './cluster';
+import { startTestCluster, type TestCluster } from '@ironlb/kube-testserver';
 import { CRDS, ingressIPs, startController, until, type ControllerProcess } from '../testing/controllerProcess';
 
 const CONFIG = poolsYaml({ name: 'lab', addresses: ['198.51.100.0/28'] });

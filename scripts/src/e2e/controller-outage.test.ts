@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startKubeServer, type KubeServer } from '@ironlb/kube-testserver';
-import { kubeTools } from '../testing/kubetools';
+import { kubeTools } from '@ironlb/kube-testserver';
 import { lbServiceYaml, poolsYaml } from '../testing/ironlbYaml';
 import { CRDS, ingressIPs, startController, until, type ControllerProcess } from '../testing/controllerProcess';
 

@@ -5,7 +5,7 @@
  * restarted controller has to adopt what the first one wrote before it hands out anything new.
  */
 import { httpClient, inParallel, type HttpClient } from '../testing/kubeHttp';
-import { startTestCluster, type TestCluster } from './cluster';
+import { startTestCluster, type TestCluster } from '@ironlb/kube-testserver';
 import {
   applyIronlbConfig,
   IngressWatch,

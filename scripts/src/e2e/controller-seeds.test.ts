@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../tools';
 import { poolsYaml } from '../testing/ironlbYaml';
-import { startTestCluster, type TestCluster } from './cluster';
+import { startTestCluster, type TestCluster } from '@ironlb/kube-testserver';
 import { CRDS, ingressIPs, startController, until, type ControllerProcess } from '../testing/controllerProcess';
 
 const SEEDS = path.join(repoRoot, 'scripts', 'fixtures', 'seeds');

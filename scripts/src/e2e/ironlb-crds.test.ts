@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { repoRoot } from '../tools';
-import { startTestCluster, type TestCluster } from './cluster';
+import { startTestCluster, type TestCluster } from '@ironlb/kube-testserver';
 
 const CRDS = path.join(repoRoot, 'charts', 'ironlb', 'crds');
 const SAMPLES = path.join(repoRoot, 'scripts', 'fixtures', 'ironlb-samples');

@@ -1,11 +1,8 @@
-// Running commands: the only place the lab and the tests start short-lived programs (ip, birdc, kubectl, helm...).
+// Running commands: where the lab and its tests start short-lived programs (ip, nft, birdc, vtysh...); kubectl and
+// helm run through @ironlb/kube-testserver's kubeTools.
 import { spawn } from 'node:child_process';
-
-export interface CmdResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import type { CmdResult } from '@ironlb/kube-testserver';
+export type { CmdResult };
 
 export interface CmdOptions {
   input?: string;

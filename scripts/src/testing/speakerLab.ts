@@ -13,7 +13,7 @@ import { Lab } from '../lab/lab';
 import type { CmdResult } from '../lab/sh';
 import { repoRoot } from '../tools';
 import { CRDS, startController, type ControllerProcess } from './controllerProcess';
-import { kubeTools } from './kubetools';
+import { kubeTools } from '@ironlb/kube-testserver';
 import { poolsYaml } from './ironlbYaml';
 
 export const SPEAKER_BIN = path.join(repoRoot, 'speaker', 'bin', 'ironlb-speaker.js');

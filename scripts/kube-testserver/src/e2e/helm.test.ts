@@ -1,7 +1,7 @@
 /** The real helm v4 (server-side apply by default) installs, upgrades and uninstalls a chart on ironlb-kube. */
 import * as path from 'node:path';
 import { packageRoot } from '../paths';
-import { startTestCluster, type TestCluster } from './cluster';
+import { startTestCluster, type TestCluster } from '../testing/cluster';
 
 const CHART = path.join(packageRoot, 'fixtures', 'charts', 'hello');
 

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { packageRoot } from '../paths';
-import { startTestCluster, waitFor, type TestCluster } from './cluster';
+import { startTestCluster, waitFor, type TestCluster } from '../testing/cluster';
 
 const INFORMER_SCRIPT = `
 import { KubeConfig, makeInformer, CoreV1Api } from '@kubernetes/client-node';

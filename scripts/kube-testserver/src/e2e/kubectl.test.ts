@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { kubectlPath, repoRoot } from '../paths';
-import { startTestCluster, waitFor, type TestCluster } from './cluster';
+import { startTestCluster, waitFor, type TestCluster } from '../testing/cluster';
 
 const SEEDS = path.join(repoRoot, 'scripts', 'fixtures', 'seeds');
 const seed = (name: string): string => path.join(SEEDS, name);

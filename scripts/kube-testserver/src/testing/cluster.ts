@@ -1,7 +1,7 @@
 /**
- * A test cluster for this package's own end-to-end tests: an in-process ironlb-kube with a kubeconfig in a temporary
- * folder, and the real kubectl and helm bound to it. Tools run as child processes without blocking, since the server
- * shares the test's event loop.
+ * A test cluster: an in-process ironlb-kube with a kubeconfig in a temporary folder, and the real kubectl and helm
+ * bound to it. Tools run as child processes without blocking, since the server shares the test's event loop. This
+ * package's own end-to-end tests and ironlb's use it.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -19,12 +19,10 @@ export interface CmdResult {
   stderr: string;
 }
 
-export interface TestCluster {
+export interface TestCluster extends KubeTools {
   server: KubeServer;
   dir: string;
   kubeconfig: string;
-  kubectl: (args: string[], input?: string) => Promise<CmdResult>;
-  helm: (args: string[]) => Promise<CmdResult>;
   /** kubectl that must succeed: its stdout, else an error carrying stderr. */
   ok: (args: string[], input?: string) => Promise<string>;
   stop: () => Promise<void>;
@@ -55,21 +53,32 @@ function run(argv: string[], env: NodeJS.ProcessEnv, input?: string): Promise<Cm
   });
 }
 
+/** The real kubectl and helm, bound to one kubeconfig. */
+export interface KubeTools {
+  kubectl: (args: string[], input?: string) => Promise<CmdResult>;
+  helm: (args: string[]) => Promise<CmdResult>;
+}
+
+export function kubeTools(kubeconfig: string): KubeTools {
+  const env = { ...process.env, KUBECONFIG: kubeconfig, HOME: process.env.HOME ?? '/root' };
+  return {
+    kubectl: (args, input) => run([kubectlPath(), '--kubeconfig', kubeconfig, ...args], env, input),
+    helm: (args) => run([helmPath(), '--kubeconfig', kubeconfig, ...args], env),
+  };
+}
+
 export async function startTestCluster(): Promise<TestCluster> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ironlb-e2e-'));
   const kubeconfig = path.join(dir, 'kubeconfig');
   const server = await startKubeServer({ port: 0, kubeconfigOut: kubeconfig });
-  const env = { ...process.env, KUBECONFIG: kubeconfig, HOME: process.env.HOME ?? '/root' };
-  const kubectl = (args: string[], input?: string): Promise<CmdResult> =>
-    run([kubectlPath(), '--kubeconfig', kubeconfig, ...args], env, input);
+  const tools = kubeTools(kubeconfig);
   return {
     server,
     dir,
     kubeconfig,
-    kubectl,
-    helm: (args) => run([helmPath(), '--kubeconfig', kubeconfig, ...args], env),
+    ...tools,
     ok: async (args, input) => {
-      const r = await kubectl(args, input);
+      const r = await tools.kubectl(args, input);
       if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
       return r.stdout;
     },
