@@ -17,11 +17,11 @@
 import { BITS, formatIP } from '../ip/ip';
 import type { CommunitiesResult } from './community';
 import { compareCommunities, formatCommunity, looksNumeric, parseCommunityValue } from './community-value';
+import { readSelection } from './advertisement';
 import { readInteger, readStringList } from './fields';
 import { coversPool } from './lookup';
 import { errorsOf, loadInNameOrder, readObject, type Candidate, type LoadResult } from './object';
 import type { PoolsResult } from './parse-pools';
-import { parseSelectorList } from './parse-selector';
 import { problem, type FieldProblem } from './raw';
 import { selectionsDisjoint } from './selector';
 import type { AddressRange, BGPAdvertisement, CommunityValue, ConfigError, Pool } from './types';
@@ -68,11 +68,7 @@ function parseAdvertisement(raw: unknown, index: number, communities: Communitie
       readInteger(s.aggregationLengthV6, 'spec.aggregationLengthV6', { min: 1, max: 128 }, problems) ?? 128,
     ...(localPref ? { localPref } : {}),
     communities: Object.freeze(readCommunities(s.communities, communities, problems)),
-    ipAddressPools: Object.freeze(readStringList(s.ipAddressPools, 'spec.ipAddressPools', problems)),
-    ipAddressPoolSelectors: Object.freeze(
-      parseSelectorList(s.ipAddressPoolSelectors, 'spec.ipAddressPoolSelectors', problems),
-    ),
-    nodeSelectors: Object.freeze(parseSelectorList(s.nodeSelectors, 'spec.nodeSelectors', problems)),
+    ...readSelection(s, problems),
     peers: Object.freeze(readStringList(s.peers, 'spec.peers', problems)),
   });
   const errors = errorsOf(id, problems);

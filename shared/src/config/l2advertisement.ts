@@ -4,9 +4,9 @@
  * MetalLB's meaning: no pools and no pool selectors = every pool; no node selectors = every node; no interfaces =
  * every interface with an address in the announced IP's subnet.
  */
+import { readSelection } from './advertisement';
 import { readStringList } from './fields';
 import { errorsOf, loadInNameOrder, readObject, type Candidate } from './object';
-import { parseSelectorList } from './parse-selector';
 import type { ConfigError, L2Advertisement } from './types';
 
 export const L2_KIND = 'L2Advertisement';
@@ -22,11 +22,7 @@ function parseL2Advertisement(raw: unknown, index: number): Candidate<L2Advertis
   const s = spec ?? {};
   const adv: L2Advertisement = Object.freeze({
     name: id.name,
-    ipAddressPools: Object.freeze(readStringList(s.ipAddressPools, 'spec.ipAddressPools', problems)),
-    ipAddressPoolSelectors: Object.freeze(
-      parseSelectorList(s.ipAddressPoolSelectors, 'spec.ipAddressPoolSelectors', problems),
-    ),
-    nodeSelectors: Object.freeze(parseSelectorList(s.nodeSelectors, 'spec.nodeSelectors', problems)),
+    ...readSelection(s, problems),
     interfaces: Object.freeze(readStringList(s.interfaces, 'spec.interfaces', problems)),
   });
   const errors = errorsOf(id, problems);
