@@ -1,15 +1,8 @@
 import { parseBFDProfiles } from './bfdprofile';
 import type { BFDProfile, ConfigError } from './types';
+import { ironlbObject, NS } from './testObjects';
 
-const NS = 'ironlb-system';
-
-const profile = (name: string, spec: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  apiVersion: 'ironlb.io/v1beta1',
-  kind: 'BFDProfile',
-  metadata: { name, namespace: NS },
-  spec,
-  ...extra,
-});
+const profile = ironlbObject('BFDProfile');
 
 const defaults = (name: string): BFDProfile => ({
   name,

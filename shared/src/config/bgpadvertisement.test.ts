@@ -2,16 +2,9 @@ import { parseBGPAdvertisements } from './bgpadvertisement';
 import { parseCommunities } from './community';
 import { parsePools } from './parse-pools';
 import type { BGPAdvertisement, CommunityValue, ConfigError } from './types';
+import { ironlbObject, NS } from './testObjects';
 
-const NS = 'ironlb-system';
-
-const adv = (name: string, spec: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  apiVersion: 'ironlb.io/v1beta1',
-  kind: 'BGPAdvertisement',
-  metadata: { name, namespace: NS },
-  spec,
-  ...extra,
-});
+const adv = ironlbObject('BGPAdvertisement');
 const pool = (name: string, addresses: string[], tier: string): unknown => ({
   kind: 'IPAddressPool',
   metadata: { name, namespace: NS, labels: { tier } },

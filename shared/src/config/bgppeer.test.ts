@@ -1,18 +1,11 @@
-import { parseIP, type ParsedIP } from '../ip/ip';
+import { mustParseIP } from '../ip/ip';
 import { parseBFDProfiles } from './bfdprofile';
 import { parseBGPPeers } from './bgppeer';
 import { formatConfigError, parseConfig } from './parse';
 import type { BGPPeer, ConfigError } from './types';
+import { ironlbObject, NS } from './testObjects';
 
-const NS = 'ironlb-system';
-
-const peer = (name: string, spec: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  apiVersion: 'ironlb.io/v1beta1',
-  kind: 'BGPPeer',
-  metadata: { name, namespace: NS },
-  spec,
-  ...extra,
-});
+const peer = ironlbObject('BGPPeer');
 const bfd = (name: string, spec: unknown): unknown => ({ kind: 'BFDProfile', metadata: { name, namespace: NS }, spec });
 const bfdObjects = [
   bfd('fast', { detectMultiplier: 2 }),
@@ -21,11 +14,7 @@ const bfdObjects = [
 ];
 const profiles = parseBFDProfiles(bfdObjects);
 
-const ip = (t: string): ParsedIP => {
-  const p = parseIP(t);
-  if (!p) throw new Error(t);
-  return p;
-};
+const ip = mustParseIP;
 
 /** The fields every peer needs. */
 const base = { myASN: 64512, peerASN: 64513, peerAddress: '198.51.100.1' };

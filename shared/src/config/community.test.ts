@@ -1,7 +1,6 @@
 import { parseCommunities } from './community';
+import { NS } from './testObjects';
 import type { CommunityValue, ConfigError } from './types';
-
-const NS = 'ironlb-system';
 
 const community = (name: string, communities: unknown, namespace = NS): Record<string, unknown> => ({
   apiVersion: 'ironlb.io/v1beta1',

@@ -1,19 +1,12 @@
 import { parseIP } from '../ip/ip';
 import { formatConfigError, parseConfig } from './parse';
 import type { AddressRange, ConfigError, Pool } from './types';
-
-const NS = 'ironlb-system';
+import { ironlbObject, NS } from './testObjects';
 
 /** The pools alone, as the API lists them (a bare array or a List object). */
 const parsePoolList = (ipAddressPools: unknown): ReturnType<typeof parseConfig> => parseConfig({ ipAddressPools });
 
-const pool = (name: string, spec: unknown, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-  apiVersion: 'ironlb.io/v1beta1',
-  kind: 'IPAddressPool',
-  metadata: { name, namespace: NS },
-  spec,
-  ...extra,
-});
+const pool = ironlbObject('IPAddressPool');
 
 const range = (first: string, last: string): AddressRange => {
   const a = parseIP(first);
