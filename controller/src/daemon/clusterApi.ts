@@ -3,7 +3,7 @@
  * and the wire details (merge patches, status subresources, Lease concurrency) live in one place.
  */
 import type { KubernetesListObject, KubernetesObject, V1NamespaceList, V1ServiceList } from '@kubernetes/client-node';
-import { GROUP, mergePatch, NamespacedApi, VERSION } from '@ironlb/shared/k8s';
+import { NamespacedApi } from '@ironlb/shared/k8s';
 import type { LeaseStore } from '@ironlb/shared';
 import type { IngressEntry } from '../service/outcome';
 import type { PoolStatus } from '../status/poolStatus';
@@ -18,24 +18,21 @@ export class ClusterApi extends NamespacedApi {
   }
 
   listNamespaces(): Promise<V1NamespaceList> {
-    return this.core.listNamespace();
+    return this.client.get('/api/v1/namespaces');
   }
 
   listServices(): Promise<V1ServiceList> {
-    return this.core.listServiceForAllNamespaces();
+    return this.client.get('/api/v1/services');
   }
 
   async writeIngress(namespace: string, name: string, ingress: readonly IngressEntry[]): Promise<void> {
     // An empty ingress list is written as null, so the merge patch removes the field instead of leaving `[]`.
     const body = { status: { loadBalancer: { ingress: ingress.length > 0 ? ingress : null } } };
-    await this.core.patchNamespacedServiceStatus({ name, namespace, body }, mergePatch);
+    await this.client.mergePatch(`/api/v1/namespaces/${namespace}/services/${name}/status`, body);
   }
 
   async writePoolStatus(name: string, status: PoolStatus): Promise<void> {
-    await this.custom.patchNamespacedCustomObjectStatus(
-      { group: GROUP, version: VERSION, namespace: this.namespace, plural: POOLS, name, body: { status } },
-      mergePatch,
-    );
+    await this.client.mergePatch(`${this.customPath(POOLS)}/${name}/status`, { status });
   }
 
   leaseStore(name: string): LeaseStore {

@@ -6,11 +6,10 @@
 import * as os from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Command, InvalidArgumentError } from 'commander';
-import { KubeConfig } from '@kubernetes/client-node';
 import { DEFAULT_LEADER_ELECTION_TIMING, type LeaderElectionTiming } from '../leader/leaseRules';
 import { LeaderElector } from '../leader/elector';
 import { serveMetrics } from '@ironlb/shared';
-import { keepAliveClients } from '@ironlb/shared/k8s';
+import { KubeClient, loadClusterAccess } from '@ironlb/shared/k8s';
 import { ClusterApi } from './clusterApi';
 import { COMPONENT, errorText, log } from './log';
 import { Reconciler } from './reconciler';
@@ -88,10 +87,7 @@ export function parseOptions(argv: readonly string[]): Options {
 
 export async function main(argv: readonly string[]): Promise<void> {
   const opts = parseOptions(argv);
-  const kc = new KubeConfig();
-  if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
-  else kc.loadFromDefault();
-  const api = new ClusterApi(kc, opts.namespace, await keepAliveClients(kc));
+  const api = new ClusterApi(new KubeClient(loadClusterAccess(opts.kubeconfig)), opts.namespace);
   const reconciler = new Reconciler(api, opts.lbClass);
   log.info({ namespace: opts.namespace, lbClass: opts.lbClass, leaderElect: opts.leaderElect }, 'starting');
   // A standby serves its metrics too: its zeros say it is not the one assigning.

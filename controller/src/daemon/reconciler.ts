@@ -12,7 +12,7 @@ import { reasonText } from '../service/reasonText';
 import { serviceRequestOf } from '../service/request';
 import { poolStatuses, statusMatches } from '../status/poolStatus';
 import type { ClusterApi } from './clusterApi';
-import { eventFor, eventsSignature, watchForever, type Watching } from '@ironlb/shared/k8s';
+import { eventFor, eventsSignature, timeOf, watchForever, type Watching } from '@ironlb/shared/k8s';
 import { COMPONENT, errorText, log } from './log';
 import { ControllerMetrics } from './metrics';
 
@@ -64,7 +64,7 @@ export class Reconciler {
         // Oldest first, so when two shown addresses clash the Service that had it first keeps it, deterministically.
         const sorted = [...services.items].sort(
           (a, b) =>
-            (a.metadata?.creationTimestamp?.getTime() ?? 0) - (b.metadata?.creationTimestamp?.getTime() ?? 0) ||
+            (timeOf(a.metadata?.creationTimestamp) || 0) - (timeOf(b.metadata?.creationTimestamp) || 0) ||
             keyOf(a).localeCompare(keyOf(b)),
         );
         for (const svc of sorted) {
@@ -264,51 +264,30 @@ export class Reconciler {
   }
 
   private startInformers(): void {
-    const services = watchForever<V1Service>(
-      log,
-      this.api.kc,
-      'services',
-      '/api/v1/services',
-      () => this.api.listServices(),
-      {
-        upsert: (svc) => {
-          this.services.set(keyOf(svc), svc);
-          this.enqueue(keyOf(svc));
-        },
-        remove: (svc) => {
-          this.services.delete(keyOf(svc));
-          this.enqueue(keyOf(svc));
-        },
+    const services = watchForever<V1Service>(log, this.api.client, 'services', '/api/v1/services', {
+      upsert: (svc) => {
+        this.services.set(keyOf(svc), svc);
+        this.enqueue(keyOf(svc));
       },
-    );
-    const namespaces = watchForever<V1Namespace>(
-      log,
-      this.api.kc,
-      'namespaces',
-      '/api/v1/namespaces',
-      () => this.api.listNamespaces(),
-      {
-        upsert: (ns) => {
-          const before = this.namespaceLabels.get(ns.metadata?.name ?? '');
-          this.setNamespace(ns);
-          if (before !== undefined && sameLabels(before, ns.metadata?.labels ?? {})) return;
-          // Pool selectors may match namespace labels, so the Services there are re-checked.
-          for (const [key, svc] of this.services) if (svc.metadata?.namespace === ns.metadata?.name) this.enqueue(key);
-        },
-        remove: (ns) => this.namespaceLabels.delete(ns.metadata?.name ?? ''),
+      remove: (svc) => {
+        this.services.delete(keyOf(svc));
+        this.enqueue(keyOf(svc));
       },
-    );
-    const pools = watchForever<KubernetesObject>(
-      log,
-      this.api.kc,
-      'ipaddresspools',
-      this.api.poolsPath(),
-      () => this.api.listPools(),
-      {
-        upsert: (p) => this.poolChanged(p, true),
-        remove: (p) => this.poolChanged(p, false),
+    });
+    const namespaces = watchForever<V1Namespace>(log, this.api.client, 'namespaces', '/api/v1/namespaces', {
+      upsert: (ns) => {
+        const before = this.namespaceLabels.get(ns.metadata?.name ?? '');
+        this.setNamespace(ns);
+        if (before !== undefined && sameLabels(before, ns.metadata?.labels ?? {})) return;
+        // Pool selectors may match namespace labels, so the Services there are re-checked.
+        for (const [key, svc] of this.services) if (svc.metadata?.namespace === ns.metadata?.name) this.enqueue(key);
       },
-    );
+      remove: (ns) => this.namespaceLabels.delete(ns.metadata?.name ?? ''),
+    });
+    const pools = watchForever<KubernetesObject>(log, this.api.client, 'ipaddresspools', this.api.poolsPath(), {
+      upsert: (p) => this.poolChanged(p, true),
+      remove: (p) => this.poolChanged(p, false),
+    });
     this.watches = [services, namespaces, pools];
   }
 

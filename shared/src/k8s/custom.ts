@@ -1,27 +1,19 @@
-/** The ironlb.io custom resources as both daemons read them, and the merge patch both write with. */
-import {
-  PatchStrategy,
-  setHeaderOptions,
-  type CustomObjectsApi,
-  type KubernetesListObject,
-  type KubernetesObject,
-} from '@kubernetes/client-node';
+/** The ironlb.io custom resources as both daemons read them. */
+import type { KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
+import type { KubeClient } from './client';
 
 export const GROUP = 'ironlb.io';
 export const VERSION = 'v1beta1';
 
-export const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-
-/** The watch path of one kind of ours in one namespace. */
+/** The path of one kind of ours in one namespace (list, watch; `/<name>` for one object). */
 export const customPath = (namespace: string, plural: string): string =>
   `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${plural}`;
 
 /** Every object of one kind of ours in one namespace. */
-export async function listCustom(
-  custom: CustomObjectsApi,
+export function listCustom(
+  client: KubeClient,
   namespace: string,
   plural: string,
 ): Promise<KubernetesListObject<KubernetesObject>> {
-  const list: unknown = await custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural });
-  return list as KubernetesListObject<KubernetesObject>;
+  return client.get(customPath(namespace, plural));
 }

@@ -1,11 +1,13 @@
 /**
- * The edge to the API server both daemons use. A separate entry (`@ironlb/shared/k8s`) because client-node is an ES
- * module: code that only needs IP parsing, and the jest tests that load it, never load client-node.
+ * The edge to the API server both daemons use: where it is (kubeconfig or service account), a small JSON client over
+ * one keep-alive agent, restarting list+watch, Events, Leases, our lists. client-node is used for its types only, so
+ * its runtime (and its memory) is never loaded.
  */
-export { keepAliveClients, type ApiClientFactory } from './apiClients';
-export { errorText, statusCodeOf } from './errors';
+export { ApiError, KubeClient, MERGE_PATCH, type RequestOptions, type WatchEvent, type WatchStream } from './client';
+export { errorText, statusCodeOf, timeOf } from './values';
 export { eventFor, eventsSignature, type ServiceEvent } from './events';
+export { fromKubeconfig, inCluster, loadClusterAccess, type ClusterAccess } from './kubeconfig';
 export { watchForever, type WatchHandlers, type Watching } from './watch';
 export { apiLeaseStore } from './lease';
-export { customPath, GROUP, listCustom, mergePatch, VERSION } from './custom';
+export { customPath, GROUP, listCustom, VERSION } from './custom';
 export { NamespacedApi } from './namespacedApi';

@@ -1,31 +1,39 @@
-import { V1MicroTime, type CoordinationV1Api, type V1Lease } from '@kubernetes/client-node';
+import type { V1Lease } from '@kubernetes/client-node';
 import type { LeaseRecord, LeaseStore, StoredLease } from '../lease';
-import { statusCodeOf } from './errors';
+import type { KubeClient } from './client';
+import { statusCodeOf, timeOf } from './values';
 
-/** One named Lease in one namespace, through the given client. */
-export function apiLeaseStore(api: CoordinationV1Api, namespace: string, name: string): LeaseStore {
-  return new ApiLeaseStore(api, namespace, name);
+/** One named Lease in one namespace. */
+export function apiLeaseStore(client: KubeClient, namespace: string, name: string): LeaseStore {
+  return new ApiLeaseStore(client, namespace, name);
 }
+
+/** MicroTime as the API writes it: RFC 3339 with microseconds. */
+const microTime = (ms: number): string => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 
 /** The Lease through coordination.k8s.io/v1; a 404 reads as no Lease, a 409 as another replica writing first. */
 class ApiLeaseStore implements LeaseStore {
+  private readonly collection: string;
+
   constructor(
-    private readonly api: CoordinationV1Api,
+    private readonly client: KubeClient,
     private readonly namespace: string,
     private readonly name: string,
-  ) {}
+  ) {
+    this.collection = `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`;
+  }
 
   async get(): Promise<StoredLease | undefined> {
     try {
-      const lease = await this.api.readNamespacedLease({ name: this.name, namespace: this.namespace });
+      const lease = await this.client.get<V1Lease>(`${this.collection}/${this.name}`);
       const s = lease.spec ?? {};
       return {
         resourceVersion: lease.metadata?.resourceVersion ?? '',
         record: {
           holderIdentity: s.holderIdentity ?? '',
           leaseDurationSeconds: s.leaseDurationSeconds ?? 0,
-          acquireTime: s.acquireTime ? new Date(s.acquireTime).getTime() : 0,
-          renewTime: s.renewTime ? new Date(s.renewTime).getTime() : 0,
+          acquireTime: timeOf(s.acquireTime) || 0,
+          renewTime: timeOf(s.renewTime) || 0,
           leaseTransitions: s.leaseTransitions ?? 0,
         },
       };
@@ -35,34 +43,28 @@ class ApiLeaseStore implements LeaseStore {
     }
   }
 
-  private body(r: LeaseRecord, resourceVersion?: string): V1Lease {
+  private body(r: LeaseRecord, resourceVersion?: string): unknown {
     return {
       apiVersion: 'coordination.k8s.io/v1',
       kind: 'Lease',
-      metadata: { name: this.name, namespace: this.namespace, resourceVersion },
+      metadata: { name: this.name, namespace: this.namespace, ...(resourceVersion ? { resourceVersion } : {}) },
       spec: {
         holderIdentity: r.holderIdentity,
         leaseDurationSeconds: r.leaseDurationSeconds,
-        acquireTime: new V1MicroTime(r.acquireTime),
-        renewTime: new V1MicroTime(r.renewTime),
+        acquireTime: microTime(r.acquireTime),
+        renewTime: microTime(r.renewTime),
         leaseTransitions: r.leaseTransitions,
       },
     };
   }
 
   async create(r: LeaseRecord): Promise<boolean> {
-    return this.conflictIsFalse(() =>
-      this.api.createNamespacedLease({ namespace: this.namespace, body: this.body(r) }),
-    );
+    return this.conflictIsFalse(() => this.client.post(this.collection, this.body(r)));
   }
 
   async update(r: LeaseRecord, resourceVersion: string): Promise<boolean> {
     return this.conflictIsFalse(() =>
-      this.api.replaceNamespacedLease({
-        name: this.name,
-        namespace: this.namespace,
-        body: this.body(r, resourceVersion),
-      }),
+      this.client.put(`${this.collection}/${this.name}`, this.body(r, resourceVersion)),
     );
   }
 

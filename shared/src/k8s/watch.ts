@@ -1,10 +1,19 @@
-import { makeInformer, type KubeConfig, type KubernetesObject, type ListPromise } from '@kubernetes/client-node';
+/**
+ * A list+watch that never gives up, as client-go's reflector: list, then watch from the list's resourceVersion,
+ * again from the last version seen when the server ends the stream, and a fresh list after an error or a 410 Gone.
+ * A relist delivers every object again as an upsert and removes those that went away meanwhile, so a lost API server
+ * is survived and the handlers' caches end up exact.
+ */
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { errorText } from './errors';
+import { ApiError, type KubeClient } from './client';
+import { errorText } from './values';
 
-const RESTART_MS = 2_000;
+export const RESTART_MS = 2_000;
+/** The server ends a watch after this long (client-go asks for 5-10 min); the next starts where it left off. */
+const WATCH_TIMEOUT_S = 300;
 
-/** A running watch; stop() ends it for good (the abort it causes is not an error to recover from). */
+/** A running watch; stop() ends it for good. */
 export interface Watching {
   stop(): Promise<void>;
 }
@@ -16,49 +25,114 @@ export interface WatchHandlers<T> {
   synced?(): void;
 }
 
-/**
- * A list+watch that never gives up: client-node's informer stops on a watch error, so it is started again after a
- * pause, which is how a lost API server is survived. Its relist delivers every object again as add or update.
- */
+interface ListBody<T> {
+  readonly items?: T[];
+  readonly metadata?: { readonly resourceVersion?: string };
+}
+
+const keyOf = (o: KubernetesObject): string => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+
+class Gone extends Error {}
+
+/** What a watch needs of the client; tests script it. */
+export type WatchClient = Pick<KubeClient, 'get' | 'watch'>;
+
 export function watchForever<T extends KubernetesObject>(
-  log: Logger,
-  kc: KubeConfig,
+  log: Pick<Logger, 'info' | 'error'>,
+  client: WatchClient,
   name: string,
   path: string,
-  list: ListPromise<T>,
   handlers: WatchHandlers<T>,
+  restartMs = RESTART_MS,
 ): Watching {
   let stopped = false;
   let synced = false;
-  const informer = makeInformer<T>(kc, path, list);
-  informer.on('add', (o: T) => handlers.upsert(o));
-  informer.on('update', (o: T) => handlers.upsert(o));
-  informer.on('delete', (o: T) => handlers.remove(o));
-  const start = (): void => {
-    if (stopped) return;
-    informer.start().then(
-      () => {
-        log.info({ informer: name }, 'watching');
-        if (!synced) handlers.synced?.();
-        synced = true;
-      },
-      (e: unknown) => {
-        if (stopped) return;
-        log.error({ informer: name, err: errorText(e) }, 'informer start failed; retrying');
-        setTimeout(start, RESTART_MS);
-      },
-    );
+  let stream: { stop(): void } | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const known = new Map<string, T>();
+  let finished: () => void = () => undefined;
+  const ended = new Promise<void>((r) => (finished = r));
+
+  const list = async (): Promise<string> => {
+    const body = await client.get<ListBody<T>>(path);
+    const items = body.items ?? [];
+    const seen = new Set<string>();
+    for (const o of items) {
+      const k = keyOf(o);
+      seen.add(k);
+      known.set(k, o);
+      handlers.upsert(o);
+    }
+    for (const [k, o] of [...known]) {
+      if (seen.has(k)) continue;
+      known.delete(k);
+      handlers.remove(o);
+    }
+    return body.metadata?.resourceVersion ?? '';
   };
-  informer.on('error', (e: unknown) => {
+
+  const watch = async (from: string): Promise<void> => {
+    let version = from;
+    while (!stopped) {
+      let gone = false;
+      const s = client.watch(
+        path,
+        { resourceVersion: version, allowWatchBookmarks: true, timeoutSeconds: WATCH_TIMEOUT_S },
+        (e) => {
+          const o = e.object as T;
+          if (e.type === 'ERROR') {
+            const code = (e.object as { code?: unknown } | undefined)?.code;
+            s.stop();
+            gone = code === 410;
+            return;
+          }
+          const rv = o?.metadata?.resourceVersion;
+          if (rv) version = rv;
+          if (e.type === 'ADDED' || e.type === 'MODIFIED') {
+            known.set(keyOf(o), o);
+            handlers.upsert(o);
+          } else if (e.type === 'DELETED') {
+            known.delete(keyOf(o));
+            handlers.remove(o);
+          }
+        },
+      );
+      stream = s;
+      await s.done;
+      if (gone) throw new Gone(`watch ${path}: resourceVersion ${version} is too old`);
+    }
+  };
+
+  const run = (): void => {
     if (stopped) return;
-    log.error({ informer: name, err: errorText(e) }, 'watch failed; restarting');
-    setTimeout(start, RESTART_MS);
-  });
-  start();
+    list()
+      .then((version) => {
+        if (!synced) {
+          synced = true;
+          log.info({ informer: name }, 'watching');
+          handlers.synced?.();
+        }
+        return watch(version);
+      })
+      .then(finished, (e: unknown) => {
+        if (stopped) return finished();
+        const gone = e instanceof Gone || (e instanceof ApiError && e.code === 410);
+        if (gone) {
+          log.info({ informer: name }, 'watch expired; relisting');
+          run();
+          return;
+        }
+        log.error({ informer: name, err: errorText(e) }, 'watch failed; restarting');
+        timer = setTimeout(run, restartMs);
+      });
+  };
+  run();
   return {
     stop: async () => {
       stopped = true;
-      await informer.stop();
+      if (timer) clearTimeout(timer);
+      stream?.stop();
+      await Promise.race([ended, new Promise((r) => setTimeout(r, 1_000))]);
     },
   };
 }

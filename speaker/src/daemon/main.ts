@@ -7,8 +7,7 @@ import { EventEmitter } from 'node:events';
 import * as os from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
-import { KubeConfig } from '@kubernetes/client-node';
-import { errorText, keepAliveClients } from '@ironlb/shared/k8s';
+import { errorText, KubeClient, loadClusterAccess } from '@ironlb/shared/k8s';
 import { formatIP } from '@ironlb/shared';
 import { interfacesWatcher } from '../l2/linkWatch';
 import { localInterfaces } from '../l2/interfaces';
@@ -99,10 +98,7 @@ function nodeAddresses(): string[] {
 
 export async function main(argv: readonly string[]): Promise<void> {
   const opts = parseOptions(argv);
-  const kc = new KubeConfig();
-  if (opts.kubeconfig) kc.loadFromFile(opts.kubeconfig);
-  else kc.loadFromDefault();
-  const api = new SpeakerApi(kc, opts.namespace, await keepAliveClients(kc));
+  const api = new SpeakerApi(new KubeClient(loadClusterAccess(opts.kubeconfig)), opts.namespace);
   const node = opts.nodeName;
   const addresses = nodeAddresses();
   log.info({ node, namespace: opts.namespace, addresses }, 'starting');

@@ -5,10 +5,10 @@
  * on a definite change, never because the API server went away.
  */
 import type { EventEmitter } from 'node:events';
-import type { KubernetesObject, ListPromise } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { parseConfig, formatConfigError, type ConfigObjects } from '@ironlb/shared/config';
-import { errorText, watchForever, type Watching } from '@ironlb/shared/k8s';
+import { errorText, timeOf, watchForever, type Watching } from '@ironlb/shared/k8s';
 import type { AnnouncementMode, Announcement, ModePlan } from '../mode/mode';
 import { notAnnouncedText } from '../mode/reasons';
 import type { NodeView, SpeakerView } from '../mode/view';
@@ -87,40 +87,24 @@ export class Speaker {
       };
     const configKinds = new Map([POOLS, ...modes.flatMap((m) => m.configKinds)].map((k) => [k.key, k.plural]));
     this.watches = [
-      this.watch('services', '/api/v1/services', api.listServices, cached(cache.services)),
+      this.watch('services', '/api/v1/services', cached(cache.services)),
       this.watch(
         'nodes',
         '/api/v1/nodes',
-        api.listNodes,
         cached(cache.nodes, () => this.peersChanged()),
       ),
-      this.watch(
-        'endpointslices',
-        '/apis/discovery.k8s.io/v1/endpointslices',
-        api.listEndpointSlices,
-        cached(cache.slices),
-      ),
+      this.watch('endpointslices', '/apis/discovery.k8s.io/v1/endpointslices', cached(cache.slices)),
       ...[...configKinds].map(([key, plural]) =>
-        this.watch(plural, api.customPath(plural), () => api.listCustom(plural), cached(cache.configOf(key))),
+        this.watch(plural, api.customPath(plural), cached(cache.configOf(key))),
       ),
       ...modes.map((mode) => {
         const plural = mode.status.plural;
         const forget = (o: KubernetesObject, present: boolean): void => {
           if (!present) this.reportedOf(mode).written.delete(o.metadata?.name ?? '');
         };
-        return this.watch(
-          plural,
-          api.customPath(plural),
-          () => api.listCustom(plural),
-          cached(cache.statusesOf(plural), forget),
-        );
+        return this.watch(plural, api.customPath(plural), cached(cache.statusesOf(plural), forget));
       }),
-      this.watch(
-        'leases',
-        `/apis/coordination.k8s.io/v1/namespaces/${api.namespace}/leases`,
-        api.listLeases,
-        (o, present) => this.leaseSeen(o, present),
-      ),
+      this.watch('leases', api.leasesPath(), (o, present) => this.leaseSeen(o, present)),
     ];
   }
 
@@ -145,11 +129,10 @@ export class Speaker {
   private watch<T extends KubernetesObject>(
     name: string,
     path: string,
-    list: ListPromise<T>,
     on: (o: T, present: boolean) => void,
   ): Watching {
     this.unsynced.add(name);
-    return watchForever<T>(this.deps.log, this.deps.api.kc, name, path, list, {
+    return watchForever<T>(this.deps.log, this.deps.api.client, name, path, {
       upsert: (o) => on(o, true),
       remove: (o) => on(o, false),
       synced: () => {
@@ -178,7 +161,7 @@ export class Speaker {
     const name = lease.metadata?.name ?? '';
     if (!present || !name.startsWith(SPEAKER_LEASE_PREFIX)) return;
     const renew = rec(rec(lease).spec).renewTime;
-    const at = renew instanceof Date ? renew.getTime() : typeof renew === 'string' ? Date.parse(renew) : NaN;
+    const at = timeOf(renew);
     if (Number.isFinite(at)) this.deps.liveness.leaseObserved(name.slice(SPEAKER_LEASE_PREFIX.length), at);
     this.schedule();
   }

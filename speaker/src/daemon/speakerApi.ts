@@ -2,9 +2,9 @@
  * Every call the speaker makes to the API server. API load grows with nodes, never with Services: steady state is
  * one Lease renewal per node per second; Events and ServiceL2Status writes happen only when an announcement moves.
  */
-import { DiscoveryV1Api, type KubeConfig, type V1Node } from '@kubernetes/client-node';
+import type { V1Node } from '@kubernetes/client-node';
 import type { LeaseStore } from '@ironlb/shared';
-import { GROUP, mergePatch, NamespacedApi, statusCodeOf, VERSION, type ApiClientFactory } from '@ironlb/shared/k8s';
+import { GROUP, NamespacedApi, statusCodeOf, VERSION } from '@ironlb/shared/k8s';
 
 export const SPEAKER_LEASE_PREFIX = 'ironlb-speaker-';
 export const STATUS_NODE_LABEL = 'ironlb.io/node';
@@ -24,17 +24,8 @@ export interface StatusResource {
 }
 
 export class SpeakerApi extends NamespacedApi {
-  private readonly discovery: DiscoveryV1Api;
-
-  constructor(kc: KubeConfig, namespace: string, clients: ApiClientFactory) {
-    super(kc, namespace, clients);
-    this.discovery = clients(DiscoveryV1Api);
-  }
-
-  listServices = () => this.core.listServiceForAllNamespaces();
-  listNodes = () => this.core.listNode();
-  listEndpointSlices = () => this.discovery.listEndpointSliceForAllNamespaces();
-  listLeases = () => this.coordination.listNamespacedLease({ namespace: this.namespace });
+  /** Where this speaker's kind of object is listed and watched. */
+  readonly leasesPath = (): string => `/apis/coordination.k8s.io/v1/namespaces/${this.namespace}/leases`;
 
   /**
    * Creates the Node when no kubelet has (the lab and the demo run none), with its InternalIP addresses, so the
@@ -42,7 +33,7 @@ export class SpeakerApi extends NamespacedApi {
    */
   async ensureNode(name: string, internalIPs: readonly string[]): Promise<'created' | 'exists'> {
     try {
-      await this.core.readNode({ name });
+      await this.client.get(`/api/v1/nodes/${name}`);
       return 'exists';
     } catch (e) {
       if (statusCodeOf(e) !== 404) throw e;
@@ -53,7 +44,7 @@ export class SpeakerApi extends NamespacedApi {
       metadata: { name, labels: { 'kubernetes.io/hostname': name } },
     };
     try {
-      await this.core.createNode({ body });
+      await this.client.post('/api/v1/nodes', body);
     } catch (e) {
       if (statusCodeOf(e) !== 409) throw e;
       return 'exists';
@@ -62,7 +53,7 @@ export class SpeakerApi extends NamespacedApi {
       ...internalIPs.map((address) => ({ type: 'InternalIP', address })),
       { type: 'Hostname', address: name },
     ];
-    await this.core.patchNodeStatus({ name, body: { status: { addresses } } }, mergePatch);
+    await this.client.mergePatch(`/api/v1/nodes/${name}/status`, { status: { addresses } });
     return 'created';
   }
 
@@ -77,17 +68,19 @@ export class SpeakerApi extends NamespacedApi {
       'ironlb.io/service-name': status.serviceName,
       'ironlb.io/service-namespace': status.serviceNamespace,
     };
-    const base = { group: GROUP, version: VERSION, namespace: this.namespace, plural: resource.plural };
+    const collection = this.customPath(resource.plural);
     try {
-      await this.custom.createNamespacedCustomObject({
-        ...base,
-        body: { apiVersion: `${GROUP}/${VERSION}`, kind: resource.kind, metadata: { name, labels }, spec: {} },
+      await this.client.post(collection, {
+        apiVersion: `${GROUP}/${VERSION}`,
+        kind: resource.kind,
+        metadata: { name, labels },
+        spec: {},
       });
     } catch (e) {
       if (statusCodeOf(e) !== 409) throw e;
-      await this.custom.patchNamespacedCustomObject({ ...base, name, body: { metadata: { labels } } }, mergePatch);
+      await this.client.mergePatch(`${collection}/${name}`, { metadata: { labels } });
     }
-    await this.custom.patchNamespacedCustomObjectStatus({ ...base, name, body: { status } }, mergePatch);
+    await this.client.mergePatch(`${collection}/${name}/status`, { status });
   }
 
   /**
@@ -96,13 +89,10 @@ export class SpeakerApi extends NamespacedApi {
    */
   async deleteStatus(resource: StatusResource, name: string, resourceVersion: string): Promise<boolean> {
     try {
-      await this.custom.deleteNamespacedCustomObject({
-        group: GROUP,
-        version: VERSION,
-        namespace: this.namespace,
-        plural: resource.plural,
-        name,
-        body: { preconditions: { resourceVersion } },
+      await this.client.delete(`${this.customPath(resource.plural)}/${name}`, {
+        apiVersion: 'v1',
+        kind: 'DeleteOptions',
+        preconditions: { resourceVersion },
       });
       return true;
     } catch (e) {
