@@ -112,7 +112,10 @@ export class Reconciler {
       return;
     }
     const r = this.allocator.adopt(req.request, ips as IPAddress[]);
-    if (r.ok) log.info({ service: keyOf(svc), ips: shown }, 'adopted');
+    if (r.ok && r.warnings.length > 0) {
+      const kept = { service: keyOf(svc), ips: shown, reason: r.warnings[0].code };
+      log.warn({ ...kept, warnings: r.warnings.map(reasonText) }, 'adopted');
+    } else if (r.ok) log.info({ service: keyOf(svc), ips: shown }, 'adopted');
     else log.warn({ service: keyOf(svc), ips: shown, reason: r.reason.code }, `not adopted: ${reasonText(r.reason)}`);
   }
 

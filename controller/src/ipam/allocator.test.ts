@@ -35,6 +35,10 @@ type Step =
       readonly refused?: string;
       readonly because?: Refusal;
       readonly pools?: string[];
+      /** Adopted as kept: the warnings' words (those of `warned` when only that is stated; else none). */
+      readonly warnings?: string[];
+      /** The warnings as values, where a step states them. */
+      readonly warned?: AllocationWarning[];
     }
   | { readonly config: PoolConfig; readonly stale: [key: string, ip: string][] }
   | { readonly holders: string; readonly are: string[] }
@@ -74,7 +78,7 @@ function outcome(a: Allocator, step: Step): [actual: object, expected: object] {
     // toEqual ignores undefined fields: `changed`, `pools` and `warned` are compared only where a step states them.
     const expected = {
       ips: step.ips,
-      warnings: step.warnings ?? [],
+      warnings: step.warnings ?? words(step.warned ?? []),
       warned: step.warned,
       changed: step.changed,
       pools: step.pools,
@@ -100,8 +104,16 @@ function outcome(a: Allocator, step: Step): [actual: object, expected: object] {
         { ok: false, reason: step.refused, because: step.because },
       ];
     }
-    const actual = r.ok ? { ok: true, pools: step.pools === undefined ? undefined : r.pools } : worded;
-    return [actual, { ok: true, pools: step.pools }];
+    const actual = r.ok
+      ? {
+          ok: true,
+          pools: step.pools === undefined ? undefined : r.pools,
+          warnings: words(r.warnings),
+          warned: step.warned === undefined ? undefined : r.warnings,
+        }
+      : worded;
+    const warnings = step.warnings ?? words(step.warned ?? []);
+    return [actual, { ok: true, pools: step.pools, warnings, warned: step.warned }];
   }
   if ('config' in step) {
     const stale = a
@@ -178,8 +190,26 @@ const sharedWeb = { selector: { app: 'web' }, requestedPool: 'doc-example', shar
 const serviceHTTP = service('default/service-http', { ...sharedWeb, ports: [tcp(80)], requested: ['198.51.100.7'] });
 const serviceHTTPS = service('default/service-https', { ...sharedWeb, ports: [tcp(443)], requested: ['198.51.100.7'] });
 
+// Kept after a pool edit (the restart scenarios): a pair sharing a requested address, two Local Services sharing
+// one, a dual-stack Service.
+const dnsTCP = service('ns/dns-tcp', { sharingKey: 'dns', ports: [tcp(53)], requested: ['198.51.100.14'] });
+const dnsUDP = service('ns/dns-udp', { sharingKey: 'dns', ports: [udp(53)], requested: ['198.51.100.14'] });
+const local1 = service('ns/l1', {
+  sharingKey: 'l',
+  ports: [tcp(1)],
+  externalTrafficPolicy: 'Local',
+  selector: { app: 'l' },
+});
+const local2 = service('ns/l2', {
+  sharingKey: 'l',
+  ports: [tcp(2)],
+  externalTrafficPolicy: 'Local',
+  selector: { app: 'l' },
+});
+
 const dual = (policy: ServiceRequest['ipFamilyPolicy'], ...ipFamilies: IPFamily[]) =>
   ({ ipFamilyPolicy: policy, ipFamilies }) as const;
+const dualKept = service('ns/d', dual('RequireDualStack', 'IPv6', 'IPv4'));
 
 const scenarios: Scenario[] = [
   {
@@ -816,7 +846,7 @@ const scenarios: Scenario[] = [
     ],
   },
   {
-    name: 'restart: valid addresses are adopted as they are, invalid and incompatible ones refused',
+    name: 'restart: valid addresses are adopted as they are, incompatible ones refused, the rest kept',
     config: config(pool('main', ['198.51.100.0/24'], { avoidBuggyIPs: true }), pool('v6', ['2001:db8::/120'])),
     steps: [
       { adopt: splitTCP, addresses: ['198.51.100.200'], pools: ['main'] },
@@ -839,12 +869,17 @@ const scenarios: Scenario[] = [
           protocol: 'UDP',
         },
       },
-      { adopt: service('ns/y'), addresses: ['198.51.100.255'], refused: '"198.51.100.255" is not allowed in config' },
+      // An address the config does not allow (avoidBuggyIPs, no pool) is kept, as assign keeps it after a pool edit.
+      {
+        adopt: service('ns/y'),
+        addresses: ['198.51.100.255'],
+        pools: [],
+        warnings: [keptUntilFree('198.51.100.255')],
+      },
       {
         adopt: service('ns/z'),
         addresses: ['203.0.113.5'],
-        refused: '"203.0.113.5" is not allowed in config',
-        because: { code: 'notInAnyPool', ip: ip('203.0.113.5') },
+        warned: [kept('203.0.113.5', 'untilAnotherIsFree')],
       },
       {
         adopt: service('ns/w'),
@@ -874,8 +909,7 @@ const scenarios: Scenario[] = [
       {
         adopt: service('ns/s', { requestedPool: 'v6' }),
         addresses: ['198.51.100.6'],
-        refused: '"198.51.100.6" is not in pool "v6"',
-        because: { code: 'notInNamedPool', ip: ip('198.51.100.6'), pool: 'v6' },
+        warned: [kept('198.51.100.6', 'untilAnotherIsFree')],
       },
       { adopt: service('ns/t', dual('RequireDualStack', 'IPv4', 'IPv6')), addresses: ['2001:db8::5', '198.51.100.5'] },
       { holds: 'ns/t', ips: ['198.51.100.5', '2001:db8::5'] },
@@ -885,7 +919,8 @@ const scenarios: Scenario[] = [
       { assign: service('ns/n2'), ips: ['198.51.100.2'] },
       { assign: service('ns/n3'), ips: ['198.51.100.3'] },
       { assign: service('ns/n4'), ips: ['198.51.100.4'] },
-      { assign: service('ns/n5'), ips: ['198.51.100.6'] },
+      // .6 is held by ns/s, kept although its named pool v6 does not offer it.
+      { assign: service('ns/n5'), ips: ['198.51.100.7'] },
       // And the adopted Services keep them when the controller re-checks them.
       { assign: splitTCP, ips: ['198.51.100.200'], changed: false },
       {
@@ -895,10 +930,88 @@ const scenarios: Scenario[] = [
       },
       {
         usage: [
-          ['main', 'IPv4', 7, 247n],
+          ['main', 'IPv4', 8, 246n],
           ['v6', 'IPv6', 1, 255n],
         ],
       },
+      // A kept address moves at the first re-check that finds another free, as it would have before the restart.
+      { assign: service('ns/y'), ips: ['198.51.100.8'], changed: true },
+      // One whose named pool has nothing for it keeps its address, with the warning, until one is.
+      {
+        assign: service('ns/s', { requestedPool: 'v6' }),
+        ips: ['198.51.100.6'],
+        changed: false,
+        warnings: [keptUntilFree('198.51.100.6')],
+      },
+    ],
+  },
+  {
+    name: 'restart after a pool edit: kept addresses are adopted as kept, the older of two that clash wins',
+    config: config(pool('main', ['198.51.100.10-198.51.100.11']), pool('v6', ['2001:db8::10'])),
+    steps: [
+      {
+        adopt: service('ns/a'),
+        addresses: ['198.51.100.12'],
+        pools: [],
+        warned: [kept('198.51.100.12', 'untilAnotherIsFree')],
+      },
+      {
+        adopt: service('ns/b'),
+        addresses: ['198.51.100.12'],
+        refused: 'service "ns/a" already uses 198.51.100.12 and does not allow sharing',
+      },
+      {
+        adopt: service('ns/r', { requested: ['198.51.100.13'] }),
+        addresses: ['198.51.100.13'],
+        warnings: [
+          '198.51.100.13 is no longer in a pool this service may use; the service keeps it because it requested it',
+        ],
+        warned: [kept('198.51.100.13', 'requested')],
+      },
+      { adopt: dnsTCP, addresses: ['198.51.100.14'], warned: [kept('198.51.100.14', 'requested')] },
+      { adopt: dnsUDP, addresses: ['198.51.100.14'], warned: [kept('198.51.100.14', 'requested')] },
+      {
+        adopt: service('ns/intruder', { sharingKey: 'other', ports: [udp(53)] }),
+        addresses: ['198.51.100.14'],
+        refused: 'service "ns/dns-tcp" already uses 198.51.100.14 with sharing key "dns", not "other"',
+      },
+      { adopt: local1, addresses: ['198.51.100.15'], warned: [kept('198.51.100.15', 'untilAnotherIsFree')] },
+      { adopt: local2, addresses: ['198.51.100.15'], warned: [kept('198.51.100.15', 'untilAnotherIsFree')] },
+      {
+        adopt: service('ns/l3', { sharingKey: 'l', ports: [tcp(3)] }),
+        addresses: ['198.51.100.15'],
+        refused:
+          'service "ns/l1" already uses 198.51.100.15 with externalTrafficPolicy Local; only Local services may share it',
+      },
+      { adopt: service('ns/v6', dual('SingleStack', 'IPv6')), addresses: ['2001:db8::10'], pools: ['v6'] },
+      {
+        adopt: dualKept,
+        addresses: ['198.51.100.10', '2001:db8::99'],
+        pools: ['main'],
+        warned: [kept('2001:db8::99', 'untilAnotherIsFree')],
+      },
+      { holds: 'ns/d', ips: ['2001:db8::99', '198.51.100.10'] },
+      { holders: '198.51.100.14', are: ['ns/dns-tcp', 'ns/dns-udp'] },
+      { assign: service('ns/n'), ips: ['198.51.100.11'] },
+      // The first pass re-checks every Service: the pools are full, so each keeps what it showed, with the warning.
+      { assign: service('ns/a'), ips: ['198.51.100.12'], changed: false, warnings: [keptUntilFree('198.51.100.12')] },
+      {
+        assign: service('ns/r', { requested: ['198.51.100.13'] }),
+        ips: ['198.51.100.13'],
+        changed: false,
+        warned: [kept('198.51.100.13', 'requested')],
+      },
+      { assign: dnsUDP, ips: ['198.51.100.14'], changed: false, warned: [kept('198.51.100.14', 'requested')] },
+      { assign: local2, ips: ['198.51.100.15'], changed: false, warned: [kept('198.51.100.15', 'untilAnotherIsFree')] },
+      {
+        assign: dualKept,
+        ips: ['2001:db8::99', '198.51.100.10'],
+        changed: false,
+        warned: [kept('2001:db8::99', 'untilAnotherIsFree')],
+      },
+      { assign: service('ns/b'), fails: 'no available IPv4 address in "main"' },
+      { release: 'ns/n', released: ['198.51.100.11'] },
+      { assign: service('ns/a'), ips: ['198.51.100.11'], changed: true },
     ],
   },
   {
@@ -1057,4 +1170,57 @@ test('every refusal is asserted as a value by some step', () => {
     scenarios.flatMap((s) => s.steps.flatMap((step) => ('because' in step && step.because ? [step.because.code] : []))),
   );
   expect(REFUSAL_CODES.filter((code) => !asserted.has(code))).toEqual([]);
+});
+
+test('a restart gives the answers the running controller gave: adopt, then re-check, keeps what a pool edit left', () => {
+  // In creation order; the restarted controller adopts in this order (oldest first), then re-checks in it.
+  const services = [
+    service('ns/r', { requested: ['198.51.100.13'] }),
+    dnsTCP,
+    dnsUDP,
+    local1,
+    local2,
+    service('ns/a'),
+    service('ns/n'),
+    dualKept,
+    service('ns/v6', dual('SingleStack', 'IPv6')),
+  ];
+  const answers = (a: Allocator) =>
+    services.map((svc) => {
+      const r = a.assign(svc);
+      return r.ok ? { key: svc.key, ips: show(r.ips), warnings: r.warnings, changed: r.changed } : r;
+    });
+  const edited = config(pool('main', ['198.51.100.12']), pool('v6', ['2001:db8::10']));
+
+  const running = new Allocator(
+    config(pool('main', ['198.51.100.10-198.51.100.15']), pool('v6', ['2001:db8::10/127'])),
+  );
+  for (const svc of services) expect(running.assign(svc).ok).toBe(true);
+  expect(running.updateConfig(edited).map((s) => s.key)).toEqual([
+    'ns/a',
+    'ns/d',
+    'ns/dns-tcp',
+    'ns/dns-udp',
+    'ns/l1',
+    'ns/l2',
+    'ns/r',
+    'ns/v6',
+  ]);
+  const before = answers(running);
+
+  const restarted = new Allocator(edited);
+  for (const svc of services) expect(restarted.adopt(svc, running.addressesOf(svc.key)).ok).toBe(true);
+  const after = answers(restarted);
+
+  expect(after).toEqual(before);
+  expect(before.filter((r) => 'warnings' in r && r.warnings.length > 0).map((r) => 'key' in r && r.key)).toEqual([
+    'ns/r',
+    'ns/dns-tcp',
+    'ns/dns-udp',
+    'ns/l1',
+    'ns/l2',
+    'ns/a',
+    'ns/d',
+    'ns/v6',
+  ]);
 });

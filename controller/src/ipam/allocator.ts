@@ -41,7 +41,13 @@ export interface AssignFailure {
 export type AssignResult = AssignSuccess | AssignFailure;
 
 export type AdoptResult =
-  { readonly ok: true; readonly pools: readonly string[] } | { readonly ok: false; readonly reason: Refusal };
+  | {
+      readonly ok: true;
+      readonly pools: readonly string[];
+      /** Addresses the config no longer allows, adopted as kept: the warnings assign gives for them. */
+      readonly warnings: readonly AllocationWarning[];
+    }
+  | { readonly ok: false; readonly reason: Refusal };
 
 /** An address a Service keeps although the config no longer lets it have it; it moves on its next assign. */
 export interface StaleAssignment {
@@ -108,8 +114,10 @@ export class Allocator {
   }
 
   /**
-   * Accepts addresses a Service already carries in its status (after a restart) without moving them, if the config
-   * allows them and no Service adopted earlier makes them incompatible.
+   * Accepts addresses a Service already carries in its status (after a restart) without moving them, unless a Service
+   * adopted earlier makes them incompatible (adopt the oldest first, so it wins). An address the config no longer
+   * allows is adopted as kept, with the warning assign gives for it: a pool edit left it with the Service, and a
+   * restart must give the answer the running controller gave; the Service's next assign moves it once another is free.
    */
   adopt(svc: ServiceRequest, ips: readonly IPAddress[]): AdoptResult {
     if (ips.length === 0) return { ok: false, reason: { code: 'nothingToAdopt' } };
@@ -118,6 +126,7 @@ export class Allocator {
     const wanted = allFamilies(families);
     const scope = this.scopeOf(svc);
     const picks: Pick[] = [];
+    const warnings: KeptWarning[] = [];
     for (const ip of ips) {
       if (picks.some((p) => p.ip.family === ip.family)) {
         return { ok: false, reason: { code: 'tooManyAddresses', family: ip.family, requested: false } };
@@ -127,19 +136,24 @@ export class Allocator {
       if (requested && !sameIP(requested, ip)) {
         return { ok: false, reason: { code: 'notRequestedAddress', ip, requested } };
       }
-      const pool = this.allowedPool(ip, svc, scope);
-      if (!pool) return { ok: false, reason: notAllowed(ip, svc, scope) };
       const conflict = this.addresses.get(ipKey(ip))?.conflict(svc);
       if (conflict) return { ok: false, reason: conflict };
-      picks.push({ ip, pool: pool.pool.name });
+      const pool = this.allowedPool(ip, svc, scope);
+      if (pool) picks.push({ ip, pool: pool.pool.name });
+      else {
+        picks.push({ ip });
+        warnings.push({ code: 'keptAfterPoolEdit', ip, why: requested ? 'requested' : 'untilAnotherIsFree' });
+      }
     }
-    picks.sort((a, b) => svc.ipFamilies.indexOf(a.ip.family) - svc.ipFamilies.indexOf(b.ip.family));
+    const order = (ip: IPAddress): number => svc.ipFamilies.indexOf(ip.family);
+    picks.sort((a, b) => order(a.ip) - order(b.ip));
+    warnings.sort((a, b) => order(a.ip) - order(b.ip));
     this.commit(
       svc,
       this.services.get(svc.key),
       picks.map((p) => p.ip),
     );
-    return { ok: true, pools: poolNames(picks) };
+    return { ok: true, pools: poolNames(picks), warnings };
   }
 
   /**
@@ -334,8 +348,9 @@ const poolNames = (picks: readonly Pick[]): string[] => [
   ...new Set(picks.flatMap((p) => (p.pool === undefined ? [] : [p.pool]))),
 ];
 
+type KeptWarning = Extract<AllocationWarning, { code: 'keptAfterPoolEdit' }>;
 /** Why a pool edit left the Service an address it keeps anyway. */
-type Kept = Extract<AllocationWarning, { code: 'keptAfterPoolEdit' }>['why'];
+type Kept = KeptWarning['why'];
 
 function notAllowed(ip: IPAddress, svc: ServiceRequest, scope: Scope): Refusal {
   if (!scope.named) return { code: 'notInAnyPool', ip };
