@@ -2,7 +2,7 @@
  * The allocation rules of issue 4, each as a sequence of Service changes on one allocator with the expected outcome
  * at every step. A failing step is named by its number in the scenario.
  */
-import type { IPFamily, Pool, ServiceAllocation } from '@ironlb/shared/config';
+import type { ConfigError, IPFamily, Pool, ServiceAllocation } from '@ironlb/shared/config';
 import { reasonText } from '../service/reasonText';
 import { Allocator, type PoolConfig } from './allocator';
 import { formatIP, type IPAddress } from './ip';
@@ -157,6 +157,15 @@ const exhausted = (family: IPFamily, pools: string[], requireDualStack = false):
   pools,
   requireDualStack,
 });
+const reversedRange =
+  'invalid range "198.51.100.20-198.51.100.10": the first address 198.51.100.20 is after the last 198.51.100.10';
+const brokenError: ConfigError = {
+  object: 'IPAddressPool ironlb-system/broken',
+  field: 'spec.addresses[0]',
+  message: reversedRange,
+};
+/** The pools, and `broken`, which exists but did not load: a reversed range. */
+const withBroken = (c: PoolConfig): PoolConfig => ({ ...c, refusedPools: new Map([['broken', [brokenError]]]) });
 const gold = { matchLabels: { tier: 'gold' }, matchExpressions: [] };
 
 // seed 000: the split pair and the Service mixing TCP and UDP on one port.
@@ -629,6 +638,50 @@ const scenarios: Scenario[] = [
         fails: 'no available IPv4 address in "first", "second"',
         because: exhausted('IPv4', ['first', 'second']),
         warnings: [fallback('gone')],
+      },
+    ],
+  },
+  {
+    name: 'a named pool that exists but is invalid: refused with its errors, never another pool; served once valid',
+    config: withBroken(config(pool('open', ['198.51.100.10-198.51.100.19']))),
+    steps: [
+      {
+        assign: service('ns/a', { requestedPool: 'broken' }),
+        fails: `pool "broken" is invalid: IPAddressPool ironlb-system/broken: spec.addresses[0]: ${reversedRange}`,
+        because: { code: 'poolInvalid', pool: 'broken', errors: [brokenError] },
+      },
+      {
+        assign: service('ns/b', { requestedPool: 'broken', requested: ['198.51.100.10'] }),
+        fails: `pool "broken" is invalid: IPAddressPool ironlb-system/broken: spec.addresses[0]: ${reversedRange}`,
+      },
+      {
+        assign: service('ns/c', { ...dual('RequireDualStack', 'IPv4', 'IPv6'), requestedPool: 'broken' }),
+        fails: `pool "broken" is invalid: IPAddressPool ironlb-system/broken: spec.addresses[0]: ${reversedRange}`,
+      },
+      { usage: [['open', 'IPv4', 0, 10n]] },
+      // A pool that does not exist at all still falls back, as before.
+      { assign: service('ns/d', { requestedPool: 'gone' }), ips: ['198.51.100.10'], warnings: [fallback('gone')] },
+      {
+        config: config(pool('open', ['198.51.100.10-198.51.100.19']), pool('broken', ['203.0.113.10-203.0.113.20'])),
+        stale: [],
+      },
+      { assign: service('ns/a', { requestedPool: 'broken' }), ips: ['203.0.113.10'], pools: ['broken'] },
+      {
+        assign: service('ns/b', { requestedPool: 'broken', requested: ['198.51.100.10'] }),
+        fails: '"198.51.100.10" is not in pool "broken"',
+      },
+      // Broken again: the Service holding one of its addresses keeps it, as after any pool edit.
+      { config: withBroken(config(pool('open', ['198.51.100.10-198.51.100.19']))), stale: [['ns/a', '203.0.113.10']] },
+      {
+        assign: service('ns/a', { requestedPool: 'broken' }),
+        ips: ['203.0.113.10'],
+        changed: false,
+        warnings: [keptUntilFree('203.0.113.10')],
+      },
+      {
+        adopt: service('ns/e', { requestedPool: 'broken' }),
+        addresses: ['203.0.113.11'],
+        warned: [kept('203.0.113.11', 'untilAnotherIsFree')],
       },
     ],
   },

@@ -8,6 +8,8 @@ import type { Config, IPFamily } from '@ironlb/shared/config';
 /** The allocator reads the pools alone; the advertisements are the speakers' business. */
 export interface PoolConfig {
   readonly pools: Config['pools'];
+  /** Pools that exist but did not load, with their errors; absent: none. */
+  readonly refusedPools?: Config['refusedPools'];
 }
 import { allFamilies, wantedFamilies, type WantedFamilies } from './families';
 import { ipKey, sameIP, type IPAddress } from './ip';
@@ -76,11 +78,20 @@ interface Pick {
 
 type Plan = { ok: true; picks: Pick[] } | { ok: false; reason: Refusal };
 
-/** Where a Service may take addresses from: the pool it names, or every pool it may use. */
-type Scope = { readonly named: PoolIndex } | { readonly named?: undefined };
+/**
+ * Where a Service may take addresses from: the pool it names, nowhere when the pool it names exists but is invalid
+ * (it must not land in another pool), or every pool it may use.
+ */
+type Scope =
+  | { readonly named: PoolIndex; readonly invalid?: undefined }
+  | { readonly named?: undefined; readonly invalid: InvalidPool }
+  | { readonly named?: undefined; readonly invalid?: undefined };
+
+type InvalidPool = Extract<PoolRefusal, { code: 'poolInvalid' }>;
 
 export class Allocator {
   private indexes = new Map<string, PoolIndex>();
+  private refusedPools: NonNullable<PoolConfig['refusedPools']> = new Map();
   /** All pools, most preferred first. */
   private ordered: PoolIndex[] = [];
   private readonly services = new Map<string, Holding>();
@@ -162,6 +173,7 @@ export class Allocator {
    */
   updateConfig(config: PoolConfig): StaleAssignment[] {
     this.indexes = new Map([...config.pools.values()].map((p) => [p.name, new PoolIndex(p)]));
+    this.refusedPools = config.refusedPools ?? new Map();
     this.ordered = [...this.indexes.values()].sort((a, b) => byPreference(a.pool, b.pool));
     for (const a of this.addresses.values()) for (const idx of this.ordered) idx.add(a.ip, a.sharingKey);
     const stale: StaleAssignment[] = [];
@@ -277,11 +289,13 @@ export class Allocator {
   }
 
   private candidatePools(family: IPFamily, svc: ServiceRequest, scope: Scope): PoolIndex[] {
+    if (scope.invalid) return [];
     const pools = scope.named ? [scope.named] : this.ordered.filter((idx) => idx.pool.autoAssign);
     return pools.filter((idx) => idx.hasFamily(family) && mayUsePool(idx.pool, svc));
   }
 
   private noneAvailable(family: IPFamily, svc: ServiceRequest, scope: Scope): PoolRefusal {
+    if (scope.invalid) return scope.invalid;
     const requireDualStack = svc.ipFamilyPolicy === 'RequireDualStack';
     if (scope.named && !mayUsePool(scope.named.pool, svc)) {
       return { code: 'poolForbidden', pool: scope.named.pool.name, requireDualStack };
@@ -296,15 +310,21 @@ export class Allocator {
 
   /** The pool, in order of preference, that hands out `ip` to this Service; autoAssign does not matter here. */
   private allowedPool(ip: IPAddress, svc: ServiceRequest, scope: Scope): PoolIndex | undefined {
+    if (scope.invalid) return undefined;
     const pools = scope.named ? [scope.named] : this.ordered;
     return pools.find((idx) => idx.offers(ip) && mayUsePool(idx.pool, svc));
   }
 
+  /** A pool that does not exist falls back to the auto-assign pools, with a warning; one that is invalid does not. */
   private scopeOf(svc: ServiceRequest, warnings?: AllocationWarning[]): Scope {
-    if (svc.requestedPool === undefined) return {};
-    const named = this.indexes.get(svc.requestedPool);
-    if (!named) warnings?.push({ code: 'poolMissing', pool: svc.requestedPool });
-    return named ? { named } : {};
+    const pool = svc.requestedPool;
+    if (pool === undefined) return {};
+    const named = this.indexes.get(pool);
+    if (named) return { named };
+    const errors = this.refusedPools.get(pool);
+    if (errors) return { invalid: { code: 'poolInvalid', pool, errors } };
+    warnings?.push({ code: 'poolMissing', pool });
+    return {};
   }
 
   private commit(svc: ServiceRequest, prev: Holding | undefined, ips: readonly IPAddress[]): void {
@@ -353,6 +373,7 @@ type KeptWarning = Extract<AllocationWarning, { code: 'keptAfterPoolEdit' }>;
 type Kept = KeptWarning['why'];
 
 function notAllowed(ip: IPAddress, svc: ServiceRequest, scope: Scope): Refusal {
+  if (scope.invalid) return scope.invalid;
   if (!scope.named) return { code: 'notInAnyPool', ip };
   const pool = scope.named.pool.name;
   if (!mayUsePool(scope.named.pool, svc)) return { code: 'poolForbidden', pool, requireDualStack: false };

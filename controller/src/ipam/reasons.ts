@@ -3,7 +3,7 @@
  * away: each a value with a `code` (one per rule, a closed set that metrics may use as a label) and the data its
  * words need. The words themselves live in one place, the controller's reasonText; nothing here is text for users.
  */
-import type { IPFamily } from '@ironlb/shared/config';
+import type { ConfigError, IPFamily } from '@ironlb/shared/config';
 import type { IPAddress } from './ip';
 import type { Protocol, TrafficPolicy } from './service';
 
@@ -61,6 +61,11 @@ export type SharingConflict =
  * up empty, so that family fails the Service whole (the words say so first); false for a refused requested address.
  */
 export type PoolRefusal =
+  /**
+   * The named pool exists but did not load: `errors` are its object's, as the config parser gives them (the
+   * controller logs the same). The Service waits; it is not sent to another pool.
+   */
+  | { readonly code: 'poolInvalid'; readonly pool: string; readonly errors: readonly ConfigError[] }
   /** The named pool does not admit the Service (serviceAllocation). */
   | { readonly code: 'poolForbidden'; readonly pool: string; readonly requireDualStack: boolean }
   /** The named pool has no range of the family. */
@@ -123,6 +128,7 @@ const refusalCodes: Record<RefusalCode, true> = {
   trafficPolicyMismatch: true,
   localPolicySelectorMismatch: true,
   portConflict: true,
+  poolInvalid: true,
   poolForbidden: true,
   poolLacksFamily: true,
   noUsablePool: true,

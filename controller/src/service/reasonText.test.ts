@@ -11,6 +11,12 @@ type Cases = { readonly [C in ReasonCode]: readonly (readonly [Extract<Reason, {
 const v4 = ip('198.51.100.200');
 const v6 = ip('2001:db8::1');
 const at = { holder: 'ns/holder', ip: v4 } as const;
+const reversed = {
+  object: 'IPAddressPool ironlb-system/broken',
+  field: 'spec.addresses[0]',
+  message:
+    'invalid range "198.51.100.20-198.51.100.10": the first address 198.51.100.20 is after the last 198.51.100.10',
+};
 
 /** Keyed by code, so a code added to the union without a case here does not compile. */
 const cases: Cases = {
@@ -158,6 +164,20 @@ const cases: Cases = {
     [{ code: 'notInAnyPool', ip: v6 }, '"2001:db8::1" is not allowed in config'],
   ],
   notInNamedPool: [[{ code: 'notInNamedPool', ip: v4, pool: 'open' }, '"198.51.100.200" is not in pool "open"']],
+  poolInvalid: [
+    [
+      { code: 'poolInvalid', pool: 'broken', errors: [reversed] },
+      'pool "broken" is invalid: IPAddressPool ironlb-system/broken: spec.addresses[0]: invalid range "198.51.100.20-198.51.100.10": the first address 198.51.100.20 is after the last 198.51.100.10',
+    ],
+    [
+      {
+        code: 'poolInvalid',
+        pool: 'broken',
+        errors: [reversed, { object: 'IPAddressPool ironlb-system/broken', field: '', message: 'spec is required' }],
+      },
+      'pool "broken" is invalid: IPAddressPool ironlb-system/broken: spec.addresses[0]: invalid range "198.51.100.20-198.51.100.10": the first address 198.51.100.20 is after the last 198.51.100.10; IPAddressPool ironlb-system/broken: spec is required',
+    ],
+  ],
   poolMissing: [
     [
       { code: 'poolMissing', pool: 'doc-example' },

@@ -3,6 +3,7 @@
  * AllocationWarning Events and the controller's log lines all take them from here. Users search for these texts
  * (several are MetalLB's, seed 003), so a change here is a change to what `kubectl describe service` shows.
  */
+import { formatConfigError } from '@ironlb/shared/config';
 import { formatEndpoint, formatIP, type IPAddress } from '../ipam/ip';
 import type { Reason } from '../ipam/reasons';
 
@@ -41,6 +42,8 @@ export function reasonText(r: Reason): string {
       return unreachable(r.withoutSelector);
     case 'portConflict':
       return `service ${quoted(r.holder)} already uses ${formatEndpoint(r.ip, r.port, r.protocol)}`;
+    case 'poolInvalid':
+      return `pool ${quoted(r.pool)} is invalid: ${r.errors.map(formatConfigError).join('; ')}`;
     case 'poolForbidden':
       return `${dualStack(r)}pool ${quoted(r.pool)} may not be used by this service`;
     case 'poolLacksFamily':
