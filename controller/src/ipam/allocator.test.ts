@@ -7,7 +7,7 @@ import { reasonText } from '../service/reasonText';
 import { Allocator, type PoolConfig } from './allocator';
 import { formatIP, type IPAddress } from './ip';
 import { REFUSAL_CODES, type AllocationWarning, type Refusal } from './reasons';
-import type { ServiceRequest } from './service';
+import type { ServicePort, ServiceRequest } from './service';
 import { config, ip, pool, service, tcp, udp } from './testFixtures';
 
 type Step =
@@ -166,6 +166,18 @@ const brokenError: ConfigError = {
 };
 /** The pools, and `broken`, which exists but did not load: a reversed range. */
 const withBroken = (c: PoolConfig): PoolConfig => ({ ...c, refusedPools: new Map([['broken', [brokenError]]]) });
+// Two Services sharing 198.51.100.10 under the key dns, and one asking for it under another key.
+const dnsOn10 = (key: string, port: ServicePort): ServiceRequest =>
+  service(key, { sharingKey: 'dns', ports: [port], requested: ['198.51.100.10'] });
+const intruder = service('ns/intruder', { sharingKey: 'other', ports: [tcp(53)], requested: ['198.51.100.10'] });
+const bothHold = 'services "ns/a", "ns/b" already use 198.51.100.10 with sharing key "dns", not "other"';
+const bothHoldValue: Refusal = {
+  code: 'sharingKeyMismatch',
+  holders: ['ns/a', 'ns/b'],
+  ip: ip('198.51.100.10'),
+  holderKey: 'dns',
+  key: 'other',
+};
 const gold = { matchLabels: { tier: 'gold' }, matchExpressions: [] };
 
 // seed 000: the split pair and the Service mixing TCP and UDP on one port.
@@ -424,20 +436,20 @@ const scenarios: Scenario[] = [
       {
         assign: service('ns/b', { sharingKey: 'k', ports: [tcp(443)], requested: ['198.51.100.10'] }),
         fails: 'service "ns/a" already uses 198.51.100.10 and does not allow sharing',
-        because: { code: 'sharingKeyMismatch', holder: 'ns/a', ip: ip('198.51.100.10'), key: 'k' },
+        because: { code: 'sharingKeyMismatch', holders: ['ns/a'], ip: ip('198.51.100.10'), key: 'k' },
       },
       { assign: service('ns/c', { sharingKey: 'k' }), ips: ['198.51.100.11'] },
       {
         assign: service('ns/d', { ports: [tcp(443)], requested: ['198.51.100.11'] }),
         fails: 'service "ns/c" already uses 198.51.100.11 and this service has no sharing key',
-        because: { code: 'sharingKeyMismatch', holder: 'ns/c', ip: ip('198.51.100.11'), holderKey: 'k' },
+        because: { code: 'sharingKeyMismatch', holders: ['ns/c'], ip: ip('198.51.100.11'), holderKey: 'k' },
       },
       {
         assign: service('ns/e', { sharingKey: 'other', ports: [tcp(443)], requested: ['198.51.100.11'] }),
         fails: 'service "ns/c" already uses 198.51.100.11 with sharing key "k", not "other"',
         because: {
           code: 'sharingKeyMismatch',
-          holder: 'ns/c',
+          holders: ['ns/c'],
           ip: ip('198.51.100.11'),
           holderKey: 'k',
           key: 'other',
@@ -457,6 +469,27 @@ const scenarios: Scenario[] = [
     ],
   },
   {
+    name: 'a Service waiting for a shared address is told of every holder, sorted, the same at every re-check',
+    config: config(pool('main', ['198.51.100.10-198.51.100.11'])),
+    steps: [
+      { assign: dnsOn10('ns/b', udp(53)), ips: ['198.51.100.10'] },
+      { assign: dnsOn10('ns/a', tcp(53)), ips: ['198.51.100.10'] },
+      { assign: intruder, fails: bothHold, because: bothHoldValue },
+      // Each holder re-checked (it holds the address again) changes nothing in what the waiting one is told.
+      { assign: dnsOn10('ns/b', udp(53)), ips: ['198.51.100.10'], changed: false },
+      { assign: intruder, fails: bothHold, because: bothHoldValue },
+      { assign: dnsOn10('ns/a', tcp(53)), ips: ['198.51.100.10'], changed: false },
+      { assign: intruder, fails: bothHold, because: bothHoldValue },
+      // One holder left: the words of a single holder, as they always were.
+      { release: 'ns/a', released: ['198.51.100.10'] },
+      {
+        assign: intruder,
+        fails: 'service "ns/b" already uses 198.51.100.10 with sharing key "dns", not "other"',
+        because: { ...bothHoldValue, holders: ['ns/b'] },
+      },
+    ],
+  },
+  {
     name: 'externalTrafficPolicy Local shares only with Local Services of the same selector',
     config: config(pool('p', ['198.51.100.10-198.51.100.13'])),
     steps: [
@@ -469,8 +502,13 @@ const scenarios: Scenario[] = [
       {
         assign: service('ns/d', { sharingKey: 'k', ports: [tcp(9090)], requested: ['198.51.100.10'] }),
         fails:
-          'service "ns/a" already uses 198.51.100.10 with externalTrafficPolicy Local; only Local services may share it',
-        because: { code: 'trafficPolicyMismatch', holder: 'ns/a', ip: ip('198.51.100.10'), holderPolicy: 'Local' },
+          'services "ns/a", "ns/b" already use 198.51.100.10 with externalTrafficPolicy Local; only Local services may share it',
+        because: {
+          code: 'trafficPolicyMismatch',
+          holders: ['ns/a', 'ns/b'],
+          ip: ip('198.51.100.10'),
+          holderPolicy: 'Local',
+        },
       },
       {
         assign: service('ns/e', {
@@ -479,15 +517,16 @@ const scenarios: Scenario[] = [
           requested: ['198.51.100.10'],
           ...local({ app: 'api' }),
         }),
-        fails: 'service "ns/a" already uses 198.51.100.10 with externalTrafficPolicy Local and a different selector',
-        because: { code: 'localPolicySelectorMismatch', holder: 'ns/a', ip: ip('198.51.100.10') },
+        fails:
+          'services "ns/a", "ns/b" already use 198.51.100.10 with externalTrafficPolicy Local and a different selector',
+        because: { code: 'localPolicySelectorMismatch', holders: ['ns/a', 'ns/b'], ip: ip('198.51.100.10') },
       },
       {
         assign: service('ns/f', { sharingKey: 'k', ports: [tcp(9090)], requested: ['198.51.100.10'], ...local() }),
-        fails: 'service "ns/a" already uses 198.51.100.10; a Local service without a selector never shares',
+        fails: 'services "ns/a", "ns/b" already use 198.51.100.10; a Local service without a selector never shares',
         because: {
           code: 'localPolicySelectorMismatch',
-          holder: 'ns/a',
+          holders: ['ns/a', 'ns/b'],
           ip: ip('198.51.100.10'),
           withoutSelector: 'service',
         },
@@ -501,7 +540,7 @@ const scenarios: Scenario[] = [
         }),
         fails:
           'service "ns/c" already uses 198.51.100.11 with externalTrafficPolicy Cluster; a Local service shares only with Local ones',
-        because: { code: 'trafficPolicyMismatch', holder: 'ns/c', ip: ip('198.51.100.11'), holderPolicy: 'Cluster' },
+        because: { code: 'trafficPolicyMismatch', holders: ['ns/c'], ip: ip('198.51.100.11'), holderPolicy: 'Cluster' },
       },
       { assign: service('ns/h', { sharingKey: 'k2', ...local() }), ips: ['198.51.100.12'] },
       { assign: service('ns/i', { sharingKey: 'k2', ports: [tcp(81)], ...local() }), ips: ['198.51.100.13'] },
@@ -516,7 +555,7 @@ const scenarios: Scenario[] = [
           'service "ns/h" already uses 198.51.100.12 with externalTrafficPolicy Local and no selector, so it never shares',
         because: {
           code: 'localPolicySelectorMismatch',
-          holder: 'ns/h',
+          holders: ['ns/h'],
           ip: ip('198.51.100.12'),
           withoutSelector: 'holder',
         },
@@ -872,7 +911,7 @@ const scenarios: Scenario[] = [
       { assign: service('ns/c', { sharingKey: 'k3', ports: [tcp(81)] }), ips: ['198.51.100.10'] },
       {
         assign: service('ns/d', { sharingKey: 'k', ports: [tcp(82)], requested: ['198.51.100.10'] }),
-        fails: 'service "ns/b" already uses 198.51.100.10 with sharing key "k3", not "k"',
+        fails: 'services "ns/b", "ns/c" already use 198.51.100.10 with sharing key "k3", not "k"',
       },
       // A change that cannot be satisfied frees the old address.
       {
@@ -908,7 +947,7 @@ const scenarios: Scenario[] = [
         adopt: service('ns/x', { ports: [tcp(9610)] }),
         addresses: ['198.51.100.200'],
         refused:
-          'service "acserver/acserver1-service-tcp" already uses 198.51.100.200 and this service has no sharing key',
+          'services "acserver/acserver1-service-tcp", "acserver/acserver1-service-udp" already use 198.51.100.200 and this service has no sharing key',
       },
       {
         adopt: service('ns/late', { sharingKey: 'acserver-service', ports: [udp(9610)] }),
@@ -1026,7 +1065,7 @@ const scenarios: Scenario[] = [
       {
         adopt: service('ns/intruder', { sharingKey: 'other', ports: [udp(53)] }),
         addresses: ['198.51.100.14'],
-        refused: 'service "ns/dns-tcp" already uses 198.51.100.14 with sharing key "dns", not "other"',
+        refused: 'services "ns/dns-tcp", "ns/dns-udp" already use 198.51.100.14 with sharing key "dns", not "other"',
       },
       { adopt: local1, addresses: ['198.51.100.15'], warned: [kept('198.51.100.15', 'untilAnotherIsFree')] },
       { adopt: local2, addresses: ['198.51.100.15'], warned: [kept('198.51.100.15', 'untilAnotherIsFree')] },
@@ -1034,7 +1073,7 @@ const scenarios: Scenario[] = [
         adopt: service('ns/l3', { sharingKey: 'l', ports: [tcp(3)] }),
         addresses: ['198.51.100.15'],
         refused:
-          'service "ns/l1" already uses 198.51.100.15 with externalTrafficPolicy Local; only Local services may share it',
+          'services "ns/l1", "ns/l2" already use 198.51.100.15 with externalTrafficPolicy Local; only Local services may share it',
       },
       { adopt: service('ns/v6', dual('SingleStack', 'IPv6')), addresses: ['2001:db8::10'], pools: ['v6'] },
       {

@@ -18,22 +18,23 @@ export type FamiliesRefusal =
   | { readonly code: 'dualStackOneFamily'; readonly family: IPFamily };
 
 /**
- * Why two Services may not hold one address (MetalLB's rules): `holder` (`namespace/name`) holds `ip`, the Service
- * asking does not fit next to it.
+ * Why two Services may not hold one address (MetalLB's rules). For the rules every holder of `ip` shares (key,
+ * traffic policy, Local selector), `holders` names all of them (`namespace/name`, sorted, the Service asking left
+ * out), so the answer does not depend on the order they came in; for a port, `holder` is the one using it.
  */
 export type SharingConflict =
   /** Both need the same non-empty key; an absent key is no key (`holderKey` absent: the holder never shares). */
   | {
       readonly code: 'sharingKeyMismatch';
-      readonly holder: string;
+      readonly holders: readonly string[];
       readonly ip: IPAddress;
       readonly holderKey?: string;
       readonly key?: string;
     }
-  /** One is Local, the other Cluster; `holderPolicy` is the holder's, the Service asking has the other. */
+  /** One is Local, the other Cluster; `holderPolicy` is the holders', the Service asking has the other. */
   | {
       readonly code: 'trafficPolicyMismatch';
-      readonly holder: string;
+      readonly holders: readonly string[];
       readonly ip: IPAddress;
       readonly holderPolicy: TrafficPolicy;
     }
@@ -43,7 +44,7 @@ export type SharingConflict =
    */
   | {
       readonly code: 'localPolicySelectorMismatch';
-      readonly holder: string;
+      readonly holders: readonly string[];
       readonly ip: IPAddress;
       readonly withoutSelector?: 'holder' | 'service';
     }

@@ -11,6 +11,8 @@ type Cases = { readonly [C in ReasonCode]: readonly (readonly [Extract<Reason, {
 const v4 = ip('198.51.100.200');
 const v6 = ip('2001:db8::1');
 const at = { holder: 'ns/holder', ip: v4 } as const;
+const held = { holders: ['ns/holder'], ip: v4 } as const;
+const heldByTwo = { holders: ['ns/a', 'ns/b'], ip: v4 } as const;
 const reversed = {
   object: 'IPAddressPool ironlb-system/broken',
   field: 'spec.addresses[0]',
@@ -36,47 +38,76 @@ const cases: Cases = {
   ],
   sharingKeyMismatch: [
     [
-      { code: 'sharingKeyMismatch', ...at },
+      { code: 'sharingKeyMismatch', ...held },
       'service "ns/holder" already uses 198.51.100.200 and does not allow sharing',
     ],
     [
-      { code: 'sharingKeyMismatch', ...at, key: 'k' },
+      { code: 'sharingKeyMismatch', ...held, key: 'k' },
       'service "ns/holder" already uses 198.51.100.200 and does not allow sharing',
     ],
     [
-      { code: 'sharingKeyMismatch', ...at, holderKey: 'k' },
+      { code: 'sharingKeyMismatch', ...held, holderKey: 'k' },
       'service "ns/holder" already uses 198.51.100.200 and this service has no sharing key',
     ],
     [
-      { code: 'sharingKeyMismatch', ...at, holderKey: 'k', key: 'other' },
+      { code: 'sharingKeyMismatch', ...held, holderKey: 'k', key: 'other' },
       'service "ns/holder" already uses 198.51.100.200 with sharing key "k", not "other"',
     ],
     [
-      { code: 'sharingKeyMismatch', holder: 'ns/holder', ip: v6, holderKey: 'k', key: 'other' },
+      { code: 'sharingKeyMismatch', ...heldByTwo, holderKey: 'k' },
+      'services "ns/a", "ns/b" already use 198.51.100.200 and this service has no sharing key',
+    ],
+    [
+      { code: 'sharingKeyMismatch', ...heldByTwo, holderKey: 'k', key: 'other' },
+      'services "ns/a", "ns/b" already use 198.51.100.200 with sharing key "k", not "other"',
+    ],
+    [
+      { code: 'sharingKeyMismatch', holders: ['ns/holder'], ip: v6, holderKey: 'k', key: 'other' },
       'service "ns/holder" already uses 2001:db8::1 with sharing key "k", not "other"',
     ],
   ],
   trafficPolicyMismatch: [
     [
-      { code: 'trafficPolicyMismatch', ...at, holderPolicy: 'Cluster' },
+      { code: 'trafficPolicyMismatch', ...heldByTwo, holderPolicy: 'Cluster' },
+      'services "ns/a", "ns/b" already use 198.51.100.200 with externalTrafficPolicy Cluster; a Local service shares only with Local ones',
+    ],
+    [
+      {
+        code: 'trafficPolicyMismatch',
+        holders: ['a/1', 'a/2', 'a/3', 'b/4', 'b/5', 'c/6', 'c/7'],
+        ip: v6,
+        holderPolicy: 'Local',
+      },
+      'services "a/1", "a/2", "a/3", "b/4", "b/5" and 2 more already use 2001:db8::1 with externalTrafficPolicy Local; only Local services may share it',
+    ],
+    [
+      { code: 'trafficPolicyMismatch', ...held, holderPolicy: 'Cluster' },
       'service "ns/holder" already uses 198.51.100.200 with externalTrafficPolicy Cluster; a Local service shares only with Local ones',
     ],
     [
-      { code: 'trafficPolicyMismatch', ...at, holderPolicy: 'Local' },
+      { code: 'trafficPolicyMismatch', ...held, holderPolicy: 'Local' },
       'service "ns/holder" already uses 198.51.100.200 with externalTrafficPolicy Local; only Local services may share it',
     ],
   ],
   localPolicySelectorMismatch: [
     [
-      { code: 'localPolicySelectorMismatch', ...at },
+      { code: 'localPolicySelectorMismatch', ...heldByTwo },
+      'services "ns/a", "ns/b" already use 198.51.100.200 with externalTrafficPolicy Local and a different selector',
+    ],
+    [
+      { code: 'localPolicySelectorMismatch', ...heldByTwo, withoutSelector: 'service' },
+      'services "ns/a", "ns/b" already use 198.51.100.200; a Local service without a selector never shares',
+    ],
+    [
+      { code: 'localPolicySelectorMismatch', ...held },
       'service "ns/holder" already uses 198.51.100.200 with externalTrafficPolicy Local and a different selector',
     ],
     [
-      { code: 'localPolicySelectorMismatch', ...at, withoutSelector: 'holder' },
+      { code: 'localPolicySelectorMismatch', ...held, withoutSelector: 'holder' },
       'service "ns/holder" already uses 198.51.100.200 with externalTrafficPolicy Local and no selector, so it never shares',
     ],
     [
-      { code: 'localPolicySelectorMismatch', ...at, withoutSelector: 'service' },
+      { code: 'localPolicySelectorMismatch', ...held, withoutSelector: 'service' },
       'service "ns/holder" already uses 198.51.100.200; a Local service without a selector never shares',
     ],
   ],

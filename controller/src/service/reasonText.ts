@@ -10,8 +10,15 @@ import type { Reason } from '../ipam/reasons';
 const quoted = (text: string): string => `"${text}"`;
 const dualStack = (r: { readonly requireDualStack: boolean }): string =>
   r.requireDualStack ? 'RequireDualStack: ' : '';
-const uses = (r: { readonly holder: string; readonly ip: IPAddress }): string =>
-  `service ${quoted(r.holder)} already uses ${formatIP(r.ip)}`;
+/** Holders named in full before the rest are counted: a shared address may have hundreds. */
+const NAMED_HOLDERS = 5;
+/** `service "a/x" already uses IP`, or for several `services "a/x", "a/y" already use IP`, in the order given. */
+const uses = (r: { readonly holders: readonly string[]; readonly ip: IPAddress }): string => {
+  if (r.holders.length === 1) return `service ${quoted(r.holders[0])} already uses ${formatIP(r.ip)}`;
+  const named = r.holders.slice(0, NAMED_HOLDERS).map(quoted).join(', ');
+  const more = r.holders.length > NAMED_HOLDERS ? ` and ${r.holders.length - NAMED_HOLDERS} more` : '';
+  return `services ${named}${more} already use ${formatIP(r.ip)}`;
+};
 
 /** The text of a reason; for a refusal it completes `Failed to allocate IP for "ns/name": ...`. */
 export function reasonText(r: Reason): string {

@@ -1,6 +1,7 @@
 /**
  * What the controller tells a Service it cannot serve, as `kubectl describe service` shows it: a named pool that
- * exists but is invalid is named with its error (and the Service lands nowhere else until the pool is fixed).
+ * exists but is invalid is named with its error (and the Service lands nowhere else until the pool is fixed); a
+ * Service waiting for an IP several Services hold names them all, once, however often it is re-checked.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -38,6 +39,13 @@ const brokenPool = (range: string): string =>
 
 const service = (name: string, spec: Omit<ServiceSpec, 'namespace'> = {}): string =>
   lbServiceYaml(name, { namespace: 'apps', ...spec });
+/** A Service sharing `ip` under `key` on one port and protocol. */
+const sharing = (name: string, key: string, ip: string, protocol: 'TCP' | 'UDP'): string =>
+  service(name, { annotations: { 'ironlb.io/allow-shared-ip': key, 'ironlb.io/loadBalancerIPs': ip } }).replace(
+    '    - port: 80\n',
+    `    - port: 53\n      protocol: ${protocol}\n`,
+  );
+
 let c: TestCluster;
 let controller: ControllerProcess;
 const log = (): string => controller.output();
@@ -66,6 +74,13 @@ const describeShows = (name: string, re: RegExp): Promise<string> =>
     (text) => re.test(text),
     log,
   );
+/** The messages of the Service's Events of one reason, as kubectl reads them, in the order written. */
+const messages = async (name: string, reason: string): Promise<string[]> => {
+  const list = JSON.parse(
+    await c.ok(['get', 'events', '-n', 'apps', '--field-selector', `involvedObject.name=${name}`, '-o', 'json']),
+  ) as { items: { reason?: string; message?: string }[] };
+  return list.items.filter((e) => e.reason === reason).map((e) => e.message ?? '');
+};
 const escaped = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 describe('ironlb-controller says why, once', () => {
@@ -86,6 +101,42 @@ describe('ironlb-controller says why, once', () => {
     await c.ok(['apply', '-f', '-'], brokenPool('203.0.113.32-203.0.113.40'));
     expect(await ips('apps/named-broken')).toEqual(['203.0.113.32']);
     await describeShows('named-broken', /Normal\s+IPAllocated\s+.*Assigned IP \["203\.0\.113\.32"\]/);
+  });
+
+  it('names every holder of a wanted shared IP, sorted, in one Event however often the Service is re-checked', async () => {
+    await c.ok(['apply', '-f', '-'], sharing('dns-tcp', 'dns', '198.51.100.15', 'TCP'));
+    expect(await ips('apps/dns-tcp')).toEqual(['198.51.100.15']);
+    await c.ok(['apply', '-f', '-'], sharing('dns-udp', 'dns', '198.51.100.15', 'UDP'));
+    expect(await ips('apps/dns-udp')).toEqual(['198.51.100.15']);
+    await c.ok(['apply', '-f', '-'], sharing('intruder', 'other', '198.51.100.15', 'TCP'));
+    const failed =
+      'Failed to allocate IP for "apps/intruder": services "apps/dns-tcp", "apps/dns-udp" already use 198.51.100.15 with sharing key "dns", not "other"';
+    await describeShows('intruder', /AllocationFailed/);
+    // A Service that falls back from a missing pool waits too (its warning stands): it is re-checked as well.
+    await c.ok(['apply', '-f', '-'], service('fallback', { annotations: { 'metallb.io/address-pool': 'nope' } }));
+    await ips('apps/fallback');
+
+    // Each holder re-checked (a label), then an address freed elsewhere: the waiting Service is re-checked each time.
+    for (const [i, holder] of ['dns-tcp', 'dns-udp', 'dns-tcp'].entries()) {
+      await c.ok(['label', 'service', '-n', 'apps', holder, `touched=${i}`, '--overwrite']);
+      await c.ok(['apply', '-f', '-'], service(`spare-${i}`));
+      await ips(`apps/spare-${i}`);
+      await c.ok(['delete', 'service', '-n', 'apps', `spare-${i}`]);
+      await until(
+        () => ingressIPs(c.ok),
+        (s) => s[`apps/spare-${i}`] === undefined,
+        log,
+      );
+    }
+    // The re-check after the last release has run once the controller logs it; give it the time a write takes.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await messages('intruder', 'AllocationFailed')).toEqual([failed]);
+    const text = await describeShows('intruder', /AllocationFailed/);
+    expect(text).toContain(failed);
+    expect((await ingressIPs(c.ok))['apps/intruder']).toEqual([]);
+    expect(await messages('fallback', 'AllocationWarning')).toEqual([
+      'pool "nope" does not exist; the address comes from the auto-assign pools',
+    ]);
   });
 
   it('wrote no error but the invalid pool’s own', () => {
