@@ -2,7 +2,7 @@
  * The allocation rules of issue 4, each as a sequence of Service changes on one allocator with the expected outcome
  * at every step. A failing step is named by its number in the scenario.
  */
-import type { ConfigError, IPFamily, Pool, ServiceAllocation } from '@ironlb/shared/config';
+import type { ConfigError, IPFamily, LabelSelector, Pool, ServiceAllocation } from '@ironlb/shared/config';
 import { reasonText } from '../service/reasonText';
 import { Allocator, type PoolConfig } from './allocator';
 import { formatIP, type IPAddress } from './ip';
@@ -179,6 +179,17 @@ const bothHoldValue: Refusal = {
   key: 'other',
 };
 const gold = { matchLabels: { tier: 'gold' }, matchExpressions: [] };
+const teamA: LabelSelector = {
+  matchLabels: { team: 'a' },
+  matchExpressions: [{ key: 'zone', operator: 'NotIn', values: ['y', 'x'] }],
+};
+const exposed: LabelSelector = {
+  matchLabels: {},
+  matchExpressions: [
+    { key: 'internal', operator: 'DoesNotExist', values: [] },
+    { key: 'expose', operator: 'In', values: ['yes', 'public'] },
+  ],
+};
 
 // seed 000: the split pair and the Service mixing TCP and UDP on one port.
 const splitTCP = service('acserver/acserver1-service-tcp', {
@@ -319,12 +330,16 @@ const scenarios: Scenario[] = [
       { release: 'ns/s2', released: ['203.0.113.1'] },
       {
         assign: service('ns/s6', { requested: ['203.0.113.0'] }),
-        fails: '"203.0.113.0" is not allowed in config',
-        because: { code: 'notInAnyPool', ip: ip('203.0.113.0') },
+        fails: '"203.0.113.0" is in pool "careful", which hands out no address ending in .0 or .255 (avoidBuggyIPs)',
+        because: { code: 'buggyIPAvoided', ip: ip('203.0.113.0'), pool: 'careful' },
       },
       {
         assign: service('ns/s7', { requested: ['198.51.100.255'] }),
-        fails: '"198.51.100.255" is not allowed in config',
+        fails: '"198.51.100.255" is in pool "careful", which hands out no address ending in .0 or .255 (avoidBuggyIPs)',
+      },
+      {
+        assign: service('ns/s7', { requested: ['198.51.100.255'], requestedPool: 'careful' }),
+        fails: '"198.51.100.255" is in pool "careful", which hands out no address ending in .0 or .255 (avoidBuggyIPs)',
       },
       {
         usage: [
@@ -575,8 +590,21 @@ const scenarios: Scenario[] = [
     steps: [
       {
         assign: service('other/a', { requested: ['198.51.100.10'] }),
-        fails: '"198.51.100.10" is not allowed in config',
-        because: { code: 'notInAnyPool', ip: ip('198.51.100.10') },
+        fails:
+          '"198.51.100.10" is in pool "team", which admits only namespaces team (namespaces); this service is in namespace "other"',
+        because: {
+          code: 'namespaceNotAdmitted',
+          ip: ip('198.51.100.10'),
+          pool: 'team',
+          namespace: 'other',
+          namespaces: ['team'],
+          namespaceSelectors: [],
+        },
+      },
+      {
+        assign: service('other/a', { requested: ['198.51.100.30'] }),
+        fails: '"198.51.100.30" is not allowed in config',
+        because: { code: 'notInAnyPool', ip: ip('198.51.100.30') },
       },
       { assign: service('team/a', { requested: ['198.51.100.10'] }), ips: ['198.51.100.10'], pools: ['team'] },
       {
@@ -591,8 +619,13 @@ const scenarios: Scenario[] = [
       },
       {
         assign: service('other/d', { requestedPool: 'open', requested: ['198.51.100.10'] }),
-        fails: '"198.51.100.10" is not in pool "open"',
-        because: { code: 'notInNamedPool', ip: ip('198.51.100.10'), pool: 'open' },
+        fails: '"198.51.100.10" is not in pool "open"; it is in pool "team"',
+        because: { code: 'inOtherPool', ip: ip('198.51.100.10'), named: 'open', pool: 'team' },
+      },
+      {
+        assign: service('other/d', { requestedPool: 'open', requested: ['198.51.100.30'] }),
+        fails: '"198.51.100.30" is not in pool "open"',
+        because: { code: 'notInNamedPool', ip: ip('198.51.100.30'), pool: 'open' },
       },
       {
         assign: service('other/e', { requestedPool: 'team' }),
@@ -707,7 +740,7 @@ const scenarios: Scenario[] = [
       { assign: service('ns/a', { requestedPool: 'broken' }), ips: ['203.0.113.10'], pools: ['broken'] },
       {
         assign: service('ns/b', { requestedPool: 'broken', requested: ['198.51.100.10'] }),
-        fails: '"198.51.100.10" is not in pool "broken"',
+        fails: '"198.51.100.10" is not in pool "broken"; it is in pool "open"',
       },
       // Broken again: the Service holding one of its addresses keeps it, as after any pool edit.
       { config: withBroken(config(pool('open', ['198.51.100.10-198.51.100.19']))), stale: [['ns/a', '203.0.113.10']] },
@@ -750,6 +783,67 @@ const scenarios: Scenario[] = [
         fails: 'no available IPv4 address in "team-a", "gold", "public", "open"',
       },
       { assign: service('other/s7'), fails: 'no available IPv4 address in "open"' },
+    ],
+  },
+  {
+    name: 'a requested address in a pool the Service may not use: the pool and the rule that keeps it out',
+    config: config(
+      pool('team-a', ['198.51.100.0/28'], {
+        serviceAllocation: allocation({ namespaces: ['team-a', 'team-b'], namespaceSelectors: [gold, teamA] }),
+      }),
+      pool('gold', ['198.51.100.16/28'], { serviceAllocation: allocation({ namespaceSelectors: [gold] }) }),
+      pool('public', ['198.51.100.32/28'], {
+        serviceAllocation: allocation({ namespaces: ['web'], serviceSelectors: [exposed, gold] }),
+      }),
+    ),
+    steps: [
+      {
+        assign: service('other/a', { requested: ['198.51.100.7'] }),
+        fails:
+          '"198.51.100.7" is in pool "team-a", which admits only namespaces team-a, team-b (namespaces) or namespaces matching tier=gold or team=a,zone notin (x,y) (namespaceSelectors); this service is in namespace "other"',
+        because: {
+          code: 'namespaceNotAdmitted',
+          ip: ip('198.51.100.7'),
+          pool: 'team-a',
+          namespace: 'other',
+          namespaces: ['team-a', 'team-b'],
+          namespaceSelectors: [gold, teamA],
+        },
+      },
+      {
+        assign: service('other/a', { requested: ['198.51.100.17'], namespaceLabels: { tier: 'silver' } }),
+        fails:
+          '"198.51.100.17" is in pool "gold", which admits only namespaces matching tier=gold (namespaceSelectors); this service is in namespace "other"',
+      },
+      // Its namespace may use the pool, its labels do not match: the service rule.
+      {
+        assign: service('web/a', { requested: ['198.51.100.33'], labels: { expose: 'private' } }),
+        fails:
+          '"198.51.100.33" is in pool "public", which admits only services matching expose in (public,yes),!internal or tier=gold (serviceSelectors); this service\'s labels do not match',
+        because: {
+          code: 'serviceNotSelected',
+          ip: ip('198.51.100.33'),
+          pool: 'public',
+          serviceSelectors: [exposed, gold],
+        },
+      },
+      // Both rules fail: the namespace rule, checked first, is the one named.
+      {
+        assign: service('other/b', { requested: ['198.51.100.33'] }),
+        fails:
+          '"198.51.100.33" is in pool "public", which admits only namespaces web (namespaces); this service is in namespace "other"',
+      },
+      { assign: service('web/c', { requested: ['198.51.100.33'], labels: { expose: 'yes' } }), ips: ['198.51.100.33'] },
+      { assign: service('team-b/d', { requested: ['198.51.100.7'] }), ips: ['198.51.100.7'] },
+      {
+        assign: service('x/e', { requested: ['198.51.100.8'], namespaceLabels: { team: 'a' } }),
+        ips: ['198.51.100.8'],
+      },
+      // In no pool at all: MetalLB's words, which users search for.
+      {
+        assign: service('other/f', { requested: ['198.51.100.100'] }),
+        fails: '"198.51.100.100" is not allowed in config',
+      },
     ],
   },
   {

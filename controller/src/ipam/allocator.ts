@@ -14,9 +14,9 @@ export interface PoolConfig {
 import { allFamilies, wantedFamilies, type WantedFamilies } from './families';
 import { ipKey, sameIP, type IPAddress } from './ip';
 import { PoolIndex } from './poolIndex';
-import { byPreference, mayUsePool } from './pools';
+import { byPreference, exclusionOf, mayUsePool } from './pools';
 import type { AllocationWarning, PoolRefusal, Refusal, StaleReason } from './reasons';
-import { sameServiceRequest, type ServiceRequest } from './service';
+import { namespaceOf, sameServiceRequest, type ServiceRequest } from './service';
 import { SharedAddress } from './sharedAddress';
 
 export interface AssignSuccess {
@@ -260,7 +260,7 @@ export class Allocator {
     const picks: Pick[] = [];
     for (const ip of requested) {
       const pool = this.allowedPool(ip, svc, scope);
-      if (!pool && !kept(ip)) return { ok: false, reason: notAllowed(ip, svc, scope) };
+      if (!pool && !kept(ip)) return { ok: false, reason: this.notAllowed(ip, svc, scope) };
       const conflict = this.addresses.get(ipKey(ip))?.conflict(svc);
       if (conflict) return { ok: false, reason: conflict };
       picks.push(pool ? { ip, pool: pool.pool.name } : keep(ip, 'requested'));
@@ -306,6 +306,39 @@ export class Allocator {
     const pools = this.candidatePools(family, svc, scope).map((p) => p.pool.name);
     if (pools.length === 0) return { code: 'noUsablePool', family, requireDualStack };
     return { code: 'poolExhausted', family, pools, requireDualStack };
+  }
+
+  /**
+   * Why a requested (or held) address is not the Service's: the pool that has it and the rule that keeps the
+   * Service out, or the named pool it is not in; `notInAnyPool` only when no pool has it at all.
+   */
+  private notAllowed(ip: IPAddress, svc: ServiceRequest, scope: Scope): Refusal {
+    if (scope.invalid) return scope.invalid;
+    // Pools do not overlap: at most one has the address in its ranges.
+    const holder = this.ordered.find((idx) => idx.contains(ip));
+    if (scope.named) {
+      const named = scope.named.pool.name;
+      if (!mayUsePool(scope.named.pool, svc)) return { code: 'poolForbidden', pool: named, requireDualStack: false };
+      if (holder === undefined) return { code: 'notInNamedPool', ip, pool: named };
+      if (holder !== scope.named) return { code: 'inOtherPool', ip, named, pool: holder.pool.name };
+    }
+    if (holder === undefined) return { code: 'notInAnyPool', ip };
+    const pool = holder.pool;
+    if (!holder.offers(ip)) return { code: 'buggyIPAvoided', ip, pool: pool.name };
+    // The pool offers the address (allowedPool found none the Service may use): its serviceAllocation keeps it out.
+    const allocation = pool.serviceAllocation;
+    if (exclusionOf(pool, svc) === 'namespace' && allocation) {
+      const { namespaces, namespaceSelectors } = allocation;
+      return {
+        code: 'namespaceNotAdmitted',
+        ip,
+        pool: pool.name,
+        namespace: namespaceOf(svc.key),
+        namespaces,
+        namespaceSelectors,
+      };
+    }
+    return { code: 'serviceNotSelected', ip, pool: pool.name, serviceSelectors: allocation?.serviceSelectors ?? [] };
   }
 
   /** The pool, in order of preference, that hands out `ip` to this Service; autoAssign does not matter here. */
@@ -371,14 +404,6 @@ const poolNames = (picks: readonly Pick[]): string[] => [
 type KeptWarning = Extract<AllocationWarning, { code: 'keptAfterPoolEdit' }>;
 /** Why a pool edit left the Service an address it keeps anyway. */
 type Kept = KeptWarning['why'];
-
-function notAllowed(ip: IPAddress, svc: ServiceRequest, scope: Scope): Refusal {
-  if (scope.invalid) return scope.invalid;
-  if (!scope.named) return { code: 'notInAnyPool', ip };
-  const pool = scope.named.pool.name;
-  if (!mayUsePool(scope.named.pool, svc)) return { code: 'poolForbidden', pool, requireDualStack: false };
-  return { code: 'notInNamedPool', ip, pool };
-}
 
 const familyMismatch = (ip: IPAddress, wanted: readonly IPFamily[]): Refusal => ({
   code: 'familyMismatch',

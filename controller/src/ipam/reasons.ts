@@ -3,7 +3,7 @@
  * away: each a value with a `code` (one per rule, a closed set that metrics may use as a label) and the data its
  * words need. The words themselves live in one place, the controller's reasonText; nothing here is text for users.
  */
-import type { ConfigError, IPFamily } from '@ironlb/shared/config';
+import type { ConfigError, IPFamily, LabelSelector } from '@ironlb/shared/config';
 import type { IPAddress } from './ip';
 import type { Protocol, TrafficPolicy } from './service';
 
@@ -101,10 +101,33 @@ export type Refusal =
   | { readonly code: 'dualStackRequestIncomplete'; readonly family: IPFamily }
   /** adopt: the shown address is not the one the Service requests. */
   | { readonly code: 'notRequestedAddress'; readonly ip: IPAddress; readonly requested: IPAddress }
-  /** No pool the Service may use offers the address. */
+  /** A requested address in no pool at all (MetalLB's words, which users search for). */
   | { readonly code: 'notInAnyPool'; readonly ip: IPAddress }
-  /** The named pool, which admits the Service, does not offer the address. */
-  | { readonly code: 'notInNamedPool'; readonly ip: IPAddress; readonly pool: string };
+  /** The named pool, which admits the Service, does not have the address in its ranges, nor does any other pool. */
+  | { readonly code: 'notInNamedPool'; readonly ip: IPAddress; readonly pool: string }
+  /** The requested address is in `pool`, not in the pool `named` that the Service names. */
+  | { readonly code: 'inOtherPool'; readonly ip: IPAddress; readonly named: string; readonly pool: string }
+  /** The requested address is in `pool`'s ranges, but the pool has avoidBuggyIPs and it ends in .0 or .255. */
+  | { readonly code: 'buggyIPAvoided'; readonly ip: IPAddress; readonly pool: string }
+  /**
+   * The requested address is in `pool`, whose serviceAllocation admits only the namespaces it names or selects, and
+   * the Service's `namespace` is neither.
+   */
+  | {
+      readonly code: 'namespaceNotAdmitted';
+      readonly ip: IPAddress;
+      readonly pool: string;
+      readonly namespace: string;
+      readonly namespaces: readonly string[];
+      readonly namespaceSelectors: readonly LabelSelector[];
+    }
+  /** The requested address is in `pool`, whose serviceSelectors the Service's labels match none of. */
+  | {
+      readonly code: 'serviceNotSelected';
+      readonly ip: IPAddress;
+      readonly pool: string;
+      readonly serviceSelectors: readonly LabelSelector[];
+    };
 
 /** Worth a Warning although the Service got its addresses. */
 export type AllocationWarning =
@@ -141,6 +164,10 @@ const refusalCodes: Record<RefusalCode, true> = {
   notRequestedAddress: true,
   notInAnyPool: true,
   notInNamedPool: true,
+  inOtherPool: true,
+  buggyIPAvoided: true,
+  namespaceNotAdmitted: true,
+  serviceNotSelected: true,
 };
 
 /** Every refusal code, for label values known in advance (metrics start each at zero). */

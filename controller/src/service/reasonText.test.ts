@@ -2,6 +2,7 @@
  * The exact words of every reason: these texts are what `kubectl describe service` shows and what users search for,
  * so each code, and each branch of its wording, is pinned here character for character.
  */
+import type { LabelSelector } from '@ironlb/shared/config';
 import type { Reason, ReasonCode } from '../ipam/reasons';
 import { ip } from '../ipam/testFixtures';
 import { reasonText } from './reasonText';
@@ -13,6 +14,18 @@ const v6 = ip('2001:db8::1');
 const at = { holder: 'ns/holder', ip: v4 } as const;
 const held = { holders: ['ns/holder'], ip: v4 } as const;
 const heldByTwo = { holders: ['ns/a', 'ns/b'], ip: v4 } as const;
+const admits = { code: 'namespaceNotAdmitted', ip: v4, pool: 'team-a', namespace: 'apps' } as const;
+const teamLabel: LabelSelector = { matchLabels: { team: 'a' }, matchExpressions: [] };
+/** Each operator, as kubectl prints a selector: requirements sorted by key, values sorted. */
+const everyExpression: LabelSelector = {
+  matchLabels: {},
+  matchExpressions: [
+    { key: 'd', operator: 'DoesNotExist', values: [] },
+    { key: 'b', operator: 'NotIn', values: ['z'] },
+    { key: 'a', operator: 'In', values: ['y', 'x'] },
+    { key: 'c', operator: 'Exists', values: [] },
+  ],
+};
 const reversed = {
   object: 'IPAddressPool ironlb-system/broken',
   field: 'spec.addresses[0]',
@@ -195,6 +208,47 @@ const cases: Cases = {
     [{ code: 'notInAnyPool', ip: v6 }, '"2001:db8::1" is not allowed in config'],
   ],
   notInNamedPool: [[{ code: 'notInNamedPool', ip: v4, pool: 'open' }, '"198.51.100.200" is not in pool "open"']],
+  inOtherPool: [
+    [
+      { code: 'inOtherPool', ip: v4, named: 'open', pool: 'team-a' },
+      '"198.51.100.200" is not in pool "open"; it is in pool "team-a"',
+    ],
+  ],
+  buggyIPAvoided: [
+    [
+      { code: 'buggyIPAvoided', ip: ip('198.51.100.255'), pool: 'main' },
+      '"198.51.100.255" is in pool "main", which hands out no address ending in .0 or .255 (avoidBuggyIPs)',
+    ],
+  ],
+  namespaceNotAdmitted: [
+    [
+      { ...admits, namespaces: ['team-a'], namespaceSelectors: [] },
+      '"198.51.100.200" is in pool "team-a", which admits only namespaces team-a (namespaces); this service is in namespace "apps"',
+    ],
+    [
+      { ...admits, namespaces: [], namespaceSelectors: [teamLabel] },
+      '"198.51.100.200" is in pool "team-a", which admits only namespaces matching team=a (namespaceSelectors); this service is in namespace "apps"',
+    ],
+    [
+      { ...admits, namespaces: ['team-a', 'ops'], namespaceSelectors: [teamLabel, everyExpression] },
+      '"198.51.100.200" is in pool "team-a", which admits only namespaces team-a, ops (namespaces) or namespaces matching team=a or a in (x,y),b notin (z),c,!d (namespaceSelectors); this service is in namespace "apps"',
+    ],
+  ],
+  serviceNotSelected: [
+    [
+      { code: 'serviceNotSelected', ip: v6, pool: 'public', serviceSelectors: [teamLabel] },
+      '"2001:db8::1" is in pool "public", which admits only services matching team=a (serviceSelectors); this service\'s labels do not match',
+    ],
+    [
+      {
+        code: 'serviceNotSelected',
+        ip: v6,
+        pool: 'public',
+        serviceSelectors: [teamLabel, { matchLabels: {}, matchExpressions: [] }],
+      },
+      '"2001:db8::1" is in pool "public", which admits only services matching team=a or <none> (serviceSelectors); this service\'s labels do not match',
+    ],
+  ],
   poolInvalid: [
     [
       { code: 'poolInvalid', pool: 'broken', errors: [reversed] },

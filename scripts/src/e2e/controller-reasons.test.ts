@@ -1,7 +1,8 @@
 /**
  * What the controller tells a Service it cannot serve, as `kubectl describe service` shows it: a named pool that
  * exists but is invalid is named with its error (and the Service lands nowhere else until the pool is fixed); a
- * Service waiting for an IP several Services hold names them all, once, however often it is re-checked.
+ * Service waiting for an IP several Services hold names them all, once, however often it is re-checked; a
+ * requested IP in a pool the Service may not use names the pool and the rule that keeps it out.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -137,6 +138,46 @@ describe('ironlb-controller says why, once', () => {
     expect(await messages('fallback', 'AllocationWarning')).toEqual([
       'pool "nope" does not exist; the address comes from the auto-assign pools',
     ]);
+  });
+
+  it('names the pool and the rule that keep a requested IP from a Service', async () => {
+    const cases: [name: string, spec: Omit<ServiceSpec, 'namespace'>, words: string][] = [
+      [
+        'outsider',
+        { annotations: { 'ironlb.io/loadBalancerIPs': '203.0.113.5' } },
+        '"203.0.113.5" is in pool "team-a", which admits only namespaces team-a (namespaces) or namespaces matching team=a (namespaceSelectors); this service is in namespace "apps"',
+      ],
+      [
+        'unexposed',
+        { annotations: { 'ironlb.io/loadBalancerIPs': '203.0.113.20' } },
+        '"203.0.113.20" is in pool "public", which admits only services matching expose in (public) (serviceSelectors); this service\'s labels do not match',
+      ],
+      [
+        'wrong-pool',
+        { annotations: { 'ironlb.io/loadBalancerIPs': '203.0.113.5', 'ironlb.io/address-pool': 'open' } },
+        '"203.0.113.5" is not in pool "open"; it is in pool "team-a"',
+      ],
+      [
+        'nowhere',
+        { annotations: { 'ironlb.io/loadBalancerIPs': '198.51.100.100' } },
+        '"198.51.100.100" is not allowed in config',
+      ],
+      [
+        'not-in-named',
+        { annotations: { 'ironlb.io/loadBalancerIPs': '198.51.100.100', 'ironlb.io/address-pool': 'open' } },
+        '"198.51.100.100" is not in pool "open"',
+      ],
+    ];
+    for (const [name, spec] of cases) await c.ok(['apply', '-f', '-'], service(name, spec));
+    for (const [name, , words] of cases) {
+      const text = await describeShows(name, /AllocationFailed/);
+      expect(text).toMatch(
+        new RegExp(
+          `Warning\\s+AllocationFailed\\s+.*${escaped(`Failed to allocate IP for "apps/${name}": ${words}`)}$`,
+          'm',
+        ),
+      );
+    }
   });
 
   it('wrote no error but the invalid pool’s own', () => {
