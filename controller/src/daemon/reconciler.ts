@@ -7,12 +7,21 @@ import type { KubernetesObject, V1Namespace, V1Service } from '@kubernetes/clien
 import { formatConfigError, parseConfig } from '@ironlb/shared/config';
 import { Allocator, formatIP, parseIP, sameIP, type IPAddress } from '../ipam';
 import { sameLabels } from '../ipam/service';
-import { codedOutcomeOf, currentIngressIPs, invalidServiceEvent, type CodedEvent } from '../service/outcome';
+import {
+  codedOutcomeOf,
+  currentIngressIPs,
+  invalidServiceEvent,
+  invalidVerdict,
+  sameVerdict,
+  verdictOf,
+  type CodedEvent,
+  type Verdict,
+} from '../service/outcome';
 import { reasonText } from '../service/reasonText';
 import { serviceRequestOf } from '../service/request';
 import { poolStatuses, statusMatches } from '../status/poolStatus';
 import type { ClusterApi } from './clusterApi';
-import { eventFor, eventsSignature, timeOf, watchForever, type Watching } from '@ironlb/shared/k8s';
+import { eventFor, timeOf, watchForever, type Watching } from '@ironlb/shared/k8s';
 import { COMPONENT, errorText, log } from './log';
 import { ControllerMetrics } from './metrics';
 
@@ -32,8 +41,11 @@ export class Reconciler {
   private readonly services = new Map<string, V1Service>();
   private readonly namespaceLabels = new Map<string, Record<string, string>>();
   private readonly pools = new Map<string, KubernetesObject>();
-  /** The last Events sent per Service, so a resync that reaches the same verdict does not repeat them. */
-  private readonly lastEvents = new Map<string, string>();
+  /**
+   * The verdict whose Events were last written per Service, so a re-check that reaches the same verdict (a resync, a
+   * retry after an address was freed elsewhere) writes none; verdicts are compared as values, not as words.
+   */
+  private readonly lastVerdicts = new Map<string, Verdict>();
   /**
    * Services that are pending or keep an address a pool edit took away: an address freed anywhere may be the one
    * they wait for, so every release re-checks them.
@@ -112,7 +124,10 @@ export class Reconciler {
       return;
     }
     const r = this.allocator.adopt(req.request, ips as IPAddress[]);
-    if (r.ok) log.info({ service: keyOf(svc), ips: shown }, 'adopted');
+    if (r.ok && r.warnings.length > 0) {
+      const kept = { service: keyOf(svc), ips: shown, reason: r.warnings[0].code };
+      log.warn({ ...kept, warnings: r.warnings.map(reasonText) }, 'adopted');
+    } else if (r.ok) log.info({ service: keyOf(svc), ips: shown }, 'adopted');
     else log.warn({ service: keyOf(svc), ips: shown, reason: r.reason.code }, `not adopted: ${reasonText(r.reason)}`);
   }
 
@@ -188,7 +203,9 @@ export class Reconciler {
       if (this.allocator.release(key).length > 0) this.freed();
       // A released address left in the status would be shown on two Services once it is handed out again.
       if (shown.length > 0) await this.writeIngress(svc, []);
-      await this.emit(svc, [{ event: invalidServiceEvent(req.field, req.message) }]);
+      await this.emit(svc, invalidVerdict(req.field, req.message), [
+        { event: invalidServiceEvent(req.field, req.message) },
+      ]);
       return;
     }
     const before = this.allocator.addressesOf(key);
@@ -203,12 +220,12 @@ export class Reconciler {
     this.metrics.verdict(key, result);
     const outcome = codedOutcomeOf(key, result, shown);
     if (outcome.ingress !== undefined) await this.writeIngress(svc, outcome.ingress);
-    const written = await this.emit(svc, outcome.events);
+    const written = await this.emit(svc, verdictOf(result), outcome.events);
     if (written && !result.ok) this.metrics.failureWritten(result.reason.code);
   }
 
   private forget(key: string): void {
-    this.lastEvents.delete(key);
+    this.lastVerdicts.delete(key);
     this.waiting.delete(key);
     this.metrics.forget(key);
   }
@@ -225,21 +242,19 @@ export class Reconciler {
   }
 
   /**
-   * Writes the Events unless they repeat the last ones sent for the Service; each log line carries its code. Whether
-   * it wrote them.
+   * Writes the verdict's Events unless the Service's last verdict was the same; each log line carries its code.
+   * Whether it wrote any.
    */
-  private async emit(svc: V1Service, events: readonly CodedEvent[]): Promise<boolean> {
+  private async emit(svc: V1Service, verdict: Verdict, events: readonly CodedEvent[]): Promise<boolean> {
     const key = keyOf(svc);
-    if (events.length === 0) return false;
-    const signature = eventsSignature(events.map((e) => e.event));
-    if (this.lastEvents.get(key) === signature) return false;
+    if (sameVerdict(this.lastVerdicts.get(key), verdict)) return false;
     for (const { event, code } of events) {
       const fields = { service: key, event: event.reason, reason: code };
       (event.type === 'Warning' ? log.warn : log.info).call(log, fields, event.message);
       await this.api.createEvent(eventFor(COMPONENT, svc, event));
     }
-    this.lastEvents.set(key, signature);
-    return true;
+    this.lastVerdicts.set(key, verdict);
+    return events.length > 0;
   }
 
   private schedulePoolStatus(): void {

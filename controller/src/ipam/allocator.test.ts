@@ -2,12 +2,12 @@
  * The allocation rules of issue 4, each as a sequence of Service changes on one allocator with the expected outcome
  * at every step. A failing step is named by its number in the scenario.
  */
-import type { IPFamily, Pool, ServiceAllocation } from '@ironlb/shared/config';
+import type { ConfigError, IPFamily, LabelSelector, Pool, ServiceAllocation } from '@ironlb/shared/config';
 import { reasonText } from '../service/reasonText';
 import { Allocator, type PoolConfig } from './allocator';
 import { formatIP, type IPAddress } from './ip';
 import { REFUSAL_CODES, type AllocationWarning, type Refusal } from './reasons';
-import type { ServiceRequest } from './service';
+import type { ServicePort, ServiceRequest } from './service';
 import { config, ip, pool, service, tcp, udp } from './testFixtures';
 
 type Step =
@@ -35,6 +35,10 @@ type Step =
       readonly refused?: string;
       readonly because?: Refusal;
       readonly pools?: string[];
+      /** Adopted as kept: the warnings' words (those of `warned` when only that is stated; else none). */
+      readonly warnings?: string[];
+      /** The warnings as values, where a step states them. */
+      readonly warned?: AllocationWarning[];
     }
   | { readonly config: PoolConfig; readonly stale: [key: string, ip: string][] }
   | { readonly holders: string; readonly are: string[] }
@@ -74,7 +78,7 @@ function outcome(a: Allocator, step: Step): [actual: object, expected: object] {
     // toEqual ignores undefined fields: `changed`, `pools` and `warned` are compared only where a step states them.
     const expected = {
       ips: step.ips,
-      warnings: step.warnings ?? [],
+      warnings: step.warnings ?? words(step.warned ?? []),
       warned: step.warned,
       changed: step.changed,
       pools: step.pools,
@@ -100,8 +104,16 @@ function outcome(a: Allocator, step: Step): [actual: object, expected: object] {
         { ok: false, reason: step.refused, because: step.because },
       ];
     }
-    const actual = r.ok ? { ok: true, pools: step.pools === undefined ? undefined : r.pools } : worded;
-    return [actual, { ok: true, pools: step.pools }];
+    const actual = r.ok
+      ? {
+          ok: true,
+          pools: step.pools === undefined ? undefined : r.pools,
+          warnings: words(r.warnings),
+          warned: step.warned === undefined ? undefined : r.warnings,
+        }
+      : worded;
+    const warnings = step.warnings ?? words(step.warned ?? []);
+    return [actual, { ok: true, pools: step.pools, warnings, warned: step.warned }];
   }
   if ('config' in step) {
     const stale = a
@@ -145,7 +157,39 @@ const exhausted = (family: IPFamily, pools: string[], requireDualStack = false):
   pools,
   requireDualStack,
 });
+const reversedRange =
+  'invalid range "198.51.100.20-198.51.100.10": the first address 198.51.100.20 is after the last 198.51.100.10';
+const brokenError: ConfigError = {
+  object: 'IPAddressPool ironlb-system/broken',
+  field: 'spec.addresses[0]',
+  message: reversedRange,
+};
+/** The pools, and `broken`, which exists but did not load: a reversed range. */
+const withBroken = (c: PoolConfig): PoolConfig => ({ ...c, refusedPools: new Map([['broken', [brokenError]]]) });
+// Two Services sharing 198.51.100.10 under the key dns, and one asking for it under another key.
+const dnsOn10 = (key: string, port: ServicePort): ServiceRequest =>
+  service(key, { sharingKey: 'dns', ports: [port], requested: ['198.51.100.10'] });
+const intruder = service('ns/intruder', { sharingKey: 'other', ports: [tcp(53)], requested: ['198.51.100.10'] });
+const bothHold = 'services "ns/a", "ns/b" already use 198.51.100.10 with sharing key "dns", not "other"';
+const bothHoldValue: Refusal = {
+  code: 'sharingKeyMismatch',
+  holders: ['ns/a', 'ns/b'],
+  ip: ip('198.51.100.10'),
+  holderKey: 'dns',
+  key: 'other',
+};
 const gold = { matchLabels: { tier: 'gold' }, matchExpressions: [] };
+const teamA: LabelSelector = {
+  matchLabels: { team: 'a' },
+  matchExpressions: [{ key: 'zone', operator: 'NotIn', values: ['y', 'x'] }],
+};
+const exposed: LabelSelector = {
+  matchLabels: {},
+  matchExpressions: [
+    { key: 'internal', operator: 'DoesNotExist', values: [] },
+    { key: 'expose', operator: 'In', values: ['yes', 'public'] },
+  ],
+};
 
 // seed 000: the split pair and the Service mixing TCP and UDP on one port.
 const splitTCP = service('acserver/acserver1-service-tcp', {
@@ -178,8 +222,26 @@ const sharedWeb = { selector: { app: 'web' }, requestedPool: 'doc-example', shar
 const serviceHTTP = service('default/service-http', { ...sharedWeb, ports: [tcp(80)], requested: ['198.51.100.7'] });
 const serviceHTTPS = service('default/service-https', { ...sharedWeb, ports: [tcp(443)], requested: ['198.51.100.7'] });
 
+// Kept after a pool edit (the restart scenarios): a pair sharing a requested address, two Local Services sharing
+// one, a dual-stack Service.
+const dnsTCP = service('ns/dns-tcp', { sharingKey: 'dns', ports: [tcp(53)], requested: ['198.51.100.14'] });
+const dnsUDP = service('ns/dns-udp', { sharingKey: 'dns', ports: [udp(53)], requested: ['198.51.100.14'] });
+const local1 = service('ns/l1', {
+  sharingKey: 'l',
+  ports: [tcp(1)],
+  externalTrafficPolicy: 'Local',
+  selector: { app: 'l' },
+});
+const local2 = service('ns/l2', {
+  sharingKey: 'l',
+  ports: [tcp(2)],
+  externalTrafficPolicy: 'Local',
+  selector: { app: 'l' },
+});
+
 const dual = (policy: ServiceRequest['ipFamilyPolicy'], ...ipFamilies: IPFamily[]) =>
   ({ ipFamilyPolicy: policy, ipFamilies }) as const;
+const dualKept = service('ns/d', dual('RequireDualStack', 'IPv6', 'IPv4'));
 
 const scenarios: Scenario[] = [
   {
@@ -268,12 +330,16 @@ const scenarios: Scenario[] = [
       { release: 'ns/s2', released: ['203.0.113.1'] },
       {
         assign: service('ns/s6', { requested: ['203.0.113.0'] }),
-        fails: '"203.0.113.0" is not allowed in config',
-        because: { code: 'notInAnyPool', ip: ip('203.0.113.0') },
+        fails: '"203.0.113.0" is in pool "careful", which hands out no address ending in .0 or .255 (avoidBuggyIPs)',
+        because: { code: 'buggyIPAvoided', ip: ip('203.0.113.0'), pool: 'careful' },
       },
       {
         assign: service('ns/s7', { requested: ['198.51.100.255'] }),
-        fails: '"198.51.100.255" is not allowed in config',
+        fails: '"198.51.100.255" is in pool "careful", which hands out no address ending in .0 or .255 (avoidBuggyIPs)',
+      },
+      {
+        assign: service('ns/s7', { requested: ['198.51.100.255'], requestedPool: 'careful' }),
+        fails: '"198.51.100.255" is in pool "careful", which hands out no address ending in .0 or .255 (avoidBuggyIPs)',
       },
       {
         usage: [
@@ -385,20 +451,20 @@ const scenarios: Scenario[] = [
       {
         assign: service('ns/b', { sharingKey: 'k', ports: [tcp(443)], requested: ['198.51.100.10'] }),
         fails: 'service "ns/a" already uses 198.51.100.10 and does not allow sharing',
-        because: { code: 'sharingKeyMismatch', holder: 'ns/a', ip: ip('198.51.100.10'), key: 'k' },
+        because: { code: 'sharingKeyMismatch', holders: ['ns/a'], ip: ip('198.51.100.10'), key: 'k' },
       },
       { assign: service('ns/c', { sharingKey: 'k' }), ips: ['198.51.100.11'] },
       {
         assign: service('ns/d', { ports: [tcp(443)], requested: ['198.51.100.11'] }),
         fails: 'service "ns/c" already uses 198.51.100.11 and this service has no sharing key',
-        because: { code: 'sharingKeyMismatch', holder: 'ns/c', ip: ip('198.51.100.11'), holderKey: 'k' },
+        because: { code: 'sharingKeyMismatch', holders: ['ns/c'], ip: ip('198.51.100.11'), holderKey: 'k' },
       },
       {
         assign: service('ns/e', { sharingKey: 'other', ports: [tcp(443)], requested: ['198.51.100.11'] }),
         fails: 'service "ns/c" already uses 198.51.100.11 with sharing key "k", not "other"',
         because: {
           code: 'sharingKeyMismatch',
-          holder: 'ns/c',
+          holders: ['ns/c'],
           ip: ip('198.51.100.11'),
           holderKey: 'k',
           key: 'other',
@@ -418,6 +484,27 @@ const scenarios: Scenario[] = [
     ],
   },
   {
+    name: 'a Service waiting for a shared address is told of every holder, sorted, the same at every re-check',
+    config: config(pool('main', ['198.51.100.10-198.51.100.11'])),
+    steps: [
+      { assign: dnsOn10('ns/b', udp(53)), ips: ['198.51.100.10'] },
+      { assign: dnsOn10('ns/a', tcp(53)), ips: ['198.51.100.10'] },
+      { assign: intruder, fails: bothHold, because: bothHoldValue },
+      // Each holder re-checked (it holds the address again) changes nothing in what the waiting one is told.
+      { assign: dnsOn10('ns/b', udp(53)), ips: ['198.51.100.10'], changed: false },
+      { assign: intruder, fails: bothHold, because: bothHoldValue },
+      { assign: dnsOn10('ns/a', tcp(53)), ips: ['198.51.100.10'], changed: false },
+      { assign: intruder, fails: bothHold, because: bothHoldValue },
+      // One holder left: the words of a single holder, as they always were.
+      { release: 'ns/a', released: ['198.51.100.10'] },
+      {
+        assign: intruder,
+        fails: 'service "ns/b" already uses 198.51.100.10 with sharing key "dns", not "other"',
+        because: { ...bothHoldValue, holders: ['ns/b'] },
+      },
+    ],
+  },
+  {
     name: 'externalTrafficPolicy Local shares only with Local Services of the same selector',
     config: config(pool('p', ['198.51.100.10-198.51.100.13'])),
     steps: [
@@ -430,8 +517,13 @@ const scenarios: Scenario[] = [
       {
         assign: service('ns/d', { sharingKey: 'k', ports: [tcp(9090)], requested: ['198.51.100.10'] }),
         fails:
-          'service "ns/a" already uses 198.51.100.10 with externalTrafficPolicy Local; only Local services may share it',
-        because: { code: 'trafficPolicyMismatch', holder: 'ns/a', ip: ip('198.51.100.10'), holderPolicy: 'Local' },
+          'services "ns/a", "ns/b" already use 198.51.100.10 with externalTrafficPolicy Local; only Local services may share it',
+        because: {
+          code: 'trafficPolicyMismatch',
+          holders: ['ns/a', 'ns/b'],
+          ip: ip('198.51.100.10'),
+          holderPolicy: 'Local',
+        },
       },
       {
         assign: service('ns/e', {
@@ -440,15 +532,16 @@ const scenarios: Scenario[] = [
           requested: ['198.51.100.10'],
           ...local({ app: 'api' }),
         }),
-        fails: 'service "ns/a" already uses 198.51.100.10 with externalTrafficPolicy Local and a different selector',
-        because: { code: 'localPolicySelectorMismatch', holder: 'ns/a', ip: ip('198.51.100.10') },
+        fails:
+          'services "ns/a", "ns/b" already use 198.51.100.10 with externalTrafficPolicy Local and a different selector',
+        because: { code: 'localPolicySelectorMismatch', holders: ['ns/a', 'ns/b'], ip: ip('198.51.100.10') },
       },
       {
         assign: service('ns/f', { sharingKey: 'k', ports: [tcp(9090)], requested: ['198.51.100.10'], ...local() }),
-        fails: 'service "ns/a" already uses 198.51.100.10; a Local service without a selector never shares',
+        fails: 'services "ns/a", "ns/b" already use 198.51.100.10; a Local service without a selector never shares',
         because: {
           code: 'localPolicySelectorMismatch',
-          holder: 'ns/a',
+          holders: ['ns/a', 'ns/b'],
           ip: ip('198.51.100.10'),
           withoutSelector: 'service',
         },
@@ -462,7 +555,7 @@ const scenarios: Scenario[] = [
         }),
         fails:
           'service "ns/c" already uses 198.51.100.11 with externalTrafficPolicy Cluster; a Local service shares only with Local ones',
-        because: { code: 'trafficPolicyMismatch', holder: 'ns/c', ip: ip('198.51.100.11'), holderPolicy: 'Cluster' },
+        because: { code: 'trafficPolicyMismatch', holders: ['ns/c'], ip: ip('198.51.100.11'), holderPolicy: 'Cluster' },
       },
       { assign: service('ns/h', { sharingKey: 'k2', ...local() }), ips: ['198.51.100.12'] },
       { assign: service('ns/i', { sharingKey: 'k2', ports: [tcp(81)], ...local() }), ips: ['198.51.100.13'] },
@@ -477,7 +570,7 @@ const scenarios: Scenario[] = [
           'service "ns/h" already uses 198.51.100.12 with externalTrafficPolicy Local and no selector, so it never shares',
         because: {
           code: 'localPolicySelectorMismatch',
-          holder: 'ns/h',
+          holders: ['ns/h'],
           ip: ip('198.51.100.12'),
           withoutSelector: 'holder',
         },
@@ -497,8 +590,21 @@ const scenarios: Scenario[] = [
     steps: [
       {
         assign: service('other/a', { requested: ['198.51.100.10'] }),
-        fails: '"198.51.100.10" is not allowed in config',
-        because: { code: 'notInAnyPool', ip: ip('198.51.100.10') },
+        fails:
+          '"198.51.100.10" is in pool "team", which admits only namespaces team (namespaces); this service is in namespace "other"',
+        because: {
+          code: 'namespaceNotAdmitted',
+          ip: ip('198.51.100.10'),
+          pool: 'team',
+          namespace: 'other',
+          namespaces: ['team'],
+          namespaceSelectors: [],
+        },
+      },
+      {
+        assign: service('other/a', { requested: ['198.51.100.30'] }),
+        fails: '"198.51.100.30" is not allowed in config',
+        because: { code: 'notInAnyPool', ip: ip('198.51.100.30') },
       },
       { assign: service('team/a', { requested: ['198.51.100.10'] }), ips: ['198.51.100.10'], pools: ['team'] },
       {
@@ -513,8 +619,13 @@ const scenarios: Scenario[] = [
       },
       {
         assign: service('other/d', { requestedPool: 'open', requested: ['198.51.100.10'] }),
-        fails: '"198.51.100.10" is not in pool "open"',
-        because: { code: 'notInNamedPool', ip: ip('198.51.100.10'), pool: 'open' },
+        fails: '"198.51.100.10" is not in pool "open"; it is in pool "team"',
+        because: { code: 'inOtherPool', ip: ip('198.51.100.10'), named: 'open', pool: 'team' },
+      },
+      {
+        assign: service('other/d', { requestedPool: 'open', requested: ['198.51.100.30'] }),
+        fails: '"198.51.100.30" is not in pool "open"',
+        because: { code: 'notInNamedPool', ip: ip('198.51.100.30'), pool: 'open' },
       },
       {
         assign: service('other/e', { requestedPool: 'team' }),
@@ -603,6 +714,50 @@ const scenarios: Scenario[] = [
     ],
   },
   {
+    name: 'a named pool that exists but is invalid: refused with its errors, never another pool; served once valid',
+    config: withBroken(config(pool('open', ['198.51.100.10-198.51.100.19']))),
+    steps: [
+      {
+        assign: service('ns/a', { requestedPool: 'broken' }),
+        fails: `pool "broken" is invalid: IPAddressPool ironlb-system/broken: spec.addresses[0]: ${reversedRange}`,
+        because: { code: 'poolInvalid', pool: 'broken', errors: [brokenError] },
+      },
+      {
+        assign: service('ns/b', { requestedPool: 'broken', requested: ['198.51.100.10'] }),
+        fails: `pool "broken" is invalid: IPAddressPool ironlb-system/broken: spec.addresses[0]: ${reversedRange}`,
+      },
+      {
+        assign: service('ns/c', { ...dual('RequireDualStack', 'IPv4', 'IPv6'), requestedPool: 'broken' }),
+        fails: `pool "broken" is invalid: IPAddressPool ironlb-system/broken: spec.addresses[0]: ${reversedRange}`,
+      },
+      { usage: [['open', 'IPv4', 0, 10n]] },
+      // A pool that does not exist at all still falls back, as before.
+      { assign: service('ns/d', { requestedPool: 'gone' }), ips: ['198.51.100.10'], warnings: [fallback('gone')] },
+      {
+        config: config(pool('open', ['198.51.100.10-198.51.100.19']), pool('broken', ['203.0.113.10-203.0.113.20'])),
+        stale: [],
+      },
+      { assign: service('ns/a', { requestedPool: 'broken' }), ips: ['203.0.113.10'], pools: ['broken'] },
+      {
+        assign: service('ns/b', { requestedPool: 'broken', requested: ['198.51.100.10'] }),
+        fails: '"198.51.100.10" is not in pool "broken"; it is in pool "open"',
+      },
+      // Broken again: the Service holding one of its addresses keeps it, as after any pool edit.
+      { config: withBroken(config(pool('open', ['198.51.100.10-198.51.100.19']))), stale: [['ns/a', '203.0.113.10']] },
+      {
+        assign: service('ns/a', { requestedPool: 'broken' }),
+        ips: ['203.0.113.10'],
+        changed: false,
+        warnings: [keptUntilFree('203.0.113.10')],
+      },
+      {
+        adopt: service('ns/e', { requestedPool: 'broken' }),
+        addresses: ['203.0.113.11'],
+        warned: [kept('203.0.113.11', 'untilAnotherIsFree')],
+      },
+    ],
+  },
+  {
     name: 'serviceAllocation: namespaces, namespace selectors, service selectors',
     config: config(
       pool('team-a', ['198.51.100.10'], { serviceAllocation: allocation({ priority: 1, namespaces: ['team-a'] }) }),
@@ -628,6 +783,67 @@ const scenarios: Scenario[] = [
         fails: 'no available IPv4 address in "team-a", "gold", "public", "open"',
       },
       { assign: service('other/s7'), fails: 'no available IPv4 address in "open"' },
+    ],
+  },
+  {
+    name: 'a requested address in a pool the Service may not use: the pool and the rule that keeps it out',
+    config: config(
+      pool('team-a', ['198.51.100.0/28'], {
+        serviceAllocation: allocation({ namespaces: ['team-a', 'team-b'], namespaceSelectors: [gold, teamA] }),
+      }),
+      pool('gold', ['198.51.100.16/28'], { serviceAllocation: allocation({ namespaceSelectors: [gold] }) }),
+      pool('public', ['198.51.100.32/28'], {
+        serviceAllocation: allocation({ namespaces: ['web'], serviceSelectors: [exposed, gold] }),
+      }),
+    ),
+    steps: [
+      {
+        assign: service('other/a', { requested: ['198.51.100.7'] }),
+        fails:
+          '"198.51.100.7" is in pool "team-a", which admits only namespaces team-a, team-b (namespaces) or namespaces matching tier=gold or team=a,zone notin (x,y) (namespaceSelectors); this service is in namespace "other"',
+        because: {
+          code: 'namespaceNotAdmitted',
+          ip: ip('198.51.100.7'),
+          pool: 'team-a',
+          namespace: 'other',
+          namespaces: ['team-a', 'team-b'],
+          namespaceSelectors: [gold, teamA],
+        },
+      },
+      {
+        assign: service('other/a', { requested: ['198.51.100.17'], namespaceLabels: { tier: 'silver' } }),
+        fails:
+          '"198.51.100.17" is in pool "gold", which admits only namespaces matching tier=gold (namespaceSelectors); this service is in namespace "other"',
+      },
+      // Its namespace may use the pool, its labels do not match: the service rule.
+      {
+        assign: service('web/a', { requested: ['198.51.100.33'], labels: { expose: 'private' } }),
+        fails:
+          '"198.51.100.33" is in pool "public", which admits only services matching expose in (public,yes),!internal or tier=gold (serviceSelectors); this service\'s labels do not match',
+        because: {
+          code: 'serviceNotSelected',
+          ip: ip('198.51.100.33'),
+          pool: 'public',
+          serviceSelectors: [exposed, gold],
+        },
+      },
+      // Both rules fail: the namespace rule, checked first, is the one named.
+      {
+        assign: service('other/b', { requested: ['198.51.100.33'] }),
+        fails:
+          '"198.51.100.33" is in pool "public", which admits only namespaces web (namespaces); this service is in namespace "other"',
+      },
+      { assign: service('web/c', { requested: ['198.51.100.33'], labels: { expose: 'yes' } }), ips: ['198.51.100.33'] },
+      { assign: service('team-b/d', { requested: ['198.51.100.7'] }), ips: ['198.51.100.7'] },
+      {
+        assign: service('x/e', { requested: ['198.51.100.8'], namespaceLabels: { team: 'a' } }),
+        ips: ['198.51.100.8'],
+      },
+      // In no pool at all: MetalLB's words, which users search for.
+      {
+        assign: service('other/f', { requested: ['198.51.100.100'] }),
+        fails: '"198.51.100.100" is not allowed in config',
+      },
     ],
   },
   {
@@ -789,7 +1005,7 @@ const scenarios: Scenario[] = [
       { assign: service('ns/c', { sharingKey: 'k3', ports: [tcp(81)] }), ips: ['198.51.100.10'] },
       {
         assign: service('ns/d', { sharingKey: 'k', ports: [tcp(82)], requested: ['198.51.100.10'] }),
-        fails: 'service "ns/b" already uses 198.51.100.10 with sharing key "k3", not "k"',
+        fails: 'services "ns/b", "ns/c" already use 198.51.100.10 with sharing key "k3", not "k"',
       },
       // A change that cannot be satisfied frees the old address.
       {
@@ -816,7 +1032,7 @@ const scenarios: Scenario[] = [
     ],
   },
   {
-    name: 'restart: valid addresses are adopted as they are, invalid and incompatible ones refused',
+    name: 'restart: valid addresses are adopted as they are, incompatible ones refused, the rest kept',
     config: config(pool('main', ['198.51.100.0/24'], { avoidBuggyIPs: true }), pool('v6', ['2001:db8::/120'])),
     steps: [
       { adopt: splitTCP, addresses: ['198.51.100.200'], pools: ['main'] },
@@ -825,7 +1041,7 @@ const scenarios: Scenario[] = [
         adopt: service('ns/x', { ports: [tcp(9610)] }),
         addresses: ['198.51.100.200'],
         refused:
-          'service "acserver/acserver1-service-tcp" already uses 198.51.100.200 and this service has no sharing key',
+          'services "acserver/acserver1-service-tcp", "acserver/acserver1-service-udp" already use 198.51.100.200 and this service has no sharing key',
       },
       {
         adopt: service('ns/late', { sharingKey: 'acserver-service', ports: [udp(9610)] }),
@@ -839,12 +1055,17 @@ const scenarios: Scenario[] = [
           protocol: 'UDP',
         },
       },
-      { adopt: service('ns/y'), addresses: ['198.51.100.255'], refused: '"198.51.100.255" is not allowed in config' },
+      // An address the config does not allow (avoidBuggyIPs, no pool) is kept, as assign keeps it after a pool edit.
+      {
+        adopt: service('ns/y'),
+        addresses: ['198.51.100.255'],
+        pools: [],
+        warnings: [keptUntilFree('198.51.100.255')],
+      },
       {
         adopt: service('ns/z'),
         addresses: ['203.0.113.5'],
-        refused: '"203.0.113.5" is not allowed in config',
-        because: { code: 'notInAnyPool', ip: ip('203.0.113.5') },
+        warned: [kept('203.0.113.5', 'untilAnotherIsFree')],
       },
       {
         adopt: service('ns/w'),
@@ -874,8 +1095,7 @@ const scenarios: Scenario[] = [
       {
         adopt: service('ns/s', { requestedPool: 'v6' }),
         addresses: ['198.51.100.6'],
-        refused: '"198.51.100.6" is not in pool "v6"',
-        because: { code: 'notInNamedPool', ip: ip('198.51.100.6'), pool: 'v6' },
+        warned: [kept('198.51.100.6', 'untilAnotherIsFree')],
       },
       { adopt: service('ns/t', dual('RequireDualStack', 'IPv4', 'IPv6')), addresses: ['2001:db8::5', '198.51.100.5'] },
       { holds: 'ns/t', ips: ['198.51.100.5', '2001:db8::5'] },
@@ -885,7 +1105,8 @@ const scenarios: Scenario[] = [
       { assign: service('ns/n2'), ips: ['198.51.100.2'] },
       { assign: service('ns/n3'), ips: ['198.51.100.3'] },
       { assign: service('ns/n4'), ips: ['198.51.100.4'] },
-      { assign: service('ns/n5'), ips: ['198.51.100.6'] },
+      // .6 is held by ns/s, kept although its named pool v6 does not offer it.
+      { assign: service('ns/n5'), ips: ['198.51.100.7'] },
       // And the adopted Services keep them when the controller re-checks them.
       { assign: splitTCP, ips: ['198.51.100.200'], changed: false },
       {
@@ -895,10 +1116,88 @@ const scenarios: Scenario[] = [
       },
       {
         usage: [
-          ['main', 'IPv4', 7, 247n],
+          ['main', 'IPv4', 8, 246n],
           ['v6', 'IPv6', 1, 255n],
         ],
       },
+      // A kept address moves at the first re-check that finds another free, as it would have before the restart.
+      { assign: service('ns/y'), ips: ['198.51.100.8'], changed: true },
+      // One whose named pool has nothing for it keeps its address, with the warning, until one is.
+      {
+        assign: service('ns/s', { requestedPool: 'v6' }),
+        ips: ['198.51.100.6'],
+        changed: false,
+        warnings: [keptUntilFree('198.51.100.6')],
+      },
+    ],
+  },
+  {
+    name: 'restart after a pool edit: kept addresses are adopted as kept, the older of two that clash wins',
+    config: config(pool('main', ['198.51.100.10-198.51.100.11']), pool('v6', ['2001:db8::10'])),
+    steps: [
+      {
+        adopt: service('ns/a'),
+        addresses: ['198.51.100.12'],
+        pools: [],
+        warned: [kept('198.51.100.12', 'untilAnotherIsFree')],
+      },
+      {
+        adopt: service('ns/b'),
+        addresses: ['198.51.100.12'],
+        refused: 'service "ns/a" already uses 198.51.100.12 and does not allow sharing',
+      },
+      {
+        adopt: service('ns/r', { requested: ['198.51.100.13'] }),
+        addresses: ['198.51.100.13'],
+        warnings: [
+          '198.51.100.13 is no longer in a pool this service may use; the service keeps it because it requested it',
+        ],
+        warned: [kept('198.51.100.13', 'requested')],
+      },
+      { adopt: dnsTCP, addresses: ['198.51.100.14'], warned: [kept('198.51.100.14', 'requested')] },
+      { adopt: dnsUDP, addresses: ['198.51.100.14'], warned: [kept('198.51.100.14', 'requested')] },
+      {
+        adopt: service('ns/intruder', { sharingKey: 'other', ports: [udp(53)] }),
+        addresses: ['198.51.100.14'],
+        refused: 'services "ns/dns-tcp", "ns/dns-udp" already use 198.51.100.14 with sharing key "dns", not "other"',
+      },
+      { adopt: local1, addresses: ['198.51.100.15'], warned: [kept('198.51.100.15', 'untilAnotherIsFree')] },
+      { adopt: local2, addresses: ['198.51.100.15'], warned: [kept('198.51.100.15', 'untilAnotherIsFree')] },
+      {
+        adopt: service('ns/l3', { sharingKey: 'l', ports: [tcp(3)] }),
+        addresses: ['198.51.100.15'],
+        refused:
+          'services "ns/l1", "ns/l2" already use 198.51.100.15 with externalTrafficPolicy Local; only Local services may share it',
+      },
+      { adopt: service('ns/v6', dual('SingleStack', 'IPv6')), addresses: ['2001:db8::10'], pools: ['v6'] },
+      {
+        adopt: dualKept,
+        addresses: ['198.51.100.10', '2001:db8::99'],
+        pools: ['main'],
+        warned: [kept('2001:db8::99', 'untilAnotherIsFree')],
+      },
+      { holds: 'ns/d', ips: ['2001:db8::99', '198.51.100.10'] },
+      { holders: '198.51.100.14', are: ['ns/dns-tcp', 'ns/dns-udp'] },
+      { assign: service('ns/n'), ips: ['198.51.100.11'] },
+      // The first pass re-checks every Service: the pools are full, so each keeps what it showed, with the warning.
+      { assign: service('ns/a'), ips: ['198.51.100.12'], changed: false, warnings: [keptUntilFree('198.51.100.12')] },
+      {
+        assign: service('ns/r', { requested: ['198.51.100.13'] }),
+        ips: ['198.51.100.13'],
+        changed: false,
+        warned: [kept('198.51.100.13', 'requested')],
+      },
+      { assign: dnsUDP, ips: ['198.51.100.14'], changed: false, warned: [kept('198.51.100.14', 'requested')] },
+      { assign: local2, ips: ['198.51.100.15'], changed: false, warned: [kept('198.51.100.15', 'untilAnotherIsFree')] },
+      {
+        assign: dualKept,
+        ips: ['2001:db8::99', '198.51.100.10'],
+        changed: false,
+        warned: [kept('2001:db8::99', 'untilAnotherIsFree')],
+      },
+      { assign: service('ns/b'), fails: 'no available IPv4 address in "main"' },
+      { release: 'ns/n', released: ['198.51.100.11'] },
+      { assign: service('ns/a'), ips: ['198.51.100.11'], changed: true },
     ],
   },
   {
@@ -1057,4 +1356,57 @@ test('every refusal is asserted as a value by some step', () => {
     scenarios.flatMap((s) => s.steps.flatMap((step) => ('because' in step && step.because ? [step.because.code] : []))),
   );
   expect(REFUSAL_CODES.filter((code) => !asserted.has(code))).toEqual([]);
+});
+
+test('a restart gives the answers the running controller gave: adopt, then re-check, keeps what a pool edit left', () => {
+  // In creation order; the restarted controller adopts in this order (oldest first), then re-checks in it.
+  const services = [
+    service('ns/r', { requested: ['198.51.100.13'] }),
+    dnsTCP,
+    dnsUDP,
+    local1,
+    local2,
+    service('ns/a'),
+    service('ns/n'),
+    dualKept,
+    service('ns/v6', dual('SingleStack', 'IPv6')),
+  ];
+  const answers = (a: Allocator) =>
+    services.map((svc) => {
+      const r = a.assign(svc);
+      return r.ok ? { key: svc.key, ips: show(r.ips), warnings: r.warnings, changed: r.changed } : r;
+    });
+  const edited = config(pool('main', ['198.51.100.12']), pool('v6', ['2001:db8::10']));
+
+  const running = new Allocator(
+    config(pool('main', ['198.51.100.10-198.51.100.15']), pool('v6', ['2001:db8::10/127'])),
+  );
+  for (const svc of services) expect(running.assign(svc).ok).toBe(true);
+  expect(running.updateConfig(edited).map((s) => s.key)).toEqual([
+    'ns/a',
+    'ns/d',
+    'ns/dns-tcp',
+    'ns/dns-udp',
+    'ns/l1',
+    'ns/l2',
+    'ns/r',
+    'ns/v6',
+  ]);
+  const before = answers(running);
+
+  const restarted = new Allocator(edited);
+  for (const svc of services) expect(restarted.adopt(svc, running.addressesOf(svc.key)).ok).toBe(true);
+  const after = answers(restarted);
+
+  expect(after).toEqual(before);
+  expect(before.filter((r) => 'warnings' in r && r.warnings.length > 0).map((r) => 'key' in r && r.key)).toEqual([
+    'ns/r',
+    'ns/dns-tcp',
+    'ns/dns-udp',
+    'ns/l1',
+    'ns/l2',
+    'ns/a',
+    'ns/d',
+    'ns/v6',
+  ]);
 });

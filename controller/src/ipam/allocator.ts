@@ -8,13 +8,15 @@ import type { Config, IPFamily } from '@ironlb/shared/config';
 /** The allocator reads the pools alone; the advertisements are the speakers' business. */
 export interface PoolConfig {
   readonly pools: Config['pools'];
+  /** Pools that exist but did not load, with their errors; absent: none. */
+  readonly refusedPools?: Config['refusedPools'];
 }
 import { allFamilies, wantedFamilies, type WantedFamilies } from './families';
 import { ipKey, sameIP, type IPAddress } from './ip';
 import { PoolIndex } from './poolIndex';
-import { byPreference, mayUsePool } from './pools';
+import { byPreference, exclusionOf, mayUsePool } from './pools';
 import type { AllocationWarning, PoolRefusal, Refusal, StaleReason } from './reasons';
-import { sameServiceRequest, type ServiceRequest } from './service';
+import { namespaceOf, sameServiceRequest, type ServiceRequest } from './service';
 import { SharedAddress } from './sharedAddress';
 
 export interface AssignSuccess {
@@ -41,7 +43,13 @@ export interface AssignFailure {
 export type AssignResult = AssignSuccess | AssignFailure;
 
 export type AdoptResult =
-  { readonly ok: true; readonly pools: readonly string[] } | { readonly ok: false; readonly reason: Refusal };
+  | {
+      readonly ok: true;
+      readonly pools: readonly string[];
+      /** Addresses the config no longer allows, adopted as kept: the warnings assign gives for them. */
+      readonly warnings: readonly AllocationWarning[];
+    }
+  | { readonly ok: false; readonly reason: Refusal };
 
 /** An address a Service keeps although the config no longer lets it have it; it moves on its next assign. */
 export interface StaleAssignment {
@@ -70,11 +78,20 @@ interface Pick {
 
 type Plan = { ok: true; picks: Pick[] } | { ok: false; reason: Refusal };
 
-/** Where a Service may take addresses from: the pool it names, or every pool it may use. */
-type Scope = { readonly named: PoolIndex } | { readonly named?: undefined };
+/**
+ * Where a Service may take addresses from: the pool it names, nowhere when the pool it names exists but is invalid
+ * (it must not land in another pool), or every pool it may use.
+ */
+type Scope =
+  | { readonly named: PoolIndex; readonly invalid?: undefined }
+  | { readonly named?: undefined; readonly invalid: InvalidPool }
+  | { readonly named?: undefined; readonly invalid?: undefined };
+
+type InvalidPool = Extract<PoolRefusal, { code: 'poolInvalid' }>;
 
 export class Allocator {
   private indexes = new Map<string, PoolIndex>();
+  private refusedPools: NonNullable<PoolConfig['refusedPools']> = new Map();
   /** All pools, most preferred first. */
   private ordered: PoolIndex[] = [];
   private readonly services = new Map<string, Holding>();
@@ -108,8 +125,10 @@ export class Allocator {
   }
 
   /**
-   * Accepts addresses a Service already carries in its status (after a restart) without moving them, if the config
-   * allows them and no Service adopted earlier makes them incompatible.
+   * Accepts addresses a Service already carries in its status (after a restart) without moving them, unless a Service
+   * adopted earlier makes them incompatible (adopt the oldest first, so it wins). An address the config no longer
+   * allows is adopted as kept, with the warning assign gives for it: a pool edit left it with the Service, and a
+   * restart must give the answer the running controller gave; the Service's next assign moves it once another is free.
    */
   adopt(svc: ServiceRequest, ips: readonly IPAddress[]): AdoptResult {
     if (ips.length === 0) return { ok: false, reason: { code: 'nothingToAdopt' } };
@@ -118,6 +137,7 @@ export class Allocator {
     const wanted = allFamilies(families);
     const scope = this.scopeOf(svc);
     const picks: Pick[] = [];
+    const warnings: KeptWarning[] = [];
     for (const ip of ips) {
       if (picks.some((p) => p.ip.family === ip.family)) {
         return { ok: false, reason: { code: 'tooManyAddresses', family: ip.family, requested: false } };
@@ -127,19 +147,24 @@ export class Allocator {
       if (requested && !sameIP(requested, ip)) {
         return { ok: false, reason: { code: 'notRequestedAddress', ip, requested } };
       }
-      const pool = this.allowedPool(ip, svc, scope);
-      if (!pool) return { ok: false, reason: notAllowed(ip, svc, scope) };
       const conflict = this.addresses.get(ipKey(ip))?.conflict(svc);
       if (conflict) return { ok: false, reason: conflict };
-      picks.push({ ip, pool: pool.pool.name });
+      const pool = this.allowedPool(ip, svc, scope);
+      if (pool) picks.push({ ip, pool: pool.pool.name });
+      else {
+        picks.push({ ip });
+        warnings.push({ code: 'keptAfterPoolEdit', ip, why: requested ? 'requested' : 'untilAnotherIsFree' });
+      }
     }
-    picks.sort((a, b) => svc.ipFamilies.indexOf(a.ip.family) - svc.ipFamilies.indexOf(b.ip.family));
+    const order = (ip: IPAddress): number => svc.ipFamilies.indexOf(ip.family);
+    picks.sort((a, b) => order(a.ip) - order(b.ip));
+    warnings.sort((a, b) => order(a.ip) - order(b.ip));
     this.commit(
       svc,
       this.services.get(svc.key),
       picks.map((p) => p.ip),
     );
-    return { ok: true, pools: poolNames(picks) };
+    return { ok: true, pools: poolNames(picks), warnings };
   }
 
   /**
@@ -148,6 +173,7 @@ export class Allocator {
    */
   updateConfig(config: PoolConfig): StaleAssignment[] {
     this.indexes = new Map([...config.pools.values()].map((p) => [p.name, new PoolIndex(p)]));
+    this.refusedPools = config.refusedPools ?? new Map();
     this.ordered = [...this.indexes.values()].sort((a, b) => byPreference(a.pool, b.pool));
     for (const a of this.addresses.values()) for (const idx of this.ordered) idx.add(a.ip, a.sharingKey);
     const stale: StaleAssignment[] = [];
@@ -234,7 +260,7 @@ export class Allocator {
     const picks: Pick[] = [];
     for (const ip of requested) {
       const pool = this.allowedPool(ip, svc, scope);
-      if (!pool && !kept(ip)) return { ok: false, reason: notAllowed(ip, svc, scope) };
+      if (!pool && !kept(ip)) return { ok: false, reason: this.notAllowed(ip, svc, scope) };
       const conflict = this.addresses.get(ipKey(ip))?.conflict(svc);
       if (conflict) return { ok: false, reason: conflict };
       picks.push(pool ? { ip, pool: pool.pool.name } : keep(ip, 'requested'));
@@ -263,11 +289,13 @@ export class Allocator {
   }
 
   private candidatePools(family: IPFamily, svc: ServiceRequest, scope: Scope): PoolIndex[] {
+    if (scope.invalid) return [];
     const pools = scope.named ? [scope.named] : this.ordered.filter((idx) => idx.pool.autoAssign);
     return pools.filter((idx) => idx.hasFamily(family) && mayUsePool(idx.pool, svc));
   }
 
   private noneAvailable(family: IPFamily, svc: ServiceRequest, scope: Scope): PoolRefusal {
+    if (scope.invalid) return scope.invalid;
     const requireDualStack = svc.ipFamilyPolicy === 'RequireDualStack';
     if (scope.named && !mayUsePool(scope.named.pool, svc)) {
       return { code: 'poolForbidden', pool: scope.named.pool.name, requireDualStack };
@@ -280,17 +308,56 @@ export class Allocator {
     return { code: 'poolExhausted', family, pools, requireDualStack };
   }
 
+  /**
+   * Why a requested (or held) address is not the Service's: the pool that has it and the rule that keeps the
+   * Service out, or the named pool it is not in; `notInAnyPool` only when no pool has it at all.
+   */
+  private notAllowed(ip: IPAddress, svc: ServiceRequest, scope: Scope): Refusal {
+    if (scope.invalid) return scope.invalid;
+    // Pools do not overlap: at most one has the address in its ranges.
+    const holder = this.ordered.find((idx) => idx.contains(ip));
+    if (scope.named) {
+      const named = scope.named.pool.name;
+      if (!mayUsePool(scope.named.pool, svc)) return { code: 'poolForbidden', pool: named, requireDualStack: false };
+      if (holder === undefined) return { code: 'notInNamedPool', ip, pool: named };
+      if (holder !== scope.named) return { code: 'inOtherPool', ip, named, pool: holder.pool.name };
+    }
+    if (holder === undefined) return { code: 'notInAnyPool', ip };
+    const pool = holder.pool;
+    if (!holder.offers(ip)) return { code: 'buggyIPAvoided', ip, pool: pool.name };
+    // The pool offers the address (allowedPool found none the Service may use): its serviceAllocation keeps it out.
+    const allocation = pool.serviceAllocation;
+    if (exclusionOf(pool, svc) === 'namespace' && allocation) {
+      const { namespaces, namespaceSelectors } = allocation;
+      return {
+        code: 'namespaceNotAdmitted',
+        ip,
+        pool: pool.name,
+        namespace: namespaceOf(svc.key),
+        namespaces,
+        namespaceSelectors,
+      };
+    }
+    return { code: 'serviceNotSelected', ip, pool: pool.name, serviceSelectors: allocation?.serviceSelectors ?? [] };
+  }
+
   /** The pool, in order of preference, that hands out `ip` to this Service; autoAssign does not matter here. */
   private allowedPool(ip: IPAddress, svc: ServiceRequest, scope: Scope): PoolIndex | undefined {
+    if (scope.invalid) return undefined;
     const pools = scope.named ? [scope.named] : this.ordered;
     return pools.find((idx) => idx.offers(ip) && mayUsePool(idx.pool, svc));
   }
 
+  /** A pool that does not exist falls back to the auto-assign pools, with a warning; one that is invalid does not. */
   private scopeOf(svc: ServiceRequest, warnings?: AllocationWarning[]): Scope {
-    if (svc.requestedPool === undefined) return {};
-    const named = this.indexes.get(svc.requestedPool);
-    if (!named) warnings?.push({ code: 'poolMissing', pool: svc.requestedPool });
-    return named ? { named } : {};
+    const pool = svc.requestedPool;
+    if (pool === undefined) return {};
+    const named = this.indexes.get(pool);
+    if (named) return { named };
+    const errors = this.refusedPools.get(pool);
+    if (errors) return { invalid: { code: 'poolInvalid', pool, errors } };
+    warnings?.push({ code: 'poolMissing', pool });
+    return {};
   }
 
   private commit(svc: ServiceRequest, prev: Holding | undefined, ips: readonly IPAddress[]): void {
@@ -334,15 +401,9 @@ const poolNames = (picks: readonly Pick[]): string[] => [
   ...new Set(picks.flatMap((p) => (p.pool === undefined ? [] : [p.pool]))),
 ];
 
+type KeptWarning = Extract<AllocationWarning, { code: 'keptAfterPoolEdit' }>;
 /** Why a pool edit left the Service an address it keeps anyway. */
-type Kept = Extract<AllocationWarning, { code: 'keptAfterPoolEdit' }>['why'];
-
-function notAllowed(ip: IPAddress, svc: ServiceRequest, scope: Scope): Refusal {
-  if (!scope.named) return { code: 'notInAnyPool', ip };
-  const pool = scope.named.pool.name;
-  if (!mayUsePool(scope.named.pool, svc)) return { code: 'poolForbidden', pool, requireDualStack: false };
-  return { code: 'notInNamedPool', ip, pool };
-}
+type Kept = KeptWarning['why'];
 
 const familyMismatch = (ip: IPAddress, wanted: readonly IPFamily[]): Refusal => ({
   code: 'familyMismatch',

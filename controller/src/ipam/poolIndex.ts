@@ -35,6 +35,11 @@ export class PoolIndex {
     return (['IPv4', 'IPv6'] as const).filter((f) => this.hasFamily(f));
   }
 
+  /** Whether the address is inside one of the pool's ranges, handed out or not. */
+  contains(ip: IPAddress): boolean {
+    return this.rangeOf(ip) !== undefined;
+  }
+
   /** Whether the pool hands out this address: inside a range and not skipped by avoidBuggyIPs. */
   offers(ip: IPAddress): boolean {
     return this.rangeOf(ip) !== undefined && this.space(ip.family).usable(ip.value);

@@ -3,7 +3,7 @@
  * away: each a value with a `code` (one per rule, a closed set that metrics may use as a label) and the data its
  * words need. The words themselves live in one place, the controller's reasonText; nothing here is text for users.
  */
-import type { IPFamily } from '@ironlb/shared/config';
+import type { ConfigError, IPFamily, LabelSelector } from '@ironlb/shared/config';
 import type { IPAddress } from './ip';
 import type { Protocol, TrafficPolicy } from './service';
 
@@ -18,22 +18,23 @@ export type FamiliesRefusal =
   | { readonly code: 'dualStackOneFamily'; readonly family: IPFamily };
 
 /**
- * Why two Services may not hold one address (MetalLB's rules): `holder` (`namespace/name`) holds `ip`, the Service
- * asking does not fit next to it.
+ * Why two Services may not hold one address (MetalLB's rules). For the rules every holder of `ip` shares (key,
+ * traffic policy, Local selector), `holders` names all of them (`namespace/name`, sorted, the Service asking left
+ * out), so the answer does not depend on the order they came in; for a port, `holder` is the one using it.
  */
 export type SharingConflict =
   /** Both need the same non-empty key; an absent key is no key (`holderKey` absent: the holder never shares). */
   | {
       readonly code: 'sharingKeyMismatch';
-      readonly holder: string;
+      readonly holders: readonly string[];
       readonly ip: IPAddress;
       readonly holderKey?: string;
       readonly key?: string;
     }
-  /** One is Local, the other Cluster; `holderPolicy` is the holder's, the Service asking has the other. */
+  /** One is Local, the other Cluster; `holderPolicy` is the holders', the Service asking has the other. */
   | {
       readonly code: 'trafficPolicyMismatch';
-      readonly holder: string;
+      readonly holders: readonly string[];
       readonly ip: IPAddress;
       readonly holderPolicy: TrafficPolicy;
     }
@@ -43,7 +44,7 @@ export type SharingConflict =
    */
   | {
       readonly code: 'localPolicySelectorMismatch';
-      readonly holder: string;
+      readonly holders: readonly string[];
       readonly ip: IPAddress;
       readonly withoutSelector?: 'holder' | 'service';
     }
@@ -61,6 +62,11 @@ export type SharingConflict =
  * up empty, so that family fails the Service whole (the words say so first); false for a refused requested address.
  */
 export type PoolRefusal =
+  /**
+   * The named pool exists but did not load: `errors` are its object's, as the config parser gives them (the
+   * controller logs the same). The Service waits; it is not sent to another pool.
+   */
+  | { readonly code: 'poolInvalid'; readonly pool: string; readonly errors: readonly ConfigError[] }
   /** The named pool does not admit the Service (serviceAllocation). */
   | { readonly code: 'poolForbidden'; readonly pool: string; readonly requireDualStack: boolean }
   /** The named pool has no range of the family. */
@@ -95,10 +101,33 @@ export type Refusal =
   | { readonly code: 'dualStackRequestIncomplete'; readonly family: IPFamily }
   /** adopt: the shown address is not the one the Service requests. */
   | { readonly code: 'notRequestedAddress'; readonly ip: IPAddress; readonly requested: IPAddress }
-  /** No pool the Service may use offers the address. */
+  /** A requested address in no pool at all (MetalLB's words, which users search for). */
   | { readonly code: 'notInAnyPool'; readonly ip: IPAddress }
-  /** The named pool, which admits the Service, does not offer the address. */
-  | { readonly code: 'notInNamedPool'; readonly ip: IPAddress; readonly pool: string };
+  /** The named pool, which admits the Service, does not have the address in its ranges, nor does any other pool. */
+  | { readonly code: 'notInNamedPool'; readonly ip: IPAddress; readonly pool: string }
+  /** The requested address is in `pool`, not in the pool `named` that the Service names. */
+  | { readonly code: 'inOtherPool'; readonly ip: IPAddress; readonly named: string; readonly pool: string }
+  /** The requested address is in `pool`'s ranges, but the pool has avoidBuggyIPs and it ends in .0 or .255. */
+  | { readonly code: 'buggyIPAvoided'; readonly ip: IPAddress; readonly pool: string }
+  /**
+   * The requested address is in `pool`, whose serviceAllocation admits only the namespaces it names or selects, and
+   * the Service's `namespace` is neither.
+   */
+  | {
+      readonly code: 'namespaceNotAdmitted';
+      readonly ip: IPAddress;
+      readonly pool: string;
+      readonly namespace: string;
+      readonly namespaces: readonly string[];
+      readonly namespaceSelectors: readonly LabelSelector[];
+    }
+  /** The requested address is in `pool`, whose serviceSelectors the Service's labels match none of. */
+  | {
+      readonly code: 'serviceNotSelected';
+      readonly ip: IPAddress;
+      readonly pool: string;
+      readonly serviceSelectors: readonly LabelSelector[];
+    };
 
 /** Worth a Warning although the Service got its addresses. */
 export type AllocationWarning =
@@ -123,6 +152,7 @@ const refusalCodes: Record<RefusalCode, true> = {
   trafficPolicyMismatch: true,
   localPolicySelectorMismatch: true,
   portConflict: true,
+  poolInvalid: true,
   poolForbidden: true,
   poolLacksFamily: true,
   noUsablePool: true,
@@ -134,6 +164,10 @@ const refusalCodes: Record<RefusalCode, true> = {
   notRequestedAddress: true,
   notInAnyPool: true,
   notInNamedPool: true,
+  inOtherPool: true,
+  buggyIPAvoided: true,
+  namespaceNotAdmitted: true,
+  serviceNotSelected: true,
 };
 
 /** Every refusal code, for label values known in advance (metrics start each at zero). */

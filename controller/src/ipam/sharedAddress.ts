@@ -53,7 +53,7 @@ export class SharedAddress {
    * Why `svc` may not hold this address next to the other holders, or undefined when it may. Its own entry is
    * ignored, so a Service that already holds the address is judged against the others only. Holders were admitted
    * pairwise compatible, so they agree on sharing key and traffic policy (and, if Local, on selector): comparing
-   * against any one of them for those rules is comparing against all.
+   * against any one of them for those rules is comparing against all, and the refusal names all of them, sorted.
    */
   conflict(svc: ServiceRequest): SharingConflict | undefined {
     let other: ServiceRequest | undefined;
@@ -64,7 +64,7 @@ export class SharedAddress {
       }
     }
     if (!other) return undefined;
-    const policy = policyConflict(svc, other, this.ip);
+    const policy = policyConflict(svc, other, this.ip, () => this.serviceKeys().filter((k) => k !== svc.key));
     if (policy) return policy;
     for (const p of svc.ports) {
       const owner = this.ports ? this.ports.get(portId(p)) : this.soleUser(p, other);

@@ -28,7 +28,7 @@ const sharingConflict = (svc: ServiceRequest, holder: ServiceRequest, addr: IPAd
   return c && reasonText(c);
 };
 
-type Data<C> = C extends SharingConflict ? Omit<C, 'holder' | 'ip'> : never;
+type Data<C> = C extends SharingConflict ? Omit<C, 'holder' | 'holders' | 'ip'> : never;
 
 test.each<[string, ServiceRequest, ServiceRequest, string | undefined, Data<SharingConflict> | undefined]>([
   ['same key, TCP 9610 and UDP 9610 do not collide', me(), other(), undefined, undefined],
@@ -121,7 +121,8 @@ test.each<[string, ServiceRequest, ServiceRequest, string | undefined, Data<Shar
   ],
 ])('%s', (_, svc, holder, conflict, value) => {
   expect(sharingConflict(svc, holder, at)).toBe(conflict);
-  expect(conflictOn(at, svc, holder)).toEqual(value && { holder: 'acserver/x', ip: at, ...value });
+  const named = value?.code === 'portConflict' ? { holder: 'acserver/x' } : { holders: ['acserver/x'] };
+  expect(conflictOn(at, svc, holder)).toEqual(value && { ...named, ip: at, ...value });
 });
 
 test('an IPv6 endpoint is bracketed', () => {
@@ -169,13 +170,45 @@ describe('with two or more holders (the port index)', () => {
     expect(a.serviceKeys()).toEqual(['acserver/x', 'acserver/z']);
   });
 
-  test('the policy rules hold against the holders as a group', () => {
-    expect(conflictOn(at, third({ sharingKey: 'other' }), other(), me())).toEqual({
+  test('the policy rules hold against the holders as a group, and name every holder, sorted', () => {
+    const expected: SharingConflict = {
       code: 'sharingKeyMismatch',
-      holder: 'acserver/x',
+      holders: ['acserver/x', 'acserver/y'],
       ip: at,
       holderKey: 'k',
       key: 'other',
+    };
+    expect(conflictOn(at, third({ sharingKey: 'other' }), other(), me())).toEqual(expected);
+    expect(conflictOn(at, third({ sharingKey: 'other' }), me(), other())).toEqual(expected);
+    // A holder that holds again (every re-check of it does) changes nothing in the answer.
+    const a = new SharedAddress(at, 'k');
+    a.add(other());
+    for (const h of [me(), other(), me(), other()]) {
+      a.add(h);
+      expect(a.conflict(third({ sharingKey: 'other' }))).toEqual(expected);
+    }
+    expect(reasonText(expected)).toBe(
+      'services "acserver/x", "acserver/y" already use 198.51.100.200 with sharing key "k", not "other"',
+    );
+    // Judged against the others only: a holder asking again is not named.
+    expect(conflictOn(at, me({ sharingKey: 'other' }), other(), me(), third())).toEqual({
+      ...expected,
+      holders: ['acserver/x', 'acserver/z'],
+    });
+  });
+
+  test('Local rules name every Local holder too', () => {
+    const locals = [other(local), me(local)];
+    expect(conflictOn(at, third(), ...locals)).toEqual({
+      code: 'trafficPolicyMismatch',
+      holders: ['acserver/x', 'acserver/y'],
+      ip: at,
+      holderPolicy: 'Local',
+    });
+    expect(conflictOn(at, third({ ...local, selector: { app: 'b' } }), ...locals)).toEqual({
+      code: 'localPolicySelectorMismatch',
+      holders: ['acserver/x', 'acserver/y'],
+      ip: at,
     });
   });
 });

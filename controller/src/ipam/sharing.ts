@@ -10,22 +10,30 @@ import { sameLabels, type ServicePort, type ServiceRequest } from './service';
 
 const hasSelector = (s: ServiceRequest): boolean => s.selector !== undefined && Object.keys(s.selector).length > 0;
 
-/** The sharing-key and traffic-policy rules: `other` already holds `ip`, `svc` wants it too. */
-export function policyConflict(svc: ServiceRequest, other: ServiceRequest, ip: IPAddress): SharingConflict | undefined {
-  const at = { holder: other.key, ip };
+/**
+ * The sharing-key and traffic-policy rules: `other` already holds `ip`, `svc` wants it too. `holders()` gives the
+ * keys a refusal names (every holder but `svc`, sorted; by default `other` alone), asked only when there is one.
+ */
+export function policyConflict(
+  svc: ServiceRequest,
+  other: ServiceRequest,
+  ip: IPAddress,
+  holders: () => readonly string[] = () => [other.key],
+): SharingConflict | undefined {
+  const at = (): { holders: readonly string[]; ip: IPAddress } => ({ holders: holders(), ip });
   // An empty key is no key.
   const holderKey = other.sharingKey || undefined;
   const key = svc.sharingKey || undefined;
-  if (!holderKey || !key || key !== holderKey) return { code: 'sharingKeyMismatch', ...at, holderKey, key };
+  if (!holderKey || !key || key !== holderKey) return { code: 'sharingKeyMismatch', ...at(), holderKey, key };
   const svcLocal = svc.externalTrafficPolicy === 'Local';
   const otherLocal = other.externalTrafficPolicy === 'Local';
   if (!svcLocal && !otherLocal) return undefined;
   if (svcLocal !== otherLocal) {
-    return { code: 'trafficPolicyMismatch', ...at, holderPolicy: other.externalTrafficPolicy };
+    return { code: 'trafficPolicyMismatch', ...at(), holderPolicy: other.externalTrafficPolicy };
   }
   const selectorMismatch = (withoutSelector?: 'holder' | 'service'): SharingConflict => ({
     code: 'localPolicySelectorMismatch',
-    ...at,
+    ...at(),
     withoutSelector,
   });
   if (!hasSelector(other)) return selectorMismatch('holder');

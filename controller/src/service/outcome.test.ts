@@ -1,6 +1,17 @@
 import { parseConfig } from '@ironlb/shared/config';
 import { Allocator } from '../ipam/allocator';
-import { codedOutcomeOf, currentIngressIPs, invalidServiceEvent, outcomeOf } from './outcome';
+import type { AssignResult } from '../ipam/allocator';
+import type { Refusal } from '../ipam/reasons';
+import { ip } from '../ipam/testFixtures';
+import {
+  codedOutcomeOf,
+  currentIngressIPs,
+  invalidServiceEvent,
+  invalidVerdict,
+  outcomeOf,
+  sameVerdict,
+  verdictOf,
+} from './outcome';
 import { serviceRequestOf } from './request';
 
 /** A pool as a user applies it, parsed as the controller parses it. */
@@ -127,6 +138,59 @@ describe('codedOutcomeOf', () => {
     expect(coded.events[0].event.message).toBe(
       'pool "missing" does not exist; the address comes from the auto-assign pools',
     );
+  });
+});
+
+describe('verdicts: what the Events say, as a value, so that a re-check reaching the same one writes none', () => {
+  const held = (...holders: string[]): Extract<Refusal, { code: 'sharingKeyMismatch' }> => ({
+    code: 'sharingKeyMismatch',
+    holders,
+    ip: ip('198.51.100.15'),
+    holderKey: 'dns',
+    key: 'other',
+  });
+  const refused = (reason: Refusal, released: string[] = []): AssignResult => ({
+    ok: false,
+    reason,
+    warnings: [],
+    released: released.map(ip),
+  });
+
+  test('a refusal with the same code and values is the same verdict, built anew or not', () => {
+    expect(sameVerdict(verdictOf(refused(held('a/x', 'a/y'))), verdictOf(refused(held('a/x', 'a/y'))))).toBe(true);
+    // What the Service gave back is not part of what it is told.
+    expect(sameVerdict(verdictOf(refused(held('a/x'), ['198.51.100.9'])), verdictOf(refused(held('a/x'))))).toBe(true);
+  });
+
+  test('another holder, address, key or code is another verdict', () => {
+    const v = verdictOf(refused(held('a/x', 'a/y')));
+    expect(sameVerdict(v, verdictOf(refused(held('a/x'))))).toBe(false);
+    expect(sameVerdict(v, verdictOf(refused(held('a/y', 'a/x'))))).toBe(false);
+    expect(sameVerdict(v, verdictOf(refused({ ...held('a/x', 'a/y'), ip: ip('198.51.100.16') })))).toBe(false);
+    expect(sameVerdict(v, verdictOf(refused({ ...held('a/x', 'a/y'), key: undefined })))).toBe(false);
+    expect(sameVerdict(v, verdictOf(refused({ code: 'notInAnyPool', ip: ip('198.51.100.15') })))).toBe(false);
+    expect(sameVerdict(undefined, v)).toBe(false);
+  });
+
+  test('an assignment: the same addresses and warnings are the same verdict, whether or not they just changed', () => {
+    const a = new Allocator(config);
+    const svc = requestOf(lbService('fallback', { annotations: { 'metallb.io/address-pool': 'missing' } }));
+    const first = a.assign(svc);
+    const again = a.assign(svc);
+    expect(first.ok && again.ok && first.changed && !again.changed).toBe(true);
+    expect(sameVerdict(verdictOf(first), verdictOf(again))).toBe(true);
+    // Its Events differ (IPAllocated only the first time): comparing their text would repeat the warning.
+    expect(outcomeOf('default/fallback', again, ['198.51.100.200']).events).toHaveLength(1);
+    const plain = a.assign(requestOf(lbService('fallback')));
+    expect(sameVerdict(verdictOf(again), verdictOf(plain))).toBe(false);
+    expect(sameVerdict(verdictOf(plain), verdictOf(refused(held('a/x'))))).toBe(false);
+  });
+
+  test('an invalid Service: its field and message', () => {
+    const v = invalidVerdict('spec.ports', 'a LoadBalancer Service needs ports');
+    expect(sameVerdict(v, invalidVerdict('spec.ports', 'a LoadBalancer Service needs ports'))).toBe(true);
+    expect(sameVerdict(v, invalidVerdict('spec.ports', 'other'))).toBe(false);
+    expect(sameVerdict(v, verdictOf(refused(held('a/x'))))).toBe(false);
   });
 });
 

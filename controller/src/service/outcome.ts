@@ -4,9 +4,9 @@
  * shows, worded as MetalLB words them because users search for those texts (seed 003).
  */
 import type { ServiceEvent } from '@ironlb/shared/k8s';
-import { formatIP } from '../ipam/ip';
+import { formatIP, type IPAddress } from '../ipam/ip';
 import type { AssignResult } from '../ipam/allocator';
-import type { ReasonCode } from '../ipam/reasons';
+import type { AllocationWarning, ReasonCode, Refusal } from '../ipam/reasons';
 import { reasonText } from './reasonText';
 
 export interface IngressEntry {
@@ -90,4 +90,46 @@ export function codedOutcomeOf(key: string, result: AssignResult, shown: readonl
 /** A Service the controller cannot read: one Warning naming the field. */
 export function invalidServiceEvent(field: string, message: string): ServiceEvent<EventReason> {
   return { type: 'Warning', reason: 'InvalidService', message: `${field}: ${message}` };
+}
+
+/**
+ * What a Service is told, as a value: its addresses or the refusal (code and data), and the warnings; or the field
+ * that makes it invalid. The controller writes Events only when a Service's verdict changes, compared as values
+ * (sameVerdict), never because the same answer was reached again by a retry, a resync or an address freed elsewhere.
+ */
+export type Verdict =
+  | {
+      readonly kind: 'assigned';
+      readonly ips: readonly IPAddress[];
+      readonly warnings: readonly AllocationWarning[];
+    }
+  | { readonly kind: 'refused'; readonly reason: Refusal; readonly warnings: readonly AllocationWarning[] }
+  | { readonly kind: 'invalid'; readonly field: string; readonly message: string };
+
+/** The verdict of an allocator's answer; whether the addresses just changed and what was released are no part of it. */
+export function verdictOf(result: AssignResult): Verdict {
+  return result.ok
+    ? { kind: 'assigned', ips: result.ips, warnings: result.warnings }
+    : { kind: 'refused', reason: result.reason, warnings: result.warnings };
+}
+
+export const invalidVerdict = (field: string, message: string): Verdict => ({ kind: 'invalid', field, message });
+
+/** Whether two verdicts say the same: equal kind, codes and every value in them. No verdict yet is never the same. */
+export const sameVerdict = (a: Verdict | undefined, b: Verdict): boolean => a !== undefined && sameValue(a, b);
+
+/**
+ * Structural equality of plain data (primitives, bigints, arrays, plain objects), as reasons are: a field that is
+ * undefined equals one that is absent.
+ */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+  }
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
+  return [...keys].every((k) => sameValue(x[k], y[k]));
 }

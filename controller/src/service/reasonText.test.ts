@@ -2,6 +2,7 @@
  * The exact words of every reason: these texts are what `kubectl describe service` shows and what users search for,
  * so each code, and each branch of its wording, is pinned here character for character.
  */
+import type { LabelSelector } from '@ironlb/shared/config';
 import type { Reason, ReasonCode } from '../ipam/reasons';
 import { ip } from '../ipam/testFixtures';
 import { reasonText } from './reasonText';
@@ -11,6 +12,26 @@ type Cases = { readonly [C in ReasonCode]: readonly (readonly [Extract<Reason, {
 const v4 = ip('198.51.100.200');
 const v6 = ip('2001:db8::1');
 const at = { holder: 'ns/holder', ip: v4 } as const;
+const held = { holders: ['ns/holder'], ip: v4 } as const;
+const heldByTwo = { holders: ['ns/a', 'ns/b'], ip: v4 } as const;
+const admits = { code: 'namespaceNotAdmitted', ip: v4, pool: 'team-a', namespace: 'apps' } as const;
+const teamLabel: LabelSelector = { matchLabels: { team: 'a' }, matchExpressions: [] };
+/** Each operator, as kubectl prints a selector: requirements sorted by key, values sorted. */
+const everyExpression: LabelSelector = {
+  matchLabels: {},
+  matchExpressions: [
+    { key: 'd', operator: 'DoesNotExist', values: [] },
+    { key: 'b', operator: 'NotIn', values: ['z'] },
+    { key: 'a', operator: 'In', values: ['y', 'x'] },
+    { key: 'c', operator: 'Exists', values: [] },
+  ],
+};
+const reversed = {
+  object: 'IPAddressPool ironlb-system/broken',
+  field: 'spec.addresses[0]',
+  message:
+    'invalid range "198.51.100.20-198.51.100.10": the first address 198.51.100.20 is after the last 198.51.100.10',
+};
 
 /** Keyed by code, so a code added to the union without a case here does not compile. */
 const cases: Cases = {
@@ -30,47 +51,76 @@ const cases: Cases = {
   ],
   sharingKeyMismatch: [
     [
-      { code: 'sharingKeyMismatch', ...at },
+      { code: 'sharingKeyMismatch', ...held },
       'service "ns/holder" already uses 198.51.100.200 and does not allow sharing',
     ],
     [
-      { code: 'sharingKeyMismatch', ...at, key: 'k' },
+      { code: 'sharingKeyMismatch', ...held, key: 'k' },
       'service "ns/holder" already uses 198.51.100.200 and does not allow sharing',
     ],
     [
-      { code: 'sharingKeyMismatch', ...at, holderKey: 'k' },
+      { code: 'sharingKeyMismatch', ...held, holderKey: 'k' },
       'service "ns/holder" already uses 198.51.100.200 and this service has no sharing key',
     ],
     [
-      { code: 'sharingKeyMismatch', ...at, holderKey: 'k', key: 'other' },
+      { code: 'sharingKeyMismatch', ...held, holderKey: 'k', key: 'other' },
       'service "ns/holder" already uses 198.51.100.200 with sharing key "k", not "other"',
     ],
     [
-      { code: 'sharingKeyMismatch', holder: 'ns/holder', ip: v6, holderKey: 'k', key: 'other' },
+      { code: 'sharingKeyMismatch', ...heldByTwo, holderKey: 'k' },
+      'services "ns/a", "ns/b" already use 198.51.100.200 and this service has no sharing key',
+    ],
+    [
+      { code: 'sharingKeyMismatch', ...heldByTwo, holderKey: 'k', key: 'other' },
+      'services "ns/a", "ns/b" already use 198.51.100.200 with sharing key "k", not "other"',
+    ],
+    [
+      { code: 'sharingKeyMismatch', holders: ['ns/holder'], ip: v6, holderKey: 'k', key: 'other' },
       'service "ns/holder" already uses 2001:db8::1 with sharing key "k", not "other"',
     ],
   ],
   trafficPolicyMismatch: [
     [
-      { code: 'trafficPolicyMismatch', ...at, holderPolicy: 'Cluster' },
+      { code: 'trafficPolicyMismatch', ...heldByTwo, holderPolicy: 'Cluster' },
+      'services "ns/a", "ns/b" already use 198.51.100.200 with externalTrafficPolicy Cluster; a Local service shares only with Local ones',
+    ],
+    [
+      {
+        code: 'trafficPolicyMismatch',
+        holders: ['a/1', 'a/2', 'a/3', 'b/4', 'b/5', 'c/6', 'c/7'],
+        ip: v6,
+        holderPolicy: 'Local',
+      },
+      'services "a/1", "a/2", "a/3", "b/4", "b/5" and 2 more already use 2001:db8::1 with externalTrafficPolicy Local; only Local services may share it',
+    ],
+    [
+      { code: 'trafficPolicyMismatch', ...held, holderPolicy: 'Cluster' },
       'service "ns/holder" already uses 198.51.100.200 with externalTrafficPolicy Cluster; a Local service shares only with Local ones',
     ],
     [
-      { code: 'trafficPolicyMismatch', ...at, holderPolicy: 'Local' },
+      { code: 'trafficPolicyMismatch', ...held, holderPolicy: 'Local' },
       'service "ns/holder" already uses 198.51.100.200 with externalTrafficPolicy Local; only Local services may share it',
     ],
   ],
   localPolicySelectorMismatch: [
     [
-      { code: 'localPolicySelectorMismatch', ...at },
+      { code: 'localPolicySelectorMismatch', ...heldByTwo },
+      'services "ns/a", "ns/b" already use 198.51.100.200 with externalTrafficPolicy Local and a different selector',
+    ],
+    [
+      { code: 'localPolicySelectorMismatch', ...heldByTwo, withoutSelector: 'service' },
+      'services "ns/a", "ns/b" already use 198.51.100.200; a Local service without a selector never shares',
+    ],
+    [
+      { code: 'localPolicySelectorMismatch', ...held },
       'service "ns/holder" already uses 198.51.100.200 with externalTrafficPolicy Local and a different selector',
     ],
     [
-      { code: 'localPolicySelectorMismatch', ...at, withoutSelector: 'holder' },
+      { code: 'localPolicySelectorMismatch', ...held, withoutSelector: 'holder' },
       'service "ns/holder" already uses 198.51.100.200 with externalTrafficPolicy Local and no selector, so it never shares',
     ],
     [
-      { code: 'localPolicySelectorMismatch', ...at, withoutSelector: 'service' },
+      { code: 'localPolicySelectorMismatch', ...held, withoutSelector: 'service' },
       'service "ns/holder" already uses 198.51.100.200; a Local service without a selector never shares',
     ],
   ],
@@ -158,6 +208,61 @@ const cases: Cases = {
     [{ code: 'notInAnyPool', ip: v6 }, '"2001:db8::1" is not allowed in config'],
   ],
   notInNamedPool: [[{ code: 'notInNamedPool', ip: v4, pool: 'open' }, '"198.51.100.200" is not in pool "open"']],
+  inOtherPool: [
+    [
+      { code: 'inOtherPool', ip: v4, named: 'open', pool: 'team-a' },
+      '"198.51.100.200" is not in pool "open"; it is in pool "team-a"',
+    ],
+  ],
+  buggyIPAvoided: [
+    [
+      { code: 'buggyIPAvoided', ip: ip('198.51.100.255'), pool: 'main' },
+      '"198.51.100.255" is in pool "main", which hands out no address ending in .0 or .255 (avoidBuggyIPs)',
+    ],
+  ],
+  namespaceNotAdmitted: [
+    [
+      { ...admits, namespaces: ['team-a'], namespaceSelectors: [] },
+      '"198.51.100.200" is in pool "team-a", which admits only namespaces team-a (namespaces); this service is in namespace "apps"',
+    ],
+    [
+      { ...admits, namespaces: [], namespaceSelectors: [teamLabel] },
+      '"198.51.100.200" is in pool "team-a", which admits only namespaces matching team=a (namespaceSelectors); this service is in namespace "apps"',
+    ],
+    [
+      { ...admits, namespaces: ['team-a', 'ops'], namespaceSelectors: [teamLabel, everyExpression] },
+      '"198.51.100.200" is in pool "team-a", which admits only namespaces team-a, ops (namespaces) or namespaces matching team=a or a in (x,y),b notin (z),c,!d (namespaceSelectors); this service is in namespace "apps"',
+    ],
+  ],
+  serviceNotSelected: [
+    [
+      { code: 'serviceNotSelected', ip: v6, pool: 'public', serviceSelectors: [teamLabel] },
+      '"2001:db8::1" is in pool "public", which admits only services matching team=a (serviceSelectors); this service\'s labels do not match',
+    ],
+    [
+      {
+        code: 'serviceNotSelected',
+        ip: v6,
+        pool: 'public',
+        serviceSelectors: [teamLabel, { matchLabels: {}, matchExpressions: [] }],
+      },
+      '"2001:db8::1" is in pool "public", which admits only services matching team=a or <none> (serviceSelectors); this service\'s labels do not match',
+    ],
+  ],
+  poolInvalid: [
+    [
+      { code: 'poolInvalid', pool: 'broken', errors: [reversed] },
+      'pool "broken" is invalid: IPAddressPool ironlb-system/broken: spec.addresses[0]: invalid range "198.51.100.20-198.51.100.10": the first address 198.51.100.20 is after the last 198.51.100.10',
+    ],
+    [
+      {
+        code: 'poolInvalid',
+        pool: 'broken',
+        errors: [reversed, { object: 'IPAddressPool ironlb-system/broken', field: '', message: 'spec is required' }],
+      },
+      'pool "broken" is invalid: IPAddressPool ironlb-system/broken: spec.addresses[0]: invalid range "198.51.100.20-198.51.100.10": the first address 198.51.100.20 is after the last 198.51.100.10; IPAddressPool ironlb-system/broken: spec is required',
+    ],
+  ],
   poolMissing: [
     [
       { code: 'poolMissing', pool: 'doc-example' },

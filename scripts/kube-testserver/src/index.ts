@@ -16,6 +16,7 @@ export {
   type CmdResult,
   type KubeTools,
   type TestCluster,
+  type TestClusterOptions,
 } from './testing/cluster';
 
 /** The `ironlb-kube` command: bin/ironlb-kube.js, which runs the compiled dist/cli.js. */

@@ -14,6 +14,8 @@ import type { ConfigError, Pool } from './types';
 
 export interface PoolsResult {
   readonly pools: ReadonlyMap<string, Pool>;
+  /** Names no pool loaded under -> the errors of the object (the first by name order) that had the name. */
+  readonly refused: ReadonlyMap<string, readonly ConfigError[]>;
   /** The loaded pools with the objects they came from, for messages of the kinds that select pools. */
   readonly loaded: ReadonlyMap<string, Loaded<Pool>>;
   readonly errors: readonly ConfigError[];
@@ -47,5 +49,11 @@ export function parsePools(items: readonly unknown[]): PoolsResult {
     },
   );
   const pools = new Map([...result.loaded].map(([name, l]) => [name, l.value]));
-  return { pools, loaded: result.loaded, errors: result.errors };
+  const refused = new Map(
+    [...result.refused].map(([name, object]) => [
+      name,
+      Object.freeze(result.errors.filter((e) => e.object === object).map((e) => Object.freeze({ ...e }))),
+    ]),
+  );
+  return { pools, refused: Object.freeze(refused), loaded: result.loaded, errors: result.errors };
 }

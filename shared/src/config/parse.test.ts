@@ -399,6 +399,51 @@ describe('parseConfig: overlapping pools', () => {
   });
 });
 
+describe('parseConfig: pools that exist but did not load (refusedPools)', () => {
+  it('names each, with every error of the object that had the name, so a Service naming it can be told why', () => {
+    const { config, errors } = parsePoolList([
+      pool('ok', { addresses: ['203.0.113.0/24'] }),
+      pool('reversed', { addresses: ['198.51.100.20-198.51.100.10'] }),
+      pool('twice', { addresses: ['x', '198.51.100.7/24'] }),
+      pool('overlaps', { addresses: ['203.0.113.128/25'] }),
+      { metadata: { namespace: NS }, spec: { addresses: ['198.51.100.0/28'] } },
+    ]);
+    expect([...config.pools.keys()]).toEqual(['ok']);
+    const of = (name: string): ConfigError[] => errors.filter((e) => e.object === `IPAddressPool ${NS}/${name}`);
+    expect([...config.refusedPools.keys()].sort()).toEqual(['overlaps', 'reversed', 'twice']);
+    expect(config.refusedPools.get('reversed')).toEqual(of('reversed'));
+    expect(config.refusedPools.get('twice')).toEqual(of('twice'));
+    expect(config.refusedPools.get('twice')).toHaveLength(2);
+    expect(config.refusedPools.get('overlaps')?.map(formatConfigError)).toEqual([
+      expect.stringMatching(
+        /^IPAddressPool ironlb-system\/overlaps: spec.addresses\[0\]: "203.0.113.128\/25" overlaps/,
+      ),
+    ]);
+    // The object without a name is only an error: nothing can name it.
+    expect(errors.filter((e) => e.object === 'IPAddressPool items[4]')).toHaveLength(1);
+  });
+
+  it('leaves out a name that loaded, even when another object with it did not', () => {
+    const { config } = parsePoolList([
+      { metadata: { name: 'lab', namespace: 'b' }, spec: { addresses: ['203.0.113.0/24'] } },
+      { metadata: { name: 'lab', namespace: 'a' }, spec: { addresses: ['198.51.100.0/24'] } },
+      { metadata: { name: 'other', namespace: 'a' }, spec: { addresses: ['bad'] } },
+      { metadata: { name: 'other', namespace: 'b' }, spec: { addresses: ['203.0.113.0/25'] } },
+    ]);
+    expect([...config.pools.keys()]).toEqual(['lab', 'other']);
+    expect(config.refusedPools.size).toBe(0);
+  });
+
+  it('is empty when every pool loads or there are none, and frozen', () => {
+    expect(parseConfig({}).config.refusedPools.size).toBe(0);
+    const { config } = parsePoolList([pool('bad', { addresses: ['x'] })]);
+    const list = config.refusedPools.get('bad');
+    expect(Object.isFrozen(config.refusedPools)).toBe(true);
+    expect(Object.isFrozen(list)).toBe(true);
+    expect(list?.every((e) => Object.isFrozen(e))).toBe(true);
+  });
+});
+
 describe('parseConfig: garbage never throws', () => {
   const shapes: unknown[] = [
     undefined,

@@ -63,6 +63,7 @@ export function parseConfig(objects: ConfigObjects): ParseResult {
 
   const config: Config = {
     pools: pools.pools,
+    refusedPools: pools.refused,
     l2Advertisements: l2.advertisements,
     bgpAdvertisements: Object.freeze([...valuesByName(bgp).values()]),
     bgpPeers: Object.freeze([...valuesByName(peers).values()]),

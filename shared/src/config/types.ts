@@ -159,6 +159,11 @@ export type CommunityValue =
 export interface Config {
   /** Pools by name. */
   readonly pools: ReadonlyMap<string, Pool>;
+  /**
+   * Pools that exist but did not load, by name: the errors of the object that had the name (the first by name
+   * order), each as `errors` has it. A Service that names one is told why rather than sent to another pool.
+   */
+  readonly refusedPools: ReadonlyMap<string, readonly ConfigError[]>;
   /** Sorted by name, so every speaker reads them in one order. */
   readonly l2Advertisements: readonly L2Advertisement[];
   /** Sorted by name. */

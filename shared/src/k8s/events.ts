@@ -2,7 +2,7 @@ import type { CoreV1Event, V1Service } from '@kubernetes/client-node';
 
 /**
  * An Event about a Service, as `kubectl describe service` shows it. `R` narrows `reason` to the ones a component
- * writes (the controller's four); any such event is a ServiceEvent to eventFor and eventsSignature.
+ * writes (the controller's four); any such event is a ServiceEvent to eventFor.
  */
 export interface ServiceEvent<R extends string = string> {
   readonly type: 'Normal' | 'Warning';
@@ -34,7 +34,3 @@ export function eventFor(component: string, svc: V1Service, e: ServiceEvent, now
     count: 1,
   };
 }
-
-/** The same verdict reached again (a resync, a no-op update) is not worth a second Event. */
-export const eventsSignature = (events: readonly ServiceEvent[]): string =>
-  events.map((e) => `${e.type}/${e.reason}/${e.message}`).join('\n');

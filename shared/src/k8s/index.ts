@@ -5,7 +5,7 @@
  */
 export { ApiError, KubeClient, MERGE_PATCH, type RequestOptions, type WatchEvent, type WatchStream } from './client';
 export { errorText, statusCodeOf, timeOf } from './values';
-export { eventFor, eventsSignature, type ServiceEvent } from './events';
+export { eventFor, type ServiceEvent } from './events';
 export { fromKubeconfig, inCluster, loadClusterAccess, type ClusterAccess } from './kubeconfig';
 export { watchForever, type WatchHandlers, type Watching } from './watch';
 export { apiLeaseStore } from './lease';

@@ -67,10 +67,19 @@ export function kubeTools(kubeconfig: string): KubeTools {
   };
 }
 
-export async function startTestCluster(): Promise<TestCluster> {
+export interface TestClusterOptions {
+  /** Service networks of both families, as `ironlb-kube serve --dual-stack`: IPv6 and dual-stack Services work. */
+  readonly dualStack?: boolean;
+}
+
+export async function startTestCluster(opts: TestClusterOptions = {}): Promise<TestCluster> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ironlb-e2e-'));
   const kubeconfig = path.join(dir, 'kubeconfig');
-  const server = await startKubeServer({ port: 0, kubeconfigOut: kubeconfig });
+  const server = await startKubeServer({
+    port: 0,
+    kubeconfigOut: kubeconfig,
+    strategyOptions: { dualStack: opts.dualStack ?? false },
+  });
   const tools = kubeTools(kubeconfig);
   return {
     server,
