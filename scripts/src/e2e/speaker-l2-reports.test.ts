@@ -178,6 +178,8 @@ labTestGate('ironlb-speaker, layer 2 reports', () => {
     // naming it is one for an IP it never answered. The capture below checks that against the wire all the same.
     await l.killSpeaker(flapper, 'SIGTERM');
     l.startSpeaker(flapper, ['--probe-ms', '200']);
+    // As a real node's network configuration does (and the l2-failover bench): its IPv6 address survives the flaps.
+    await l.lab.exec(flapper, ['sysctl', '-qw', 'net.ipv6.conf.eth0.keep_addr_on_down=1']);
     await settled();
 
     // What the flapper says (statuses as they change, Events from now on) and what it does on the wire.
