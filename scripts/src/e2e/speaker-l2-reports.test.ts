@@ -1,7 +1,8 @@
 /**
  * ironlb-speaker in the lab: what it reports (ServiceL2Status objects, nodeAssigned Events) matches what answers on
  * the wire. After a SIGKILL the dead node's statuses go within 2 s, so every announced IP has exactly one status,
- * naming the node that answers. A node whose link comes back reports nothing for the IPs it never answers.
+ * naming the node that answers. A node whose link comes back reports nothing for the IPs it never answers. Both
+ * families of a dual-stack Service are answered by one node.
  */
 import { winner } from '@ironlb/speaker';
 import { labTestGate } from '../lab/testGate';
@@ -17,14 +18,14 @@ import {
   type SpeakerLab,
 } from '../testing/speakerLab';
 
-const svc = (name: string, family: 'IPv4' | 'IPv6'): string => `apiVersion: v1
+const svc = (name: string, family: 'IPv4' | 'IPv6' | 'dual'): string => `apiVersion: v1
 kind: Service
 metadata:
   name: ${name}
 spec:
   type: LoadBalancer
-  ipFamilyPolicy: SingleStack
-  ipFamilies: [${family}]
+  ipFamilyPolicy: ${family === 'dual' ? 'RequireDualStack' : 'SingleStack'}
+  ipFamilies: [${family === 'dual' ? 'IPv4, IPv6' : family}]
   selector:
     app: ${name}
   ports:
@@ -249,5 +250,40 @@ labTestGate('ironlb-speaker, layer 2 reports', () => {
         `nodeAssigned Events naming it for the others: ${strayStatuses.length} and ${strayEvents.length}\n`,
     );
     expect({ strayStatuses, strayEvents }).toEqual({ strayStatuses: [], strayEvents: [] });
+  });
+
+  test('arping and ndisc6 get the same MAC for both families of a dual-stack Service', async () => {
+    const names = ['ds-a', 'ds-b', 'ds-c', 'ds-d'];
+    await l.ok(['apply', '-f', '-'], names.map((n) => svc(n, 'dual')).join('---\n'));
+    const families = new Map<string, string[]>();
+    for (const n of names) {
+      const both = await until(
+        () => l.ok(['get', 'svc', n, '-o', 'jsonpath={.status.loadBalancer.ingress[*].ip}']),
+        (ips) => ips.trim().split(' ').length === 2,
+        () => l.logs(),
+      );
+      families.set(n, both.trim().split(' ').sort());
+    }
+    // Placed per IP, at least one of these Services would have its families on two nodes.
+    const perIP = names.map((n) => (families.get(n) ?? []).map((ip) => winner(ip, l.nodes)));
+    process.stdout.write(
+      `per-IP choices (IPv4, IPv6): ${JSON.stringify(Object.fromEntries(names.map((n, i) => [n, perIP[i]])))}\n`,
+    );
+    expect(perIP.some(([v4, v6]) => v4 !== v6)).toBe(true);
+    const answered: Record<string, string[]> = {};
+    for (const n of names) {
+      const [v4, v6] = families.get(n) ?? [];
+      // The group's key is its lowest IP by text: the IPv4 one here, which keeps its per-IP node.
+      const node = winner(v4, l.nodes) ?? '';
+      answered[n] = [await announcer(v4, (x) => x === node), await announcer(v6, (x) => x === node)];
+      expect(await arpingMacs(l.lab, v4)).toEqual([macs.get(node)]);
+      expect(await ndiscMac(l.lab, v6)).toBe(macs.get(node));
+      await until(
+        statusNodes,
+        (st) => JSON.stringify(st.get(`default/${n}`)) === JSON.stringify([node]),
+        () => l.logs(),
+      );
+    }
+    process.stdout.write(`answered by (IPv4, IPv6): ${JSON.stringify(answered)}\n`);
   });
 });

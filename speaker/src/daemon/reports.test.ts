@@ -210,4 +210,20 @@ describe('announcersOf: which nodes the plan has announcing each Service', () =>
       'game/udp': ['node3'],
     });
   });
+
+  it('the owner a groupSplit reason names (an IP of a group that could not share one node) announces it too', () => {
+    const plan: ModePlan<Announcement> = {
+      announce: new Map([['198.51.100.200', { ip: ip('198.51.100.200'), services: ['default/dual'] }]]),
+      skip: new Map([
+        [
+          '2001:db8:1::200',
+          {
+            services: ['default/dual'],
+            reason: { code: 'groupSplit', owner: 'node3', ips: [ip('198.51.100.200'), ip('2001:db8:1::200')] },
+          },
+        ],
+      ]),
+    };
+    expect(Object.fromEntries(announcersOf('node1', plan))).toEqual({ 'default/dual': ['node1', 'node3'] });
+  });
 });

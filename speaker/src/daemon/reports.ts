@@ -6,6 +6,7 @@
  * speaker is dead (it cannot delete its own), by exactly one live node (see deletesDeadStatus).
  */
 import type { Announcement, ModePlan } from '../mode/mode';
+import { ownerOf } from '../mode/reasons';
 import type { StatusBody } from './speakerApi';
 
 export interface OwnService {
@@ -46,7 +47,7 @@ export interface Reported {
 
 /**
  * `<namespace>.<name>.<node>`: unique, since neither a namespace nor a Service name may hold a dot. One per node,
- * because a dual-stack Service's two IPs may be announced by two nodes.
+ * because a Service's IPs may be announced by two nodes (when no node may announce them all: planL2).
  */
 export const statusNameOf = (service: string, node: string): string => `${service.replace('/', '.')}.${node}`;
 
@@ -110,8 +111,9 @@ function deletesDeadStatus(self: string, service: string, answering: boolean, sc
 }
 
 /**
- * Per Service, the nodes a mode's plan has announcing it, sorted: this node for its own rows, and the owner named
- * by each `notOwner` reason. The same on every speaker, since every speaker computes the same plan.
+ * Per Service, the nodes a mode's plan has announcing it, sorted: this node for its own rows, and the owner each
+ * other row's reason names (`notOwner`, `groupSplit`). The same on every speaker, since every speaker computes the
+ * same plan.
  */
 export function announcersOf(self: string, plan: ModePlan<Announcement>): Map<string, string[]> {
   const out = new Map<string, Set<string>>();
@@ -119,6 +121,9 @@ export function announcersOf(self: string, plan: ModePlan<Announcement>): Map<st
     for (const s of services) out.set(s, (out.get(s) ?? new Set<string>()).add(node));
   };
   for (const a of plan.announce.values()) add(a.services, self);
-  for (const s of plan.skip.values()) if (s.reason.code === 'notOwner') add(s.services, s.reason.owner);
+  for (const s of plan.skip.values()) {
+    const owner = ownerOf(s.reason);
+    if (owner !== undefined) add(s.services, owner);
+  }
   return new Map([...out].map(([s, nodes]) => [s, [...nodes].sort()]));
 }

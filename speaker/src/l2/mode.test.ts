@@ -69,6 +69,35 @@ describe('Layer2Mode', () => {
     expect(b.skip.get('198.51.100.200')?.reason).toEqual({ code: 'notOwner', owner: 'node-a' });
   });
 
+  it('IPs of one Service go to one node; when no node may take them all, each names the owner and the group', () => {
+    const dual = (nodeSelectorsOf: (pool: string) => unknown[]): SpeakerView => ({
+      ...view('node-a'),
+      config: parseConfig({
+        ipAddressPools: [
+          { metadata: { name: 'v4' }, spec: { addresses: ['198.51.100.200-198.51.100.254'] } },
+          { metadata: { name: 'v6' }, spec: { addresses: ['2001:db8:1::200-2001:db8:1::2ff'] } },
+        ],
+        l2Advertisements: ['v4', 'v6'].map((pool) => ({
+          metadata: { name: pool },
+          spec: { ipAddressPools: [pool], nodeSelectors: nodeSelectorsOf(pool) },
+        })),
+      }).config,
+      nodes: new Map(['node-a', 'node-b'].map((name) => [name, { name, labels: { name }, unschedulable: false }])),
+      services: [{ key: 'default/dual', ips: [ip('2001:db8:1::201'), ip('198.51.100.200')], local: false }],
+    });
+    // The group's key is its lowest IP by text, 198.51.100.200, which byIP gives node-a: both families there.
+    const together = mode('node-a').plan(dual(() => []));
+    expect([...together.announce.keys()]).toEqual(['198.51.100.200', '2001:db8:1::201']);
+    // IPv4 only from node-a, IPv6 only from node-b: placed apart, and the reason says why.
+    const apart = mode('node-a').plan(dual((pool) => [{ matchLabels: { name: pool === 'v4' ? 'node-a' : 'node-b' } }]));
+    expect([...apart.announce.keys()]).toEqual(['198.51.100.200']);
+    expect(apart.skip.get('2001:db8:1::201')?.reason).toEqual({
+      code: 'groupSplit',
+      owner: 'node-b',
+      ips: [ip('198.51.100.200'), ip('2001:db8:1::201')],
+    });
+  });
+
   it('is active only when the config has an L2Advertisement', () => {
     expect(mode('node-a').active(config)).toBe(true);
     expect(mode('node-a').active({ ...config, l2Advertisements: [] })).toBe(false);

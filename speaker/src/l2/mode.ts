@@ -85,7 +85,9 @@ export class Layer2Mode implements AnnouncementMode<L2Planned, L2Applied> {
       if (row.node === view.self && row.interfaces) {
         announce.set(key, { ip: row.ip, services: row.services, interfaces: row.interfaces });
       } else {
-        const reason: NotAnnounced = row.reason ?? { code: 'notOwner', owner: row.node ?? '' };
+        const owner = row.node ?? '';
+        const reason: NotAnnounced =
+          row.reason ?? (row.split ? { code: 'groupSplit', owner, ips: row.split } : { code: 'notOwner', owner });
         skip.set(key, { services: row.services, reason });
       }
     }
