@@ -4,7 +4,7 @@
  * lab segment with an L2Advertisement, ironlb-controller, and one ironlb-speaker per node, each in its node's
  * namespace. Everything started is stopped by pid, and the lab is swept by prefix, even when a step failed.
  */
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,7 +13,7 @@ import { Lab } from '../lab/lab';
 import type { CmdResult } from '../lab/sh';
 import { repoRoot } from '../tools';
 import { CRDS, startController, type ControllerProcess } from './controllerProcess';
-import { kubeTools } from '@ironlb/kube-testserver';
+import { kubectlPath, kubeTools } from '@ironlb/kube-testserver';
 import { poolsYaml } from './ironlbYaml';
 
 export const SPEAKER_BIN = path.join(repoRoot, 'speaker', 'bin', 'ironlb-speaker.js');
@@ -218,4 +218,88 @@ export async function arpingMacs(lab: Lab, ip: string): Promise<string[]> {
 export async function ndiscMac(lab: Lab, ip: string): Promise<string | undefined> {
   const r = await lab.exec('client', ['ndisc6', '-1', '-r', '2', '-w', '500', ip, 'eth0']);
   return /Target link-layer address:\s*([0-9A-F:]{17})/i.exec(r.stdout)?.[1].toLowerCase();
+}
+
+/** A `kubectl get -w` running in the background: every line it printed so far. */
+export interface KubectlWatch {
+  lines(): string[];
+  /** Ends kubectl (by its pid) and waits for it and the last of its output. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs `kubectl get <args> -w` (the real kubectl, in this namespace: the API server is in-process) until stopped; it
+ * prints the objects listed, then every change. Transient objects a poll could miss (written, then deleted within
+ * 100 ms) show up here.
+ */
+export function kubectlWatch(kubeconfig: string, args: readonly string[]): KubectlWatch {
+  const child = spawn(kubectlPath(), ['--kubeconfig', kubeconfig, 'get', ...args, '-w'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((r) => child.once('close', () => r()));
+  return {
+    lines: () => out.split('\n').filter(Boolean),
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) process.kill(child.pid);
+      await exited;
+    },
+  };
+}
+
+/** What a host saw of the segment: per source MAC, the IPs it spoke for as their owner. */
+export interface OwnerCapture {
+  /** The IPs `mac` sent a gratuitous ARP, an ARP reply or a Neighbor Advertisement for, so far. */
+  ownedBy(mac: string): Set<string>;
+  /** Ends tcpdump (by its pid) and waits for it and the last of its output. */
+  stop(): Promise<void>;
+}
+
+/**
+ * tcpdump on `host`'s eth0 (in its namespace), reading ARP and ICMPv6: which MAC spoke for which IP as its owner
+ * (a gratuitous ARP, with sender = target; an ARP reply; a Neighbor Advertisement). Probes (ARP from 0.0.0.0, DAD
+ * from ::) do not count: a node probing an IP does not answer it. Resolves once tcpdump listens.
+ */
+export async function captureOwners(lab: Lab, host: string): Promise<OwnerCapture> {
+  const child = lab.spawn(host, ['tcpdump', '-i', 'eth0', '--immediate-mode', '-l', '-nn', '-e', 'arp or icmp6'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<void>((r) => child.once('close', () => r()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) process.kill(child.pid);
+    await exited;
+  };
+  const deadline = Date.now() + 10_000;
+  while (!err.includes('listening on')) {
+    if (Date.now() > deadline || child.exitCode !== null) {
+      await stop();
+      throw new Error(`tcpdump in ${host} did not start: ${err}`);
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const owner = [
+    /Request who-has (\S+) tell (\S+),/, // gratuitous when both are the same IP
+    /Reply (\S+) is-at /,
+    /neighbor advertisement, tgt is ([0-9a-f:]+),/,
+  ];
+  return {
+    ownedBy: (mac) => {
+      const ips = new Set<string>();
+      for (const line of out.split('\n')) {
+        if (/^\S+ ([0-9a-f:]{17}) > /.exec(line)?.[1] !== mac.toLowerCase()) continue;
+        const [garp, reply, na] = owner.map((re) => re.exec(line));
+        if (garp && garp[1] === garp[2]) ips.add(garp[1]);
+        if (reply) ips.add(reply[1]);
+        if (na) ips.add(na[1]);
+      }
+      return ips;
+    },
+    stop,
+  };
 }

@@ -145,6 +145,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     winner,
     events,
     { answered: (family) => metrics.l2Answered(family), conflict: () => metrics.l2Conflict() },
+    () => changes.emit('change'),
     log,
   );
   const speaker = new Speaker({

@@ -14,7 +14,14 @@ import { notAnnouncedText } from '../mode/reasons';
 import type { NodeView, SpeakerView } from '../mode/view';
 import { cacheEvent, type ClusterCache } from './cache';
 import type { SpeakerMetrics } from './metrics';
-import { reportsFor, type ExistingStatus, type OwnService, type Reported } from './reports';
+import {
+  announcersOf,
+  reportsFor,
+  type ExistingStatus,
+  type OwnService,
+  type Reported,
+  type ReportScope,
+} from './reports';
 import type { ServiceEvents } from './serviceEvents';
 import { WriteQueue } from './writeQueue';
 import { SPEAKER_LEASE_PREFIX, STATUS_NODE_LABEL, type SpeakerApi } from './speakerApi';
@@ -184,7 +191,11 @@ export class Speaker {
         : { announce: new Map(), skip: new Map() };
       this.logReasons(mode, plan);
       this.deps.metrics.planned(mode.name, plan);
-      this.report(mode, mode.apply(plan.announce), services);
+      this.report(mode, mode.apply(plan.announce), {
+        services,
+        live: view.live,
+        announcers: announcersOf(view.self, plan),
+      });
     }
   }
 
@@ -243,11 +254,7 @@ export class Speaker {
     }
   }
 
-  private report(
-    mode: AnnouncementMode,
-    applied: ReadonlyMap<string, Announcement>,
-    services: ReadonlySet<string>,
-  ): void {
+  private report(mode: AnnouncementMode, applied: ReadonlyMap<string, Announcement>, scope: ReportScope): void {
     const { api, cache, self } = this.deps;
     const byService = new Map<string, Announcement[]>();
     for (const a of applied.values()) {
@@ -270,7 +277,7 @@ export class Speaker {
       };
     });
     const reported = this.reportedOf(mode);
-    const r = reportsFor(self, mode.name, own, existing, services, reported);
+    const r = reportsFor(self, mode.name, own, existing, scope, reported);
     const kind = mode.status.kind;
     for (const e of r.events) {
       this.writes.push(`event ${mode.name} ${e.service}`, () => this.tell(reported, e.service, e.message));

@@ -1,7 +1,9 @@
 /**
  * The edge between the plan and the wire: one responder (one AF_PACKET socket) per interface that has IPs to answer
  * for, opened when the first IP needs it and closed with the last. apply() is idempotent: the same desired set
- * twice changes nothing, so a resync never re-announces.
+ * twice changes nothing, so a resync never re-announces. What it returns is what is on the wire: an IP counts on an
+ * interface only once its responder answers it there, not while it probes or defers to another MAC; the responder
+ * says when that starts (ResponderEvents.answering), and the caller applies again to see it.
  */
 import type { Logger } from 'pino';
 import { errorText } from '@ironlb/shared';
@@ -36,12 +38,13 @@ export class L2Announcer {
     private readonly log: Logger,
   ) {}
 
-  /** The interfaces changed (rtnetlink said so): re-place every IP. */
+  /** The interfaces changed (rtnetlink said so): re-place every IP. Returns what apply returns. */
   setInterfaces(table: readonly LocalInterface[]): ReadonlyMap<string, readonly string[]> {
     this.table = table;
     return this.apply(this.desired);
   }
 
+  /** Holds exactly `desired`; returns, per IP, the interfaces it is answered on now (sorted; empty while probing). */
   apply(desired: ReadonlyMap<string, DesiredIP>): ReadonlyMap<string, readonly string[]> {
     this.desired = desired;
     const want = new Map<string, Map<string, DesiredIP>>();
@@ -85,7 +88,15 @@ export class L2Announcer {
         held.set(key, d);
       }
     }
-    return placed;
+    const answered = new Map<string, string[]>();
+    for (const [key, names] of placed) {
+      const ip = desired.get(key)?.ip;
+      answered.set(
+        key,
+        names.filter((n) => ip !== undefined && this.responders.get(n)?.answering(ip) === true),
+      );
+    }
+    return answered;
   }
 
   private listen(name: string): InterfaceResponder | undefined {

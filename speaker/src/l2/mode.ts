@@ -1,7 +1,7 @@
 /**
  * Layer 2 as an announcement mode: the plan picks one node per IP among those its L2Advertisements allow, this
- * node's rows go to the announcer (ARP/NDP responders), and the IPs answered on at least one interface are
- * reported as ServiceL2Status. Another MAC answering for one of our IPs becomes an L2Conflict Event.
+ * node's rows go to the announcer (ARP/NDP responders), and the IPs answered on at least one interface (past their
+ * probe) are reported as ServiceL2Status. Another MAC answering for one of our IPs becomes an L2Conflict Event.
  */
 import type { Logger } from 'pino';
 import { formatIP, type IPFamily, type ParsedIP } from '@ironlb/shared';
@@ -19,7 +19,10 @@ export interface L2Planned extends Announcement {
 }
 
 export interface L2Applied extends Announcement {
-  /** The interfaces the IP is answered on now, sorted. */
+  /**
+   * The interfaces the IP is answered on now, sorted: past its probe there, so not while it probes or waits for
+   * another MAC to let go (a node whose link just came back plans every IP for itself for a moment and answers none).
+   */
   readonly answeredOn: readonly string[];
 }
 
@@ -54,6 +57,8 @@ export class Layer2Mode implements AnnouncementMode<L2Planned, L2Applied> {
     private readonly choose: Chooser,
     private readonly events: ServiceEventSink,
     private readonly counters: L2Counters,
+    /** Called when an IP starts being answered on an interface, so the loop applies and reports again. */
+    changed: () => void,
     private readonly log: Logger,
   ) {
     this.announcer = new L2Announcer(
@@ -62,6 +67,8 @@ export class Layer2Mode implements AnnouncementMode<L2Planned, L2Applied> {
       {
         conflict: (ip, mac, ifname) => this.conflict(ip, mac, ifname),
         answered: (family) => counters.answered(family),
+        // What apply returns has changed: the loop applies again and reports the IP.
+        answering: () => changed(),
       },
       log,
     );
@@ -78,7 +85,9 @@ export class Layer2Mode implements AnnouncementMode<L2Planned, L2Applied> {
       if (row.node === view.self && row.interfaces) {
         announce.set(key, { ip: row.ip, services: row.services, interfaces: row.interfaces });
       } else {
-        const reason: NotAnnounced = row.reason ?? { code: 'notOwner', owner: row.node ?? '' };
+        const owner = row.node ?? '';
+        const reason: NotAnnounced =
+          row.reason ?? (row.split ? { code: 'groupSplit', owner, ips: row.split } : { code: 'notOwner', owner });
         skip.set(key, { services: row.services, reason });
       }
     }

@@ -3,6 +3,7 @@ import { parseConfig } from '@ironlb/shared/config';
 import type { L2Advertisement } from '@ironlb/shared/config';
 import { EXCLUDE_LABEL, notAnnouncedText } from '../mode/reasons';
 import type { NodeView, ServiceView, SpeakerView } from '../mode/view';
+import { winner } from '../ranking';
 import { planL2, type Chooser, type IPPlan } from './plan';
 
 const ip = mustParseIP;
@@ -168,5 +169,112 @@ describe('planL2', () => {
       code: 'noEligibleNode',
       nodes: [{ node: 'node1', why: { code: 'noLocalEndpoint', service: 'game/tcp' } }],
     });
+  });
+});
+
+describe('planL2: IPs linked through Services share one node', () => {
+  /** The real ranking; every IP's own choice among all three nodes is written beside it. */
+  const rank: Chooser = (target, eligible) => winner(target, eligible);
+  const all = ['node1', 'node2', 'node3'];
+  const nodesOf = (v: SpeakerView): Record<string, string | undefined> =>
+    Object.fromEntries([...planL2(v, rank)].map(([key, r]) => [key, r.node]));
+
+  it('the per-IP choices these tests rely on (a per-IP hash splits each pair below)', () => {
+    expect(
+      ['198.51.100.200', '2001:db8:1::200', '198.51.100.201', '2001:db8:1::201', '198.51.100.203'].map((t) =>
+        winner(t, all),
+      ),
+    ).toEqual(['node3', 'node1', 'node2', 'node3', 'node1']);
+  });
+
+  it.each<[string, ServiceView[], Record<string, string>]>([
+    [
+      'single-IP groups keep the per-IP choice exactly',
+      [
+        svc('default/a', ['198.51.100.200']),
+        svc('default/b', ['2001:db8:1::200']),
+        svc('game/tcp', ['198.51.100.203']),
+        svc('game/udp', ['198.51.100.203']),
+      ],
+      { '198.51.100.200': 'node3', '2001:db8:1::200': 'node1', '198.51.100.203': 'node1' },
+    ],
+    [
+      'a dual-stack Service: both families on the node its lowest IP (by text) gets alone, so that IP stays',
+      [svc('default/dual', ['2001:db8:1::200', '198.51.100.200'])],
+      { '198.51.100.200': 'node3', '2001:db8:1::200': 'node3' },
+    ],
+    [
+      'Services sharing an IP join their groups: every IP of both on one node',
+      [
+        svc('default/dual', ['198.51.100.201', '2001:db8:1::201']),
+        svc('default/shares-v6', ['2001:db8:1::201', '198.51.100.203']),
+        svc('default/alone', ['198.51.100.200']),
+      ],
+      { '198.51.100.201': 'node2', '2001:db8:1::201': 'node2', '198.51.100.203': 'node2', '198.51.100.200': 'node3' },
+    ],
+  ])('%s', (_what, services, expected) => {
+    expect(nodesOf(view({ services }))).toEqual(expected);
+  });
+
+  it('eligibility is every IP of the group: only nodes that may announce all of them', () => {
+    // 203.0.113.130 (pool "other") only from node2 and node3; 2001:db8:1::200 (pool "lab") from any node.
+    const advertisements = [
+      ...adv('other-edge', { ipAddressPools: ['other'], nodeSelectors: [{ matchLabels: { edge: 'yes' } }] }),
+      ...adv('lab', { ipAddressPools: ['lab'] }),
+    ];
+    const nodes = new Map(
+      [node('node1'), node('node2', { labels: { edge: 'yes' } }), node('node3', { labels: { edge: 'yes' } })].map(
+        (n) => [n.name, n],
+      ),
+    );
+    const services = [svc('default/dual', ['203.0.113.130', '2001:db8:1::200'])];
+    const plan = planL2(view({ services, nodes, advertisements }), rank);
+    expect(winner('2001:db8:1::200', ['node2', 'node3'])).toBe(plan.get('2001:db8:1::200')?.node);
+    expect(plan.get('203.0.113.130')?.node).toBe(plan.get('2001:db8:1::200')?.node);
+    expect(['node2', 'node3']).toContain(plan.get('203.0.113.130')?.node);
+    // A cordoned node leaves the group's choice to the others, as it leaves a single IP's.
+    const cordoned = new Map([...nodes, ['node3', node('node3', { labels: { edge: 'yes' }, unschedulable: true })]]);
+    expect(nodesOf(view({ services, nodes: cordoned, advertisements }))).toEqual({
+      '203.0.113.130': 'node2',
+      '2001:db8:1::200': 'node2',
+    });
+  });
+
+  it('Local policy: the node with a ready endpoint of every Service in the group takes every IP', () => {
+    const services = [svc('default/dual', ['198.51.100.200', '2001:db8:1::200'], true)];
+    const endpointNodes = new Map([['default/dual', new Set(['node2'])]]);
+    expect(nodesOf(view({ services, endpointNodes }))).toEqual({
+      '198.51.100.200': 'node2',
+      '2001:db8:1::200': 'node2',
+    });
+  });
+
+  it('an IP no node may announce keeps its reason; the rest of its group is placed as if it were not there', () => {
+    const services = [svc('default/dual', ['198.51.100.9', '2001:db8:1::200'])];
+    const plan = planL2(view({ services }), rank);
+    expect(plan.get('198.51.100.9')?.reason).toEqual({ code: 'notInAnyPool', ip: ip('198.51.100.9') });
+    expect(plan.get('2001:db8:1::200')).toEqual({
+      ip: ip('2001:db8:1::200'),
+      services: ['default/dual'],
+      node: 'node1',
+      interfaces: { names: [], auto: true },
+    });
+  });
+
+  it('no node may announce every IP of the group: each IP is placed alone, and its row names the group', () => {
+    const advertisements = [
+      ...adv('other-edge', { ipAddressPools: ['other'], nodeSelectors: [{ matchLabels: { edge: 'yes' } }] }),
+      ...adv('lab-core', { ipAddressPools: ['lab'], nodeSelectors: [{ matchLabels: { core: 'yes' } }] }),
+    ];
+    const nodes = new Map(
+      [node('node1', { labels: { core: 'yes' } }), node('node2', { labels: { edge: 'yes' } }), node('node3')].map(
+        (n) => [n.name, n],
+      ),
+    );
+    const services = [svc('default/dual', ['203.0.113.130', '2001:db8:1::200'])];
+    const plan = planL2(view({ services, nodes, advertisements }), rank);
+    const group = [ip('2001:db8:1::200'), ip('203.0.113.130')];
+    expect(plan.get('203.0.113.130')).toMatchObject({ node: 'node2', split: group });
+    expect(plan.get('2001:db8:1::200')).toMatchObject({ node: 'node1', split: group });
   });
 });

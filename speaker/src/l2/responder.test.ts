@@ -79,6 +79,7 @@ function setup(naSource: 'target' | 'link-local' = 'link-local') {
   const socket = new FakeSocket();
   const conflicts: string[] = [];
   const warnings: string[] = [];
+  const started: string[] = [];
   const r = new InterfaceResponder(
     socket,
     ip('fe80::11'),
@@ -86,10 +87,11 @@ function setup(naSource: 'target' | 'link-local' = 'link-local') {
     {
       conflict: (i, m, n) => conflicts.push(`${i.value} ${m} ${n}`),
       answered: () => undefined,
+      answering: (i, n) => started.push(`${i.value} ${n}`),
       warn: (m) => warnings.push(m),
     },
   );
-  return { socket, r, conflicts, warnings };
+  return { socket, r, conflicts, warnings, started };
 }
 
 beforeEach(() => jest.useFakeTimers());
@@ -235,6 +237,20 @@ describe('InterfaceResponder, probing for another owner', () => {
     expect(conflicts).toEqual([`${VIP.value} 02:00:00:00:00:12 eth0`]);
     // 20 ms windows for 200 ms, then 40, 80 and 100 ms ones: a bounded number of probes.
     expect(probesFor(socket, VIP)).toBeLessThanOrEqual(20);
+  });
+
+  it('says when it starts answering, and only then: not while it probes or defers', () => {
+    const { r, started } = setup();
+    r.add(VIP);
+    expect(r.answering(VIP)).toBe(false);
+    jest.advanceTimersByTime(0);
+    r.onFrames([probeReply()]);
+    jest.advanceTimersByTime(20);
+    expect([r.has(VIP), r.answering(VIP), started]).toEqual([true, false, []]);
+    jest.advanceTimersByTime(20);
+    expect([r.answering(VIP), started]).toEqual([true, [`${VIP.value} eth0`]]);
+    r.remove(VIP);
+    expect(r.answering(VIP)).toBe(false);
   });
 
   it('stops probing once removed while deferring', () => {

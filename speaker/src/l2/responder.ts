@@ -74,6 +74,8 @@ export interface ResponderEvents {
   /** Another MAC answered or announced one of our IPs. */
   conflict(ip: ParsedIP, mac: string, ifname: string): void;
   answered(family: 'IPv4' | 'IPv6'): void;
+  /** A held IP passed its probe and is answered from now on (until removed): what is live has changed. */
+  answering?(ip: ParsedIP, ifname: string): void;
   warn?(message: string): void;
 }
 
@@ -118,7 +120,16 @@ export class InterfaceResponder {
   }
 
   has(ip: ParsedIP): boolean {
-    return ip.family === 'IPv4' ? this.v4.has(Number(ip.value)) : this.v6.has(ip.value);
+    return this.held(ip) !== undefined;
+  }
+
+  /** Whether requests for the IP are answered now: held and past its probe (not probing or deferring). */
+  answering(ip: ParsedIP): boolean {
+    return this.held(ip)?.answering === true;
+  }
+
+  private held(ip: ParsedIP): Held | undefined {
+    return ip.family === 'IPv4' ? this.v4.get(Number(ip.value)) : this.v6.get(ip.value);
   }
 
   add(ip: ParsedIP): void {
@@ -136,7 +147,7 @@ export class InterfaceResponder {
   }
 
   remove(ip: ParsedIP): void {
-    const held = ip.family === 'IPv4' ? this.v4.get(Number(ip.value)) : this.v6.get(ip.value);
+    const held = this.held(ip);
     if (!held) return;
     for (const t of held.timers) clearTimeout(t);
     if (ip.family === 'IPv4') this.v4.delete(Number(ip.value));
@@ -219,6 +230,7 @@ export class InterfaceResponder {
     for (let i = 1; i < this.timing.gratuitousCount; i++) {
       held.timers.push(setTimeout(sendOne, i * this.timing.gratuitousIntervalMs));
     }
+    this.events.answering?.(held.ip, this.ifname);
   }
 
   private onArp(f: Buffer): void {

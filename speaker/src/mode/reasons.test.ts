@@ -41,11 +41,22 @@ describe('reasons in words: one wording per code, the log lines users read', () 
       'no eligible node (node1: cordoned; node2: no live speaker)',
     ],
     [{ code: 'notOwner', owner: 'node3' }, 'announced by node3'],
+    [
+      { code: 'groupSplit', owner: 'node2', ips: [ip('2001:db8:1:0::200'), ip('203.0.113.130')] },
+      'announced by node2; no node may announce all of 2001:db8:1::200, 203.0.113.130 (IPs of Services linked by ' +
+        'sharing them), so each is placed alone',
+    ],
   ])('IP %j', (reason, text) => {
     expect(notAnnouncedText(reason)).toBe(text);
   });
 
   it('lists every code once, for the metric labels', () => {
-    expect([...NOT_ANNOUNCED_CODES].sort()).toEqual(['noAdvertisement', 'noEligibleNode', 'notInAnyPool', 'notOwner']);
+    expect([...NOT_ANNOUNCED_CODES].sort()).toEqual([
+      'groupSplit',
+      'noAdvertisement',
+      'noEligibleNode',
+      'notInAnyPool',
+      'notOwner',
+    ]);
   });
 });

@@ -27,7 +27,16 @@ export type NotAnnounced =
       /** Every node, by name, with why it may not announce. */
       readonly nodes: readonly { readonly node: string; readonly why: NodeIneligibility }[];
     }
-  | { readonly code: 'notOwner'; readonly owner: string };
+  | { readonly code: 'notOwner'; readonly owner: string }
+  | {
+      readonly code: 'groupSplit';
+      readonly owner: string;
+      /**
+       * The IPs linked through Services (a dual-stack Service's families, Services sharing an IP) that no single
+       * node may announce together, so each was placed alone; in text order.
+       */
+      readonly ips: readonly ParsedIP[];
+    };
 
 export type NotAnnouncedCode = NotAnnounced['code'];
 
@@ -58,7 +67,17 @@ export function notAnnouncedText(reason: NotAnnounced): string {
     }
     case 'notOwner':
       return `announced by ${reason.owner}`;
+    case 'groupSplit':
+      return (
+        `announced by ${reason.owner}; no node may announce all of ${reason.ips.map(formatIP).join(', ')} ` +
+        '(IPs of Services linked by sharing them), so each is placed alone'
+      );
   }
+}
+
+/** The node that announces the IP instead, when the reason names one. */
+export function ownerOf(reason: NotAnnounced): string | undefined {
+  return reason.code === 'notOwner' || reason.code === 'groupSplit' ? reason.owner : undefined;
 }
 
 /** Every code once (the Record makes the compiler check it): metrics set each to 0 when no IP has it. */
@@ -67,5 +86,6 @@ const CODES: Record<NotAnnouncedCode, true> = {
   noAdvertisement: true,
   noEligibleNode: true,
   notOwner: true,
+  groupSplit: true,
 };
 export const NOT_ANNOUNCED_CODES = Object.keys(CODES) as readonly NotAnnouncedCode[];
