@@ -131,8 +131,11 @@ export async function main(argv: readonly string[]): Promise<void> {
     addresses: opts.bindAddress ?? addresses.slice(0, 1),
     port: opts.memberlistPort,
     onChange: (c) => {
-      for (const j of c.joined) log.info({ peer: j.node, why: j.why }, 'speaker alive');
+      for (const j of c.joined) log.info({ peer: j.node, why: j.why, ready: c.eligible.has(j.node) }, 'speaker alive');
       for (const l of c.left) log.warn({ peer: l.node, why: l.why }, 'speaker dead');
+      const joined = new Set(c.joined.map((j) => j.node));
+      for (const r of c.ready) if (!joined.has(r)) log.info({ peer: r }, 'speaker ready');
+      for (const u of c.unready) log.info({ peer: u }, 'speaker not ready (restarted)');
       changes.emit('change');
     },
     onWarning: (m) => log.warn(m),
@@ -156,7 +159,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     self: node,
     lbClass: opts.lbClass,
     liveness: {
-      alive: () => membership.alive(),
+      eligible: () => membership.eligible(),
+      markReady: () => membership.markReady(),
       setPeers: (peers) =>
         membership.setPeers(
           [...peers].flatMap(([peer, ips]) => (ips.length > 0 ? [{ node: peer, address: ips[0] }] : [])),
@@ -185,14 +189,11 @@ export async function main(argv: readonly string[]): Promise<void> {
   const shutdown = (): void => {
     lease.stop();
     links.close();
-    void membership
-      .leave()
-      .catch(() => undefined)
-      .then(() => speaker.stop())
-      .finally(() => {
-        layer2.close();
-        process.exit(0);
-      });
+    // The first goodbye is on its way: stop answering now, so the peers' probes for this node's IPs find them free
+    // and the handover costs one probe window, not two.
+    const leaving = membership.leave().catch(() => undefined);
+    layer2.close();
+    void leaving.then(() => speaker.stop()).finally(() => process.exit(0));
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

@@ -27,9 +27,14 @@ const SETTLE_MS = 500;
 /** The kind every mode reads: the pools its IPs come from. */
 const POOLS = { key: 'ipAddressPools', plural: 'ipaddresspools' } as const;
 
-/** Which speakers are alive (this one included), fed with the peers' addresses and their Lease renewals. */
+/**
+ * Which speakers may own IPs (alive and ready, this one once it said so), fed with the peers' addresses and their
+ * Lease renewals.
+ */
 export interface Liveness {
-  alive(): ReadonlySet<string>;
+  eligible(): ReadonlySet<string>;
+  /** This speaker has everything it needs to plan: tell the peers, who hand back its IPs. */
+  markReady(): void;
   setPeers(peers: ReadonlyMap<string, readonly string[]>): void;
   leaseObserved(node: string, renewTime: number): void;
 }
@@ -193,6 +198,9 @@ export class Speaker {
       setTimeout(() => this.schedule(), settling);
       return;
     }
+    // Ready: the peers hear it now and hand back this node's IPs while it plans to take them (its probe waits for
+    // them to let go). Before this, they kept answering for it, so a restart leaves no IP silent.
+    this.deps.liveness.markReady();
     const view = this.view();
     const services = new Set(view.services.map((s) => s.key));
     for (const mode of this.deps.modes) {
@@ -225,7 +233,7 @@ export class Speaker {
       nodes,
       services,
       endpointNodes: endpointNodesOf(cache.slices.values()),
-      live: liveness.alive(),
+      live: liveness.eligible(),
     };
   }
 

@@ -28,6 +28,8 @@ export class L2Announcer {
   private readonly held = new Map<string, Map<string, DesiredIP>>();
   private table: readonly LocalInterface[] = [];
   private desired: ReadonlyMap<string, DesiredIP> = new Map();
+  /** Closed for good (the speaker is stopping): nothing is answered again, whatever a late plan asks for. */
+  private closed = false;
 
   constructor(
     private readonly open: SocketOpener,
@@ -43,6 +45,7 @@ export class L2Announcer {
   }
 
   apply(desired: ReadonlyMap<string, DesiredIP>): ReadonlyMap<string, readonly string[]> {
+    if (this.closed) return new Map([...desired.keys()].map((key) => [key, []]));
     this.desired = desired;
     const want = new Map<string, Map<string, DesiredIP>>();
     const placed = new Map<string, string[]>();
@@ -113,6 +116,7 @@ export class L2Announcer {
   }
 
   close(): void {
+    this.closed = true;
     for (const r of this.responders.values()) r.close();
     this.responders.clear();
     this.held.clear();

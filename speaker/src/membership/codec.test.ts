@@ -1,26 +1,44 @@
 import { decodeHeartbeat, encodeHeartbeat, MAX_DATAGRAM, type Decoded } from './codec';
 import { heard, isNews, MAX_SEQ, nextSequence } from './heartbeat';
 
-const beat = { node: 'node-1', incarnation: 1_763_900_000_123, seq: 42, leaving: false };
+const beat = { node: 'node-1', incarnation: 1_763_900_000_123, seq: 42, leaving: false, ready: true };
 
 describe('heartbeat codec', () => {
   it('encodes version 1 byte for byte', () => {
-    const hex = encodeHeartbeat({ ...beat, leaving: true }).toString('hex');
+    const hex = encodeHeartbeat({ ...beat, leaving: true, ready: false }).toString('hex');
     expect(hex).toBe(
       '494c' + '01' + '01' + '0000019ab0a2077b' + '0000002a' + '06' + Buffer.from('node-1').toString('hex'),
     );
   });
 
   it.each([
+    [{ leaving: false, ready: false }, 0x00],
+    [{ leaving: true, ready: false }, 0x01],
+    [{ leaving: false, ready: true }, 0x02],
+    [{ leaving: true, ready: true }, 0x03],
+  ])('carries %j in the flags byte as %i', (flags, byte) => {
+    const buf = encodeHeartbeat({ ...beat, ...flags });
+    expect(buf[3]).toBe(byte);
+    expect(decodeHeartbeat(buf)).toEqual({ ok: true, heartbeat: { ...beat, ...flags } });
+  });
+
+  it.each([
     beat,
     { ...beat, leaving: true },
-    { node: 'a', incarnation: 0, seq: 0, leaving: false },
-    { node: 'worker-7.rack-3.example.com', incarnation: Number.MAX_SAFE_INTEGER, seq: MAX_SEQ, leaving: true },
+    { node: 'a', incarnation: 0, seq: 0, leaving: false, ready: false },
+    {
+      node: 'worker-7.rack-3.example.com',
+      incarnation: Number.MAX_SAFE_INTEGER,
+      seq: MAX_SEQ,
+      leaving: true,
+      ready: true,
+    },
     {
       node: `${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`,
       incarnation: 1,
       seq: 1,
       leaving: false,
+      ready: true,
     },
   ])('round-trips %j', (h) => {
     expect(decodeHeartbeat(encodeHeartbeat(h))).toEqual({ ok: true, heartbeat: h });
@@ -30,6 +48,8 @@ describe('heartbeat codec', () => {
     const buf = encodeHeartbeat(beat);
     buf[3] = 0xfe;
     expect(decodeHeartbeat(buf)).toEqual({ ok: true, heartbeat: beat });
+    buf[3] = 0xfc;
+    expect(decodeHeartbeat(buf)).toEqual({ ok: true, heartbeat: { ...beat, ready: false } });
   });
 
   it('refuses to encode what no peer would accept', () => {
@@ -113,13 +133,14 @@ describe('sequence', () => {
     // A wall clock behind the incarnation still gives a larger one, which every receiver takes as news.
     const wrapped = nextSequence({ incarnation: 5_000, seq: MAX_SEQ }, 1_000);
     expect(wrapped).toEqual({ incarnation: 5_001, seq: 0 });
-    const last = heard({ node: 'b', incarnation: 5_000, seq: MAX_SEQ, leaving: false }, undefined, 0);
-    expect(isNews({ node: 'b', ...wrapped, leaving: false }, last, 1, 400)).toBe(true);
+    const last = heard({ node: 'b', incarnation: 5_000, seq: MAX_SEQ, leaving: false, ready: true }, undefined, 0);
+    expect(isNews({ node: 'b', ...wrapped, leaving: false, ready: true }, last, 1, 400)).toBe(true);
   });
 
   it('remembers only the latest few replaced incarnations', () => {
-    let h = heard({ node: 'b', incarnation: 1, seq: 1, leaving: false }, undefined, 0);
-    for (let inc = 2; inc <= 10; inc++) h = heard({ node: 'b', incarnation: inc, seq: 1, leaving: false }, h, inc);
+    let h = heard({ node: 'b', incarnation: 1, seq: 1, leaving: false, ready: true }, undefined, 0);
+    for (let inc = 2; inc <= 10; inc++)
+      h = heard({ node: 'b', incarnation: inc, seq: 1, leaving: false, ready: true }, h, inc);
     expect(h.retired).toEqual([6, 7, 8, 9]);
   });
 });

@@ -5,7 +5,8 @@
  *   offset  size  field
  *        0     2  magic "IL" (0x49 0x4c)
  *        2     1  version = 1
- *        3     1  flags: bit 0 leaving; the other bits are ignored, so a flag can be added without a new version
+ *        3     1  flags: bit 0 leaving, bit 1 ready; the other bits are ignored, so a flag can be added without a
+ *                  new version
  *        4     8  incarnation, unsigned big-endian (at most 2^53 - 1)
  *       12     4  sequence, unsigned big-endian
  *       16     1  n = length of the node name (1..253)
@@ -23,6 +24,7 @@ const HEADER = 17;
 const MAX_NAME = 253;
 export const MAX_DATAGRAM = HEADER + MAX_NAME;
 const LEAVING = 0x01;
+const READY = 0x02;
 
 /** A Kubernetes Node name: a DNS-1123 subdomain. */
 const NODE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -44,7 +46,7 @@ export function encodeHeartbeat(h: Heartbeat): Buffer {
   const buf = Buffer.alloc(HEADER + h.node.length);
   buf.writeUInt16BE(MAGIC, 0);
   buf.writeUInt8(VERSION, 2);
-  buf.writeUInt8(h.leaving ? LEAVING : 0, 3);
+  buf.writeUInt8((h.leaving ? LEAVING : 0) | (h.ready ? READY : 0), 3);
   buf.writeBigUInt64BE(BigInt(h.incarnation), 4);
   buf.writeUInt32BE(h.seq, 12);
   buf.writeUInt8(h.node.length, 16);
@@ -72,6 +74,7 @@ export function decodeHeartbeat(buf: Uint8Array): Decoded {
     incarnation: Number(incarnation),
     seq: b.readUInt32BE(12),
     leaving: (b[3] & LEAVING) !== 0,
+    ready: (b[3] & READY) !== 0,
   };
   return { ok: true, heartbeat };
 }

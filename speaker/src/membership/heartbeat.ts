@@ -11,6 +11,11 @@ export interface Heartbeat {
   readonly seq: number;
   /** Sent a few times on a graceful stop: the peer is dead at once. */
   readonly leaving: boolean;
+  /**
+   * The sender has planned with every list synced: it may own IPs. A started speaker heartbeats at once (so it is
+   * alive) but sends this only once it is ready, so that its peers keep announcing its IPs until it can.
+   */
+  readonly ready: boolean;
 }
 
 /** The newest message accepted from a peer, and when it arrived on the receiver's clock. */
@@ -18,6 +23,7 @@ export interface Heard {
   readonly incarnation: number;
   readonly seq: number;
   readonly leaving: boolean;
+  readonly ready: boolean;
   readonly at: number;
   /** Incarnations this peer has been seen to replace (the latest few): their packets are never news again. */
   readonly retired: readonly number[];
@@ -44,7 +50,7 @@ export function isNews(msg: Heartbeat, last: Heard | undefined, now: number, dea
 export function heard(msg: Heartbeat, last: Heard | undefined, now: number): Heard {
   const replaced = last !== undefined && last.incarnation !== msg.incarnation;
   const retired = replaced ? [...last.retired, last.incarnation].slice(-RETIRED_KEPT) : (last?.retired ?? []);
-  return { incarnation: msg.incarnation, seq: msg.seq, leaving: msg.leaving, at: now, retired };
+  return { incarnation: msg.incarnation, seq: msg.seq, leaving: msg.leaving, ready: msg.ready, at: now, retired };
 }
 
 /** The sender's next (incarnation, seq): the sequence wraps (after 13.6 years at 10/s) into a new incarnation. */

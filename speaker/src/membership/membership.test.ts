@@ -9,6 +9,7 @@ const hb = (node: string, seq: number, more: Partial<Heartbeat> = {}): Heartbeat
   incarnation: INC,
   seq,
   leaving: false,
+  ready: true,
   ...more,
 });
 
@@ -195,6 +196,81 @@ describe('heartbeats', () => {
     expect(m.liveness('c', t + 30)).toEqual({ alive: false, why: 'unheard' });
     expect(m.heartbeat(hb('c', 3), t + 40)).toBe('accepted');
     expect(names(m.tick(t + 40))).toEqual({ joined: ['c:heartbeat'], left: [] });
+  });
+});
+
+describe('readiness', () => {
+  const ready = (c: MembershipChange | undefined) => ({ ready: c?.ready ?? [], unready: c?.unready ?? [] });
+
+  it('this speaker is eligible to own IPs only once it says it is ready, though alive from the start', () => {
+    const m = speaker([]);
+    const t = INC + 100_000;
+    expect(m.alive(t)).toEqual(new Set(['a']));
+    expect(m.eligible(t)).toEqual(new Set());
+    expect(ready(m.tick(t))).toEqual({ ready: [], unready: [] });
+    m.setReady(true);
+    expect(m.eligible(t + 1)).toEqual(new Set(['a']));
+    const c = m.tick(t + 1);
+    expect(ready(c)).toEqual({ ready: ['a'], unready: [] });
+    expect(c?.eligible).toEqual(new Set(['a']));
+  });
+
+  it('a peer restarted after a goodbye is alive at its first heartbeat, and eligible once that says ready', () => {
+    const m = speaker(['b']);
+    m.setReady(true);
+    const t = INC + 100_000;
+    m.heartbeat(hb('b', 1), t);
+    expect(ready(m.tick(t))).toEqual({ ready: ['a', 'b'], unready: [] });
+    m.heartbeat(hb('b', 2, { leaving: true }), t + 10);
+    const left = m.tick(t + 10);
+    expect(names(left)).toEqual({ joined: [], left: ['b:leaving'] });
+    expect(left?.eligible).toEqual(new Set(['a']));
+    // The new process heartbeats at once, but has not planned yet.
+    const restarted = { incarnation: INC + 50_000 };
+    expect(m.heartbeat(hb('b', 1, { ...restarted, ready: false }), t + 300)).toBe('accepted');
+    const joined = m.tick(t + 300);
+    expect(names(joined)).toEqual({ joined: ['b:heartbeat'], left: [] });
+    expect(ready(joined)).toEqual({ ready: [], unready: [] });
+    expect(m.alive(t + 300)).toEqual(new Set(['a', 'b']));
+    expect(m.eligible(t + 300)).toEqual(new Set(['a']));
+    m.heartbeat(hb('b', 2, { ...restarted, ready: false }), t + 400);
+    expect(m.tick(t + 400)).toBeUndefined();
+    m.heartbeat(hb('b', 3, { ...restarted, ready: true }), t + 950);
+    const c = m.tick(t + 950);
+    expect(ready(c)).toEqual({ ready: ['b'], unready: [] });
+    expect(c?.eligible).toEqual(new Set(['a', 'b']));
+    // A delayed not-ready heartbeat of the same process is old news.
+    expect(m.heartbeat(hb('b', 2, { ...restarted, ready: false }), t + 960)).toBe('stale');
+    expect(m.eligible(t + 960)).toEqual(new Set(['a', 'b']));
+  });
+
+  it('a peer killed and restarted within the dead-after time stops being eligible at the new first heartbeat', () => {
+    const m = speaker(['b']);
+    m.setReady(true);
+    const t = INC + 100_000;
+    m.heartbeat(hb('b', 70), t);
+    m.tick(t);
+    m.heartbeat(hb('b', 1, { incarnation: INC + 50_000, ready: false }), t + 150);
+    const c = m.tick(t + 150);
+    expect(names(c)).toEqual({ joined: [], left: [] });
+    expect(ready(c)).toEqual({ ready: [], unready: ['b'] });
+    expect(m.liveness('b', t + 150)).toEqual({ alive: true, why: 'heartbeat' });
+    expect(c?.eligible).toEqual(new Set(['a']));
+  });
+
+  it('a peer counted alive by the startup rule or its Lease is taken as ready, or as its last heartbeat said', () => {
+    const start = INC + 600_000;
+    const m = new Membership('a', start);
+    m.setPeers(['fresh', 'late'], start);
+    m.leaseObserved('fresh', start - 1_000, start);
+    expect(m.eligible(start)).toEqual(new Set(['fresh']));
+    // `late` was heard not ready, then went silent; its Lease is renewed twice after that: alive, still not ready.
+    m.heartbeat(hb('late', 1, { ready: false }), start + 10);
+    m.leaseObserved('late', start, start + 10);
+    m.leaseObserved('late', start + 1_000, start + 1_000);
+    m.leaseObserved('late', start + 2_000, start + 2_000);
+    expect(m.liveness('late', start + 2_000)).toEqual({ alive: true, why: 'lease' });
+    expect(m.eligible(start + 2_000).has('late')).toBe(false);
   });
 });
 

@@ -29,6 +29,13 @@
  *    heard within an interval, and from then on rule 1 decides; a peer not heard by the end of the grace is dead. So
  *    the daemon must have fed the Lease list before its first announcement.
  *
+ * Readiness. Alive is not enough to own IPs: a speaker that has just started heartbeats at once (so its peers know
+ * it lives and do not count it dead), but it can answer only once it has listed everything and planned. Until its
+ * heartbeats say `ready`, its peers keep its IPs (eligible() leaves it out), so a restart hands over twice without a
+ * silence instead of leaving its IPs unanswered while it starts. This speaker is eligible once the daemon says so
+ * (setReady). A peer alive by its Lease or by the startup rule is as ready as its last heartbeat said (ready when never
+ * heard): every speaker reads readiness from the same heartbeats, so they agree on who may own what.
+ *
  * What a speaker does not survive alone: being partitioned from its peers and from the API server at once (it then
  * thinks itself alone, and so do they about themselves, as in any such design), and a partition that begins during
  * startup, which leaves a peer dead from the end of the grace until its second observed renewal (about a second).
@@ -58,7 +65,11 @@ export interface MembershipChange {
   /** Sorted by node name. */
   readonly joined: readonly NodeChange[];
   readonly left: readonly NodeChange[];
+  /** Nodes that became eligible (alive and ready), and alive ones that stopped being (a restart); sorted. */
+  readonly ready: readonly string[];
+  readonly unready: readonly string[];
   readonly alive: ReadonlySet<string>;
+  readonly eligible: ReadonlySet<string>;
 }
 
 /** What became of a heartbeat: news, not news, from a node that is not a peer, or bearing this speaker's own name. */
@@ -71,6 +82,8 @@ interface Peer {
 }
 
 const byName = (a: NodeChange, b: NodeChange): number => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0);
+const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean =>
+  a.size === b.size && [...a].every((x) => b.has(x));
 
 export class Membership {
   readonly timing: MembershipTiming;
@@ -78,6 +91,8 @@ export class Membership {
   /** Kept for nodes that are not peers (yet) too: the Lease list may arrive before the node list. */
   private readonly leases = new Map<string, LeaseSeen>();
   private reported: ReadonlySet<string> = new Set();
+  private reportedEligible: ReadonlySet<string> = new Set();
+  private selfReady = false;
 
   constructor(
     readonly self: string,
@@ -133,6 +148,15 @@ export class Membership {
     return { alive: false, why: heard.leaving ? 'leaving' : 'silent' };
   }
 
+  /** Whether this speaker may own IPs: the daemon sets it once it has planned with every list synced. */
+  setReady(ready: boolean): void {
+    this.selfReady = ready;
+  }
+
+  get ready(): boolean {
+    return this.selfReady;
+  }
+
   /** This node and every live peer. */
   alive(now: number): Set<string> {
     const out = new Set([this.self]);
@@ -140,15 +164,32 @@ export class Membership {
     return out;
   }
 
+  /** The nodes that may own IPs: alive and ready (this one once setReady). */
+  eligible(now: number): Set<string> {
+    const out = new Set<string>();
+    for (const node of this.alive(now)) if (this.isReady(node)) out.add(node);
+    return out;
+  }
+
   /** What changed since the last tick (the first reports every live node, this one included), or undefined. */
   tick(now: number): MembershipChange | undefined {
     const alive = this.alive(now);
+    const eligible = new Set([...alive].filter((node) => this.isReady(node)));
     const joined: NodeChange[] = [];
     const left: NodeChange[] = [];
     for (const node of alive) if (!this.reported.has(node)) joined.push({ node, why: this.liveness(node, now).why });
     for (const node of this.reported) if (!alive.has(node)) left.push({ node, why: this.liveness(node, now).why });
+    const ready = [...eligible].filter((node) => !this.reportedEligible.has(node)).sort();
+    const unready = [...this.reportedEligible].filter((node) => alive.has(node) && !eligible.has(node)).sort();
+    const changed = joined.length > 0 || left.length > 0 || !sameSet(eligible, this.reportedEligible);
     this.reported = alive;
-    if (joined.length === 0 && left.length === 0) return undefined;
-    return { joined: joined.sort(byName), left: left.sort(byName), alive: new Set(alive) };
+    this.reportedEligible = eligible;
+    if (!changed) return undefined;
+    return { joined: joined.sort(byName), left: left.sort(byName), ready, unready, alive: new Set(alive), eligible };
+  }
+
+  private isReady(node: string): boolean {
+    if (node === this.self) return this.selfReady;
+    return this.peers.get(node)?.heard?.ready ?? true;
   }
 }

@@ -105,6 +105,21 @@ describe('UdpMembership over loopback', () => {
     expect(sorted(c2.udp.alive())).toEqual(['node-a', 'node-b', 'node-c']);
   });
 
+  it('a speaker is alive to its peers from its start, and eligible once it marks itself ready', async () => {
+    const [a, b] = await cluster(['node-a', 'node-b']);
+    expect(sorted(a.udp.eligible())).toEqual([]);
+    expect(sorted(b.udp.eligible())).toEqual([]);
+    b.udp.markReady();
+    expect(sorted(b.udp.eligible())).toEqual(['node-b']);
+    const readyAt = performance.now();
+    // markReady sends a heartbeat at once: a hears it well before the next round.
+    await waitFor('node-b to be eligible to node-a', () => a.udp.eligible().has('node-b'));
+    console.log(`node-a saw node-b ready ${(performance.now() - readyAt).toFixed(1)} ms after markReady`);
+    const seen = a.events.find((e) => e.change.ready.includes('node-b'));
+    expect(seen?.change.eligible).toEqual(new Set(['node-b']));
+    expect(sorted(a.udp.alive())).toEqual(['node-a', 'node-b']);
+  });
+
   it('a graceful stop is noticed by its leave, not by silence', async () => {
     const [a, b, c] = await cluster(['node-a', 'node-b', 'node-c']);
     const leftAt = performance.now();
@@ -124,7 +139,7 @@ describe('UdpMembership over loopback', () => {
     const { address, port } = a.udp.bound[0];
     const junk = dgram.createSocket('udp4');
     const send = (data: Buffer) => new Promise<void>((r) => junk.send(data, port, address, () => r()));
-    const good = encodeHeartbeat({ node: 'node-z', incarnation: 1, seq: 1, leaving: false });
+    const good = encodeHeartbeat({ node: 'node-z', incarnation: 1, seq: 1, leaving: false, ready: true });
     const v2 = Buffer.from(good);
     v2[2] = 2;
     for (let i = 0; i < 5; i++) {
@@ -134,7 +149,7 @@ describe('UdpMembership over loopback', () => {
       await send(Buffer.concat([good, Buffer.alloc(1_000)]));
       await send(Buffer.alloc(0));
       await send(good);
-      await send(encodeHeartbeat({ node: 'node-a', incarnation: 1, seq: 1 + i, leaving: false }));
+      await send(encodeHeartbeat({ node: 'node-a', incarnation: 1, seq: 1 + i, leaving: false, ready: true }));
     }
     junk.close();
     await waitFor('the junk to arrive', () => (a.udp.counters()['heartbeat.self'] ?? 0) === 5);

@@ -142,6 +142,22 @@ export class UdpMembership {
     return this.membership.alive(this.clock());
   }
 
+  /** The nodes that may own IPs: alive, and ready by their heartbeats (this one once markReady was called). */
+  eligible(): Set<string> {
+    return this.membership.eligible(this.clock());
+  }
+
+  /**
+   * This speaker has planned with every list synced and may own IPs from now on: its heartbeats say so, the first at
+   * once rather than at the next round, so peers hand its IPs back without waiting.
+   */
+  markReady(): void {
+    if (this.closed || this.membership.ready) return;
+    this.membership.setReady(true);
+    void this.sendAll(false);
+    this.report();
+  }
+
   counters(): Readonly<Partial<Record<Counter, number>>> {
     return Object.fromEntries(this.counts);
   }
@@ -193,7 +209,8 @@ export class UdpMembership {
 
   private sendAll(leaving: boolean): Promise<void> {
     this.sequence = nextSequence(this.sequence, Date.now());
-    const data = encodeHeartbeat({ node: this.options.self, ...this.sequence, leaving });
+    const ready = this.membership.ready;
+    const data = encodeHeartbeat({ node: this.options.self, ...this.sequence, leaving, ready });
     const port = this.options.port ?? DEFAULT_PORT;
     const sends = this.peers.map((peer) => {
       const family = isIP(peer.address);
