@@ -12,6 +12,7 @@ import { LeaderElector } from '../leader/elector';
 import { serveMetrics } from '@ironlb/shared';
 import { keepAliveClients } from '@ironlb/shared/k8s';
 import { ClusterApi } from './clusterApi';
+import { ensureHeartbeatSecret } from './heartbeatSecret';
 import { COMPONENT, errorText, log } from './log';
 import { Reconciler } from './reconciler';
 
@@ -94,6 +95,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   const api = new ClusterApi(kc, opts.namespace, await keepAliveClients(kc));
   const reconciler = new Reconciler(api, opts.lbClass);
   log.info({ namespace: opts.namespace, lbClass: opts.lbClass, leaderElect: opts.leaderElect }, 'starting');
+  void ensureHeartbeatSecret(api, log);
   // A standby serves its metrics too: its zeros say it is not the one assigning.
   if (opts.metricsPort) serveMetrics(reconciler.metrics.registry, opts.metricsPort, log);
 
