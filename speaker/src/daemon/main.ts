@@ -9,15 +9,16 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { KubeConfig } from '@kubernetes/client-node';
 import { errorText, keepAliveClients } from '@ironlb/shared/k8s';
-import { formatIP } from '@ironlb/shared';
+import { formatIP, HEARTBEAT_SECRET } from '@ironlb/shared';
 import { interfacesWatcher } from '../l2/linkWatch';
 import { localInterfaces } from '../l2/interfaces';
 import { Layer2Mode } from '../l2/mode';
 import { openPacketSocket } from '../l2/packetSocket';
 import { DEFAULT_ANNOUNCE_TIMING } from '../l2/responder';
-import { DEFAULT_PORT, UdpMembership } from '../membership';
+import { DEFAULT_PORT, INSECURE_KEY, UdpMembership, type HeartbeatKeys } from '../membership';
 import { winner } from '../ranking';
 import { ClusterCache } from './cache';
+import { describeKeys, loadHeartbeatKeys, StartupError, watchHeartbeatKeys } from './heartbeatSecret';
 import { DEFAULT_NODE_LEASE, NodeLease } from './nodeLease';
 import { COMPONENT, ServiceEvents } from './serviceEvents';
 import { Speaker } from './speaker';
@@ -30,6 +31,8 @@ interface Options {
   namespace: string;
   lbClass: string;
   memberlistPort: number;
+  heartbeatSecret: string;
+  insecureHeartbeats: boolean;
   bindAddress?: string[];
   registerNode: boolean;
   gratuitousCount: number;
@@ -57,6 +60,16 @@ export function parseOptions(argv: readonly string[]): Options {
     .option('--namespace <ns>', 'namespace of the config objects, node Leases and ServiceL2Status', 'ironlb-system')
     .option('--lb-class <class>', 'spec.loadBalancerClass served', 'ironlb.io/ironlb')
     .option('--memberlist-port <port>', 'UDP port of the heartbeats between speakers', integer(1), DEFAULT_PORT)
+    .option(
+      '--heartbeat-secret <name>',
+      'Secret in --namespace with the heartbeat key (data "key", optional "acceptKey"); ironlb-controller creates it',
+      HEARTBEAT_SECRET,
+    )
+    .option(
+      '--insecure-heartbeats',
+      'run without a heartbeat key: anyone who can reach the heartbeat port can speak for a node (tests only)',
+      false,
+    )
     .option('--bind-address <ip...>', "addresses the heartbeats use (default: the node's addresses)")
     .option(
       '--register-node',
@@ -107,6 +120,12 @@ export async function main(argv: readonly string[]): Promise<void> {
   const addresses = nodeAddresses();
   log.info({ node, namespace: opts.namespace, addresses }, 'starting');
 
+  // Before anything is created or bound: without a key there is nothing to run.
+  const insecure: HeartbeatKeys = { sign: INSECURE_KEY, accept: [INSECURE_KEY] };
+  const keys = opts.insecureHeartbeats ? insecure : await loadHeartbeatKeys(api, opts.heartbeatSecret, log);
+  if (opts.insecureHeartbeats) log.warn('heartbeats are not authenticated (--insecure-heartbeats)');
+  else log.info({ secret: `${opts.namespace}/${opts.heartbeatSecret}` }, `heartbeats ${describeKeys(keys)}`);
+
   if (opts.registerNode) {
     for (;;) {
       try {
@@ -128,6 +147,8 @@ export async function main(argv: readonly string[]): Promise<void> {
   const metrics = speakerMetrics();
   const membership = await UdpMembership.start({
     self: node,
+    keys,
+    onRejected: (reason) => metrics.heartbeatRejected(reason),
     addresses: opts.bindAddress ?? addresses.slice(0, 1),
     port: opts.memberlistPort,
     onChange: (c) => {
@@ -182,6 +203,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     changes.emit('change');
   }, log);
   const lease = new NodeLease(api.nodeLease(node), node, DEFAULT_NODE_LEASE, () => table.length > 0, Date.now, log);
+  const keyWatch = opts.insecureHeartbeats
+    ? undefined
+    : watchHeartbeatKeys(api, opts.heartbeatSecret, keys, log, (k) => membership.setKeys(k));
   lease.start();
   speaker.start();
   if (opts.metricsPort) metrics.serve(opts.metricsPort, log);
@@ -193,7 +217,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     // and the handover costs one probe window, not two.
     const leaving = membership.leave().catch(() => undefined);
     layer2.close();
-    void leaving.then(() => speaker.stop()).finally(() => process.exit(0));
+    void leaving.then(() => Promise.all([speaker.stop(), keyWatch?.stop()])).finally(() => process.exit(0));
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
@@ -203,6 +227,7 @@ export async function main(argv: readonly string[]): Promise<void> {
 export function run(argv: readonly string[]): void {
   process.on('unhandledRejection', (e: unknown) => log.error({ err: errorText(e) }, 'unhandled rejection'));
   main(argv).catch((e: unknown) => {
+    if (e instanceof StartupError) process.stderr.write(`${e.message}\n`);
     log.fatal({ err: errorText(e) }, 'speaker failed');
     process.exit(1);
   });

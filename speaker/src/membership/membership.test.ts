@@ -7,6 +7,7 @@ const INC = 1_700_000_000_000;
 const hb = (node: string, seq: number, more: Partial<Heartbeat> = {}): Heartbeat => ({
   node,
   incarnation: INC,
+  epoch: '00000000000000aa',
   seq,
   leaving: false,
   ready: true,
@@ -161,18 +162,56 @@ describe('heartbeats', () => {
     expect(m.liveness('b', t + 650).alive).toBe(false);
   });
 
-  it('a restart after the wall clock stepped back (a smaller incarnation) is taken once the old one is silent', () => {
+  it('a restart after the wall clock stepped back (an earlier incarnation) is taken once its Lease shows it', () => {
     const m = speaker();
     const t = INC + 10_000;
     m.heartbeat(hb('b', 50), t);
-    const earlier = { incarnation: INC - 60_000 };
+    m.leaseObserved('b', t - 500, t);
+    const earlier = { incarnation: INC - 60_000, epoch: '00000000000000bb' };
     expect(m.heartbeat(hb('b', 1, earlier), t + T.deadAfterMs - 1)).toBe('stale');
-    expect(m.heartbeat(hb('b', 2, earlier), t + T.deadAfterMs)).toBe('accepted');
-    expect(m.liveness('b', t + T.deadAfterMs)).toEqual({ alive: true, why: 'heartbeat' });
-    // The replaced incarnation is never news again, however late its packets come.
-    expect(m.heartbeat(hb('b', 51), t + T.deadAfterMs + 1)).toBe('stale');
-    expect(m.heartbeat(hb('b', 52), t + 10_000)).toBe('stale');
-    expect(m.heartbeat(hb('b', 3, earlier), t + 10_001)).toBe('accepted');
+    // Silent long enough, but nothing says the node restarted: a replay of an old process looks just like this.
+    expect(m.heartbeat(hb('b', 2, earlier), t + T.deadAfterMs)).toBe('stale');
+    expect(m.heartbeat(hb('b', 3, earlier), t + 5_000)).toBe('stale');
+    // The new process renews the node's Lease (twice seen after the old one went silent): the restart is real.
+    m.leaseObserved('b', t + 5_000, t + 5_010);
+    m.leaseObserved('b', t + 6_000, t + 6_010);
+    expect(m.heartbeat(hb('b', 4, earlier), t + 6_020)).toBe('accepted');
+    expect(m.liveness('b', t + 6_020)).toEqual({ alive: true, why: 'heartbeat' });
+    // The replaced process is never news again, however late its packets come.
+    expect(m.heartbeat(hb('b', 51), t + 6_021)).toBe('stale');
+    expect(m.heartbeat(hb('b', 52), t + 20_000)).toBe('stale');
+    expect(m.heartbeat(hb('b', 5, earlier), t + 20_001)).toBe('accepted');
+  });
+
+  it("replayed heartbeats of a dead node's earlier processes do not revive it", () => {
+    const m = speaker(['b']);
+    const t = INC + 10_000;
+    const old = { incarnation: INC - 3_600_000, epoch: '1111111111111111' };
+    m.heartbeat(hb('b', 900, old), t - 5_000);
+    // The current process; then killed at t (its Lease stops with it).
+    m.heartbeat(hb('b', 1), t - 100);
+    m.leaseObserved('b', t - 900, t - 800);
+    m.leaseObserved('b', t + 100, t + 200);
+    // Someone replays what they captured of both processes, with sequences going up.
+    for (let i = 0; i < 100; i++) {
+      const now = t + 1_000 + i * 100;
+      expect(m.heartbeat(hb('b', 901 + i, old), now)).toBe('stale');
+      expect(m.heartbeat(hb('b', 1, { incarnation: INC - 1, epoch: '2222222222222222' }), now)).toBe('stale');
+      expect(m.liveness('b', now).alive).toBe(false);
+    }
+  });
+
+  it('two processes started in the same millisecond are told apart by their epoch, consistently', () => {
+    const m = speaker(['b']);
+    const t = INC + 10_000;
+    const x = { epoch: '0000000000000001' };
+    const y = { epoch: 'ffffffffffffff00' };
+    expect(m.heartbeat(hb('b', 7, x), t)).toBe('accepted');
+    expect(m.heartbeat(hb('b', 1, y), t + 50)).toBe('accepted');
+    expect(m.heartbeat(hb('b', 8, x), t + 60)).toBe('stale');
+    const n = speaker(['b']);
+    expect(n.heartbeat(hb('b', 1, y), t)).toBe('accepted');
+    expect(n.heartbeat(hb('b', 8, x), t + 60)).toBe('stale');
   });
 
   it('ignores heartbeats from nodes that are not peers, and counts its own name apart', () => {

@@ -8,9 +8,11 @@
  *
  * 1. Heartbeats (fast). Every speaker sends every peer a UDP heartbeat each intervalMs (100 ms). A peer is alive
  *    while its newest heartbeat arrived less than deadAfterMs (400 ms) ago on this speaker's clock; the edge ticks
- *    every intervalMs, so a killed peer is dropped 400-500 ms after its last heartbeat. Only news counts (see
- *    isNews): reordered, duplicated and old packets neither refresh nor revive a peer. A heartbeat with `leaving`
- *    (sent on SIGTERM) kills the peer at once, so a graceful stop hands over without waiting.
+ *    every intervalMs, so a killed peer is dropped 400-500 ms after its last heartbeat. Only authenticated news
+ *    counts (the MAC is checked by the codec; see isNews): reordered, duplicated, old and replayed packets neither
+ *    refresh nor revive a peer, and an earlier process replaces the current one only once the node's Lease shows the
+ *    restart (restartShown). A heartbeat with `leaving` (sent on SIGTERM) kills the peer at once, so a graceful stop
+ *    hands over without waiting.
  *
  * 2. Leases (slow, authoritative). Each speaker renews a coordination.k8s.io Lease named after its node every
  *    leaseRenewMs (1 s); the daemon watches them and feeds every renewTime here. A peer that heartbeats call dead but
@@ -114,7 +116,7 @@ export class Membership {
     if (msg.node === this.self) return 'self';
     const peer = this.peers.get(msg.node);
     if (peer === undefined) return 'unknown';
-    if (!isNews(msg, peer.heard, now, this.timing.deadAfterMs)) return 'stale';
+    if (!isNews(msg, peer.heard, this.restartShown(msg.node, peer.heard, now))) return 'stale';
     peer.heard = heard(msg, peer.heard, now);
     return 'accepted';
   }
@@ -126,6 +128,19 @@ export class Membership {
 
   leaseDeleted(node: string): void {
     this.leases.delete(node);
+  }
+
+  /**
+   * Whether the node's current process is gone and the node restarted: dead by heartbeats (left, or silent for
+   * deadAfterMs) and its Lease renewed twice since. Only then may an earlier process (a restart after the wall clock
+   * stepped back) replace it; otherwise an earlier process's packets are delayed or replayed ones.
+   */
+  private restartShown(node: string, last: Heard | undefined, now: number): boolean {
+    if (last === undefined) return false;
+    const t = this.timing;
+    if (!last.leaving && now - last.at < t.deadAfterMs) return false;
+    const diedAt = last.leaving ? last.at : last.at + t.deadAfterMs;
+    return renewedSince(this.leases.get(node), diedAt, now, t.leaseDurationMs);
   }
 
   liveness(node: string, now: number): LivenessVerdict {

@@ -1,19 +1,23 @@
 import dgram from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { encodeHeartbeat } from './codec';
+import type { Heartbeat } from './heartbeat';
 import type { MembershipChange } from './membership';
 import { DEFAULT_MEMBERSHIP_TIMING as T } from './timing';
-import { UdpMembership, type UdpMembershipOptions } from './udp';
+import { UdpMembership, type RejectedReason, type UdpMembershipOptions } from './udp';
 
 // Real sockets on loopback, default timing. Machines running these tests are noisy, so the assertions are about
 // outcomes and order; the only time bounds are the protocol's own, with generous slack, and measured times are printed.
 const SLACK_MS = 2_000;
+const KEY = Buffer.alloc(32, 'k');
+const KEYS = { sign: KEY, accept: [KEY] };
 
 interface Speaker {
   readonly name: string;
   readonly udp: UdpMembership;
   readonly events: { at: number; change: MembershipChange }[];
   readonly warnings: string[];
+  readonly rejected: RejectedReason[];
 }
 
 async function speaker(
@@ -23,15 +27,18 @@ async function speaker(
 ): Promise<Speaker> {
   const events: Speaker['events'] = [];
   const warnings: string[] = [];
+  const rejected: RejectedReason[] = [];
   const udp = await UdpMembership.start({
     self: name,
+    keys: KEYS,
     addresses: [address],
     port: 0,
     onChange: (change) => events.push({ at: performance.now(), change }),
     onWarning: (w) => warnings.push(w),
+    onRejected: (r) => rejected.push(r),
     ...more,
   });
-  return { name, udp, events, warnings };
+  return { name, udp, events, warnings, rejected };
 }
 
 function connect(all: Speaker[]): void {
@@ -134,22 +141,27 @@ describe('UdpMembership over loopback', () => {
     }
   });
 
-  it('ignores and counts junk, strangers and its own name, warning once per kind, and keeps working', async () => {
+  it('ignores and counts junk, strangers and its own name, logging each sender once, and keeps working', async () => {
     const [a, b] = await cluster(['node-a', 'node-b']);
     const { address, port } = a.udp.bound[0];
     const junk = dgram.createSocket('udp4');
     const send = (data: Buffer) => new Promise<void>((r) => junk.send(data, port, address, () => r()));
-    const good = encodeHeartbeat({ node: 'node-z', incarnation: 1, seq: 1, leaving: false, ready: true });
-    const v2 = Buffer.from(good);
-    v2[2] = 2;
+    const stranger = (h: Partial<Heartbeat>): Buffer =>
+      encodeHeartbeat(
+        { node: 'node-z', incarnation: 1, epoch: '0000000000000001', seq: 1, leaving: false, ready: true, ...h },
+        KEY,
+      );
+    const good = stranger({});
+    const v3 = Buffer.from(good);
+    v3[2] = 3;
     for (let i = 0; i < 5; i++) {
       await send(Buffer.from('definitely not a heartbeat'));
       await send(good.subarray(0, 10));
-      await send(v2);
+      await send(v3);
       await send(Buffer.concat([good, Buffer.alloc(1_000)]));
       await send(Buffer.alloc(0));
       await send(good);
-      await send(encodeHeartbeat({ node: 'node-a', incarnation: 1, seq: 1 + i, leaving: false, ready: true }));
+      await send(stranger({ node: 'node-a', seq: 1 + i }));
     }
     junk.close();
     await waitFor('the junk to arrive', () => (a.udp.counters()['heartbeat.self'] ?? 0) === 5);
@@ -163,13 +175,70 @@ describe('UdpMembership over loopback', () => {
       'heartbeat.unknown': 5,
       'heartbeat.self': 5,
     });
-    // Strangers are only counted: before the first peer list, every heartbeat is from one.
-    expect(a.warnings).toHaveLength(5);
-    expect(a.warnings.find((w) => w.includes('heartbeat.self'))).toMatch(/carries this node's name \(node-a\)/);
+    const byReason = Object.fromEntries(
+      ['malformed', 'unknownNode', 'ownName'].map((r) => [r, a.rejected.filter((x) => x === r).length]),
+    );
+    expect(byReason).toEqual({ malformed: 25, unknownNode: 5, ownName: 5 });
+    // One sender: one line, for the first datagram; the rest are held back for a minute.
+    expect(a.warnings).toEqual([expect.stringMatching(/^heartbeats from 127\.0\.0\.1 dropped: malformed 1;/)]);
     expect(sorted(a.udp.alive())).toEqual(['node-a', 'node-b']);
     // Still alive to b after all that (b hears a's heartbeats as before).
     await new Promise((r) => setTimeout(r, T.deadAfterMs + T.intervalMs));
     expect(sorted(b.udp.alive())).toEqual(['node-a', 'node-b']);
+  });
+
+  it('drops forged goodbyes (wrong key) and replayed genuine heartbeats: nothing changes', async () => {
+    const [a, b] = await cluster(['node-a', 'node-b']);
+    // A listener b also heartbeats to (as a sniffer on the wire would see them): genuine, signed datagrams.
+    const sniffer = dgram.createSocket('udp4');
+    const captured: Buffer[] = [];
+    sniffer.on('message', (m) => captured.push(m));
+    await new Promise<void>((r) => sniffer.bind(0, '127.0.0.1', () => r()));
+    b.udp.setPeers([
+      { node: 'node-a', address: a.udp.bound[0].address, port: a.udp.bound[0].port },
+      { node: 'node-x', address: '127.0.0.1', port: sniffer.address().port },
+    ]);
+    await waitFor('some heartbeats of node-b', () => captured.length >= 5);
+    const { address, port } = a.udp.bound[0];
+    const send = (data: Buffer) => new Promise<void>((r) => sniffer.send(data, port, address, () => r()));
+    const forged = (seq: number): Buffer =>
+      encodeHeartbeat(
+        {
+          node: 'node-b',
+          incarnation: Date.now() + 60_000,
+          epoch: 'ffffffffffffffff',
+          seq,
+          leaving: true,
+          ready: true,
+        },
+        Buffer.alloc(32, 'x'),
+      );
+    for (let i = 0; i < 20; i++) await send(forged(i));
+    for (const m of captured.slice(0, 5)) await send(m);
+    sniffer.close();
+    await waitFor('the replays to arrive', () => (a.udp.counters()['heartbeat.stale'] ?? 0) >= 5);
+    expect(a.udp.counters()['rejected.signature']).toBe(20);
+    expect(a.rejected.filter((r) => r === 'badSignature')).toHaveLength(20);
+    expect(a.rejected.filter((r) => r === 'replayed').length).toBeGreaterThanOrEqual(5);
+    expect(a.warnings).toEqual([
+      expect.stringMatching(/^heartbeats from 127\.0\.0\.1 dropped: badSignature 1 \(not signed/),
+    ]);
+    expect(lastLeft(a, 'node-b')).toBeUndefined();
+    expect(sorted(a.udp.alive())).toEqual(['node-a', 'node-b']);
+  });
+
+  it('takes a second key during a rotation without a restart', async () => {
+    const next = Buffer.alloc(32, 'n');
+    const a = await speaker('node-a');
+    const b = await speaker('node-b', '127.0.0.1', { keys: { sign: next, accept: [next] } });
+    running.push(a, b);
+    connect([a, b]);
+    await waitFor('node-a to reject node-b', () => (a.udp.counters()['rejected.signature'] ?? 0) >= 2);
+    expect(sorted(a.udp.alive())).toEqual(['node-a']);
+    // Step 1 of a rotation: a accepts the new key too (signing with its old one, which b accepts from now on).
+    a.udp.setKeys({ sign: KEY, accept: [KEY, next] });
+    b.udp.setKeys({ sign: next, accept: [next, KEY] });
+    await waitFor('both to see both', () => a.udp.alive().size === 2 && b.udp.alive().size === 2);
   });
 
   it('works over IPv6 loopback too', async () => {
@@ -192,13 +261,14 @@ describe('UdpMembership over loopback', () => {
     const a = await speaker('node-a');
     running.push(a);
     const port = a.udp.bound[0].port;
-    await expect(UdpMembership.start({ self: 'node-x', addresses: ['127.0.0.1'], port })).rejects.toThrow(/EADDRINUSE/);
-    await expect(UdpMembership.start({ self: 'node-x', addresses: ['::1', 'localhost'], port: 0 })).rejects.toThrow(
+    const x = { self: 'node-x', keys: KEYS };
+    await expect(UdpMembership.start({ ...x, addresses: ['127.0.0.1'], port })).rejects.toThrow(/EADDRINUSE/);
+    await expect(UdpMembership.start({ ...x, addresses: ['::1', 'localhost'], port: 0 })).rejects.toThrow(
       'not an IP address: localhost',
     );
-    await expect(UdpMembership.start({ self: 'node-x', addresses: [] })).rejects.toThrow('at least one address');
+    await expect(UdpMembership.start({ ...x, addresses: [] })).rejects.toThrow('at least one address');
     await expect(
-      UdpMembership.start({ self: 'node-x', addresses: ['127.0.0.1'], port, timing: { deadAfterMs: 100 } }),
+      UdpMembership.start({ ...x, addresses: ['127.0.0.1'], port, timing: { deadAfterMs: 100 } }),
     ).rejects.toThrow('deadAfterMs must be >= 2 x intervalMs');
   });
 });

@@ -1,20 +1,25 @@
 /**
  * The heartbeat edge: UDP sockets on the node's address, a timer that sends this speaker's heartbeat to every peer
  * and re-evaluates liveness, and a receive path that decodes defensively and feeds the pure Membership. Nothing a
- * peer or a stranger sends can throw here: bad datagrams and failed sends are counted (and the first of each kind
- * logged), because a speaker that crashed on a stray packet would hand over every IP it holds.
+ * peer or a stranger sends can throw here: bad datagrams and failed sends are counted, because a speaker that
+ * crashed on a stray packet would hand over every IP it holds.
  *
- * No authentication: anyone on the segment who can reach the port can keep a dead node "alive" or announce a leave.
- * That is the same trust MetalLB's memberlist gives without its optional secret key; the port is bound to the node
- * address only, and a network policy or firewall should restrict it to the nodes.
+ * Every heartbeat is signed with the cluster's heartbeat key (HMAC-SHA256, codec.ts) and checked against the
+ * accepted keys (two during a rotation; setKeys changes them at run time). A datagram with a wrong MAC, a replayed or
+ * otherwise stale one, one from a node that is not a peer or bearing this node's name is dropped, counted by reason
+ * (onRejected: the metric), and logged at most once per sender address and minute (RejectLog).
  */
+import { randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { decodeHeartbeat, encodeHeartbeat, type RejectReason } from './codec';
 import { nextSequence } from './heartbeat';
 import { Membership, type HeartbeatVerdict, type MembershipChange } from './membership';
+import { RejectLog } from './rejectLog';
 import { membershipTiming, type MembershipTiming } from './timing';
+
+const freshEpoch = (): string => randomBytes(8).toString('hex');
 
 /** MetalLB's memberlist port, so existing firewall rules for a MetalLB cluster fit. */
 export const DEFAULT_PORT = 7946;
@@ -35,8 +40,26 @@ export interface PeerAddress {
   readonly port?: number;
 }
 
+/** The keys heartbeats are signed with and checked against. */
+export interface HeartbeatKeys {
+  readonly sign: Uint8Array;
+  /** Every key a heartbeat may be signed with: the signing one, and during a rotation one more. */
+  readonly accept: readonly Uint8Array[];
+}
+
+/** Why a datagram on the heartbeat port was dropped: the `reason` of the rejection metric. */
+export type RejectedReason = 'malformed' | 'badSignature' | 'replayed' | 'unknownNode' | 'ownName';
+export const REJECTED_REASONS: readonly RejectedReason[] = [
+  'malformed',
+  'badSignature',
+  'replayed',
+  'unknownNode',
+  'ownName',
+];
+
 export interface UdpMembershipOptions {
   readonly self: string;
+  readonly keys: HeartbeatKeys;
   /** The node's address(es) to bind: one socket each, udp4 or udp6 by the address's family. */
   readonly addresses: readonly string[];
   /** Defaults to 7946; 0 picks a free port per socket (tests). */
@@ -45,8 +68,12 @@ export interface UdpMembershipOptions {
   readonly clock?: () => number;
   /** Defaults to the wall clock at start, so a restart has a larger one. */
   readonly incarnation?: number;
+  /** 16 hex digits; defaults to random. */
+  readonly epoch?: string;
   readonly onChange?: (change: MembershipChange) => void;
   readonly onWarning?: (message: string) => void;
+  /** Every dropped datagram, by reason. */
+  readonly onRejected?: (reason: RejectedReason) => void;
 }
 
 export type Counter =
@@ -82,8 +109,10 @@ export class UdpMembership {
   readonly bound: readonly { readonly address: string; readonly port: number }[];
   private readonly counts = new Map<Counter, number>();
   private readonly warned = new Set<string>();
+  private readonly rejectLog = new RejectLog();
   private peers: readonly PeerAddress[] = [];
-  private sequence: { incarnation: number; seq: number };
+  private sequence: { incarnation: number; epoch: string; seq: number };
+  private keys: HeartbeatKeys;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -93,10 +122,11 @@ export class UdpMembership {
     private readonly clock: () => number,
   ) {
     this.membership = new Membership(options.self, clock(), options.timing);
-    this.sequence = { incarnation: options.incarnation ?? Date.now(), seq: 0 };
+    this.sequence = { incarnation: options.incarnation ?? Date.now(), epoch: options.epoch ?? freshEpoch(), seq: 0 };
+    this.keys = options.keys;
     this.bound = sockets.map(({ socket }) => ({ address: socket.address().address, port: socket.address().port }));
     for (const { socket } of sockets) {
-      socket.on('message', (msg) => this.receive(msg));
+      socket.on('message', (msg, from) => this.receive(msg, from.address));
       socket.on('error', (err) => this.count('socketErrors', `socket error: ${err.message}`));
     }
   }
@@ -158,6 +188,11 @@ export class UdpMembership {
     this.report();
   }
 
+  /** A rotation: from now on heartbeats are signed with `keys.sign` and accepted with any of `keys.accept`. */
+  setKeys(keys: HeartbeatKeys): void {
+    this.keys = keys;
+  }
+
   counters(): Readonly<Partial<Record<Counter, number>>> {
     return Object.fromEntries(this.counts);
   }
@@ -191,26 +226,46 @@ export class UdpMembership {
     this.report();
   }
 
-  private receive(msg: Buffer): void {
+  private receive(msg: Buffer, sender: string): void {
     if (this.closed) return;
     this.bump('received');
-    const decoded = decodeHeartbeat(msg);
+    const decoded = decodeHeartbeat(msg, this.keys.accept);
     if (!decoded.ok) {
-      this.count(`rejected.${decoded.reason}`, `ignored a datagram: ${decoded.reason}`);
-      return;
+      this.bump(`rejected.${decoded.reason}`);
+      return this.rejected(decoded.reason === 'signature' ? 'badSignature' : 'malformed', sender);
     }
     const verdict = this.membership.heartbeat(decoded.heartbeat, this.clock());
-    if (verdict === 'self') {
-      this.count('heartbeat.self', `a heartbeat carries this node's name (${this.options.self}): two speakers on it?`);
-    } else this.bump(`heartbeat.${verdict}`);
+    this.bump(`heartbeat.${verdict}`);
+    if (verdict === 'stale') this.rejected('replayed', sender);
+    else if (verdict === 'unknown') this.rejected('unknownNode', sender);
+    else if (verdict === 'self') this.rejected('ownName', sender);
     // A join or a leave takes effect now, not at the next tick.
-    if (verdict === 'accepted') this.report();
+    else this.report();
+  }
+
+  /** Counts a dropped datagram, and logs its sender at most once a minute. */
+  private rejected(reason: RejectedReason, sender: string): void {
+    this.options.onRejected?.(reason);
+    const line = this.rejectLog.note(sender, reason, this.clock());
+    if (line === undefined) return;
+    const counts = Object.entries(line.counts)
+      .map(([r, n]) => `${r} ${n}`)
+      .join(', ');
+    const hint =
+      reason === 'ownName'
+        ? ` (a heartbeat carries this node's name, ${this.options.self}: two speakers on it?)`
+        : reason === 'badSignature'
+          ? ' (not signed with an accepted heartbeat key)'
+          : '';
+    this.options.onWarning?.(
+      `heartbeats from ${sender} dropped: ${counts}${hint}; counted in ironlb_speaker_heartbeats_rejected_total, logged at most once a minute per sender`,
+    );
   }
 
   private sendAll(leaving: boolean): Promise<void> {
-    this.sequence = nextSequence(this.sequence, Date.now());
+    this.sequence = nextSequence(this.sequence, Date.now(), freshEpoch);
     const ready = this.membership.ready;
-    const data = encodeHeartbeat({ node: this.options.self, ...this.sequence, leaving, ready });
+    const data = encodeHeartbeat({ node: this.options.self, ...this.sequence, leaving, ready }, this.keys.sign);
     const port = this.options.port ?? DEFAULT_PORT;
     const sends = this.peers.map((peer) => {
       const family = isIP(peer.address);
