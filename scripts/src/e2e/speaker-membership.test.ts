@@ -214,4 +214,47 @@ labTestGate('ironlb-speaker membership', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test('ten 350 ms freezes of speakers (SIGSTOP, SIGCONT to their pids) declare nobody dead and move no IP', async () => {
+    const sole = { intervalMs: INTERVAL_MS, holdMs: 1_000, timeoutMs: 30_000, context: () => l.logs() };
+    for (const [n, ip] of vips) await waitSole(pinger!, ip, { ...sole, mac: macs.get(n) });
+    const before = deadVerdicts();
+    const from = pingerNow();
+    const frozen: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const node = l.nodes[i % l.nodes.length];
+      const { pid } = l.speakers.get(node)!.child;
+      const t0 = performance.now();
+      process.kill(pid, 'SIGSTOP');
+      await new Promise((r) => setTimeout(r, 350));
+      process.kill(pid, 'SIGCONT');
+      frozen.push(`${node} ${(performance.now() - t0).toFixed(0)} ms`);
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+    const verdicts = l
+      .logs()
+      .split('\n')
+      .filter((x) => x.includes('"msg":"speaker dead"'))
+      .slice(before);
+    const moved = [...vips].map(([n, ip]) => {
+      const answered = new Set(
+        pinger!
+          .replies(ip)
+          .filter((x) => x.t >= from)
+          .map((x) => nodeOfMac(x.mac)),
+      );
+      return `${ip} (${n}'s) answered by ${[...answered].join(' and ')}`;
+    });
+    process.stdout.write(`frozen: ${frozen.join(', ')}\n${moved.join('\n')}\n${verdicts.join('\n')}\n`);
+    expect(verdicts).toEqual([]);
+    for (const [n, ip] of vips) {
+      const answered = new Set(
+        pinger!
+          .replies(ip)
+          .filter((x) => x.t >= from)
+          .map((x) => nodeOfMac(x.mac)),
+      );
+      expect([ip, [...answered]]).toEqual([ip, [n]]);
+    }
+  });
 });

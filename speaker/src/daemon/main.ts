@@ -104,6 +104,29 @@ export function parseOptions(argv: readonly string[]): Options {
     .opts<Options>();
 }
 
+/**
+ * This process did not run for a while (a long GC, a starved CPU, SIGSTOP): not counted as its peers' silence, but
+ * worth saying when it is long. At most one line per 10 s, with the stalls held back since.
+ */
+function stallLog(logger: typeof log): { note(ms: number): void } {
+  const LONG_MS = 100;
+  let lastAt = 0;
+  let held = { count: 0, ms: 0 };
+  return {
+    note(ms) {
+      if (ms < LONG_MS) return;
+      held = { count: held.count + 1, ms: Math.max(held.ms, ms) };
+      if (Date.now() - lastAt < 10_000) return;
+      logger.warn(
+        { stalls: held.count, longestMs: Math.round(held.ms) },
+        "this speaker did not run for a while; that time is not counted as its peers' silence",
+      );
+      lastAt = Date.now();
+      held = { count: 0, ms: 0 };
+    },
+  };
+}
+
 /** The node's own global addresses, IPv4 first: its Node's InternalIPs and where heartbeats are bound. */
 function nodeAddresses(): string[] {
   const all = localInterfaces(os.networkInterfaces()).flatMap((i) => i.addresses.map((a) => a.ip));
@@ -145,6 +168,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   const cache = new ClusterCache();
   const events = new ServiceEvents(api, cache, log);
   const metrics = speakerMetrics();
+  const stalls = stallLog(log);
   const membership = await UdpMembership.start({
     self: node,
     keys,
@@ -160,6 +184,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       changes.emit('change');
     },
     onWarning: (m) => log.warn(m),
+    onStall: (ms) => stalls.note(ms),
   });
   const layer2 = new Layer2Mode(
     node,

@@ -1,6 +1,7 @@
 import { winner } from '../ranking';
 import { type Heartbeat } from './heartbeat';
 import { Membership, type MembershipChange } from './membership';
+import { StallClock } from './stall';
 import { DEFAULT_MEMBERSHIP_TIMING as T, membershipTiming } from './timing';
 
 const INC = 1_700_000_000_000;
@@ -30,8 +31,9 @@ describe('timing', () => {
   it('defaults, and a grace that follows deadAfterMs', () => {
     expect(membershipTiming()).toEqual({
       intervalMs: 100,
-      deadAfterMs: 400,
-      startupGraceMs: 800,
+      tickMs: 20,
+      deadAfterMs: 500,
+      startupGraceMs: 1_000,
       leaseRenewMs: 1_000,
       leaseDurationMs: 10_000,
     });
@@ -42,7 +44,8 @@ describe('timing', () => {
   it.each([
     [{ intervalMs: 0 }, 'intervalMs must be a positive number'],
     [{ deadAfterMs: -5 }, 'deadAfterMs must be a positive number'],
-    [{ deadAfterMs: 150 }, 'deadAfterMs must be >= 2 x intervalMs'],
+    [{ deadAfterMs: 190 }, 'deadAfterMs must be >= 2 x intervalMs'],
+    [{ tickMs: 110 }, 'tickMs must be <= intervalMs'],
     [{ startupGraceMs: 300 }, 'startupGraceMs must be >= deadAfterMs'],
     [{ leaseDurationMs: 1_500 }, 'leaseDurationMs must be >= 2 x leaseRenewMs'],
   ])('refuses %j', (given, message) => {
@@ -70,9 +73,9 @@ describe('heartbeats', () => {
     expect(m.liveness('b', t0 + T.deadAfterMs + 50).alive).toBe(true);
   });
 
-  // Heartbeats every 100 ms, arriving up to 40 ms late; ticks every 100 ms at every phase; the last heartbeat at every
-  // offset within a period. The tick that reports the death must fall in [deadAfterMs, deadAfterMs + intervalMs).
-  it('a killed peer is reported dead between deadAfterMs and deadAfterMs + intervalMs after its last heartbeat', () => {
+  // Heartbeats every interval, arriving up to 40 ms late; ticks every tickMs at every phase; the last heartbeat at every
+  // offset within a period. The tick that reports the death must fall in [deadAfterMs, deadAfterMs + tickMs).
+  it('a silent peer is reported dead between deadAfterMs and deadAfterMs + tickMs after its last heartbeat', () => {
     const seen = new Set<number>();
     for (let phase = 0; phase < T.intervalMs; phase += 7) {
       for (let jitter = 0; jitter <= 40; jitter += 10) {
@@ -83,7 +86,7 @@ describe('heartbeats', () => {
           const last = arrivals[arrivals.length - 1];
           let reportedAt: number | undefined;
           let next = 0;
-          for (let now = start + phase; reportedAt === undefined && now < last + 5_000; now += T.intervalMs) {
+          for (let now = start + phase; reportedAt === undefined && now < last + 5_000; now += T.tickMs) {
             while (next < arrivals.length && arrivals[next] <= now) m.heartbeat(hb('b', next + 1), arrivals[next++]);
             const c = m.tick(now);
             if (c?.left.some((x) => x.node === 'b')) {
@@ -95,21 +98,22 @@ describe('heartbeats', () => {
           const after = reportedAt - last;
           seen.add(after);
           expect(after).toBeGreaterThanOrEqual(T.deadAfterMs);
-          expect(after).toBeLessThan(T.deadAfterMs + T.intervalMs);
+          expect(after).toBeLessThan(T.deadAfterMs + T.tickMs);
         }
       }
     }
     console.log(`death reported ${Math.min(...seen)}-${Math.max(...seen)} ms after the last heartbeat`);
   });
 
-  it('up to three lost heartbeats in a row do not kill a peer, at any tick phase', () => {
-    for (let lost = 1; lost <= 3; lost++) {
-      for (let phase = 0; phase < T.intervalMs; phase++) {
+  it('lost heartbeats do not kill a peer while the silence stays under deadAfterMs, at any tick phase', () => {
+    const most = Math.ceil(T.deadAfterMs / T.intervalMs) - 2;
+    for (let lost = 1; lost <= most; lost++) {
+      for (let phase = 0; phase < T.tickMs; phase++) {
         const m = speaker(['b']);
-        const arrivals = [0, 100, 200, 300 + lost * 100, 400 + lost * 100, 500 + lost * 100].map((t) => INC + t);
+        const arrivals = [0, 1, 2, 3 + lost, 4 + lost, 5 + lost].map((i) => INC + i * T.intervalMs);
         const lefts: number[] = [];
         let next = 0;
-        for (let now = INC + phase; now < INC + 800; now += T.intervalMs) {
+        for (let now = INC + phase; now < INC + (8 + lost) * T.intervalMs; now += T.tickMs) {
           while (next < arrivals.length && arrivals[next] <= now) m.heartbeat(hb('b', next + 1), arrivals[next++]);
           if (m.tick(now)?.left.length) lefts.push(now);
         }
@@ -123,10 +127,10 @@ describe('heartbeats', () => {
     const t = INC + 10_000;
     const verdicts = [1, 2, 2, 1, 4, 3, 4, 5].map((seq, i) => m.heartbeat(hb('b', seq), t + i));
     expect(verdicts).toEqual(['accepted', 'accepted', 'stale', 'stale', 'accepted', 'stale', 'stale', 'accepted']);
-    // seq 5 arrived at t + 7. Late copies of 5 and 3 at t + 300 must not extend its life past t + 7 + 400.
+    // seq 5 arrived at t + 7. Late copies of 5 and 3 at t + 300 must not extend its life past t + 7 + deadAfterMs.
     expect(m.heartbeat(hb('b', 5), t + 300)).toBe('stale');
     expect(m.heartbeat(hb('b', 3), t + 300)).toBe('stale');
-    expect(m.liveness('b', t + 407)).toEqual({ alive: false, why: 'silent' });
+    expect(m.liveness('b', t + 7 + T.deadAfterMs)).toEqual({ alive: false, why: 'silent' });
     // Nor, once dead, may a late copy bring it back.
     expect(m.heartbeat(hb('b', 5), t + 1_000)).toBe('stale');
     expect(m.liveness('b', t + 1_000).alive).toBe(false);
@@ -158,8 +162,8 @@ describe('heartbeats', () => {
     expect(m.heartbeat(hb('b', 2, { incarnation: INC + 1_000 }), t + 250)).toBe('accepted');
     // A delayed packet of the dead process.
     expect(m.heartbeat(hb('b', 901), t + 260)).toBe('stale');
-    expect(m.liveness('b', t + 649).alive).toBe(true);
-    expect(m.liveness('b', t + 650).alive).toBe(false);
+    expect(m.liveness('b', t + 250 + T.deadAfterMs - 1).alive).toBe(true);
+    expect(m.liveness('b', t + 250 + T.deadAfterMs).alive).toBe(false);
   });
 
   it('a restart after the wall clock stepped back (an earlier incarnation) is taken once its Lease shows it', () => {
@@ -235,6 +239,89 @@ describe('heartbeats', () => {
     expect(m.liveness('c', t + 30)).toEqual({ alive: false, why: 'unheard' });
     expect(m.heartbeat(hb('c', 3), t + 40)).toBe('accepted');
     expect(names(m.tick(t + 40))).toEqual({ joined: ['c:heartbeat'], left: [] });
+  });
+});
+
+describe('stalls: silence is measured only while this speaker ran', () => {
+  /**
+   * Speaker `a` with peers b and c heartbeating every interval (raw time); `a` ticks every tickMs and is frozen for
+   * `frozenMs` from `freezeAt`: nothing of it runs then, and what b and c sent meanwhile waits on its socket. On
+   * waking, either its tick runs first or the queued heartbeats do. The deaths it reports, by its clock.
+   */
+  function freeze(opts: {
+    freezeAt: number;
+    frozenMs: number;
+    tickFirst: boolean;
+    stallClock: boolean;
+    bDiesAt?: number;
+  }) {
+    const start = INC;
+    const m = new Membership('a', start);
+    m.setPeers(['b', 'c'], start);
+    const clock = new StallClock(T.tickMs, start);
+    const now = (raw: number): number => (opts.stallClock ? clock.observe(raw) : raw);
+    const wake = opts.freezeAt + opts.frozenMs;
+    const frozen = (t: number): boolean => t > opts.freezeAt && t < wake;
+    const sent: { t: number; node: string; seq: number }[] = [];
+    for (let i = 0; i * T.intervalMs < 10_000; i++) {
+      const t = start + 3 + i * T.intervalMs;
+      sent.push({ t, node: 'c', seq: i + 1 });
+      if (opts.bDiesAt === undefined || t < opts.bDiesAt) sent.push({ t: t + 11, node: 'b', seq: i + 1 });
+    }
+    sent.sort((x, y) => x.t - y.t);
+    const left: string[] = [];
+    let next = 0;
+    const deliver = (upTo: number, at: number): void => {
+      while (next < sent.length && sent[next].t <= upTo) {
+        const h = sent[next++];
+        m.heartbeat(hb(h.node, h.seq), now(at));
+      }
+    };
+    const tick = (raw: number): void => {
+      for (const l of m.tick(now(raw))?.left ?? []) left.push(`${l.node}:${l.why}@${raw - opts.freezeAt}`);
+    };
+    for (let raw = start; raw < start + 10_000; raw += 1) {
+      if (frozen(raw)) continue;
+      if (raw === wake) {
+        if (opts.tickFirst) tick(raw);
+        deliver(raw, raw);
+        if (!opts.tickFirst) tick(raw);
+        continue;
+      }
+      deliver(raw, raw);
+      if ((raw - start) % T.tickMs === 0) tick(raw);
+    }
+    return left;
+  }
+
+  it('a speaker frozen for 350 ms declares no peer dead when it wakes, whether its tick or the heartbeats run first', () => {
+    for (let at = 1_000; at < 1_000 + T.intervalMs; at += 3) {
+      for (const tickFirst of [true, false]) {
+        const left = freeze({ freezeAt: INC + at, frozenMs: 350, tickFirst, stallClock: true });
+        expect([at, tickFirst, left]).toEqual([at, tickFirst, []]);
+      }
+    }
+  });
+
+  it('by the raw clock the same freeze kills its peers when the tick runs first (what happened before)', () => {
+    const left = freeze({ freezeAt: INC + 1_000, frozenMs: T.deadAfterMs, tickFirst: true, stallClock: false });
+    expect(left.map((l) => l.split('@')[0])).toEqual(['b:silent', 'c:silent']);
+  });
+
+  it('a peer that dies during the freeze is still found dead, deadAfterMs of running time after its last heartbeat', () => {
+    const left = freeze({
+      freezeAt: INC + 1_000,
+      frozenMs: 350,
+      tickFirst: true,
+      stallClock: true,
+      bDiesAt: INC + 1_100,
+    });
+    expect(left).toHaveLength(1);
+    const [who, after] = left[0].split('@');
+    expect(who).toBe('b:silent');
+    // b's last heartbeat reached the socket at about 1,064; a ran 0-1,000 and from 1,350 on.
+    expect(Number(after)).toBeGreaterThanOrEqual(350 + T.deadAfterMs - 64 - T.tickMs);
+    expect(Number(after)).toBeLessThan(350 + T.deadAfterMs + T.tickMs);
   });
 });
 
@@ -316,7 +403,7 @@ describe('readiness', () => {
 describe('Leases', () => {
   const RENEW = T.leaseRenewMs;
 
-  /** `b` heard at t, then silent (dead at t + 400); its Lease first seen (not a change) at t. */
+  /** `b` heard at t, then silent (dead at t + deadAfterMs); its Lease first seen (not a change) at t. */
   function silentB(t: number): Membership {
     const m = speaker(['b']);
     m.heartbeat(hb('b', 1), t);
@@ -328,7 +415,7 @@ describe('Leases', () => {
   it('revive a heartbeat-dead peer after two renewals observed after its death, while renewals continue', () => {
     const t = INC + 10_000;
     const m = silentB(t);
-    expect(names(m.tick(t + 400))).toEqual({ joined: [], left: ['b:silent'] });
+    expect(names(m.tick(t + T.deadAfterMs))).toEqual({ joined: [], left: ['b:silent'] });
     // The first renewal after the death may have been written before it: not enough.
     m.leaseObserved('b', t + 500, t + 700);
     expect(m.liveness('b', t + 700)).toEqual({ alive: false, why: 'silent' });
@@ -378,8 +465,8 @@ describe('Leases', () => {
     m.leaseObserved('b', t + 3_000, t + 3_000);
     m.leaseObserved('b', t + 4_000, t + 4_000);
     m.leaseObserved('b', t + 5_000, t + 5_300);
-    expect(m.liveness('b', t + 5_399).why).toBe('heartbeat');
-    expect(m.liveness('b', t + 5_400)).toEqual({ alive: false, why: 'silent' });
+    expect(m.liveness('b', t + 5_000 + T.deadAfterMs - 1).why).toBe('heartbeat');
+    expect(m.liveness('b', t + 5_000 + T.deadAfterMs)).toEqual({ alive: false, why: 'silent' });
     expect(m.liveness('b', t + 30_000).alive).toBe(false);
   });
 
@@ -416,7 +503,7 @@ describe('Leases', () => {
     }
     a.leaseObserved('b', t - 4_997, t - 4_950);
     b.leaseObserved('a', t - 4_993, t - 4_940);
-    // Heartbeats stop at t - 100 (dead at t + 300); both Leases are renewed every second and each side sees the other's.
+    // Heartbeats stop at t - 100 (dead deadAfterMs later); both Leases are renewed every second and each side sees the other's.
     /** [ms after t, announcers per IP] whenever the latter changes. */
     const runs: [number, string][] = [];
     for (let now = t; now <= t + 10_000; now += 10) {
@@ -429,7 +516,7 @@ describe('Leases', () => {
     // second renewal after that death (a at t + 2,050, b at t + 2,060); one announcer per IP from then on.
     expect(runs).toEqual([
       [0, '1'],
-      [300, '2'],
+      [T.deadAfterMs - 100, '2'],
       [2_050, '1,2'],
       [2_060, '1'],
     ]);
@@ -463,7 +550,7 @@ describe('startup', () => {
     m.setPeers(['b'], start);
     m.leaseObserved('b', start - 100, start);
     m.heartbeat(hb('b', 1), start + 10);
-    expect(m.liveness('b', start + 410)).toEqual({ alive: false, why: 'silent' });
+    expect(m.liveness('b', start + 10 + T.deadAfterMs)).toEqual({ alive: false, why: 'silent' });
   });
 
   it('a peer added after the grace gets no startup credit', () => {

@@ -7,8 +7,11 @@
  * Three rules, in order of precedence:
  *
  * 1. Heartbeats (fast). Every speaker sends every peer a UDP heartbeat each intervalMs (100 ms). A peer is alive
- *    while its newest heartbeat arrived less than deadAfterMs (400 ms) ago on this speaker's clock; the edge ticks
- *    every intervalMs, so a killed peer is dropped 400-500 ms after its last heartbeat. Only authenticated news
+ *    while its newest heartbeat arrived less than deadAfterMs (500 ms) ago on this speaker's clock, a clock that
+ *    leaves out the time this speaker itself was not running (stall.ts: a frozen or starved speaker must not take
+ *    the heartbeats queued on its socket meanwhile for silence); the edge ticks every tickMs (20 ms), so a killed
+ *    peer is dropped 500-520 ms after its last heartbeat, and a frozen one survives 350 ms and more. Only
+ *    authenticated news
  *    counts (the MAC is checked by the codec; see isNews): reordered, duplicated, old and replayed packets neither
  *    refresh nor revive a peer, and an earlier process replaces the current one only once the node's Lease shows the
  *    restart (restartShown). A heartbeat with `leaving` (sent on SIGTERM) kills the peer at once, so a graceful stop
@@ -51,7 +54,8 @@ import { freshByClock, observeLease, renewedSince, type LeaseSeen } from './leas
 import { membershipTiming, type MembershipTiming } from './timing';
 
 /** Why a node is alive (self, heartbeat, lease, startup) or dead (the rest; unknown: not a peer). */
-export type LivenessReason = 'self' | 'heartbeat' | 'lease' | 'startup' | 'leaving' | 'silent' | 'unheard' | 'unknown';
+export type LivenessReason =
+  'self' | 'heartbeat' | 'lease' | 'startup' | 'leaving' | 'refused' | 'silent' | 'unheard' | 'unknown';
 
 export interface LivenessVerdict {
   readonly alive: boolean;
@@ -116,7 +120,7 @@ export class Membership {
     if (msg.node === this.self) return 'self';
     const peer = this.peers.get(msg.node);
     if (peer === undefined) return 'unknown';
-    if (!isNews(msg, peer.heard, this.restartShown(msg.node, peer.heard, now))) return 'stale';
+    if (!isNews(msg, peer.heard, this.restartShown(msg.node, now))) return 'stale';
     peer.heard = heard(msg, peer.heard, now);
     return 'accepted';
   }
@@ -130,37 +134,42 @@ export class Membership {
     this.leases.delete(node);
   }
 
+  /** When heartbeats say the peer's current process died, if they do: at its leave, or deadAfterMs after the last. */
+  private diedAt(peer: Peer): { at: number; why: 'leaving' | 'silent' } | undefined {
+    const { heard } = peer;
+    if (heard === undefined) return undefined;
+    if (heard.leaving) return { at: heard.at, why: 'leaving' };
+    return { at: heard.at + this.timing.deadAfterMs, why: 'silent' };
+  }
+
   /**
-   * Whether the node's current process is gone and the node restarted: dead by heartbeats (left, or silent for
-   * deadAfterMs) and its Lease renewed twice since. Only then may an earlier process (a restart after the wall clock
-   * stepped back) replace it; otherwise an earlier process's packets are delayed or replayed ones.
+   * Whether the node's current process is gone and the node restarted: dead by heartbeats and its Lease renewed
+   * twice since. Only then may an earlier process (a restart after the wall clock stepped back) replace it;
+   * otherwise an earlier process's packets are delayed or replayed ones.
    */
-  private restartShown(node: string, last: Heard | undefined, now: number): boolean {
-    if (last === undefined) return false;
-    const t = this.timing;
-    if (!last.leaving && now - last.at < t.deadAfterMs) return false;
-    const diedAt = last.leaving ? last.at : last.at + t.deadAfterMs;
-    return renewedSince(this.leases.get(node), diedAt, now, t.leaseDurationMs);
+  private restartShown(node: string, now: number): boolean {
+    const peer = this.peers.get(node);
+    const died = peer && this.diedAt(peer);
+    if (died === undefined || now < died.at) return false;
+    return renewedSince(this.leases.get(node), died.at, now, this.timing.leaseDurationMs);
   }
 
   liveness(node: string, now: number): LivenessVerdict {
     if (node === this.self) return { alive: true, why: 'self' };
     const peer = this.peers.get(node);
     if (peer === undefined) return { alive: false, why: 'unknown' };
-    const { heard } = peer;
     const t = this.timing;
-    if (heard !== undefined && !heard.leaving && now - heard.at < t.deadAfterMs)
-      return { alive: true, why: 'heartbeat' };
+    const died = this.diedAt(peer);
+    if (died !== undefined && now < died.at) return { alive: true, why: 'heartbeat' };
     const lease = this.leases.get(node);
     // When heartbeats last said the peer died; a peer never heard is dead from when it became a peer.
-    const diedAt = heard === undefined ? peer.addedAt : heard.leaving ? heard.at : heard.at + t.deadAfterMs;
-    if (renewedSince(lease, diedAt, now, t.leaseDurationMs)) return { alive: true, why: 'lease' };
-    if (heard === undefined) {
+    if (renewedSince(lease, died?.at ?? peer.addedAt, now, t.leaseDurationMs)) return { alive: true, why: 'lease' };
+    if (died === undefined) {
       const inGrace = now < this.startedAt + t.startupGraceMs;
       if (inGrace && freshByClock(lease, now, t.leaseDurationMs)) return { alive: true, why: 'startup' };
       return { alive: false, why: 'unheard' };
     }
-    return { alive: false, why: heard.leaving ? 'leaving' : 'silent' };
+    return { alive: false, why: died.why };
   }
 
   /** Whether this speaker may own IPs: the daemon sets it once it has planned with every list synced. */

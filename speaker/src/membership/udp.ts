@@ -4,6 +4,10 @@
  * peer or a stranger sends can throw here: bad datagrams and failed sends are counted, because a speaker that
  * crashed on a stray packet would hand over every IP it holds.
  *
+ * Time is the StallClock's: the raw monotonic clock less the stretches this process did not run, so that a frozen
+ * or starved speaker does not take the heartbeats queued on its socket for its peers' silence; and every judgement
+ * of liveness waits for the socket to be read first (a tick judges on setImmediate, after the loop's next poll).
+ *
  * Every heartbeat is signed with the cluster's heartbeat key (HMAC-SHA256, codec.ts) and checked against the
  * accepted keys (two during a rotation; setKeys changes them at run time). A datagram with a wrong MAC, a replayed or
  * otherwise stale one, one from a node that is not a peer or bearing this node's name is dropped, counted by reason
@@ -17,6 +21,7 @@ import { decodeHeartbeat, encodeHeartbeat, type RejectReason } from './codec';
 import { nextSequence } from './heartbeat';
 import { Membership, type HeartbeatVerdict, type MembershipChange } from './membership';
 import { RejectLog } from './rejectLog';
+import { StallClock } from './stall';
 import { membershipTiming, type MembershipTiming } from './timing';
 
 const freshEpoch = (): string => randomBytes(8).toString('hex');
@@ -74,6 +79,8 @@ export interface UdpMembershipOptions {
   readonly onWarning?: (message: string) => void;
   /** Every dropped datagram, by reason. */
   readonly onRejected?: (reason: RejectedReason) => void;
+  /** This process did not run for `ms` (beyond a tick): that time is not counted as anyone's silence. */
+  readonly onStall?: (ms: number) => void;
 }
 
 export type Counter =
@@ -113,15 +120,21 @@ export class UdpMembership {
   private peers: readonly PeerAddress[] = [];
   private sequence: { incarnation: number; epoch: string; seq: number };
   private keys: HeartbeatKeys;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly stall: StallClock;
+  private readonly port: number;
+  private sendTimer: NodeJS.Timeout | undefined;
+  private tickTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
   private constructor(
     private readonly options: UdpMembershipOptions,
     private readonly sockets: readonly Bound[],
-    private readonly clock: () => number,
+    private readonly raw: () => number,
   ) {
-    this.membership = new Membership(options.self, clock(), options.timing);
+    const timing = membershipTiming(options.timing);
+    this.stall = new StallClock(timing.tickMs, raw());
+    this.port = options.port ?? DEFAULT_PORT;
+    this.membership = new Membership(options.self, this.clock(), timing);
     this.sequence = { incarnation: options.incarnation ?? Date.now(), epoch: options.epoch ?? freshEpoch(), seq: 0 };
     this.keys = options.keys;
     this.bound = sockets.map(({ socket }) => ({ address: socket.address().address, port: socket.address().port }));
@@ -131,7 +144,7 @@ export class UdpMembership {
     }
   }
 
-  /** Binds every address (all or none), then heartbeats every intervalMs until leave() or close(). */
+  /** Binds every address (all or none), then heartbeats every intervalMs and ticks every tickMs until leave()/close(). */
   static async start(options: UdpMembershipOptions): Promise<UdpMembership> {
     membershipTiming(options.timing); // throws on bad timing before any socket is bound
     const port = options.port ?? DEFAULT_PORT;
@@ -144,7 +157,8 @@ export class UdpMembership {
       throw reason instanceof Error ? reason : new Error(String(reason));
     }
     const m = new UdpMembership(options, bound, options.clock ?? monotonicClock());
-    m.timer = setInterval(() => m.round(), m.membership.timing.intervalMs);
+    m.sendTimer = setInterval(() => void m.sendAll(false), m.membership.timing.intervalMs);
+    m.tickTimer = setInterval(() => m.tick(), m.membership.timing.tickMs);
     return m;
   }
 
@@ -200,7 +214,7 @@ export class UdpMembership {
   /** A graceful stop: tells every peer this node is leaving, then closes. The daemon stops renewing its Lease first. */
   async leave(): Promise<void> {
     if (this.closed) return;
-    this.stopTimer();
+    this.stopTimers();
     for (let i = 0; i < LEAVE_COPIES; i++) {
       if (i > 0) await new Promise((r) => setTimeout(r, LEAVE_GAP_MS));
       await this.sendAll(true);
@@ -212,18 +226,28 @@ export class UdpMembership {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.stopTimer();
+    this.stopTimers();
     await Promise.all(this.sockets.map(({ socket }) => new Promise<void>((r) => socket.close(() => r()))));
   }
 
-  private stopTimer(): void {
-    if (this.timer !== undefined) clearInterval(this.timer);
-    this.timer = undefined;
+  /** The running time: see StallClock. Every reading is also evidence that the loop runs. */
+  private clock(): number {
+    const before = this.stall.stalledMs;
+    const now = this.stall.observe(this.raw());
+    if (this.stall.stalledMs > before) this.options.onStall?.(this.stall.stalledMs - before);
+    return now;
   }
 
-  private round(): void {
-    void this.sendAll(false);
-    this.report();
+  private stopTimers(): void {
+    if (this.sendTimer !== undefined) clearInterval(this.sendTimer);
+    if (this.tickTimer !== undefined) clearInterval(this.tickTimer);
+    this.sendTimer = this.tickTimer = undefined;
+  }
+
+  /** Judges liveness after the socket has been read: a tick that ran late must not beat the queued heartbeats. */
+  private tick(): void {
+    this.clock();
+    setImmediate(() => this.report());
   }
 
   private receive(msg: Buffer, sender: string): void {
@@ -266,7 +290,6 @@ export class UdpMembership {
     this.sequence = nextSequence(this.sequence, Date.now(), freshEpoch);
     const ready = this.membership.ready;
     const data = encodeHeartbeat({ node: this.options.self, ...this.sequence, leaving, ready }, this.keys.sign);
-    const port = this.options.port ?? DEFAULT_PORT;
     const sends = this.peers.map((peer) => {
       const family = isIP(peer.address);
       const bound = this.sockets.find((s) => s.family === family);
@@ -275,12 +298,13 @@ export class UdpMembership {
         return Promise.resolve();
       }
       return new Promise<void>((resolve) => {
+        const done = (err: Error | null): void => {
+          if (err) this.count('sendErrors', `heartbeat to ${peer.node} (${peer.address}): ${err.message}`);
+          else this.bump('sent');
+          resolve();
+        };
         try {
-          bound.socket.send(data, peer.port ?? port, peer.address, (err) => {
-            if (err) this.count('sendErrors', `heartbeat to ${peer.node} (${peer.address}): ${err.message}`);
-            else this.bump('sent');
-            resolve();
-          });
+          bound.socket.send(data, peer.port ?? this.port, peer.address, done);
         } catch (err) {
           // send() throws synchronously on a closed socket, or on a bad port.
           this.count('sendErrors', `heartbeat to ${peer.node}: ${(err as Error).message}`);
