@@ -257,4 +257,30 @@ labTestGate('ironlb-speaker membership', () => {
       expect([ip, [...answered]]).toEqual([ip, [n]]);
     }
   });
+
+  test('a SIGKILLed speaker is still found dead at once: its port refuses the next heartbeat', async () => {
+    const [owner, ip] = [...vips][1];
+    const mac = macs.get(owner)!;
+    const sole = { intervalMs: INTERVAL_MS, timeoutMs: 30_000, context: () => l.logs() };
+    await waitSole(pinger!, ip, { ...sole, mac, holdMs: 1_000 });
+    const killed = pingerNow();
+    await l.killSpeaker(owner);
+    const next = await waitSole(pinger!, ip, { ...sole, not: mac, holdMs: 300 });
+    const last = [...pinger!.replies(ip)].reverse().find((r) => r.mac === mac && r.t < next.since);
+    const outage = next.since - (last?.t ?? killed);
+    const verdicts = l
+      .logs()
+      .split('\n')
+      .filter((x) => x.includes('"msg":"speaker dead"') && x.includes(`"peer":"${owner}"`))
+      .map((x) => JSON.parse(x) as { why: string; time: number })
+      .filter((v) => v.time >= Date.now() - 10_000);
+    process.stdout.write(
+      `${owner} SIGKILLed: ${ip} answered by ${nodeOfMac(next.mac)} after ${outage.toFixed(0)} ms; verdicts: ${verdicts.map((v) => v.why).join(', ')}\n`,
+    );
+    // The old silence rule alone took 400-500 ms; the refusal is seen within a heartbeat interval.
+    expect(verdicts.map((v) => v.why)).toContain('refused');
+    expect(outage).toBeLessThan(1_000);
+    l.startSpeaker(owner);
+    await waitSole(pinger!, ip, { ...sole, mac, holdMs: 1_000 });
+  });
 });

@@ -30,9 +30,10 @@ const names = (c: MembershipChange | undefined) => ({
 describe('timing', () => {
   it('defaults, and a grace that follows deadAfterMs', () => {
     expect(membershipTiming()).toEqual({
-      intervalMs: 100,
+      intervalMs: 50,
       tickMs: 20,
       deadAfterMs: 500,
+      refusedAfterMs: 150,
       startupGraceMs: 1_000,
       leaseRenewMs: 1_000,
       leaseDurationMs: 10_000,
@@ -44,8 +45,10 @@ describe('timing', () => {
   it.each([
     [{ intervalMs: 0 }, 'intervalMs must be a positive number'],
     [{ deadAfterMs: -5 }, 'deadAfterMs must be a positive number'],
-    [{ deadAfterMs: 190 }, 'deadAfterMs must be >= 2 x intervalMs'],
-    [{ tickMs: 110 }, 'tickMs must be <= intervalMs'],
+    [{ deadAfterMs: 90 }, 'deadAfterMs must be >= 2 x intervalMs'],
+    [{ tickMs: 60 }, 'tickMs must be <= intervalMs'],
+    [{ refusedAfterMs: 90 }, 'refusedAfterMs must be >= 2 x intervalMs'],
+    [{ refusedAfterMs: 600 }, 'refusedAfterMs must be <= deadAfterMs'],
     [{ startupGraceMs: 300 }, 'startupGraceMs must be >= deadAfterMs'],
     [{ leaseDurationMs: 1_500 }, 'leaseDurationMs must be >= 2 x leaseRenewMs'],
   ])('refuses %j', (given, message) => {
@@ -239,6 +242,58 @@ describe('heartbeats', () => {
     expect(m.liveness('c', t + 30)).toEqual({ alive: false, why: 'unheard' });
     expect(m.heartbeat(hb('c', 3), t + 40)).toBe('accepted');
     expect(names(m.tick(t + 40))).toEqual({ joined: ['c:heartbeat'], left: [] });
+  });
+});
+
+describe('a process gone: its port refuses', () => {
+  it('a peer whose port refuses after its last heartbeat is dead refusedAfterMs after that heartbeat', () => {
+    const m = speaker(['b']);
+    const t = INC + 100_000;
+    m.heartbeat(hb('b', 1), t);
+    m.tick(t);
+    m.refused('b', t + 30);
+    expect(m.liveness('b', t + T.refusedAfterMs - 1)).toEqual({ alive: true, why: 'heartbeat' });
+    expect(m.liveness('b', t + T.refusedAfterMs)).toEqual({ alive: false, why: 'refused' });
+    expect(names(m.tick(t + T.refusedAfterMs))).toEqual({ joined: [], left: ['b:refused'] });
+  });
+
+  it('a refusal older than the last heartbeat changes nothing: a forged one, or the port of a restarted process', () => {
+    const m = speaker(['b']);
+    const t = INC + 100_000;
+    m.heartbeat(hb('b', 1), t);
+    m.refused('b', t + 10);
+    m.heartbeat(hb('b', 2), t + 50);
+    expect(m.liveness('b', t + 50 + T.deadAfterMs - 1)).toEqual({ alive: true, why: 'heartbeat' });
+    // Refused while it restarts (its old process closed the port), then the new process heartbeats.
+    m.refused('b', t + 600);
+    m.heartbeat(hb('b', 1, { incarnation: INC + 1_000, ready: false }), t + 700);
+    expect(m.liveness('b', t + 1_000)).toEqual({ alive: true, why: 'heartbeat' });
+    expect(m.refused('z', t)).toBeUndefined();
+  });
+
+  // Heartbeats every interval (jitter up to 10 ms); the process killed at every offset after its last heartbeat; the
+  // next heartbeat sent to it after the kill is refused (ICMP port unreachable) 1 ms later; ticks at every phase.
+  it('a killed speaker is reported dead within refusedAfterMs + tickMs of the kill', () => {
+    const seen: number[] = [];
+    for (let phase = 0; phase < T.tickMs; phase += 3) {
+      for (let offset = 0; offset < T.intervalMs; offset += 7) {
+        const m = speaker(['b']);
+        const beats = Array.from({ length: 20 }, (_, i) => INC + i * T.intervalMs + (i % 3) * 5);
+        const killedAt = beats[beats.length - 1] + offset;
+        const refusedAt = INC + 20 * T.intervalMs + 1;
+        let reportedAt: number | undefined;
+        let next = 0;
+        for (let now = INC + phase; reportedAt === undefined && now < killedAt + 5_000; now += T.tickMs) {
+          while (next < beats.length && beats[next] <= now) m.heartbeat(hb('b', next + 1), beats[next++]);
+          if (refusedAt <= now && refusedAt > killedAt - offset) m.refused('b', refusedAt);
+          if (m.tick(now)?.left.some((x) => x.node === 'b' && x.why === 'refused')) reportedAt = now;
+        }
+        if (reportedAt === undefined) throw new Error('never reported');
+        seen.push(reportedAt - killedAt);
+        expect(reportedAt - killedAt).toBeLessThan(T.refusedAfterMs + T.tickMs);
+      }
+    }
+    console.log(`a killed speaker reported dead ${Math.min(...seen)}-${Math.max(...seen)} ms after the kill`);
   });
 });
 

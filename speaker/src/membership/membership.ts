@@ -6,12 +6,13 @@
  *
  * Three rules, in order of precedence:
  *
- * 1. Heartbeats (fast). Every speaker sends every peer a UDP heartbeat each intervalMs (100 ms). A peer is alive
+ * 1. Heartbeats (fast). Every speaker sends every peer a UDP heartbeat each intervalMs (50 ms). A peer is alive
  *    while its newest heartbeat arrived less than deadAfterMs (500 ms) ago on this speaker's clock, a clock that
  *    leaves out the time this speaker itself was not running (stall.ts: a frozen or starved speaker must not take
- *    the heartbeats queued on its socket meanwhile for silence); the edge ticks every tickMs (20 ms), so a killed
- *    peer is dropped 500-520 ms after its last heartbeat, and a frozen one survives 350 ms and more. Only
- *    authenticated news
+ *    the heartbeats queued on its socket meanwhile for silence); the edge ticks every tickMs (20 ms). A peer whose
+ *    port refused a heartbeat after its newest one (ICMP port unreachable: the process is gone) is dead once that
+ *    heartbeat is refusedAfterMs (150 ms) old, so a killed speaker is dropped 100-170 ms after the kill while a
+ *    frozen one survives 350 ms and more of silence. Only authenticated news
  *    counts (the MAC is checked by the codec; see isNews): reordered, duplicated, old and replayed packets neither
  *    refresh nor revive a peer, and an earlier process replaces the current one only once the node's Lease shows the
  *    restart (restartShown). A heartbeat with `leaving` (sent on SIGTERM) kills the peer at once, so a graceful stop
@@ -85,6 +86,8 @@ interface Peer {
   /** When it became a peer: a peer never heard counts as heartbeat-dead from then (rule 2 counts renewals from it). */
   readonly addedAt: number;
   heard?: Heard;
+  /** When its heartbeat port last refused a heartbeat (the process behind it is gone). */
+  refusedAt?: number;
 }
 
 const byName = (a: NodeChange, b: NodeChange): number => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0);
@@ -134,12 +137,29 @@ export class Membership {
     this.leases.delete(node);
   }
 
-  /** When heartbeats say the peer's current process died, if they do: at its leave, or deadAfterMs after the last. */
-  private diedAt(peer: Peer): { at: number; why: 'leaving' | 'silent' } | undefined {
+  /**
+   * The peer's heartbeat port refused a heartbeat (ICMP port unreachable, seen as ECONNREFUSED on a connected socket):
+   * no process listens there. Undefined for a node that is not a peer.
+   */
+  refused(node: string, now: number): true | undefined {
+    const peer = this.peers.get(node);
+    if (peer === undefined) return undefined;
+    peer.refusedAt = now;
+    return true;
+  }
+
+  /**
+   * When heartbeats say the peer's current process died, if they do: at its leave, or when its newest heartbeat
+   * grew too old (refusedAfterMs after it when its port refused since, deadAfterMs otherwise).
+   */
+  private diedAt(peer: Peer): { at: number; why: 'leaving' | 'refused' | 'silent' } | undefined {
     const { heard } = peer;
     if (heard === undefined) return undefined;
     if (heard.leaving) return { at: heard.at, why: 'leaving' };
-    return { at: heard.at + this.timing.deadAfterMs, why: 'silent' };
+    const refused = peer.refusedAt !== undefined && peer.refusedAt > heard.at;
+    return refused
+      ? { at: heard.at + this.timing.refusedAfterMs, why: 'refused' }
+      : { at: heard.at + this.timing.deadAfterMs, why: 'silent' };
   }
 
   /**

@@ -8,6 +8,11 @@
  * or starved speaker does not take the heartbeats queued on its socket for its peers' silence; and every judgement
  * of liveness waits for the socket to be read first (a tick judges on setImmediate, after the loop's next poll).
  *
+ * Heartbeats leave from one connected UDP socket per peer (an ephemeral port on the node's address): when a peer's
+ * process is gone its kernel answers with ICMP port unreachable, which a connected socket reports as ECONNREFUSED,
+ * and the peer is dead after refusedAfterMs instead of deadAfterMs of silence. A frozen process's port stays open,
+ * so it gets the longer bound. Until a peer's socket is connected, and if it cannot be, the listening socket sends.
+ *
  * Every heartbeat is signed with the cluster's heartbeat key (HMAC-SHA256, codec.ts) and checked against the
  * accepted keys (two during a rotation; setKeys changes them at run time). A datagram with a wrong MAC, a replayed or
  * otherwise stale one, one from a node that is not a peer or bearing this node's name is dropped, counted by reason
@@ -89,12 +94,23 @@ export type Counter =
   | 'noSocketForFamily'
   | 'received'
   | 'socketErrors'
+  | 'refused'
   | `rejected.${RejectReason}`
   | `heartbeat.${HeartbeatVerdict}`;
 
 interface Bound {
   readonly socket: dgram.Socket;
   readonly family: 4 | 6;
+}
+
+/** The socket heartbeats to one peer leave from, connected to it so that its kernel's refusals reach us. */
+interface PeerLink {
+  readonly node: string;
+  readonly address: string;
+  readonly port: number;
+  readonly socket?: dgram.Socket;
+  connected: boolean;
+  closed: boolean;
 }
 
 function bind(address: string, port: number): Promise<Bound> {
@@ -120,6 +136,7 @@ export class UdpMembership {
   private peers: readonly PeerAddress[] = [];
   private sequence: { incarnation: number; epoch: string; seq: number };
   private keys: HeartbeatKeys;
+  private readonly links = new Map<string, PeerLink>();
   private readonly stall: StallClock;
   private readonly port: number;
   private sendTimer: NodeJS.Timeout | undefined;
@@ -165,6 +182,15 @@ export class UdpMembership {
   /** Every other speaker, with the address its heartbeats go to. */
   setPeers(peers: readonly PeerAddress[]): void {
     this.peers = peers.filter((p) => p.node !== this.options.self);
+    const want = new Map(this.peers.map((p) => [p.node, p]));
+    for (const [node, link] of this.links) {
+      const p = want.get(node);
+      if (p === undefined || p.address !== link.address || (p.port ?? this.port) !== link.port) {
+        this.closeLink(link);
+        this.links.delete(node);
+      }
+    }
+    if (!this.closed) for (const p of this.peers) if (!this.links.has(p.node)) this.links.set(p.node, this.link(p));
     this.membership.setPeers(
       this.peers.map((p) => p.node),
       this.clock(),
@@ -227,6 +253,8 @@ export class UdpMembership {
     if (this.closed) return;
     this.closed = true;
     this.stopTimers();
+    for (const link of this.links.values()) this.closeLink(link);
+    this.links.clear();
     await Promise.all(this.sockets.map(({ socket }) => new Promise<void>((r) => socket.close(() => r()))));
   }
 
@@ -248,6 +276,52 @@ export class UdpMembership {
   private tick(): void {
     this.clock();
     setImmediate(() => this.report());
+  }
+
+  private link(peer: PeerAddress): PeerLink {
+    const family = isIP(peer.address);
+    const local = this.sockets.find((s) => s.family === family);
+    const base = {
+      node: peer.node,
+      address: peer.address,
+      port: peer.port ?? this.port,
+      connected: false,
+      closed: false,
+    };
+    if (local === undefined) return base;
+    const socket = dgram.createSocket(family === 4 ? 'udp4' : 'udp6');
+    const link: PeerLink = { ...base, socket };
+    socket.on('error', (err: NodeJS.ErrnoException) => this.linkError(link, err));
+    socket.on('message', (msg, from) => this.receive(msg, from.address));
+    socket.bind(0, local.socket.address().address, () => {
+      if (link.closed) return;
+      socket.connect(link.port, link.address, () => {
+        if (!link.closed) link.connected = true;
+      });
+    });
+    return link;
+  }
+
+  private closeLink(link: PeerLink): void {
+    if (link.closed) return;
+    link.closed = true;
+    link.connected = false;
+    try {
+      link.socket?.close();
+    } catch {
+      // Already closed (a bind that failed closes it).
+    }
+  }
+
+  /** ECONNREFUSED: the peer's kernel said nobody listens on its heartbeat port. Anything else is counted. */
+  private linkError(link: PeerLink, err: NodeJS.ErrnoException): void {
+    if (this.closed || link.closed) return;
+    if (err.code === 'ECONNREFUSED') {
+      this.bump('refused');
+      this.membership.refused(link.node, this.clock());
+      return;
+    }
+    this.count('socketErrors', `heartbeat socket to ${link.node} (${link.address}): ${err.message}`);
   }
 
   private receive(msg: Buffer, sender: string): void {
@@ -291,6 +365,7 @@ export class UdpMembership {
     const ready = this.membership.ready;
     const data = encodeHeartbeat({ node: this.options.self, ...this.sequence, leaving, ready }, this.keys.sign);
     const sends = this.peers.map((peer) => {
+      const link = this.links.get(peer.node);
       const family = isIP(peer.address);
       const bound = this.sockets.find((s) => s.family === family);
       if (bound === undefined) {
@@ -298,13 +373,15 @@ export class UdpMembership {
         return Promise.resolve();
       }
       return new Promise<void>((resolve) => {
-        const done = (err: Error | null): void => {
-          if (err) this.count('sendErrors', `heartbeat to ${peer.node} (${peer.address}): ${err.message}`);
+        const done = (err: NodeJS.ErrnoException | null): void => {
+          if (err?.code === 'ECONNREFUSED' && link !== undefined) this.linkError(link, err);
+          else if (err) this.count('sendErrors', `heartbeat to ${peer.node} (${peer.address}): ${err.message}`);
           else this.bump('sent');
           resolve();
         };
         try {
-          bound.socket.send(data, peer.port ?? this.port, peer.address, done);
+          if (link?.connected && link.socket) link.socket.send(data, done);
+          else bound.socket.send(data, peer.port ?? this.port, peer.address, done);
         } catch (err) {
           // send() throws synchronously on a closed socket, or on a bad port.
           this.count('sendErrors', `heartbeat to ${peer.node}: ${(err as Error).message}`);
