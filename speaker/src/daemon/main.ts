@@ -238,11 +238,16 @@ export async function main(argv: readonly string[]): Promise<void> {
   const shutdown = (): void => {
     lease.stop();
     links.close();
-    // The first goodbye is on its way: stop answering now, so the peers' probes for this node's IPs find them free
-    // and the handover costs one probe window, not two.
+    // The peers take this node's IPs at its goodbye; each is answered here until its new owner probes for it (at
+    // most a second), so a handover costs one probe window however long the peer takes to start probing.
     const leaving = membership.leave().catch(() => undefined);
-    layer2.close();
-    void leaving.then(() => Promise.all([speaker.stop(), keyWatch?.stop()])).finally(() => process.exit(0));
+    const handedOver = layer2.handOver();
+    void Promise.all([leaving, handedOver])
+      .then(() => Promise.all([speaker.stop(), keyWatch?.stop()]))
+      .finally(() => {
+        layer2.close();
+        process.exit(0);
+      });
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);

@@ -1,7 +1,9 @@
 /**
  * The edge between the plan and the wire: one responder (one AF_PACKET socket) per interface that has IPs to answer
- * for, opened when the first IP needs it and closed with the last. apply() is idempotent: the same desired set
- * twice changes nothing, so a resync never re-announces.
+ * for, opened when the first IP needs it and closed with the last. An IP the plan drops is released (answered on
+ * until its new owner probes for it; see the responder), so a socket stays open until its last released IP is
+ * handed over; an interface that went away is closed at once. apply() is idempotent: the same desired set twice
+ * changes nothing, so a resync never re-announces.
  */
 import type { Logger } from 'pino';
 import { errorText } from '@ironlb/shared';
@@ -28,8 +30,10 @@ export class L2Announcer {
   private readonly held = new Map<string, Map<string, DesiredIP>>();
   private table: readonly LocalInterface[] = [];
   private desired: ReadonlyMap<string, DesiredIP> = new Map();
-  /** Closed for good (the speaker is stopping): nothing is answered again, whatever a late plan asks for. */
+  /** Closed for good (the speaker is stopping): nothing new is answered, whatever a late plan asks for. */
   private closed = false;
+  /** Resolves handOver() once the last socket has closed. */
+  private drained: (() => void) | undefined;
 
   constructor(
     private readonly open: SocketOpener,
@@ -57,18 +61,16 @@ export class L2Announcer {
     }
     for (const [name, r] of this.responders) {
       const keep = want.get(name);
+      const gone = !this.table.some((i) => i.name === name);
       const held = this.held.get(name) ?? new Map<string, DesiredIP>();
       for (const [key, d] of held) {
         if (keep?.has(key)) continue;
-        r.remove(d.ip);
+        if (gone) r.remove(d.ip);
+        else r.release(d.ip);
         held.delete(key);
       }
-      if (!keep) {
-        r.close();
-        this.responders.delete(name);
-        this.held.delete(name);
-        this.log.info({ interface: name }, 'stopped listening');
-      }
+      // Closed now, or once its released IPs are handed over (idle).
+      if (!keep && (gone || r.size === 0)) this.stopListening(name);
     }
     for (const [name, ips] of want) {
       const r = this.responders.get(name) ?? this.listen(name);
@@ -104,6 +106,9 @@ export class L2Announcer {
       const responder = new InterfaceResponder(socket, iface?.linkLocal, this.timing, {
         ...this.events,
         warn: (message) => this.log.warn({ interface: name }, message),
+        idle: () => {
+          if (!this.held.get(name)?.size) this.stopListening(name);
+        },
       });
       box.responder = responder;
       this.responders.set(name, responder);
@@ -115,10 +120,33 @@ export class L2Announcer {
     }
   }
 
+  private stopListening(name: string): void {
+    const r = this.responders.get(name);
+    if (r === undefined) return;
+    r.close();
+    this.responders.delete(name);
+    this.held.delete(name);
+    this.log.info({ interface: name }, 'stopped listening');
+    if (this.closed && this.responders.size === 0) this.drained?.();
+  }
+
+  /**
+   * A graceful stop: every IP released (answered until its new owner probes for it, at most RELEASE_MAX_MS) and
+   * later plans ignored; resolves once every socket has closed.
+   */
+  handOver(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.apply(new Map());
+    this.closed = true;
+    if (this.responders.size === 0) return Promise.resolve();
+    return new Promise((resolve) => (this.drained = resolve));
+  }
+
   close(): void {
     this.closed = true;
     for (const r of this.responders.values()) r.close();
     this.responders.clear();
     this.held.clear();
+    this.drained?.();
   }
 }

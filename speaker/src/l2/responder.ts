@@ -11,6 +11,12 @@
  * each window is twice as long (at most PROBE_WINDOW_MAX_MS), so a node wrongly claiming many IPs cannot flood the
  * segment with probes; after PROBE_DEFER_MAX_MS the IP is answered anyway (the plan decides who owns it) and the other
  * MAC is reported as a conflict.
+ *
+ * An IP another node now owns is released rather than removed: it is answered on until the new owner probes for it
+ * (that probe is not answered, so the new owner's window passes in silence) or announces it, or RELEASE_MAX_MS
+ * passes, and its pending gratuitous ARPs are dropped. A handover thus costs one probe window however long the new
+ * owner takes to start probing (a restarted speaker's first plan, its socket opening, a loaded machine), and the two
+ * never answer at once.
  */
 import type { ParsedIP } from '@ironlb/shared';
 import {
@@ -51,6 +57,8 @@ export interface AnnounceTiming {
 
 /** Longest a newly won IP waits for another MAC that speaks for it to stop before it is answered anyway. */
 export const PROBE_DEFER_MAX_MS = 1_000;
+/** Longest a released IP is answered on while nobody takes it over (a deleted Service, an owner that never probes). */
+export const RELEASE_MAX_MS = 1_000;
 /** How long deferred probes keep probeMs windows before they back off. */
 export const PROBE_FAST_MS = 200;
 /** The longest probe window while deferring (windows double from probeMs after PROBE_FAST_MS). */
@@ -75,6 +83,8 @@ export interface ResponderEvents {
   conflict(ip: ParsedIP, mac: string, ifname: string): void;
   answered(family: 'IPv4' | 'IPv6'): void;
   warn?(message: string): void;
+  /** The last IP was removed (a released one handed over): the socket may be closed. */
+  idle?(): void;
 }
 
 interface Held {
@@ -87,6 +97,8 @@ interface Held {
   readonly probingSince: number;
   window: number;
   timers: NodeJS.Timeout[];
+  /** Released: answered until another MAC probes for it or announces it, or RELEASE_MAX_MS. */
+  releasing: boolean;
 }
 
 const ARP_OP = 14 + 6;
@@ -122,8 +134,21 @@ export class InterfaceResponder {
   }
 
   add(ip: ParsedIP): void {
-    if (this.has(ip)) return;
-    const held: Held = { ip, answering: false, probingSince: Date.now(), window: this.timing.probeMs, timers: [] };
+    const known = this.held(ip);
+    if (known !== undefined) {
+      // Taken back while released: still ours, still answered.
+      if (known.releasing) this.clearTimers(known);
+      known.releasing = false;
+      return;
+    }
+    const held: Held = {
+      ip,
+      answering: false,
+      probingSince: Date.now(),
+      window: this.timing.probeMs,
+      timers: [],
+      releasing: false,
+    };
     if (ip.family === 'IPv4') this.v4.set(Number(ip.value), held);
     else {
       if (!this.ndSender(ip)) return; // No link-local address to answer from (RFC 4861 §7.2.4).
@@ -135,16 +160,37 @@ export class InterfaceResponder {
     this.refilter();
   }
 
+  /** Stops answering for `ip` now. */
   remove(ip: ParsedIP): void {
-    const held = ip.family === 'IPv4' ? this.v4.get(Number(ip.value)) : this.v6.get(ip.value);
+    const held = this.held(ip);
     if (!held) return;
-    for (const t of held.timers) clearTimeout(t);
+    this.clearTimers(held);
     if (ip.family === 'IPv4') this.v4.delete(Number(ip.value));
     else {
       this.v6.delete(ip.value);
       this.leave(ip);
     }
     this.refilter();
+    if (this.size === 0) this.events.idle?.();
+  }
+
+  /** Another node owns `ip` now: answered on until it probes for it or announces it (see the header). */
+  release(ip: ParsedIP): void {
+    const held = this.held(ip);
+    if (!held || held.releasing) return;
+    if (!held.answering) return this.remove(ip);
+    this.clearTimers(held);
+    held.releasing = true;
+    held.timers.push(setTimeout(() => this.remove(held.ip), RELEASE_MAX_MS));
+  }
+
+  private held(ip: ParsedIP): Held | undefined {
+    return ip.family === 'IPv4' ? this.v4.get(Number(ip.value)) : this.v6.get(ip.value);
+  }
+
+  private clearTimers(held: Held): void {
+    for (const t of held.timers) clearTimeout(t);
+    held.timers = [];
   }
 
   close(): void {
@@ -198,10 +244,11 @@ export class InterfaceResponder {
     this.probe(held);
   }
 
-  /** Another MAC spoke for one of our IPs: deferred while probing, a conflict once answering. */
+  /** Another MAC spoke for one of our IPs: deferred while probing, handed over once released, else a conflict. */
   private otherOwner(held: Held, mac: Buffer): void {
     if (mac.equals(this.socket.mac)) return;
-    if (held.answering) this.events.conflict(held.ip, formatMac(mac), this.ifname);
+    if (held.releasing) this.remove(held.ip);
+    else if (held.answering) this.events.conflict(held.ip, formatMac(mac), this.ifname);
     else held.inUse = formatMac(mac);
   }
 
@@ -232,7 +279,9 @@ export class InterfaceResponder {
     if (isIgnored(arp)) return;
     // Someone else speaking for one of our IPs: a reply (to our probe, say), or an announcement (sender = target).
     if (claimed) this.otherOwner(claimed, arp.senderMac);
-    if (ours?.answering && f.readUInt16BE(ARP_OP) === 1 && sender !== target) {
+    // The new owner of a released IP probing for it: handed over, and the probe is not answered.
+    if (ours?.releasing && sender === 0 && !arp.senderMac.equals(this.socket.mac)) return this.remove(ours.ip);
+    if (ours?.answering && this.has(ours.ip) && f.readUInt16BE(ARP_OP) === 1 && sender !== target) {
       this.send(encodeArp(arpReply(arp, this.socket.mac)));
       this.events.answered('IPv4');
     }
@@ -247,6 +296,8 @@ export class InterfaceResponder {
       this.otherOwner(held, m.targetLinkLayer ?? m.ethSrc);
       return;
     }
+    // A DAD probe (from ::) by the new owner of a released IP: handed over, not answered.
+    if (held.releasing && m.srcIP.value === 0n && !m.ethSrc.equals(this.socket.mac)) return this.remove(held.ip);
     const from = this.ndSender(m.target);
     if (!held.answering || !from) return;
     this.send(encodeNeighborDiscovery(neighborAdvertisementFor(m, from)));
