@@ -71,6 +71,7 @@ export class Speaker {
   /** Events and status writes, a few at a time (a burst of Services must not open a socket each). */
   private readonly writes = new WriteQueue(WRITES_IN_FLIGHT);
   private startedAt = 0;
+  private ready = false;
   /** Watches whose first list has not arrived yet. */
   private readonly unsynced = new Set<string>();
   private watches: Watching[] = [];
@@ -200,7 +201,11 @@ export class Speaker {
     }
     // Ready: the peers hear it now and hand back this node's IPs while it plans to take them (its probe waits for
     // them to let go). Before this, they kept answering for it, so a restart leaves no IP silent.
-    this.deps.liveness.markReady();
+    if (!this.ready) {
+      this.ready = true;
+      this.deps.log.info('ready: every list synced; this node may own IPs from now on');
+      this.deps.liveness.markReady();
+    }
     const view = this.view();
     const services = new Set(view.services.map((s) => s.key));
     for (const mode of this.deps.modes) {
