@@ -85,3 +85,66 @@ export function silences(pinger: ArpPinger, vips: readonly string[], from: numbe
     ]),
   );
 }
+
+/** SIGSTOP to `node`'s speaker (its own pid), SIGCONT `ms` later; resolves with how long it really was stopped. */
+export async function freezeSpeaker(l: SpeakerLab, node: string, ms: number): Promise<number> {
+  const s = l.speakers.get(node);
+  if (!s?.running()) throw new Error(`the speaker on ${node} is not running`);
+  const t0 = performance.now();
+  process.kill(s.child.pid, 'SIGSTOP');
+  try {
+    await new Promise((r) => setTimeout(r, ms));
+  } finally {
+    process.kill(s.child.pid, 'SIGCONT');
+  }
+  return performance.now() - t0;
+}
+
+/**
+ * `n` processes spinning on the CPU (`node -e 'for(;;);'`), in the client's namespace so the lab sweeps them if
+ * this process dies; stop() ends each by its pid.
+ */
+export function busyProcesses(l: SpeakerLab, n: number): { stop(): Promise<void> } {
+  const children = Array.from({ length: n }, () =>
+    l.lab.spawn('client', [process.execPath, '-e', 'for(;;);'], { stdio: 'ignore' }),
+  );
+  return {
+    stop: async () => {
+      await Promise.all(
+        children.map(
+          (c) =>
+            new Promise<void>((resolve) => {
+              if (c.exitCode !== null || c.signalCode !== null) return resolve();
+              c.once('exit', () => resolve());
+              process.kill(c.pid, 'SIGKILL');
+            }),
+        ),
+      );
+    },
+  };
+}
+
+/** The speakers' "speaker dead" log lines from `since` (ms since the epoch) on: who said it, of whom, why. */
+export function deadVerdicts(l: SpeakerLab, since: number): { node: string; peer: string; why: string }[] {
+  const out: { node: string; peer: string; why: string }[] = [];
+  for (const [node, s] of l.speakers) {
+    for (const line of s.output().split('\n')) {
+      if (!line.includes('"msg":"speaker dead"')) continue;
+      const v = JSON.parse(line) as { time: number; peer: string; why: string };
+      if (v.time >= since) out.push({ node, peer: v.peer, why: v.why });
+    }
+  }
+  return out;
+}
+
+/** How many times the MAC answering `ip` changed in [from, to]: an ownership change, or two owners at once. */
+export function macChanges(pinger: ArpPinger, ip: string, from: number, to: number): number {
+  let changes = 0;
+  let last: string | undefined;
+  for (const r of pinger.replies(ip)) {
+    if (r.t < from || r.t > to) continue;
+    if (last !== undefined && r.mac !== last) changes++;
+    last = r.mac;
+  }
+  return changes;
+}
