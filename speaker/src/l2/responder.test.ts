@@ -13,7 +13,7 @@ import {
   ZERO_MAC,
 } from './codec';
 import type { PacketSocket } from './packetSocket';
-import { InterfaceResponder, RELEASE_MAX_MS } from './responder';
+import { InterfaceResponder, RELEASE_MAX_MS, RELEASE_PROBE_MS } from './responder';
 
 const ip = mustParseIP;
 const mac = (t: string): Buffer =>
@@ -370,6 +370,36 @@ describe('InterfaceResponder, handing an IP over (release)', () => {
     expect(x.socket.sent).toHaveLength(sent); // no probe, no announcement
     expect(answersTo(x.socket, x.r)).toBe(true);
     expect(socket.closed).toBe(false);
+  });
+
+  it('probes a released IP itself: an owner already answering for it (say, it never stopped) ends the release at once', () => {
+    const { socket, r, conflicts } = answering();
+    socket.sent = [];
+    r.release(VIP);
+    const probes = (): number =>
+      socket.sent
+        .map((f) => decodeArp(f))
+        .filter((f) => !isIgnored(f) && f.op === 'request' && f.senderIP.value === 0n && f.targetIP.value === VIP.value)
+        .length;
+    expect(probes()).toBe(1);
+    jest.advanceTimersByTime(RELEASE_PROBE_MS);
+    expect(probes()).toBe(2);
+    expect(answersTo(socket, r)).toBe(true);
+    r.onFrames([
+      encodeArp({
+        ethDst: OURS,
+        ethSrc: OTHER,
+        op: 'reply',
+        senderMac: OTHER,
+        senderIP: VIP,
+        targetMac: OURS,
+        targetIP: ip('0.0.0.0'),
+      }),
+    ]);
+    expect(answersTo(socket, r)).toBe(false);
+    expect(conflicts).toEqual([]);
+    jest.advanceTimersByTime(RELEASE_MAX_MS);
+    expect(probes()).toBe(2);
   });
 
   it("IPv6: answered until the new owner's DAD probe", () => {

@@ -16,7 +16,9 @@
  * (that probe is not answered, so the new owner's window passes in silence) or announces it, or RELEASE_MAX_MS
  * passes, and its pending gratuitous ARPs are dropped. A handover thus costs one probe window however long the new
  * owner takes to start probing (a restarted speaker's first plan, its socket opening, a loaded machine), and the two
- * never answer at once.
+ * never answer at once. The releasing node also probes the IP itself (every RELEASE_PROBE_MS): if the new owner is
+ * answering already (it never stopped, as when this node answered beside it after its link came back), its reply
+ * ends the release at once.
  */
 import type { ParsedIP } from '@ironlb/shared';
 import {
@@ -59,6 +61,8 @@ export interface AnnounceTiming {
 export const PROBE_DEFER_MAX_MS = 1_000;
 /** Longest a released IP is answered on while nobody takes it over (a deleted Service, an owner that never probes). */
 export const RELEASE_MAX_MS = 1_000;
+/** How often a released IP is probed, to find an owner already answering for it. */
+export const RELEASE_PROBE_MS = 100;
 /** How long deferred probes keep probeMs windows before they back off. */
 export const PROBE_FAST_MS = 200;
 /** The longest probe window while deferring (windows double from probeMs after PROBE_FAST_MS). */
@@ -182,6 +186,11 @@ export class InterfaceResponder {
     this.clearTimers(held);
     held.releasing = true;
     held.timers.push(setTimeout(() => this.remove(held.ip), RELEASE_MAX_MS));
+    const probe = (): void => {
+      this.sendProbe(held);
+      held.timers.push(setTimeout(probe, RELEASE_PROBE_MS));
+    };
+    probe();
   }
 
   private held(ip: ParsedIP): Held | undefined {
@@ -213,6 +222,12 @@ export class InterfaceResponder {
   /** One probe, and a window after it in which another MAC speaking for the IP defers answering. */
   private probe(held: Held): void {
     held.inUse = undefined;
+    this.sendProbe(held);
+    held.timers.push(setTimeout(() => this.probeWindowEnded(held), held.window));
+  }
+
+  /** An ARP probe (RFC 5227 §2.1.1), or a Duplicate Address Detection NS (RFC 4862 §5.4.2), for the IP. */
+  private sendProbe(held: Held): void {
     if (held.ip.family === 'IPv4') this.send(encodeArp(arpProbe(this.socket.mac, held.ip)));
     else {
       // A Duplicate Address Detection probe (RFC 4862 §5.4.2): from ::, to the solicited-node group, no SLLA.
@@ -228,7 +243,6 @@ export class InterfaceResponder {
         }),
       );
     }
-    held.timers.push(setTimeout(() => this.probeWindowEnded(held), held.window));
   }
 
   private probeWindowEnded(held: Held): void {
