@@ -206,6 +206,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     lbClass: opts.lbClass,
     liveness: {
       eligible: () => membership.eligible(),
+      starting: () => membership.starting(),
       markReady: () => membership.markReady(),
       setPeers: (peers) =>
         membership.setPeers(

@@ -117,6 +117,7 @@ describe('UdpMembership over loopback', () => {
     const [a, b] = await cluster(['node-a', 'node-b']);
     expect(sorted(a.udp.eligible())).toEqual([]);
     expect(sorted(b.udp.eligible())).toEqual([]);
+    expect(sorted(a.udp.starting())).toEqual(['node-b']);
     b.udp.markReady();
     expect(sorted(b.udp.eligible())).toEqual(['node-b']);
     const readyAt = performance.now();
@@ -126,6 +127,7 @@ describe('UdpMembership over loopback', () => {
     const seen = a.events.find((e) => e.change.ready.includes('node-b'));
     expect(seen?.change.eligible).toEqual(new Set(['node-b']));
     expect(sorted(a.udp.alive())).toEqual(['node-a', 'node-b']);
+    expect(sorted(a.udp.starting())).toEqual([]);
   });
 
   it('an event loop blocked for 350 ms (every speaker here frozen at once) declares nobody dead', async () => {

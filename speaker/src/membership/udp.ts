@@ -217,6 +217,15 @@ export class UdpMembership {
     return this.membership.eligible(this.clock());
   }
 
+  /** Peers alive but not ready yet: speakers starting. */
+  starting(): Set<string> {
+    const now = this.clock();
+    const eligible = this.membership.eligible(now);
+    const out = new Set<string>();
+    for (const node of this.membership.alive(now)) if (node !== this.options.self && !eligible.has(node)) out.add(node);
+    return out;
+  }
+
   /**
    * This speaker has planned with every list synced and may own IPs from now on: its heartbeats say so, the first at
    * once rather than at the next round, so peers hand its IPs back without waiting.
