@@ -733,10 +733,17 @@ export async function benchL2Failover(args: string[]): Promise<void> {
 
     const worst = (m: Map<string, Silence>, pick: (x: Silence) => number): [string, number] =>
       [...m].map(([ip, x]): [string, number] => [ip, pick(x)]).reduce((a, b) => (b[1] > a[1] ? b : a));
+    /** Where a silence began, against the restarts: "120 ms after node2's SIGTERM". */
+    const when = (t: number): string => {
+      const r = [...rs.restarts].reverse().find((x) => x.stopped - 50 <= t);
+      return r ? `${fmt(t - r.stopped, 0)} ms after ${r.node}'s SIGTERM` : 'before the first SIGTERM';
+    };
     const silenceText = (m: Map<string, Silence>): string => {
       const [rawIP, raw] = worst(m, (x) => x.silenceMs);
       const [ownIP, own] = worst(m, (x) => x.exclusiveMs);
-      return `longest silence ${fmt(raw, 0)} ms (${rawIP}, ${rs.owners.get(rawIP)}'s); beyond what the other VIPs went without at the same time: ${fmt(own, 0)} ms (${ownIP}); target under ${RESTART_SILENCE_TARGET_MS} ms: ${raw < RESTART_SILENCE_TARGET_MS ? 'met' : own < RESTART_SILENCE_TARGET_MS ? "met by the VIPs' own silences, not by the raw ones (the machine stalled)" : 'NOT met'}`;
+      const rawAt = m.get(rawIP)?.silenceAt ?? 0;
+      const ownAt = m.get(ownIP)?.at ?? 0;
+      return `longest silence ${fmt(raw, 0)} ms (${rawIP}, ${rs.owners.get(rawIP)}'s, ${when(rawAt)}); beyond what the other VIPs went without at the same time: ${fmt(own, 0)} ms (${ownIP}, ${when(ownAt)}); target under ${RESTART_SILENCE_TARGET_MS} ms: ${raw < RESTART_SILENCE_TARGET_MS ? 'met' : own < RESTART_SILENCE_TARGET_MS ? "met by the VIPs' own silences, not by the raw ones (the machine stalled)" : 'NOT met'}`;
     };
     console.log(
       `  restarts, as a DaemonSet rolling update does them (SIGTERM to the speaker, a new process): ${rs.owners.size} VIPs (one or more per node) ARPed every ${FAILOVER_INTERVAL_MS} ms`,

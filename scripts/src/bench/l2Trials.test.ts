@@ -74,6 +74,7 @@ describe('exclusiveSilence', () => {
     const others = [at(every(0, 1000), B), at(every(5, 1000), C)];
     const s = exclusiveSilence(target, others, 0, 1000);
     expect(s.silenceMs).toBe(160);
+    expect(s.silenceAt).toBe(290);
     expect(s.exclusiveMs).toBe(155);
     expect(s.at).toBe(290);
   });
@@ -90,6 +91,6 @@ describe('exclusiveSilence', () => {
 
   it('with no other VIP, is the plain longest silence', () => {
     const target = at([0, 10, 20, 200, 210]);
-    expect(exclusiveSilence(target, [], 0, 210)).toEqual({ silenceMs: 180, exclusiveMs: 180, at: 20 });
+    expect(exclusiveSilence(target, [], 0, 210)).toEqual({ silenceMs: 180, silenceAt: 20, exclusiveMs: 180, at: 20 });
   });
 });

@@ -129,8 +129,9 @@ export function longestGap(replies: readonly ArpReply[], from: number, to: numbe
 
 /** The longest silence of one VIP, and how much of a silence was its own rather than every VIP's at once. */
 export interface Silence {
-  /** The longest time between replies in the window. */
+  /** The longest time between replies in the window, and where it began (pinger time). */
   readonly silenceMs: number;
+  readonly silenceAt: number;
   /**
    * The most any one silence exceeded what the other VIPs went without at the same time (their longest gap within
    * it): on a loaded machine every speaker and the client stall together now and then, and that is not the VIP's.
@@ -148,10 +149,10 @@ export function exclusiveSilence(
   to: number,
 ): Silence {
   const union = others.flat().sort((a, b) => a.t - b.t);
-  let silenceMs = 0;
+  let longest = { silenceMs: 0, silenceAt: from };
   let best = { exclusiveMs: 0, at: from };
   const gap = (a: number, b: number): void => {
-    silenceMs = Math.max(silenceMs, b - a);
+    if (b - a > longest.silenceMs) longest = { silenceMs: b - a, silenceAt: a };
     const theirs = others.length === 0 ? 0 : longestGap(union, a, b);
     if (b - a - theirs > best.exclusiveMs) best = { exclusiveMs: b - a - theirs, at: a };
   };
@@ -163,5 +164,5 @@ export function exclusiveSilence(
     prev = r.t;
   }
   gap(prev, to);
-  return { silenceMs, ...best };
+  return { ...longest, ...best };
 }
