@@ -203,6 +203,17 @@ describe('UdpMembership over loopback', () => {
     expect(sorted(b.udp.alive())).toEqual(['node-a', 'node-b']);
   });
 
+  it('heartbeats heard before the node list arrived are counted, not logged: every start hears some', async () => {
+    const a = await speaker('node-a');
+    running.push(a);
+    const b = await speaker('node-b');
+    running.push(b);
+    b.udp.setPeers([{ node: 'node-a', address: a.udp.bound[0].address, port: a.udp.bound[0].port }]);
+    await waitFor('node-b heard', () => a.rejected.length >= 2);
+    expect(new Set(a.rejected)).toEqual(new Set(['unknownNode']));
+    expect(a.warnings).toEqual([]);
+  });
+
   it('drops forged goodbyes (wrong key) and replayed genuine heartbeats: nothing changes', async () => {
     const [a, b] = await cluster(['node-a', 'node-b']);
     // A listener b also heartbeats to (as a sniffer on the wire would see them): genuine, signed datagrams.

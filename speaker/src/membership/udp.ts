@@ -139,6 +139,8 @@ export class UdpMembership {
   private readonly links = new Map<string, PeerLink>();
   private readonly stall: StallClock;
   private readonly port: number;
+  /** Whether setPeers has been called (the daemon's node list has arrived). */
+  private peersKnown = false;
   private sendTimer: NodeJS.Timeout | undefined;
   private tickTimer: NodeJS.Timeout | undefined;
   private closed = false;
@@ -181,6 +183,7 @@ export class UdpMembership {
 
   /** Every other speaker, with the address its heartbeats go to. */
   setPeers(peers: readonly PeerAddress[]): void {
+    this.peersKnown = true;
     this.peers = peers.filter((p) => p.node !== this.options.self);
     const want = new Map(this.peers.map((p) => [p.node, p]));
     for (const [node, link] of this.links) {
@@ -353,6 +356,8 @@ export class UdpMembership {
   /** Counts a dropped datagram, and logs its sender at most once a minute. */
   private rejected(reason: RejectedReason, sender: string): void {
     this.options.onRejected?.(reason);
+    // Before the node list arrives every peer is unknown: counted, not worth a line at each start.
+    if (reason === 'unknownNode' && !this.peersKnown) return;
     const line = this.rejectLog.note(sender, reason, this.clock());
     if (line === undefined) return;
     const counts = Object.entries(line.counts)
