@@ -3,3 +3,4 @@ export type { LeaseRecord, LeaseStore, StoredLease } from './lease';
 export { serveMetrics, type MetricsLog } from './metrics';
 export { rng } from './rng';
 export { errorText } from './errorText';
+export { HEARTBEAT_ACCEPT_KEY, HEARTBEAT_KEY, HEARTBEAT_KEY_BYTES, HEARTBEAT_SECRET } from './heartbeatSecret';

@@ -1,7 +1,9 @@
 /**
  * What other workspaces use of the speaker: the announcer ranking, the packet socket and the ARP codec (the lab
- * tests, the benchmarks and the ARP tools in scripts/src/l2tools).
+ * tests, the benchmarks and the ARP tools in scripts/src/l2tools), and the heartbeat codec (tests that forge and
+ * replay heartbeats).
  */
 export { rankNodes, winner } from './ranking';
 export { arpRequest, decodeArp, encodeArp, formatMac, isIgnored, parseMac } from './l2/codec';
 export { ADDON_PATH, BUILD_COMMAND, openPacketSocket, type PacketSocket } from './l2/packetSocket';
+export { decodeHeartbeat, encodeHeartbeat } from './membership/codec';

@@ -3,7 +3,7 @@
  * and the wire details (merge patches, status subresources, Lease concurrency) live in one place.
  */
 import type { KubernetesListObject, KubernetesObject, V1NamespaceList, V1ServiceList } from '@kubernetes/client-node';
-import { NamespacedApi } from '@ironlb/shared/k8s';
+import { NamespacedApi, statusCodeOf } from '@ironlb/shared/k8s';
 import type { LeaseStore } from '@ironlb/shared';
 import type { IngressEntry } from '../service/outcome';
 import type { PoolStatus } from '../status/poolStatus';
@@ -33,6 +33,18 @@ export class ClusterApi extends NamespacedApi {
 
   async writePoolStatus(name: string, status: PoolStatus): Promise<void> {
     await this.client.mergePatch(`${this.customPath(POOLS)}/${name}/status`, { status });
+  }
+
+  /** Creates an Opaque Secret in our namespace unless one of that name exists (a 409), which is left as it is. */
+  async createSecretIfAbsent(name: string, data: Record<string, string>): Promise<'created' | 'exists'> {
+    const body = { apiVersion: 'v1', kind: 'Secret', type: 'Opaque', metadata: { name }, data };
+    try {
+      await this.client.post(`/api/v1/namespaces/${this.namespace}/secrets`, body);
+      return 'created';
+    } catch (e) {
+      if (statusCodeOf(e) === 409) return 'exists';
+      throw e;
+    }
   }
 
   leaseStore(name: string): LeaseStore {

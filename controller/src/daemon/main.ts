@@ -11,6 +11,7 @@ import { LeaderElector } from '../leader/elector';
 import { serveMetrics } from '@ironlb/shared';
 import { KubeClient, loadClusterAccess } from '@ironlb/shared/k8s';
 import { ClusterApi } from './clusterApi';
+import { ensureHeartbeatSecret } from './heartbeatSecret';
 import { COMPONENT, errorText, log } from './log';
 import { Reconciler } from './reconciler';
 
@@ -90,6 +91,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   const api = new ClusterApi(new KubeClient(loadClusterAccess(opts.kubeconfig)), opts.namespace);
   const reconciler = new Reconciler(api, opts.lbClass);
   log.info({ namespace: opts.namespace, lbClass: opts.lbClass, leaderElect: opts.leaderElect }, 'starting');
+  void ensureHeartbeatSecret(api, log);
   // A standby serves its metrics too: its zeros say it is not the one assigning.
   if (opts.metricsPort) serveMetrics(reconciler.metrics.registry, opts.metricsPort, log);
 

@@ -1,4 +1,4 @@
-import { analyzeTrial, dualAnswers, longestGap, type ArpReply } from './l2Trials';
+import { analyzeTrial, dualAnswers, exclusiveSilence, longestGap, type ArpReply } from './l2Trials';
 
 const A = '02:00:00:00:00:0a';
 const B = '02:00:00:00:00:0b';
@@ -61,5 +61,36 @@ describe('longestGap', () => {
     expect(longestGap(r, 0, 100)).toBeCloseTo(10, 6);
     expect(longestGap(r, 0, 200)).toBeCloseTo(200 - 90.3, 6);
     expect(longestGap([], 5, 25)).toBe(20);
+  });
+});
+
+describe('exclusiveSilence', () => {
+  const at = (ts: number[], mac = A): ArpReply[] => ts.map((t, i) => ({ t, ip: 'x', mac, rttMs: 0.1, seq: i }));
+  const every = (from: number, to: number, step = 10): number[] =>
+    Array.from({ length: Math.ceil((to - from) / step) }, (_, i) => from + i * step);
+
+  it('is the whole silence when the other VIPs were answered throughout', () => {
+    const target = at([...every(0, 300), ...every(450, 1000)]);
+    const others = [at(every(0, 1000), B), at(every(5, 1000), C)];
+    const s = exclusiveSilence(target, others, 0, 1000);
+    expect(s.silenceMs).toBe(160);
+    expect(s.silenceAt).toBe(290);
+    expect(s.exclusiveMs).toBe(155);
+    expect(s.at).toBe(290);
+  });
+
+  it('leaves out what every VIP went without at the same time (the machine, not the handover)', () => {
+    // Everyone silent from 500 to 620; the target alone also from 620 to 650.
+    const gapAll = (ts: number[]) => ts.filter((t) => t < 500 || t >= 620);
+    const target = at(gapAll(every(0, 1000)).filter((t) => t < 500 || t >= 650));
+    const others = [at(gapAll(every(0, 1000)), B)];
+    const s = exclusiveSilence(target, others, 0, 1000);
+    expect(s.silenceMs).toBe(160);
+    expect(s.exclusiveMs).toBe(30);
+  });
+
+  it('with no other VIP, is the plain longest silence', () => {
+    const target = at([0, 10, 20, 200, 210]);
+    expect(exclusiveSilence(target, [], 0, 210)).toEqual({ silenceMs: 180, silenceAt: 20, exclusiveMs: 180, at: 20 });
   });
 });

@@ -126,3 +126,43 @@ export function longestGap(replies: readonly ArpReply[], from: number, to: numbe
   }
   return Math.max(gap, to - prev);
 }
+
+/** The longest silence of one VIP, and how much of a silence was its own rather than every VIP's at once. */
+export interface Silence {
+  /** The longest time between replies in the window, and where it began (pinger time). */
+  readonly silenceMs: number;
+  readonly silenceAt: number;
+  /**
+   * The most any one silence exceeded what the other VIPs went without at the same time (their longest gap within
+   * it): on a loaded machine every speaker and the client stall together now and then, and that is not the VIP's.
+   */
+  readonly exclusiveMs: number;
+  /** Where the silence with that excess began (pinger time). */
+  readonly at: number;
+}
+
+/** `target`'s silences in [from, to] against the replies for other VIPs, answered by other speakers meanwhile. */
+export function exclusiveSilence(
+  target: readonly ArpReply[],
+  others: readonly (readonly ArpReply[])[],
+  from: number,
+  to: number,
+): Silence {
+  const union = others.flat().sort((a, b) => a.t - b.t);
+  let longest = { silenceMs: 0, silenceAt: from };
+  let best = { exclusiveMs: 0, at: from };
+  const gap = (a: number, b: number): void => {
+    if (b - a > longest.silenceMs) longest = { silenceMs: b - a, silenceAt: a };
+    const theirs = others.length === 0 ? 0 : longestGap(union, a, b);
+    if (b - a - theirs > best.exclusiveMs) best = { exclusiveMs: b - a - theirs, at: a };
+  };
+  let prev = from;
+  for (const r of target) {
+    if (r.t < from) continue;
+    if (r.t > to) break;
+    gap(prev, r.t);
+    prev = r.t;
+  }
+  gap(prev, to);
+  return { ...longest, ...best };
+}

@@ -117,6 +117,16 @@ async function main(): Promise<void> {
       speakers.set(node, s);
       console.log(`    ${node}: ironlb-speaker --node-name ${node} (pid ${s.child.pid})`);
     }
+    // The speakers sign their heartbeats with the key the controller generated (they wait for it to exist).
+    const secret = await until(
+      () => kubectl(['get', 'secret', '-n', 'ironlb-system', 'ironlb-heartbeat-key']),
+      (r) => r.code === 0,
+      controller.output,
+    );
+    console.log(
+      `    heartbeats between them are signed (HMAC-SHA256) with the key ironlb-controller created:\n` +
+        `    $ kubectl get secret -n ironlb-system ironlb-heartbeat-key\n${indent(secret.stdout)}`,
+    );
 
     say("the seed documents' Services, applied with the real kubectl v1.35");
     const swap = LAB_ADDRESSES.map(([from, to]) => `-e 's/${from}/${to}/'`).join(' ');

@@ -8,15 +8,16 @@ import * as os from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { errorText, KubeClient, loadClusterAccess } from '@ironlb/shared/k8s';
-import { formatIP } from '@ironlb/shared';
+import { formatIP, HEARTBEAT_SECRET } from '@ironlb/shared';
 import { interfacesWatcher } from '../l2/linkWatch';
 import { localInterfaces } from '../l2/interfaces';
 import { Layer2Mode } from '../l2/mode';
 import { openPacketSocket } from '../l2/packetSocket';
 import { DEFAULT_ANNOUNCE_TIMING } from '../l2/responder';
-import { DEFAULT_PORT, UdpMembership } from '../membership';
+import { DEFAULT_PORT, INSECURE_KEY, UdpMembership, type HeartbeatKeys } from '../membership';
 import { winner } from '../ranking';
 import { ClusterCache } from './cache';
+import { describeKeys, loadHeartbeatKeys, StartupError, watchHeartbeatKeys } from './heartbeatSecret';
 import { DEFAULT_NODE_LEASE, NodeLease } from './nodeLease';
 import { COMPONENT, ServiceEvents } from './serviceEvents';
 import { Speaker } from './speaker';
@@ -29,6 +30,8 @@ interface Options {
   namespace: string;
   lbClass: string;
   memberlistPort: number;
+  heartbeatSecret: string;
+  insecureHeartbeats: boolean;
   bindAddress?: string[];
   registerNode: boolean;
   gratuitousCount: number;
@@ -56,6 +59,16 @@ export function parseOptions(argv: readonly string[]): Options {
     .option('--namespace <ns>', 'namespace of the config objects, node Leases and ServiceL2Status', 'ironlb-system')
     .option('--lb-class <class>', 'spec.loadBalancerClass served', 'ironlb.io/ironlb')
     .option('--memberlist-port <port>', 'UDP port of the heartbeats between speakers', integer(1), DEFAULT_PORT)
+    .option(
+      '--heartbeat-secret <name>',
+      'Secret in --namespace with the heartbeat key (data "key", optional "acceptKey"); ironlb-controller creates it',
+      HEARTBEAT_SECRET,
+    )
+    .option(
+      '--insecure-heartbeats',
+      'run without a heartbeat key: anyone who can reach the heartbeat port can speak for a node (tests only)',
+      false,
+    )
     .option('--bind-address <ip...>', "addresses the heartbeats use (default: the node's addresses)")
     .option(
       '--register-node',
@@ -90,6 +103,29 @@ export function parseOptions(argv: readonly string[]): Options {
     .opts<Options>();
 }
 
+/**
+ * This process did not run for a while (a long GC, a starved CPU, SIGSTOP): not counted as its peers' silence, but
+ * worth saying when it is long. At most one line per 10 s, with the stalls held back since.
+ */
+function stallLog(logger: typeof log): { note(ms: number): void } {
+  const LONG_MS = 100;
+  let lastAt = 0;
+  let held = { count: 0, ms: 0 };
+  return {
+    note(ms) {
+      if (ms < LONG_MS) return;
+      held = { count: held.count + 1, ms: Math.max(held.ms, ms) };
+      if (Date.now() - lastAt < 10_000) return;
+      logger.warn(
+        { stalls: held.count, longestMs: Math.round(held.ms) },
+        "this speaker did not run for a while; that time is not counted as its peers' silence",
+      );
+      lastAt = Date.now();
+      held = { count: 0, ms: 0 };
+    },
+  };
+}
+
 /** The node's own global addresses, IPv4 first: its Node's InternalIPs and where heartbeats are bound. */
 function nodeAddresses(): string[] {
   const all = localInterfaces(os.networkInterfaces()).flatMap((i) => i.addresses.map((a) => a.ip));
@@ -102,6 +138,12 @@ export async function main(argv: readonly string[]): Promise<void> {
   const node = opts.nodeName;
   const addresses = nodeAddresses();
   log.info({ node, namespace: opts.namespace, addresses }, 'starting');
+
+  // Before anything is created or bound: without a key there is nothing to run.
+  const insecure: HeartbeatKeys = { sign: INSECURE_KEY, accept: [INSECURE_KEY] };
+  const keys = opts.insecureHeartbeats ? insecure : await loadHeartbeatKeys(api, opts.heartbeatSecret, log);
+  if (opts.insecureHeartbeats) log.warn('heartbeats are not authenticated (--insecure-heartbeats)');
+  else log.info({ secret: `${opts.namespace}/${opts.heartbeatSecret}` }, `heartbeats ${describeKeys(keys)}`);
 
   if (opts.registerNode) {
     for (;;) {
@@ -122,16 +164,23 @@ export async function main(argv: readonly string[]): Promise<void> {
   const cache = new ClusterCache();
   const events = new ServiceEvents(api, cache, log);
   const metrics = speakerMetrics();
+  const stalls = stallLog(log);
   const membership = await UdpMembership.start({
     self: node,
+    keys,
+    onRejected: (reason) => metrics.heartbeatRejected(reason),
     addresses: opts.bindAddress ?? addresses.slice(0, 1),
     port: opts.memberlistPort,
     onChange: (c) => {
-      for (const j of c.joined) log.info({ peer: j.node, why: j.why }, 'speaker alive');
+      for (const j of c.joined) log.info({ peer: j.node, why: j.why, ready: c.eligible.has(j.node) }, 'speaker alive');
       for (const l of c.left) log.warn({ peer: l.node, why: l.why }, 'speaker dead');
+      const joined = new Set(c.joined.map((j) => j.node));
+      for (const r of c.ready) if (!joined.has(r)) log.info({ peer: r }, 'speaker ready');
+      for (const u of c.unready) log.info({ peer: u }, 'speaker not ready (restarted)');
       changes.emit('change');
     },
     onWarning: (m) => log.warn(m),
+    onStall: (ms) => stalls.note(ms),
   });
   const layer2 = new Layer2Mode(
     node,
@@ -153,7 +202,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     self: node,
     lbClass: opts.lbClass,
     liveness: {
-      alive: () => membership.alive(),
+      eligible: () => membership.eligible(),
+      starting: () => membership.starting(),
+      markReady: () => membership.markReady(),
       setPeers: (peers) =>
         membership.setPeers(
           [...peers].flatMap(([peer, ips]) => (ips.length > 0 ? [{ node: peer, address: ips[0] }] : [])),
@@ -175,6 +226,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     changes.emit('change');
   }, log);
   const lease = new NodeLease(api.nodeLease(node), node, DEFAULT_NODE_LEASE, () => table.length > 0, Date.now, log);
+  const keyWatch = opts.insecureHeartbeats
+    ? undefined
+    : watchHeartbeatKeys(api, opts.heartbeatSecret, keys, log, (k) => membership.setKeys(k));
   lease.start();
   speaker.start();
   if (opts.metricsPort) metrics.serve(opts.metricsPort, log);
@@ -182,10 +236,12 @@ export async function main(argv: readonly string[]): Promise<void> {
   const shutdown = (): void => {
     lease.stop();
     links.close();
-    void membership
-      .leave()
-      .catch(() => undefined)
-      .then(() => speaker.stop())
+    // The peers take this node's IPs at its goodbye; each is answered here until its new owner probes for it (at
+    // most a second), so a handover costs one probe window however long the peer takes to start probing.
+    const leaving = membership.leave().catch(() => undefined);
+    const handedOver = layer2.handOver();
+    void Promise.all([leaving, handedOver])
+      .then(() => Promise.all([speaker.stop(), keyWatch?.stop()]))
       .finally(() => {
         layer2.close();
         process.exit(0);
@@ -199,6 +255,7 @@ export async function main(argv: readonly string[]): Promise<void> {
 export function run(argv: readonly string[]): void {
   process.on('unhandledRejection', (e: unknown) => log.error({ err: errorText(e) }, 'unhandled rejection'));
   main(argv).catch((e: unknown) => {
+    if (e instanceof StartupError) process.stderr.write(`${e.message}\n`);
     log.fatal({ err: errorText(e) }, 'speaker failed');
     process.exit(1);
   });

@@ -42,4 +42,17 @@ describe('speakerMetrics', () => {
     expect(text).toContain('ironlb_speaker_l2_answers_total{family="IPv6"} 1');
     expect(text).toContain('ironlb_speaker_l2_conflicts_total 1');
   });
+
+  it('counts dropped heartbeats by reason, every reason from zero', async () => {
+    const m = speakerMetrics();
+    let text = await m.registry.metrics();
+    expect(text).toContain('ironlb_speaker_heartbeats_rejected_total{reason="badSignature"} 0');
+    m.heartbeatRejected('badSignature');
+    m.heartbeatRejected('badSignature');
+    m.heartbeatRejected('replayed');
+    text = await m.registry.metrics();
+    expect(text).toContain('ironlb_speaker_heartbeats_rejected_total{reason="badSignature"} 2');
+    expect(text).toContain('ironlb_speaker_heartbeats_rejected_total{reason="replayed"} 1');
+    expect(text).toContain('ironlb_speaker_heartbeats_rejected_total{reason="malformed"} 0');
+  });
 });

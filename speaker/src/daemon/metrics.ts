@@ -1,7 +1,7 @@
 /**
  * The speaker's Prometheus metrics (prom-client), served on --metrics-port when asked: per mode, the IPs this node
  * announces and those it does not by reason code; for layer 2, answers sent and conflicts seen (another MAC
- * answering for one of our IPs).
+ * answering for one of our IPs); datagrams dropped on the heartbeat port, by reason (a wrong key, a replay, ...).
  */
 import type * as http from 'node:http';
 import type { Logger } from 'pino';
@@ -9,6 +9,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import { serveMetrics, type IPFamily } from '@ironlb/shared';
 import type { Announcement, ModePlan } from '../mode/mode';
 import { NOT_ANNOUNCED_CODES, type NotAnnouncedCode } from '../mode/reasons';
+import { REJECTED_REASONS, type RejectedReason } from '../membership';
 
 export interface SpeakerMetrics {
   readonly registry: Registry;
@@ -16,6 +17,7 @@ export interface SpeakerMetrics {
   planned(mode: string, plan: ModePlan<Announcement>): void;
   l2Answered(family: IPFamily): void;
   l2Conflict(): void;
+  heartbeatRejected(reason: RejectedReason): void;
   serve(port: number, log: Logger): http.Server;
 }
 
@@ -44,6 +46,13 @@ export function speakerMetrics(): SpeakerMetrics {
     labelNames: ['mode', 'reason'] as const,
     registers: [registry],
   });
+  const rejected = new Counter({
+    name: 'ironlb_speaker_heartbeats_rejected_total',
+    help: 'Datagrams on the heartbeat port dropped, by reason: malformed, badSignature (not signed with an accepted key), replayed (stale or repeated), unknownNode, ownName',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+  for (const reason of REJECTED_REASONS) rejected.inc({ reason }, 0);
   return {
     registry,
     planned(mode, plan) {
@@ -55,6 +64,7 @@ export function speakerMetrics(): SpeakerMetrics {
     },
     l2Answered: (family) => answers.inc({ family }),
     l2Conflict: () => conflicts.inc(),
+    heartbeatRejected: (reason) => rejected.inc({ reason }),
     serve: (port, log) => serveMetrics(registry, port, log),
   };
 }

@@ -13,6 +13,7 @@ import type { AnnouncementMode, Announcement, ModePlan } from '../mode/mode';
 import { notAnnouncedText } from '../mode/reasons';
 import type { NodeView, SpeakerView } from '../mode/view';
 import { cacheEvent, type ClusterCache } from './cache';
+import { firstPlanDelay } from './coldStart';
 import type { SpeakerMetrics } from './metrics';
 import {
   announcersOf,
@@ -34,9 +35,16 @@ const SETTLE_MS = 500;
 /** The kind every mode reads: the pools its IPs come from. */
 const POOLS = { key: 'ipAddressPools', plural: 'ipaddresspools' } as const;
 
-/** Which speakers are alive (this one included), fed with the peers' addresses and their Lease renewals. */
+/**
+ * Which speakers may own IPs (alive and ready, this one once it said so), fed with the peers' addresses and their
+ * Lease renewals.
+ */
 export interface Liveness {
-  alive(): ReadonlySet<string>;
+  eligible(): ReadonlySet<string>;
+  /** Peers alive but not ready yet: starting. */
+  starting(): ReadonlySet<string>;
+  /** This speaker has everything it needs to plan: tell the peers, who hand back its IPs. */
+  markReady(): void;
   setPeers(peers: ReadonlyMap<string, readonly string[]>): void;
   leaseObserved(node: string, renewTime: number): void;
 }
@@ -73,6 +81,9 @@ export class Speaker {
   /** Events and status writes, a few at a time (a burst of Services must not open a socket each). */
   private readonly writes = new WriteQueue(WRITES_IN_FLIGHT);
   private startedAt = 0;
+  /** When this speaker said it is ready (0: not yet), and whether it has planned since. */
+  private readyAt = 0;
+  private planned = false;
   /** Watches whose first list has not arrived yet. */
   private readonly unsynced = new Set<string>();
   private watches: Watching[] = [];
@@ -183,6 +194,22 @@ export class Speaker {
       setTimeout(() => this.schedule(), settling);
       return;
     }
+    // Ready: the peers hear it now and hand back this node's IPs while it plans to take them (its probe waits for
+    // them to let go). Before this, they kept answering for it, so a restart leaves no IP silent.
+    if (this.readyAt === 0) {
+      this.readyAt = Date.now();
+      this.deps.log.info('ready: every list synced; this node may own IPs from now on');
+      this.deps.liveness.markReady();
+    }
+    if (!this.planned) {
+      const wait = firstPlanDelay(this.readyAt, Date.now(), this.deps.liveness.starting());
+      if (wait > 0) {
+        // A peer getting ready calls for a plan too (a membership change); this is the bound.
+        setTimeout(() => this.schedule(), wait);
+        return;
+      }
+      this.planned = true;
+    }
     const view = this.view();
     const services = new Set(view.services.map((s) => s.key));
     for (const mode of this.deps.modes) {
@@ -219,7 +246,7 @@ export class Speaker {
       nodes,
       services,
       endpointNodes: endpointNodesOf(cache.slices.values()),
-      live: liveness.alive(),
+      live: liveness.eligible(),
     };
   }
 

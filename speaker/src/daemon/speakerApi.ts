@@ -2,7 +2,7 @@
  * Every call the speaker makes to the API server. API load grows with nodes, never with Services: steady state is
  * one Lease renewal per node per second; Events and ServiceL2Status writes happen only when an announcement moves.
  */
-import type { V1Node } from '@kubernetes/client-node';
+import type { V1Node, V1Secret } from '@kubernetes/client-node';
 import type { LeaseStore } from '@ironlb/shared';
 import { GROUP, NamespacedApi, statusCodeOf, VERSION } from '@ironlb/shared/k8s';
 
@@ -56,6 +56,20 @@ export class SpeakerApi extends NamespacedApi {
     await this.client.mergePatch(`/api/v1/nodes/${name}/status`, { status: { addresses } });
     return 'created';
   }
+
+  /** The heartbeat key Secret in our namespace; undefined when it does not exist. */
+  async readSecret(name: string): Promise<V1Secret | undefined> {
+    try {
+      return await this.client.get<V1Secret>(`/api/v1/namespaces/${this.namespace}/secrets/${name}`);
+    } catch (e) {
+      if (statusCodeOf(e) === 404) return undefined;
+      throw e;
+    }
+  }
+
+  /** The list and watch path of that one Secret (a field selector, so RBAC may name it alone). */
+  readonly secretPath = (name: string): string =>
+    `/api/v1/namespaces/${this.namespace}/secrets?fieldSelector=${encodeURIComponent(`metadata.name=${name}`)}`;
 
   nodeLease(node: string): LeaseStore {
     return this.lease(`${SPEAKER_LEASE_PREFIX}${node}`);

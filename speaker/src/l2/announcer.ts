@@ -1,7 +1,9 @@
 /**
  * The edge between the plan and the wire: one responder (one AF_PACKET socket) per interface that has IPs to answer
- * for, opened when the first IP needs it and closed with the last. apply() is idempotent: the same desired set
- * twice changes nothing, so a resync never re-announces. What it returns is what is on the wire: an IP counts on an
+ * for, opened when the first IP needs it and closed with the last. An IP the plan drops is released (answered on
+ * until its new owner probes for it; see the responder), so a socket stays open until its last released IP is
+ * handed over; an interface that went away is closed at once. apply() is idempotent: the same desired set twice
+ * changes nothing, so a resync never re-announces. What it returns is what is on the wire: an IP counts on an
  * interface only once its responder answers it there, not while it probes or defers to another MAC; the responder
  * says when that starts (ResponderEvents.answering), and the caller applies again to see it.
  */
@@ -30,6 +32,10 @@ export class L2Announcer {
   private readonly held = new Map<string, Map<string, DesiredIP>>();
   private table: readonly LocalInterface[] = [];
   private desired: ReadonlyMap<string, DesiredIP> = new Map();
+  /** Closed for good (the speaker is stopping): nothing new is answered, whatever a late plan asks for. */
+  private closed = false;
+  /** Resolves handOver() once the last socket has closed. */
+  private drained: (() => void) | undefined;
 
   constructor(
     private readonly open: SocketOpener,
@@ -46,6 +52,7 @@ export class L2Announcer {
 
   /** Holds exactly `desired`; returns, per IP, the interfaces it is answered on now (sorted; empty while probing). */
   apply(desired: ReadonlyMap<string, DesiredIP>): ReadonlyMap<string, readonly string[]> {
+    if (this.closed) return new Map([...desired.keys()].map((key) => [key, []]));
     this.desired = desired;
     const want = new Map<string, Map<string, DesiredIP>>();
     const placed = new Map<string, string[]>();
@@ -57,18 +64,16 @@ export class L2Announcer {
     }
     for (const [name, r] of this.responders) {
       const keep = want.get(name);
+      const gone = !this.table.some((i) => i.name === name);
       const held = this.held.get(name) ?? new Map<string, DesiredIP>();
       for (const [key, d] of held) {
         if (keep?.has(key)) continue;
-        r.remove(d.ip);
+        if (gone) r.remove(d.ip);
+        else r.release(d.ip);
         held.delete(key);
       }
-      if (!keep) {
-        r.close();
-        this.responders.delete(name);
-        this.held.delete(name);
-        this.log.info({ interface: name }, 'stopped listening');
-      }
+      // Closed now, or once its released IPs are handed over (idle).
+      if (!keep && (gone || r.size === 0)) this.stopListening(name);
     }
     for (const [name, ips] of want) {
       const r = this.responders.get(name) ?? this.listen(name);
@@ -112,6 +117,9 @@ export class L2Announcer {
       const responder = new InterfaceResponder(socket, iface?.linkLocal, this.timing, {
         ...this.events,
         warn: (message) => this.log.warn({ interface: name }, message),
+        idle: () => {
+          if (!this.held.get(name)?.size) this.stopListening(name);
+        },
       });
       box.responder = responder;
       this.responders.set(name, responder);
@@ -123,9 +131,33 @@ export class L2Announcer {
     }
   }
 
+  private stopListening(name: string): void {
+    const r = this.responders.get(name);
+    if (r === undefined) return;
+    r.close();
+    this.responders.delete(name);
+    this.held.delete(name);
+    this.log.info({ interface: name }, 'stopped listening');
+    if (this.closed && this.responders.size === 0) this.drained?.();
+  }
+
+  /**
+   * A graceful stop: every IP released (answered until its new owner probes for it, at most RELEASE_MAX_MS) and
+   * later plans ignored; resolves once every socket has closed.
+   */
+  handOver(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.apply(new Map());
+    this.closed = true;
+    if (this.responders.size === 0) return Promise.resolve();
+    return new Promise((resolve) => (this.drained = resolve));
+  }
+
   close(): void {
+    this.closed = true;
     for (const r of this.responders.values()) r.close();
     this.responders.clear();
     this.held.clear();
+    this.drained?.();
   }
 }

@@ -106,6 +106,31 @@ describe('Layer2Mode', () => {
   it('applies the empty set without opening a socket, and reports nothing', () => {
     expect(mode('node-a').apply(new Map()).size).toBe(0);
   });
+
+  it('once closed (a stopping speaker), answers nothing again: a late plan opens no socket', () => {
+    const opened: string[] = [];
+    const m = new Layer2Mode(
+      'node-a',
+      (name) => {
+        opened.push(name);
+        throw new Error('no packet sockets here');
+      },
+      { gratuitousCount: 1, gratuitousIntervalMs: 1, probeMs: 0, naSource: 'target' },
+      byIP,
+      { emit: () => undefined },
+      { answered: () => undefined, conflict: () => undefined },
+      () => undefined,
+      pino({ level: 'silent' }),
+    );
+    m.setInterfaces([{ name: 'eth0', addresses: [{ ip: ip('198.51.100.11'), prefixLength: 24 }] }]);
+    const { announce } = m.plan(view('node-a'));
+    m.apply(announce);
+    expect(opened).toEqual(['eth0']);
+    m.close();
+    expect([...m.apply(announce).values()].map((a) => a.answeredOn)).toEqual([[]]);
+    m.setInterfaces([{ name: 'eth1', addresses: [{ ip: ip('198.51.100.12'), prefixLength: 24 }] }]);
+    expect(opened).toEqual(['eth0']);
+  });
 });
 
 describe('Layer2Mode reports only what is answered on the wire', () => {

@@ -108,6 +108,11 @@ export class Layer2Mode implements AnnouncementMode<L2Planned, L2Applied> {
     this.announcer.setInterfaces(table);
   }
 
+  /** A graceful stop: each IP answered until its new owner probes for it (at most a second); later plans ignored. */
+  handOver(): Promise<void> {
+    return this.announcer.handOver();
+  }
+
   close(): void {
     this.announcer.close();
   }

@@ -13,7 +13,7 @@ import {
   ZERO_MAC,
 } from './codec';
 import type { PacketSocket } from './packetSocket';
-import { InterfaceResponder } from './responder';
+import { InterfaceResponder, RELEASE_MAX_MS, RELEASE_PROBE_MS } from './responder';
 
 const ip = mustParseIP;
 const mac = (t: string): Buffer =>
@@ -80,6 +80,7 @@ function setup(naSource: 'target' | 'link-local' = 'link-local') {
   const conflicts: string[] = [];
   const warnings: string[] = [];
   const started: string[] = [];
+  const idle: number[] = [];
   const r = new InterfaceResponder(
     socket,
     ip('fe80::11'),
@@ -89,9 +90,10 @@ function setup(naSource: 'target' | 'link-local' = 'link-local') {
       answered: () => undefined,
       answering: (i, n) => started.push(`${i.value} ${n}`),
       warn: (m) => warnings.push(m),
+      idle: () => idle.push(Date.now()),
     },
   );
-  return { socket, r, conflicts, warnings, started };
+  return { socket, r, conflicts, warnings, started, idle };
 }
 
 beforeEach(() => jest.useFakeTimers());
@@ -305,6 +307,137 @@ describe('InterfaceResponder, probing for another owner', () => {
     r.onFrames([ns(VIP6)]);
     expect(socket.sent).toHaveLength(1);
     expect(conflicts).toEqual([]);
+  });
+});
+
+describe('InterfaceResponder, handing an IP over (release)', () => {
+  /** The new owner's ARP probe (RFC 5227: sender IP 0.0.0.0) for the VIP. */
+  const probeFrom = (from = OTHER): Buffer =>
+    encodeArp({
+      ethDst: BROADCAST_MAC,
+      ethSrc: from,
+      op: 'request',
+      senderMac: from,
+      senderIP: ip('0.0.0.0'),
+      targetMac: ZERO_MAC,
+      targetIP: VIP,
+    });
+  const answering = (): ReturnType<typeof setup> => {
+    const x = setup();
+    x.r.add(VIP);
+    jest.advanceTimersByTime(0);
+    jest.advanceTimersByTime(20); // answering now; gratuitous ARPs at 0, 250 and 500 ms
+    return x;
+  };
+  const answersTo = (socket: FakeSocket, r: InterfaceResponder, frame = arpRequest(VIP)): boolean => {
+    const before = socket.sent.length;
+    r.onFrames([frame]);
+    return socket.sent.length > before;
+  };
+
+  it('answers a released IP until the new owner probes for it, and leaves that probe unanswered', () => {
+    const { socket, r, idle } = answering();
+    r.release(VIP);
+    jest.advanceTimersByTime(100);
+    expect(answersTo(socket, r)).toBe(true);
+    expect(answersTo(socket, r, probeFrom())).toBe(false);
+    expect(answersTo(socket, r)).toBe(false);
+    expect(r.has(VIP)).toBe(false);
+    expect(idle).toHaveLength(1);
+  });
+
+  it('sends no more gratuitous ARPs once released: they would pull clients back from the new owner', () => {
+    const { socket, r } = answering();
+    const garps = (): number =>
+      socket.sent
+        .map((f) => decodeArp(f))
+        .filter((f) => !isIgnored(f) && f.op === 'request' && f.senderIP.value === VIP.value).length;
+    expect(garps()).toBe(1);
+    r.release(VIP);
+    jest.advanceTimersByTime(600);
+    expect(garps()).toBe(1);
+  });
+
+  it("stops at the new owner's announcement, or after RELEASE_MAX_MS when nobody takes it", () => {
+    const a = answering();
+    a.r.release(VIP);
+    a.r.onFrames([encodeArp(gratuitousArp(OTHER, VIP))]);
+    expect(answersTo(a.socket, a.r)).toBe(false);
+    expect(a.conflicts).toEqual([]);
+    const b = answering();
+    b.r.release(VIP);
+    jest.advanceTimersByTime(RELEASE_MAX_MS - 1);
+    expect(answersTo(b.socket, b.r)).toBe(true);
+    jest.advanceTimersByTime(1);
+    expect(answersTo(b.socket, b.r)).toBe(false);
+  });
+
+  it('an IP still probing is dropped at once; one taken back while released is answered on without a new probe', () => {
+    const { socket, r } = setup();
+    r.add(VIP);
+    jest.advanceTimersByTime(0);
+    r.release(VIP);
+    expect(r.has(VIP)).toBe(false);
+    const x = answering();
+    x.r.release(VIP);
+    const sent = x.socket.sent.length;
+    x.r.add(VIP);
+    jest.advanceTimersByTime(RELEASE_MAX_MS + 100);
+    expect(x.socket.sent).toHaveLength(sent); // no probe, no announcement
+    expect(answersTo(x.socket, x.r)).toBe(true);
+    expect(socket.closed).toBe(false);
+  });
+
+  it('probes a released IP itself: an owner already answering for it (say, it never stopped) ends the release at once', () => {
+    const { socket, r, conflicts } = answering();
+    socket.sent = [];
+    r.release(VIP);
+    const probes = (): number =>
+      socket.sent
+        .map((f) => decodeArp(f))
+        .filter((f) => !isIgnored(f) && f.op === 'request' && f.senderIP.value === 0n && f.targetIP.value === VIP.value)
+        .length;
+    expect(probes()).toBe(1);
+    jest.advanceTimersByTime(RELEASE_PROBE_MS);
+    expect(probes()).toBe(2);
+    expect(answersTo(socket, r)).toBe(true);
+    r.onFrames([
+      encodeArp({
+        ethDst: OURS,
+        ethSrc: OTHER,
+        op: 'reply',
+        senderMac: OTHER,
+        senderIP: VIP,
+        targetMac: OURS,
+        targetIP: ip('0.0.0.0'),
+      }),
+    ]);
+    expect(answersTo(socket, r)).toBe(false);
+    expect(conflicts).toEqual([]);
+    jest.advanceTimersByTime(RELEASE_MAX_MS);
+    expect(probes()).toBe(2);
+  });
+
+  it("IPv6: answered until the new owner's DAD probe", () => {
+    const { socket, r } = setup('target');
+    r.add(VIP6);
+    jest.advanceTimersByTime(20);
+    r.release(VIP6);
+    socket.sent = [];
+    r.onFrames([ns(VIP6)]);
+    expect(socket.sent).toHaveLength(1);
+    const dad = encodeNeighborDiscovery({
+      kind: 'ns',
+      ethDst: multicastMac(solicitedNodeMulticast(VIP6)),
+      ethSrc: OTHER,
+      srcIP: ip('::'),
+      dstIP: solicitedNodeMulticast(VIP6),
+      target: VIP6,
+    });
+    socket.sent = [];
+    r.onFrames([dad, ns(VIP6)]);
+    expect(socket.sent).toEqual([]);
+    expect(socket.groups.size).toBe(0);
   });
 });
 

@@ -11,6 +11,14 @@
  * each window is twice as long (at most PROBE_WINDOW_MAX_MS), so a node wrongly claiming many IPs cannot flood the
  * segment with probes; after PROBE_DEFER_MAX_MS the IP is answered anyway (the plan decides who owns it) and the other
  * MAC is reported as a conflict.
+ *
+ * An IP another node now owns is released rather than removed: it is answered on until the new owner probes for it
+ * (that probe is not answered, so the new owner's window passes in silence) or announces it, or RELEASE_MAX_MS
+ * passes, and its pending gratuitous ARPs are dropped. A handover thus costs one probe window however long the new
+ * owner takes to start probing (a restarted speaker's first plan, its socket opening, a loaded machine), and the two
+ * never answer at once. The releasing node also probes the IP itself (every RELEASE_PROBE_MS): if the new owner is
+ * answering already (it never stopped, as when this node answered beside it after its link came back), its reply
+ * ends the release at once.
  */
 import type { ParsedIP } from '@ironlb/shared';
 import {
@@ -51,6 +59,10 @@ export interface AnnounceTiming {
 
 /** Longest a newly won IP waits for another MAC that speaks for it to stop before it is answered anyway. */
 export const PROBE_DEFER_MAX_MS = 1_000;
+/** Longest a released IP is answered on while nobody takes it over (a deleted Service, an owner that never probes). */
+export const RELEASE_MAX_MS = 1_000;
+/** How often a released IP is probed, to find an owner already answering for it. */
+export const RELEASE_PROBE_MS = 100;
 /** How long deferred probes keep probeMs windows before they back off. */
 export const PROBE_FAST_MS = 200;
 /** The longest probe window while deferring (windows double from probeMs after PROBE_FAST_MS). */
@@ -77,6 +89,8 @@ export interface ResponderEvents {
   /** A held IP passed its probe and is answered from now on (until removed): what is live has changed. */
   answering?(ip: ParsedIP, ifname: string): void;
   warn?(message: string): void;
+  /** The last IP was removed (a released one handed over): the socket may be closed. */
+  idle?(): void;
 }
 
 interface Held {
@@ -89,6 +103,8 @@ interface Held {
   readonly probingSince: number;
   window: number;
   timers: NodeJS.Timeout[];
+  /** Released: answered until another MAC probes for it or announces it, or RELEASE_MAX_MS. */
+  releasing: boolean;
 }
 
 const ARP_OP = 14 + 6;
@@ -133,8 +149,21 @@ export class InterfaceResponder {
   }
 
   add(ip: ParsedIP): void {
-    if (this.has(ip)) return;
-    const held: Held = { ip, answering: false, probingSince: Date.now(), window: this.timing.probeMs, timers: [] };
+    const known = this.held(ip);
+    if (known !== undefined) {
+      // Taken back while released: still ours, still answered.
+      if (known.releasing) this.clearTimers(known);
+      known.releasing = false;
+      return;
+    }
+    const held: Held = {
+      ip,
+      answering: false,
+      probingSince: Date.now(),
+      window: this.timing.probeMs,
+      timers: [],
+      releasing: false,
+    };
     if (ip.family === 'IPv4') this.v4.set(Number(ip.value), held);
     else {
       if (!this.ndSender(ip)) return; // No link-local address to answer from (RFC 4861 §7.2.4).
@@ -146,16 +175,38 @@ export class InterfaceResponder {
     this.refilter();
   }
 
+  /** Stops answering for `ip` now. */
   remove(ip: ParsedIP): void {
     const held = this.held(ip);
     if (!held) return;
-    for (const t of held.timers) clearTimeout(t);
+    this.clearTimers(held);
     if (ip.family === 'IPv4') this.v4.delete(Number(ip.value));
     else {
       this.v6.delete(ip.value);
       this.leave(ip);
     }
     this.refilter();
+    if (this.size === 0) this.events.idle?.();
+  }
+
+  /** Another node owns `ip` now: answered on until it probes for it or announces it (see the header). */
+  release(ip: ParsedIP): void {
+    const held = this.held(ip);
+    if (!held || held.releasing) return;
+    if (!held.answering) return this.remove(ip);
+    this.clearTimers(held);
+    held.releasing = true;
+    held.timers.push(setTimeout(() => this.remove(held.ip), RELEASE_MAX_MS));
+    const probe = (): void => {
+      this.sendProbe(held);
+      held.timers.push(setTimeout(probe, RELEASE_PROBE_MS));
+    };
+    probe();
+  }
+
+  private clearTimers(held: Held): void {
+    for (const t of held.timers) clearTimeout(t);
+    held.timers = [];
   }
 
   close(): void {
@@ -178,6 +229,12 @@ export class InterfaceResponder {
   /** One probe, and a window after it in which another MAC speaking for the IP defers answering. */
   private probe(held: Held): void {
     held.inUse = undefined;
+    this.sendProbe(held);
+    held.timers.push(setTimeout(() => this.probeWindowEnded(held), held.window));
+  }
+
+  /** An ARP probe (RFC 5227 §2.1.1), or a Duplicate Address Detection NS (RFC 4862 §5.4.2), for the IP. */
+  private sendProbe(held: Held): void {
     if (held.ip.family === 'IPv4') this.send(encodeArp(arpProbe(this.socket.mac, held.ip)));
     else {
       // A Duplicate Address Detection probe (RFC 4862 §5.4.2): from ::, to the solicited-node group, no SLLA.
@@ -193,7 +250,6 @@ export class InterfaceResponder {
         }),
       );
     }
-    held.timers.push(setTimeout(() => this.probeWindowEnded(held), held.window));
   }
 
   private probeWindowEnded(held: Held): void {
@@ -209,10 +265,11 @@ export class InterfaceResponder {
     this.probe(held);
   }
 
-  /** Another MAC spoke for one of our IPs: deferred while probing, a conflict once answering. */
+  /** Another MAC spoke for one of our IPs: deferred while probing, handed over once released, else a conflict. */
   private otherOwner(held: Held, mac: Buffer): void {
     if (mac.equals(this.socket.mac)) return;
-    if (held.answering) this.events.conflict(held.ip, formatMac(mac), this.ifname);
+    if (held.releasing) this.remove(held.ip);
+    else if (held.answering) this.events.conflict(held.ip, formatMac(mac), this.ifname);
     else held.inUse = formatMac(mac);
   }
 
@@ -244,7 +301,9 @@ export class InterfaceResponder {
     if (isIgnored(arp)) return;
     // Someone else speaking for one of our IPs: a reply (to our probe, say), or an announcement (sender = target).
     if (claimed) this.otherOwner(claimed, arp.senderMac);
-    if (ours?.answering && f.readUInt16BE(ARP_OP) === 1 && sender !== target) {
+    // The new owner of a released IP probing for it: handed over, and the probe is not answered.
+    if (ours?.releasing && sender === 0 && !arp.senderMac.equals(this.socket.mac)) return this.remove(ours.ip);
+    if (ours?.answering && this.has(ours.ip) && f.readUInt16BE(ARP_OP) === 1 && sender !== target) {
       this.send(encodeArp(arpReply(arp, this.socket.mac)));
       this.events.answered('IPv4');
     }
@@ -259,6 +318,8 @@ export class InterfaceResponder {
       this.otherOwner(held, m.targetLinkLayer ?? m.ethSrc);
       return;
     }
+    // A DAD probe (from ::) by the new owner of a released IP: handed over, not answered.
+    if (held.releasing && m.srcIP.value === 0n && !m.ethSrc.equals(this.socket.mac)) return this.remove(held.ip);
     const from = this.ndSender(m.target);
     if (!held.answering || !from) return;
     this.send(encodeNeighborDiscovery(neighborAdvertisementFor(m, from)));

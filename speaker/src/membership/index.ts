@@ -1,4 +1,4 @@
-export { decodeHeartbeat, encodeHeartbeat, isNodeName, type Decoded, type RejectReason } from './codec';
+export { decodeHeartbeat, encodeHeartbeat, INSECURE_KEY, isNodeName, type Decoded, type RejectReason } from './codec';
 export type { Heartbeat } from './heartbeat';
 export {
   Membership,
@@ -12,8 +12,11 @@ export { DEFAULT_MEMBERSHIP_TIMING, membershipTiming, type MembershipTiming } fr
 export {
   DEFAULT_PORT,
   monotonicClock,
+  REJECTED_REASONS,
   UdpMembership,
   type Counter,
+  type HeartbeatKeys,
+  type RejectedReason,
   type PeerAddress,
   type UdpMembershipOptions,
 } from './udp';

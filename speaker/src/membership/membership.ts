@@ -6,11 +6,17 @@
  *
  * Three rules, in order of precedence:
  *
- * 1. Heartbeats (fast). Every speaker sends every peer a UDP heartbeat each intervalMs (100 ms). A peer is alive
- *    while its newest heartbeat arrived less than deadAfterMs (400 ms) ago on this speaker's clock; the edge ticks
- *    every intervalMs, so a killed peer is dropped 400-500 ms after its last heartbeat. Only news counts (see
- *    isNews): reordered, duplicated and old packets neither refresh nor revive a peer. A heartbeat with `leaving`
- *    (sent on SIGTERM) kills the peer at once, so a graceful stop hands over without waiting.
+ * 1. Heartbeats (fast). Every speaker sends every peer a UDP heartbeat each intervalMs (50 ms). A peer is alive
+ *    while its newest heartbeat arrived less than deadAfterMs (500 ms) ago on this speaker's clock, a clock that
+ *    leaves out the time this speaker itself was not running (stall.ts: a frozen or starved speaker must not take
+ *    the heartbeats queued on its socket meanwhile for silence); the edge ticks every tickMs (20 ms). A peer whose
+ *    port refused a heartbeat after its newest one (ICMP port unreachable: the process is gone) is dead once that
+ *    heartbeat is refusedAfterMs (150 ms) old, so a killed speaker is dropped 100-170 ms after the kill while a
+ *    frozen one survives 350 ms and more of silence. Only authenticated news
+ *    counts (the MAC is checked by the codec; see isNews): reordered, duplicated, old and replayed packets neither
+ *    refresh nor revive a peer, and an earlier process replaces the current one only once the node's Lease shows the
+ *    restart (restartShown). A heartbeat with `leaving` (sent on SIGTERM) kills the peer at once, so a graceful stop
+ *    hands over without waiting.
  *
  * 2. Leases (slow, authoritative). Each speaker renews a coordination.k8s.io Lease named after its node every
  *    leaseRenewMs (1 s); the daemon watches them and feeds every renewTime here. A peer that heartbeats call dead but
@@ -29,6 +35,13 @@
  *    heard within an interval, and from then on rule 1 decides; a peer not heard by the end of the grace is dead. So
  *    the daemon must have fed the Lease list before its first announcement.
  *
+ * Readiness. Alive is not enough to own IPs: a speaker that has just started heartbeats at once (so its peers know
+ * it lives and do not count it dead), but it can answer only once it has listed everything and planned. Until its
+ * heartbeats say `ready`, its peers keep its IPs (eligible() leaves it out), so a restart hands over twice without a
+ * silence instead of leaving its IPs unanswered while it starts. This speaker is eligible once the daemon says so
+ * (setReady). A peer alive by its Lease or by the startup rule is as ready as its last heartbeat said (ready when never
+ * heard): every speaker reads readiness from the same heartbeats, so they agree on who may own what.
+ *
  * What a speaker does not survive alone: being partitioned from its peers and from the API server at once (it then
  * thinks itself alone, and so do they about themselves, as in any such design), and a partition that begins during
  * startup, which leaves a peer dead from the end of the grace until its second observed renewal (about a second).
@@ -42,7 +55,8 @@ import { freshByClock, observeLease, renewedSince, type LeaseSeen } from './leas
 import { membershipTiming, type MembershipTiming } from './timing';
 
 /** Why a node is alive (self, heartbeat, lease, startup) or dead (the rest; unknown: not a peer). */
-export type LivenessReason = 'self' | 'heartbeat' | 'lease' | 'startup' | 'leaving' | 'silent' | 'unheard' | 'unknown';
+export type LivenessReason =
+  'self' | 'heartbeat' | 'lease' | 'startup' | 'leaving' | 'refused' | 'silent' | 'unheard' | 'unknown';
 
 export interface LivenessVerdict {
   readonly alive: boolean;
@@ -58,7 +72,11 @@ export interface MembershipChange {
   /** Sorted by node name. */
   readonly joined: readonly NodeChange[];
   readonly left: readonly NodeChange[];
+  /** Nodes that became eligible (alive and ready), and alive ones that stopped being (a restart); sorted. */
+  readonly ready: readonly string[];
+  readonly unready: readonly string[];
   readonly alive: ReadonlySet<string>;
+  readonly eligible: ReadonlySet<string>;
 }
 
 /** What became of a heartbeat: news, not news, from a node that is not a peer, or bearing this speaker's own name. */
@@ -68,9 +86,13 @@ interface Peer {
   /** When it became a peer: a peer never heard counts as heartbeat-dead from then (rule 2 counts renewals from it). */
   readonly addedAt: number;
   heard?: Heard;
+  /** When its heartbeat port last refused a heartbeat (the process behind it is gone). */
+  refusedAt?: number;
 }
 
 const byName = (a: NodeChange, b: NodeChange): number => (a.node < b.node ? -1 : a.node > b.node ? 1 : 0);
+const sameSet = (a: ReadonlySet<string>, b: ReadonlySet<string>): boolean =>
+  a.size === b.size && [...a].every((x) => b.has(x));
 
 export class Membership {
   readonly timing: MembershipTiming;
@@ -78,6 +100,8 @@ export class Membership {
   /** Kept for nodes that are not peers (yet) too: the Lease list may arrive before the node list. */
   private readonly leases = new Map<string, LeaseSeen>();
   private reported: ReadonlySet<string> = new Set();
+  private reportedEligible: ReadonlySet<string> = new Set();
+  private selfReady = false;
 
   constructor(
     readonly self: string,
@@ -99,7 +123,7 @@ export class Membership {
     if (msg.node === this.self) return 'self';
     const peer = this.peers.get(msg.node);
     if (peer === undefined) return 'unknown';
-    if (!isNews(msg, peer.heard, now, this.timing.deadAfterMs)) return 'stale';
+    if (!isNews(msg, peer.heard, this.restartShown(msg.node, now))) return 'stale';
     peer.heard = heard(msg, peer.heard, now);
     return 'accepted';
   }
@@ -113,24 +137,68 @@ export class Membership {
     this.leases.delete(node);
   }
 
+  /**
+   * The peer's heartbeat port refused a heartbeat (ICMP port unreachable, seen as ECONNREFUSED on a connected socket):
+   * no process listens there. Undefined for a node that is not a peer.
+   */
+  refused(node: string, now: number): true | undefined {
+    const peer = this.peers.get(node);
+    if (peer === undefined) return undefined;
+    peer.refusedAt = now;
+    return true;
+  }
+
+  /**
+   * When heartbeats say the peer's current process died, if they do: at its leave, or when its newest heartbeat
+   * grew too old (refusedAfterMs after it when its port refused since, deadAfterMs otherwise).
+   */
+  private diedAt(peer: Peer): { at: number; why: 'leaving' | 'refused' | 'silent' } | undefined {
+    const { heard } = peer;
+    if (heard === undefined) return undefined;
+    if (heard.leaving) return { at: heard.at, why: 'leaving' };
+    const refused = peer.refusedAt !== undefined && peer.refusedAt > heard.at;
+    return refused
+      ? { at: heard.at + this.timing.refusedAfterMs, why: 'refused' }
+      : { at: heard.at + this.timing.deadAfterMs, why: 'silent' };
+  }
+
+  /**
+   * Whether the node's current process is gone and the node restarted: dead by heartbeats and its Lease renewed
+   * twice since. Only then may an earlier process (a restart after the wall clock stepped back) replace it;
+   * otherwise an earlier process's packets are delayed or replayed ones.
+   */
+  private restartShown(node: string, now: number): boolean {
+    const peer = this.peers.get(node);
+    const died = peer && this.diedAt(peer);
+    if (died === undefined || now < died.at) return false;
+    return renewedSince(this.leases.get(node), died.at, now, this.timing.leaseDurationMs);
+  }
+
   liveness(node: string, now: number): LivenessVerdict {
     if (node === this.self) return { alive: true, why: 'self' };
     const peer = this.peers.get(node);
     if (peer === undefined) return { alive: false, why: 'unknown' };
-    const { heard } = peer;
     const t = this.timing;
-    if (heard !== undefined && !heard.leaving && now - heard.at < t.deadAfterMs)
-      return { alive: true, why: 'heartbeat' };
+    const died = this.diedAt(peer);
+    if (died !== undefined && now < died.at) return { alive: true, why: 'heartbeat' };
     const lease = this.leases.get(node);
     // When heartbeats last said the peer died; a peer never heard is dead from when it became a peer.
-    const diedAt = heard === undefined ? peer.addedAt : heard.leaving ? heard.at : heard.at + t.deadAfterMs;
-    if (renewedSince(lease, diedAt, now, t.leaseDurationMs)) return { alive: true, why: 'lease' };
-    if (heard === undefined) {
+    if (renewedSince(lease, died?.at ?? peer.addedAt, now, t.leaseDurationMs)) return { alive: true, why: 'lease' };
+    if (died === undefined) {
       const inGrace = now < this.startedAt + t.startupGraceMs;
       if (inGrace && freshByClock(lease, now, t.leaseDurationMs)) return { alive: true, why: 'startup' };
       return { alive: false, why: 'unheard' };
     }
-    return { alive: false, why: heard.leaving ? 'leaving' : 'silent' };
+    return { alive: false, why: died.why };
+  }
+
+  /** Whether this speaker may own IPs: the daemon sets it once it has planned with every list synced. */
+  setReady(ready: boolean): void {
+    this.selfReady = ready;
+  }
+
+  get ready(): boolean {
+    return this.selfReady;
   }
 
   /** This node and every live peer. */
@@ -140,15 +208,32 @@ export class Membership {
     return out;
   }
 
+  /** The nodes that may own IPs: alive and ready (this one once setReady). */
+  eligible(now: number): Set<string> {
+    const out = new Set<string>();
+    for (const node of this.alive(now)) if (this.isReady(node)) out.add(node);
+    return out;
+  }
+
   /** What changed since the last tick (the first reports every live node, this one included), or undefined. */
   tick(now: number): MembershipChange | undefined {
     const alive = this.alive(now);
+    const eligible = new Set([...alive].filter((node) => this.isReady(node)));
     const joined: NodeChange[] = [];
     const left: NodeChange[] = [];
     for (const node of alive) if (!this.reported.has(node)) joined.push({ node, why: this.liveness(node, now).why });
     for (const node of this.reported) if (!alive.has(node)) left.push({ node, why: this.liveness(node, now).why });
+    const ready = [...eligible].filter((node) => !this.reportedEligible.has(node)).sort();
+    const unready = [...this.reportedEligible].filter((node) => alive.has(node) && !eligible.has(node)).sort();
+    const changed = joined.length > 0 || left.length > 0 || !sameSet(eligible, this.reportedEligible);
     this.reported = alive;
-    if (joined.length === 0 && left.length === 0) return undefined;
-    return { joined: joined.sort(byName), left: left.sort(byName), alive: new Set(alive) };
+    this.reportedEligible = eligible;
+    if (!changed) return undefined;
+    return { joined: joined.sort(byName), left: left.sort(byName), ready, unready, alive: new Set(alive), eligible };
+  }
+
+  private isReady(node: string): boolean {
+    if (node === this.self) return this.selfReady;
+    return this.peers.get(node)?.heard?.ready ?? true;
   }
 }

@@ -28,6 +28,6 @@ export interface SpeakerView {
   readonly services: readonly ServiceView[];
   /** Service key → names of nodes that hold a ready endpoint of it. */
   readonly endpointNodes: ReadonlyMap<string, ReadonlySet<string>>;
-  /** Nodes whose speaker is alive (membership). */
+  /** Nodes whose speaker may own IPs: alive and ready (membership; a just-started speaker is not ready yet). */
   readonly live: ReadonlySet<string>;
 }
