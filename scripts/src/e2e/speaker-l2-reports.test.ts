@@ -16,6 +16,7 @@ import {
   ndiscMac,
   startSpeakerLab,
   type SpeakerLab,
+  serviceIPOf,
 } from '../testing/speakerLab';
 
 const svc = (name: string, family: 'IPv4' | 'IPv6' | 'dual'): string => `apiVersion: v1
@@ -57,14 +58,7 @@ labTestGate('ironlb-speaker, layer 2 reports', () => {
   let l: SpeakerLab;
   const macs = new Map<string, string>();
   const nodeOfMac = (mac: string | undefined): string | undefined => [...macs].find(([, m]) => m === mac)?.[0];
-  const ipOf = async (name: string): Promise<string> =>
-    (
-      await until(
-        () => l.ok(['get', 'svc', name, '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']),
-        (ip) => ip !== '',
-        () => l.logs(),
-      )
-    ).trim();
+  const ipOf = (name: string): Promise<string> => serviceIPOf(l, name);
   /** The one node answering ARP (or NDP, for IPv6) for `ip`, once exactly one answers and `ok` holds for it. */
   const announcer = (ip: string, ok: (node: string) => boolean = () => true): Promise<string> =>
     until(

@@ -7,7 +7,7 @@
 import { labTestGate } from '../lab/testGate';
 import { randomTestPrefix } from '../lab/names';
 import { until } from '../testing/controllerProcess';
-import { arpingMacs, macOf, ndiscMac, startSpeakerLab, type SpeakerLab } from '../testing/speakerLab';
+import { arpingMacs, macOf, ndiscMac, serviceIPOf, startSpeakerLab, type SpeakerLab } from '../testing/speakerLab';
 
 const svc = (name: string, family: 'IPv4' | 'IPv6', extra = ''): string => `apiVersion: v1
 kind: Service
@@ -44,14 +44,7 @@ labTestGate('ironlb-speaker, layer 2', () => {
   let l: SpeakerLab;
   const macs = new Map<string, string>();
   const nodeOfMac = (mac: string | undefined): string | undefined => [...macs].find(([, m]) => m === mac)?.[0];
-  const ipOf = async (name: string): Promise<string> =>
-    (
-      await until(
-        () => l.ok(['get', 'svc', name, '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']),
-        (ip) => ip !== '',
-        () => l.logs(),
-      )
-    ).trim();
+  const ipOf = (name: string): Promise<string> => serviceIPOf(l, name);
   /** The one node answering ARP for `ip`, once exactly one answers and `ok` holds for it. */
   const announcer = async (ip: string, ok: (node: string) => boolean = () => true): Promise<string> => {
     const answer = await until(

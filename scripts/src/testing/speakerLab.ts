@@ -12,7 +12,7 @@ import { startKubeServer, writeKubeconfig, type KubeServer } from '@ironlb/kube-
 import { Lab } from '../lab/lab';
 import type { CmdResult } from '../lab/sh';
 import { repoRoot } from '../tools';
-import { CRDS, startController, type ControllerProcess } from './controllerProcess';
+import { CRDS, startController, until, type ControllerProcess } from './controllerProcess';
 import { kubectlPath, kubeTools } from '@ironlb/kube-testserver';
 import { poolsYaml } from './ironlbYaml';
 
@@ -209,6 +209,16 @@ export async function macOf(lab: Lab, host: string, ifname = 'eth0'): Promise<st
 }
 
 /** The MACs that answered one ARP request from the client (arping, one probe, 1 s wait); empty when nobody did. */
+/** The first ingress IP the controller wrote for the Service `name` (default namespace), once there is one. */
+export async function serviceIPOf(l: SpeakerLab, name: string): Promise<string> {
+  const ip = await until(
+    () => l.ok(['get', 'svc', name, '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']),
+    (text) => text !== '',
+    () => l.logs(),
+  );
+  return ip.trim();
+}
+
 export async function arpingMacs(lab: Lab, ip: string): Promise<string[]> {
   const r = await lab.exec('client', ['arping', '-c', '1', '-w', '1', '-i', 'eth0', ip]);
   return [...r.stdout.matchAll(/from ([0-9a-f:]{17})/gi)].map((m) => m[1].toLowerCase());
