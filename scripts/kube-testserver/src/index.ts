@@ -13,11 +13,11 @@ export {
   kubeTools,
   startTestCluster,
   waitFor,
-  type CmdResult,
   type KubeTools,
   type TestCluster,
   type TestClusterOptions,
 } from './testing/cluster';
+export { runCommand, type CmdOptions, type CmdResult } from './testing/run';
 
 /** The `ironlb-kube` command: bin/ironlb-kube.js, which runs the compiled dist/cli.js. */
 export const IRONLB_KUBE_BIN = path.join(packageRoot, 'bin', 'ironlb-kube.js');

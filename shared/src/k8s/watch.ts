@@ -132,7 +132,10 @@ export function watchForever<T extends KubernetesObject>(
       stopped = true;
       if (timer) clearTimeout(timer);
       stream?.stop();
-      await Promise.race([ended, new Promise((r) => setTimeout(r, 1_000))]);
+      // A list in flight ends on its own; stop() waits for it a second at most, and that wait holds no process open.
+      let bound: NodeJS.Timeout | undefined;
+      await Promise.race([ended, new Promise((r) => (bound = setTimeout(r, 1_000).unref()))]);
+      clearTimeout(bound);
     },
   };
 }

@@ -285,7 +285,11 @@ export class Speaker {
     const { api, cache, self } = this.deps;
     const byService = new Map<string, Announcement[]>();
     for (const a of applied.values()) {
-      for (const s of a.services) byService.set(s, [...(byService.get(s) ?? []), a]);
+      for (const s of a.services) {
+        const list = byService.get(s);
+        if (list) list.push(a);
+        else byService.set(s, [a]);
+      }
     }
     const own: OwnService[] = [];
     for (const [key, list] of byService) {

@@ -3,21 +3,15 @@
  * bound to it. Tools run as child processes without blocking, since the server shares the test's event loop. This
  * package's own end-to-end tests and ironlb's use it.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { helmPath, kubectlPath } from '../paths';
 import { startKubeServer, type KubeServer } from '../server/index';
+import { runCommand, type CmdResult } from './run';
 
 /** kubectl and helm finish in seconds; the bound only stops a hung one from hanging a test run. */
 const TIMEOUT_MS = 120_000;
-
-export interface CmdResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 export interface TestCluster extends KubeTools {
   server: KubeServer;
@@ -26,31 +20,6 @@ export interface TestCluster extends KubeTools {
   /** kubectl that must succeed: its stdout, else an error carrying stderr. */
   ok: (args: string[], input?: string) => Promise<string>;
   stop: () => Promise<void>;
-}
-
-/** Runs argv to completion; never throws on a non-zero exit (code -1 when it could not start or timed out). */
-function run(argv: string[], env: NodeJS.ProcessEnv, input?: string): Promise<CmdResult> {
-  return new Promise((resolve) => {
-    const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'], env });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => {
-      stderr += `\n(killed after ${TIMEOUT_MS} ms)`;
-      child.kill('SIGKILL');
-    }, TIMEOUT_MS);
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', (e) => {
-      clearTimeout(timer);
-      resolve({ code: -1, stdout, stderr: `${stderr}${e.message}` });
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr });
-    });
-    child.stdin.on('error', () => undefined);
-    child.stdin.end(input ?? '');
-  });
 }
 
 /** The real kubectl and helm, bound to one kubeconfig. */
@@ -62,8 +31,9 @@ export interface KubeTools {
 export function kubeTools(kubeconfig: string): KubeTools {
   const env = { ...process.env, KUBECONFIG: kubeconfig, HOME: process.env.HOME ?? '/root' };
   return {
-    kubectl: (args, input) => run([kubectlPath(), '--kubeconfig', kubeconfig, ...args], env, input),
-    helm: (args) => run([helmPath(), '--kubeconfig', kubeconfig, ...args], env),
+    kubectl: (args, input) =>
+      runCommand([kubectlPath(), '--kubeconfig', kubeconfig, ...args], { env, input, timeoutMs: TIMEOUT_MS }),
+    helm: (args) => runCommand([helmPath(), '--kubeconfig', kubeconfig, ...args], { env, timeoutMs: TIMEOUT_MS }),
   };
 }
 
