@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { repoRoot } from '../paths';
+import { kubectlPath } from '../paths';
 import type { KubeObject } from '../types';
 import { discoveryResponse, openapiResponse, toTable, toTableForObject, wantsTable } from './index';
 import { BUILTIN_RESOURCES } from './registry';
@@ -15,8 +15,8 @@ import { POOL_CRD, POOL_INFO } from './test-fixtures';
  * objects: proves kubectl accepts what we serve (aggregated and legacy discovery, v3 OpenAPI, Tables).
  */
 
-const KUBECTL = path.join(repoRoot, '.tools', 'bin', 'kubectl');
-const haveKubectl = fs.existsSync(KUBECTL);
+/** Set in beforeAll: a missing kubectl fails the suite with the command that installs it, never skips it. */
+let KUBECTL = '';
 const resources = [...BUILTIN_RESOURCES, POOL_INFO];
 
 const created = new Date(Date.now() - 65_000).toISOString();
@@ -123,10 +123,9 @@ function kubectl(...args: string[]): Promise<{ code: number; stdout: string; std
   });
 }
 
-const maybe = haveKubectl ? describe : describe.skip;
-
-maybe('real kubectl against our discovery, OpenAPI and tables', () => {
+describe('real kubectl against our discovery, OpenAPI and tables', () => {
   beforeAll(async () => {
+    KUBECTL = kubectlPath();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ironlb-kubectl-'));
     server = http.createServer((req, res) => {
       let body = '';
