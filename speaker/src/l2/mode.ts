@@ -9,7 +9,7 @@ import type { Config } from '@ironlb/shared/config';
 import type { AnnouncementMode, Announcement, ModePlan, ServiceEventSink, StatusKind } from '../mode/mode';
 import type { NotAnnounced } from '../mode/reasons';
 import type { SpeakerView } from '../mode/view';
-import { L2Announcer, type DesiredIP, type SocketOpener } from './announcer';
+import { L2Announcer, type SocketOpener } from './announcer';
 import type { LocalInterface } from './interfaces';
 import { planL2, type Chooser, type Interfaces } from './plan';
 import type { AnnounceTiming } from './responder';
@@ -46,8 +46,8 @@ export class Layer2Mode implements AnnouncementMode<L2Planned, L2Applied> {
   readonly configKinds = [{ key: 'l2Advertisements', plural: 'l2advertisements' }] as const;
   readonly status = L2_STATUS;
   private readonly announcer: L2Announcer;
-  /** The Services on each IP this node announces, from the last plan, to name them in conflict Events. */
-  private servicesByIP = new Map<string, readonly string[]>();
+  /** This node's announcements from the last plan, with their Services, to name them in conflict Events. */
+  private desired: ReadonlyMap<string, L2Planned> = new Map();
   private readonly conflictsSeen = new Set<string>();
 
   constructor(
@@ -95,9 +95,8 @@ export class Layer2Mode implements AnnouncementMode<L2Planned, L2Applied> {
   }
 
   apply(desired: ReadonlyMap<string, L2Planned>): ReadonlyMap<string, L2Applied> {
-    this.servicesByIP = new Map([...desired].map(([key, a]) => [key, a.services]));
-    const toAnnouncer = new Map<string, DesiredIP>([...desired].map(([key, a]) => [key, a]));
-    const placed = this.announcer.apply(toAnnouncer);
+    this.desired = desired;
+    const placed = this.announcer.apply(desired);
     return new Map(
       [...desired].map(([key, a]) => [key, { ip: a.ip, services: a.services, answeredOn: placed.get(key) ?? [] }]),
     );
@@ -129,7 +128,7 @@ export class Layer2Mode implements AnnouncementMode<L2Planned, L2Applied> {
     this.conflictsSeen.add(seen);
     const message = `another host (MAC ${mac}) answers for ${key} on ${ifname} of node "${this.self}", which announces it`;
     this.log.warn({ ip: key, mac, interface: ifname }, message);
-    for (const service of this.servicesByIP.get(key) ?? []) {
+    for (const service of this.desired.get(key)?.services ?? []) {
       this.events.emit(service, { type: 'Warning', reason: 'L2Conflict', message });
     }
   }
