@@ -21,7 +21,7 @@ import { reasonText } from '../service/reasonText';
 import { serviceRequestOf } from '../service/request';
 import { poolStatuses, statusMatches } from '../status/poolStatus';
 import type { ClusterApi } from './clusterApi';
-import { eventFor, timeOf, watchForever, type Watching } from '@ironlb/shared/k8s';
+import { eventFor, stripBookkeeping, timeOf, watchForever, type Watching } from '@ironlb/shared/k8s';
 import { COMPONENT, errorText, log } from './log';
 import { ControllerMetrics } from './metrics';
 
@@ -70,15 +70,18 @@ export class Reconciler {
         const pools = await this.api.listPools();
         const namespaces = await this.api.listNamespaces();
         const services = await this.api.listServices();
-        for (const p of pools.items) this.pools.set(keyOf(p), p);
+        // As the watches do: what no code reads is not kept for the process's life (see trim.ts).
+        for (const p of pools.items) this.pools.set(keyOf(p), stripBookkeeping(p));
         this.loadConfig();
         for (const ns of namespaces.items) this.setNamespace(ns);
         // Oldest first, so when two shown addresses clash the Service that had it first keeps it, deterministically.
-        const sorted = [...services.items].sort(
-          (a, b) =>
-            (timeOf(a.metadata?.creationTimestamp) || 0) - (timeOf(b.metadata?.creationTimestamp) || 0) ||
-            keyOf(a).localeCompare(keyOf(b)),
-        );
+        const sorted = services.items
+          .map(stripBookkeeping)
+          .sort(
+            (a, b) =>
+              (timeOf(a.metadata?.creationTimestamp) || 0) - (timeOf(b.metadata?.creationTimestamp) || 0) ||
+              keyOf(a).localeCompare(keyOf(b)),
+          );
         for (const svc of sorted) {
           this.services.set(keyOf(svc), svc);
           this.adopt(svc);

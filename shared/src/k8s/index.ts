@@ -7,7 +7,8 @@ export { ApiError, KubeClient, MERGE_PATCH, type RequestOptions, type WatchEvent
 export { errorText, statusCodeOf, timeOf } from './values';
 export { eventFor, type ServiceEvent } from './events';
 export { fromKubeconfig, inCluster, loadClusterAccess, type ClusterAccess } from './kubeconfig';
-export { watchForever, type WatchHandlers, type Watching } from './watch';
+export { watchForever, type WatchHandlers, type WatchOptions, type Watching } from './watch';
+export { LAST_APPLIED, stripBookkeeping, trimEndpointSlice, trimNode } from './trim';
 export { apiLeaseStore } from './lease';
 export { customPath, GROUP, listCustom, VERSION } from './custom';
 export { NamespacedApi } from './namespacedApi';

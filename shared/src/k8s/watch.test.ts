@@ -85,7 +85,7 @@ describe('watchForever', () => {
       ],
     );
     const r = recorder();
-    const w = watchForever(quiet, client, 'things', '/things', r.handlers, 0);
+    const w = watchForever(quiet, client, 'things', '/things', r.handlers, { restartMs: 0 });
     await until(() => r.cache.has('d'));
     expect(asked.watchFrom.slice(0, 3)).toEqual(['10', '20', '40']);
     expect(r.log).toEqual(['+a', '+b', '+c', '+a', '-b', '+a', '+d', '-c']);
@@ -100,7 +100,7 @@ describe('watchForever', () => {
       [{ events: [{ type: 'ADDED', object: obj('x', '2') }], end: new Error('connection reset') }],
     );
     const r = recorder();
-    const w = watchForever(quiet, client, 'things', '/things', r.handlers, 0);
+    const w = watchForever(quiet, client, 'things', '/things', r.handlers, { restartMs: 0 });
     await until(() => r.cache.has('b'));
     expect(r.log).toEqual(['+a', '+x', '+b', '-a', '-x']);
     expect(asked.watchFrom).toEqual(['1', '9']);
@@ -111,12 +111,49 @@ describe('watchForever', () => {
   it('stop() ends it: no list or watch after, and nothing delivered', async () => {
     const { client, asked } = scripted([list('1', obj('a', '1'))], [{ events: [], end: 'open' }]);
     const r = recorder();
-    const w = watchForever(quiet, client, 'things', '/things', r.handlers, 0);
+    const w = watchForever(quiet, client, 'things', '/things', r.handlers, { restartMs: 0 });
     await until(() => asked.watchFrom.length === 1);
     await w.stop();
     const seen = r.log.length;
     await new Promise((res) => setTimeout(res, 10));
     expect(asked.watchFrom).toHaveLength(1);
     expect(r.log).toHaveLength(seen);
+  });
+
+  it('hands the handlers trimmed objects, from the list and from the watch: managedFields dropped unless told', async () => {
+    const fat = (name: string, rv: string) => ({
+      metadata: { name, namespace: 'ns', resourceVersion: rv, managedFields: [{ manager: 'm' }] },
+      spec: { big: 'x', small: 1 },
+    });
+    const seen = (trim?: (o: KubernetesObject) => KubernetesObject) => async () => {
+      const { client } = scripted(
+        [list('1', fat('a', '1'))],
+        [{ events: [{ type: 'ADDED', object: fat('b', '2') }], end: 'open' }],
+      );
+      const got: unknown[] = [];
+      const w = watchForever(
+        quiet,
+        client,
+        'things',
+        '/things',
+        { upsert: (o) => got.push(o), remove: () => undefined },
+        {
+          restartMs: 0,
+          trim,
+        },
+      );
+      await until(() => got.length === 2);
+      await w.stop();
+      return got;
+    };
+    const meta = (name: string, rv: string) => ({ name, namespace: 'ns', resourceVersion: rv });
+    expect(await seen()()).toEqual([
+      { metadata: meta('a', '1'), spec: { big: 'x', small: 1 } },
+      { metadata: meta('b', '2'), spec: { big: 'x', small: 1 } },
+    ]);
+    const small = (o: KubernetesObject): KubernetesObject =>
+      ({ metadata: o.metadata, spec: { small: 1 } }) as KubernetesObject;
+    const got = await seen(small)();
+    expect(got.map((o) => (o as { spec: unknown }).spec)).toEqual([{ small: 1 }, { small: 1 }]);
   });
 });

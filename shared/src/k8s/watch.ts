@@ -7,6 +7,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { ApiError, type KubeClient } from './client';
+import { stripBookkeeping } from './trim';
 import { errorText } from './values';
 
 export const RESTART_MS = 2_000;
@@ -37,14 +38,25 @@ class Gone extends Error {}
 /** What a watch needs of the client; tests script it. */
 export type WatchClient = Pick<KubeClient, 'get' | 'watch'>;
 
+export interface WatchOptions {
+  /** Wait after a failed list or watch before the next try. */
+  readonly restartMs?: number;
+  /**
+   * What is kept of each object before the handlers (and the watch's own memory of what exists) see it;
+   * stripBookkeeping unless told (see trim.ts).
+   */
+  readonly trim?: (o: KubernetesObject) => KubernetesObject;
+}
+
 export function watchForever<T extends KubernetesObject>(
   log: Pick<Logger, 'info' | 'error'>,
   client: WatchClient,
   name: string,
   path: string,
   handlers: WatchHandlers<T>,
-  restartMs = RESTART_MS,
+  { restartMs = RESTART_MS, trim = stripBookkeeping }: WatchOptions = {},
 ): Watching {
+  const kept = (o: T): T => trim(o) as T;
   let stopped = false;
   let synced = false;
   let stream: { stop(): void } | undefined;
@@ -57,7 +69,8 @@ export function watchForever<T extends KubernetesObject>(
     const body = await client.get<ListBody<T>>(path);
     const items = body.items ?? [];
     const seen = new Set<string>();
-    for (const o of items) {
+    for (const raw of items) {
+      const o = kept(raw);
       const k = keyOf(o);
       seen.add(k);
       known.set(k, o);
@@ -79,15 +92,17 @@ export function watchForever<T extends KubernetesObject>(
         path,
         { resourceVersion: version, allowWatchBookmarks: true, timeoutSeconds: WATCH_TIMEOUT_S },
         (e) => {
-          const o = e.object as T;
           if (e.type === 'ERROR') {
             const code = (e.object as { code?: unknown } | undefined)?.code;
             s.stop();
             gone = code === 410;
             return;
           }
-          const rv = o?.metadata?.resourceVersion;
+          const raw = e.object as T | undefined;
+          const rv = raw?.metadata?.resourceVersion;
           if (rv) version = rv;
+          if (raw === undefined) return;
+          const o = kept(raw);
           if (e.type === 'ADDED' || e.type === 'MODIFIED') {
             known.set(keyOf(o), o);
             handlers.upsert(o);

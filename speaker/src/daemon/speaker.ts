@@ -8,10 +8,18 @@ import type { EventEmitter } from 'node:events';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { parseConfig, formatConfigError, type ConfigObjects } from '@ironlb/shared/config';
-import { errorText, timeOf, watchForever, type Watching } from '@ironlb/shared/k8s';
+import {
+  errorText,
+  timeOf,
+  trimEndpointSlice,
+  trimNode,
+  watchForever,
+  type WatchOptions,
+  type Watching,
+} from '@ironlb/shared/k8s';
 import type { AnnouncementMode, Announcement, ModePlan } from '../mode/mode';
 import { notAnnouncedText } from '../mode/reasons';
-import type { NodeView, SpeakerView } from '../mode/view';
+import type { NodeView, ServiceView, SpeakerView } from '../mode/view';
 import { cacheEvent, type ClusterCache } from './cache';
 import { firstPlanDelay } from './coldStart';
 import type { SpeakerMetrics } from './metrics';
@@ -32,6 +40,12 @@ const RETRY_MS = 2_000;
 const WRITES_IN_FLIGHT = 8;
 /** How long after start a speaker listens to its peers before it plans (a few heartbeat intervals). */
 const SETTLE_MS = 500;
+/**
+ * Plans for changed API objects are at least this far apart: a burst of Services brings thousands of watch events
+ * (each Service, its status, every node's ServiceL2Status), and a plan per event costs O(Services) each time, in CPU
+ * and in garbage the heap grows to hold. Changes in liveness, links and answering are planned at once.
+ */
+const PLAN_GAP_MS = 100;
 /** The kind every mode reads: the pools its IPs come from. */
 const POOLS = { key: 'ipAddressPools', plural: 'ipaddresspools' } as const;
 
@@ -77,6 +91,9 @@ export class Speaker {
   private readonly lastReasons = new Map<string, string>();
   private configErrors = '';
   private scheduled = false;
+  /** When the last plan was made, and the timer of the next one for changed API objects. */
+  private plannedAt = 0;
+  private soonTimer: NodeJS.Timeout | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   /** Events and status writes, a few at a time (a burst of Services must not open a socket each). */
   private readonly writes = new WriteQueue(WRITES_IN_FLIGHT);
@@ -87,6 +104,7 @@ export class Speaker {
   /** Watches whose first list has not arrived yet. */
   private readonly unsynced = new Set<string>();
   private watches: Watching[] = [];
+  private readonly serviceViews = new WeakMap<object, ServiceView | undefined>();
 
   constructor(private readonly deps: SpeakerDeps) {
     for (const mode of deps.modes) this.reported.set(mode.name, { told: new Set(), written: new Map() });
@@ -101,7 +119,7 @@ export class Speaker {
       (o: T, present: boolean): void => {
         cacheEvent(m, o, present);
         after?.(o, present);
-        this.schedule();
+        this.scheduleSoon();
       };
     const configKinds = new Map([POOLS, ...modes.flatMap((m) => m.configKinds)].map((k) => [k.key, k.plural]));
     this.watches = [
@@ -110,8 +128,11 @@ export class Speaker {
         'nodes',
         '/api/v1/nodes',
         cached(cache.nodes, () => this.peersChanged()),
+        { trim: trimNode },
       ),
-      this.watch('endpointslices', '/apis/discovery.k8s.io/v1/endpointslices', cached(cache.slices)),
+      this.watch('endpointslices', '/apis/discovery.k8s.io/v1/endpointslices', cached(cache.slices), {
+        trim: trimEndpointSlice,
+      }),
       ...[...configKinds].map(([key, plural]) =>
         this.watch(plural, api.customPath(plural), cached(cache.configOf(key))),
       ),
@@ -127,7 +148,18 @@ export class Speaker {
   }
 
   async stop(): Promise<void> {
+    clearTimeout(this.soonTimer);
     await Promise.allSettled(this.watches.map((w) => w.stop()));
+  }
+
+  /** A plan for changed API objects: at once when the last was PLAN_GAP_MS ago, else when that much has passed. */
+  private scheduleSoon(): void {
+    const wait = this.plannedAt + PLAN_GAP_MS - Date.now();
+    if (wait <= 0) return this.schedule();
+    this.soonTimer ??= setTimeout(() => {
+      this.soonTimer = undefined;
+      this.schedule();
+    }, wait);
   }
 
   /** Recompute soon: many watch events in one tick make one plan. */
@@ -148,16 +180,24 @@ export class Speaker {
     name: string,
     path: string,
     on: (o: T, present: boolean) => void,
+    opts: WatchOptions = {},
   ): Watching {
     this.unsynced.add(name);
-    return watchForever<T>(this.deps.log, this.deps.api.client, name, path, {
-      upsert: (o) => on(o, true),
-      remove: (o) => on(o, false),
-      synced: () => {
-        this.unsynced.delete(name);
-        this.schedule();
+    return watchForever<T>(
+      this.deps.log,
+      this.deps.api.client,
+      name,
+      path,
+      {
+        upsert: (o) => on(o, true),
+        remove: (o) => on(o, false),
+        synced: () => {
+          this.unsynced.delete(name);
+          this.schedule();
+        },
       },
-    });
+      opts,
+    );
   }
 
   private reportedOf(mode: AnnouncementMode): Reported {
@@ -181,7 +221,7 @@ export class Speaker {
     const renew = rec(rec(lease).spec).renewTime;
     const at = timeOf(renew);
     if (Number.isFinite(at)) this.deps.liveness.leaseObserved(name.slice(SPEAKER_LEASE_PREFIX.length), at);
-    this.schedule();
+    this.scheduleSoon();
   }
 
   private recompute(): void {
@@ -210,6 +250,7 @@ export class Speaker {
       }
       this.planned = true;
     }
+    this.plannedAt = Date.now();
     const view = this.view();
     const services = new Set(view.services.map((s) => s.key));
     for (const mode of this.deps.modes) {
@@ -239,7 +280,7 @@ export class Speaker {
       const v = nodeViewOf(n);
       if (v) nodes.set(v.name, v);
     }
-    const services = [...cache.services.values()].flatMap((s) => serviceViewOf(s, lbClass) ?? []);
+    const services = [...cache.services.values()].flatMap((s) => this.serviceView(s, lbClass) ?? []);
     return {
       self,
       config,
@@ -248,6 +289,17 @@ export class Speaker {
       endpointNodes: endpointNodesOf(cache.slices.values()),
       live: liveness.eligible(),
     };
+  }
+
+  /**
+   * A Service's view, read once per version of it: the cache replaces an object when it changes and never edits one,
+   * so its identity stands for its content, and a plan does not parse a thousand unchanged Services again.
+   */
+  private serviceView(svc: object, lbClass: string): ServiceView | undefined {
+    if (this.serviceViews.has(svc)) return this.serviceViews.get(svc);
+    const v = serviceViewOf(svc, lbClass);
+    this.serviceViews.set(svc, v);
+    return v;
   }
 
   /** Whether the config gives the mode work; logged when that changes. */
