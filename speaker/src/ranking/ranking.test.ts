@@ -41,6 +41,16 @@ describe('score', () => {
     expect(score('node-1', '::ffff:198.51.100.200')).not.toBe(score('node-1', '198.51.100.200'));
   });
 
+  it('gives the same scores from its cache, and after the cache was filled and emptied', () => {
+    const golden = score('node-1', '198.51.100.200');
+    expect(score('node-1', '198.51.100.200')).toBe(golden);
+    const many = pool('IPv6', 20_000);
+    const first = many.map((ip) => score('node-9', ip));
+    expect(score('node-1', '198.51.100.200')).toBe(0x04f4610bd20a6c17n);
+    expect(many.map((ip) => score('node-9', ip))).toEqual(first);
+    expect(new Set(first).size).toBe(many.length);
+  });
+
   it('refuses text that is not an IP', () => {
     expect(() => score('node-1', '198.51.100.07')).toThrow(TypeError);
     expect(() => winner('fe80::1%eth0', ['node-1'])).toThrow('not an IP address: "fe80::1%eth0"');
