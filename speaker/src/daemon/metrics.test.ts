@@ -7,7 +7,7 @@ const ip = mustParseIP;
 const skip = (reason: NotAnnounced) => ({ services: ['s/a'], reason });
 
 describe('speakerMetrics', () => {
-  it('counts announced IPs per mode and the others by reason code, resetting codes no IP has any more', async () => {
+  it('counts plans and announced IPs per mode, the others by reason code, resetting codes no IP has any more', async () => {
     const m = speakerMetrics();
     const announce = new Map<string, Announcement>([
       ['198.51.100.200', { ip: ip('198.51.100.200'), services: ['s/a'] }],
@@ -29,6 +29,7 @@ describe('speakerMetrics', () => {
     text = await m.registry.metrics();
     expect(text).toContain('ironlb_speaker_announced_ips{mode="layer2"} 0');
     expect(text).toContain('ironlb_speaker_unannounced_ips{mode="layer2",reason="notOwner"} 0');
+    expect(text).toContain('ironlb_speaker_plans_total{mode="layer2"} 2');
   });
 
   it('counts layer 2 answers by family and conflicts', async () => {

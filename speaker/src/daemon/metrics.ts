@@ -1,6 +1,6 @@
 /**
  * The speaker's Prometheus metrics (prom-client), served on --metrics-port when asked: per mode, the IPs this node
- * announces and those it does not by reason code; for layer 2, answers sent and conflicts seen (another MAC
+ * announces and those it does not by reason code, and how many plans it made; for layer 2, answers sent and conflicts seen (another MAC
  * answering for one of our IPs); datagrams dropped on the heartbeat port, by reason (a wrong key, a replay, ...).
  */
 import type * as http from 'node:http';
@@ -13,7 +13,7 @@ import { REJECTED_REASONS, type RejectedReason } from '../membership';
 
 export interface SpeakerMetrics {
   readonly registry: Registry;
-  /** After each plan: how many IPs the mode announces here, and how many it does not, by reason code. */
+  /** After each plan: one more plan, how many IPs the mode announces here, and how many it does not, by reason code. */
   planned(mode: string, plan: ModePlan<Announcement>): void;
   l2Answered(family: IPFamily): void;
   l2Conflict(): void;
@@ -40,6 +40,12 @@ export function speakerMetrics(): SpeakerMetrics {
     labelNames: ['mode'] as const,
     registers: [registry],
   });
+  const plans = new Counter({
+    name: 'ironlb_speaker_plans_total',
+    help: 'Plans made (the cluster view turned into announcements), per mode',
+    labelNames: ['mode'] as const,
+    registers: [registry],
+  });
   const unannounced = new Gauge({
     name: 'ironlb_speaker_unannounced_ips',
     help: 'IPs shown by Services that this node does not announce, per mode and reason code',
@@ -56,6 +62,7 @@ export function speakerMetrics(): SpeakerMetrics {
   return {
     registry,
     planned(mode, plan) {
+      plans.inc({ mode });
       announced.set({ mode }, plan.announce.size);
       const byCode = new Map<NotAnnouncedCode, number>();
       for (const s of plan.skip.values()) byCode.set(s.reason.code, (byCode.get(s.reason.code) ?? 0) + 1);
