@@ -11,6 +11,7 @@ import {
   WATCHING,
   type ControllerProcess,
 } from '../testing/controllerProcess';
+import { daemonMemory, freePort, type DaemonMemory } from '../testing/daemonMemory';
 import { ingressOf, nameOf, sharingViolations } from '../testing/sharingCheck';
 import { startKubeProcess, type KubeProcess } from './kubeProcess';
 import { fmt, mib, ms } from './stats';
@@ -52,6 +53,8 @@ interface Run {
   createMs: number;
   lastStatusMs: number;
   peakRssBytes: number;
+  /** The controller's own /metrics once every Service has its IP. */
+  after: DaemonMemory;
   serverRssBytes: number;
   ips: number;
   errorLines: string[];
@@ -96,7 +99,8 @@ async function runOnce(count: number): Promise<Run> {
       metadata: { name: NS },
     });
     watch = await IngressWatch.start(`${url}/api/v1/namespaces/${NS}/services`);
-    const started = startController(kube.kubeconfig, { logFile });
+    const metricsPort = await freePort();
+    const started = startController(kube.kubeconfig, { logFile, args: ['--metrics-port', String(metricsPort)] });
     controller = started;
     // Its start (list, informers) is not what is measured: the burst begins once it follows changes.
     await until(
@@ -115,6 +119,7 @@ async function runOnce(count: number): Promise<Run> {
     const createMs = ms(process.hrtime.bigint() - t0);
     const lastStatusMs = ms((await last) - t0);
 
+    const after = await daemonMemory(metricsPort);
     const ips = await verify(client, url, count);
     if (!started.running()) throw new Error(`the controller exited (${await started.exited}):\n${log()}`);
     const output = started.output();
@@ -124,6 +129,7 @@ async function runOnce(count: number): Promise<Run> {
       createMs,
       lastStatusMs,
       peakRssBytes: started.peakRssBytes(),
+      after,
       serverRssBytes: kube.rssBytes(),
       ips,
       errorLines,
@@ -152,7 +158,7 @@ export async function benchControllerE2E(): Promise<void> {
   );
   for (const r of runs) {
     console.log(
-      `    ${k(r.count).padStart(4)}: ${fmt(rate(r), 0)} Services/s; last status after ${fmt(r.lastStatusMs / 1000, 2)} s (all created after ${fmt(r.createMs / 1000, 2)} s); controller peak RSS ${mib(r.peakRssBytes)}; server RSS ${mib(r.serverRssBytes)}`,
+      `    ${k(r.count).padStart(4)}: ${fmt(rate(r), 0)} Services/s; last status after ${fmt(r.lastStatusMs / 1000, 2)} s (all created after ${fmt(r.createMs / 1000, 2)} s); controller peak RSS ${mib(r.peakRssBytes)}, then RSS ${mib(r.after.rssBytes)} with heap ${mib(r.after.heapUsedBytes)} used of ${mib(r.after.heapTotalBytes)}; server RSS ${mib(r.serverRssBytes)}`,
     );
   }
   const [small, big] = runs;

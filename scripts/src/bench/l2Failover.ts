@@ -19,7 +19,21 @@
  */
 import * as fs from 'node:fs';
 import { winner } from '@ironlb/speaker';
-import { httpClient, inParallel, type HttpClient } from '../testing/kubeHttp';
+import { httpClient, type HttpClient } from '../testing/kubeHttp';
+import type { DaemonMemory } from '../testing/daemonMemory';
+import {
+  BENCH_NS,
+  burst,
+  ingressIP,
+  l2StatusesByNode,
+  POOL6,
+  SERVICES,
+  SPEAKER_METRICS_PORT,
+  speakerMemory,
+  total,
+  type L2StatusObject,
+  type ServiceObject,
+} from './l2Burst';
 import { macOf, startSpeakerLab, type SpeakerLab } from '../testing/speakerLab';
 import { ArpPinger, pingerNow, waitSole } from '../testing/arpPinger';
 import { analyzeTrial, dualAnswers, longestGap, type Silence, type TrialMarks, type TrialResult } from './l2Trials';
@@ -39,9 +53,6 @@ const PREFIX = 'ilbbenchl2';
 const FAILOVER_INTERVAL_MS = 10;
 const LATENCY_INTERVAL_MS = 2;
 const LATENCY_REQUESTS = 2_000;
-const SERVICES = 1_000;
-const BENCH_NS = 'bench';
-const POOL6 = '2001:db8:1::1:0/112';
 const API_WINDOW_MS = 10_000;
 const SETTLE_MS = 15_000;
 const TARGET_MS = 1_000;
@@ -68,13 +79,6 @@ interface Trial {
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const progress = (text: string): void => void process.stderr.write(`[l2-failover] ${text}\n`);
 
-/** VmRSS of a process, in bytes. */
-function rssBytes(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!m) throw new Error(`no VmRSS for pid ${pid}`);
-  return Number(m[1]) * 1024;
-}
-
 const v4Service = (name: string, ip?: string): unknown => ({
   apiVersion: 'v1',
   kind: 'Service',
@@ -88,30 +92,6 @@ const v4Service = (name: string, ip?: string): unknown => ({
   },
 });
 
-const v6Service = (i: number): unknown => ({
-  apiVersion: 'v1',
-  kind: 'Service',
-  metadata: { name: `v6-${i}`, namespace: BENCH_NS, annotations: { 'ironlb.io/address-pool': 'bench6' } },
-  spec: {
-    type: 'LoadBalancer',
-    ipFamilyPolicy: 'SingleStack',
-    ipFamilies: ['IPv6'],
-    allocateLoadBalancerNodePorts: false,
-    selector: { app: `v6-${i}` },
-    ports: [{ port: 80 }],
-  },
-});
-
-interface ServiceObject {
-  metadata: { name: string };
-  status?: { loadBalancer?: { ingress?: { ip?: string }[] } };
-}
-interface L2StatusObject {
-  status?: { node?: string; serviceName?: string; serviceNamespace?: string };
-}
-
-const ingressIP = (s: ServiceObject): string | undefined => s.status?.loadBalancer?.ingress?.[0]?.ip;
-
 async function serviceIP(client: HttpClient, url: string, name: string): Promise<string> {
   const deadline = Date.now() + 30_000;
   for (;;) {
@@ -121,21 +101,6 @@ async function serviceIP(client: HttpClient, url: string, name: string): Promise
     if (Date.now() > deadline) throw new Error(`Service ${name} got no IP in 30 s`);
     await sleep(100);
   }
-}
-
-/** ServiceL2Status objects of the Services in `ns`: how many each node wrote. */
-async function l2StatusesByNode(client: HttpClient, url: string, ns: string): Promise<Map<string, number>> {
-  const list = await client.json<{ items: L2StatusObject[] }>(
-    `${url}/apis/ironlb.io/v1beta1/namespaces/ironlb-system/servicel2statuses`,
-    'GET',
-  );
-  const out = new Map<string, number>();
-  for (const o of list.items) {
-    if (o.status?.serviceNamespace !== ns) continue;
-    const n = o.status.node ?? '?';
-    out.set(n, (out.get(n) ?? 0) + 1);
-  }
-  return out;
 }
 
 interface ApiRate {
@@ -166,18 +131,6 @@ async function apiRate(l: SpeakerLab, ms: number): Promise<ApiRate> {
     min: Math.min(...perSecond),
     max: Math.max(...perSecond),
   };
-}
-
-function speakerRss(l: SpeakerLab): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const n of l.nodes) {
-    const s = l.speakers.get(n);
-    if (!s?.running()) throw new Error(`the speaker on ${n} is not running`);
-    const cmd = fs.readFileSync(`/proc/${s.child.pid}/cmdline`, 'utf8');
-    if (!cmd.includes('ironlb-speaker')) throw new Error(`pid ${s.child.pid} is not the speaker: ${cmd}`);
-    out.set(n, rssBytes(s.child.pid));
-  }
-  return out;
 }
 
 interface Phase {
@@ -472,14 +425,6 @@ async function answerLatency(l: SpeakerLab, vip: string, node: string, mac: stri
   return { speaker: fromNode(vip), kernel: fromNode(nodeIP), sent: pinger.sent ?? 0, node, nodeIP };
 }
 
-interface BurstFigures {
-  readonly createdMs: number;
-  readonly allIPsMs: number;
-  /** Until the ServiceL2Status objects first named a node for every Service; undefined if that never happened. */
-  readonly announcedMs: number | undefined;
-  readonly distinctIPs: number;
-}
-
 /** One IPv6 VIP asked for from the client with ndisc6: the node its ServiceL2Status names, and every MAC that answered. */
 interface NdiscCheck {
   readonly ip: string;
@@ -492,49 +437,6 @@ const NDISC_SAMPLES = 6;
 async function ndiscAnswers(l: SpeakerLab, ip: string): Promise<string[]> {
   const r = await l.lab.exec('client', ['ndisc6', '-m', '-r', '1', '-w', '1000', ip, 'eth0']);
   return [...r.stdout.matchAll(/Target link-layer address:\s*([0-9A-F:]{17})/gi)].map((m) => m[1].toLowerCase());
-}
-
-const total = (m: ReadonlyMap<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
-
-/** The pool, the namespace, and SERVICES IPv6 Services created 32 at a time; waits for their IPs and statuses. */
-async function burst(l: SpeakerLab, client: HttpClient): Promise<BurstFigures> {
-  const url = l.server.url;
-  await client.json(`${url}/apis/ironlb.io/v1beta1/namespaces/ironlb-system/ipaddresspools`, 'POST', {
-    apiVersion: 'ironlb.io/v1beta1',
-    kind: 'IPAddressPool',
-    metadata: { name: 'bench6', namespace: 'ironlb-system' },
-    spec: { addresses: [POOL6] },
-  });
-  await client.json(`${url}/api/v1/namespaces`, 'POST', {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: { name: BENCH_NS },
-  });
-  const t0 = performance.now();
-  await inParallel(SERVICES, 32, async (i) => {
-    await client.json(`${url}/api/v1/namespaces/${BENCH_NS}/services`, 'POST', v6Service(i));
-  });
-  const createdMs = performance.now() - t0;
-  const deadline = Date.now() + 90_000;
-  let services: ServiceObject[] = [];
-  for (;;) {
-    services = (await client.json<{ items: ServiceObject[] }>(`${url}/api/v1/namespaces/${BENCH_NS}/services`, 'GET'))
-      .items;
-    if (services.filter(ingressIP).length === SERVICES) break;
-    if (Date.now() > deadline) throw new Error(`only ${services.filter(ingressIP).length} Services got an IP`);
-    await sleep(250);
-  }
-  const allIPsMs = performance.now() - t0;
-  let announcedMs: number | undefined;
-  const statusDeadline = Date.now() + 30_000;
-  while (Date.now() < statusDeadline) {
-    if (total(await l2StatusesByNode(client, url, BENCH_NS)) >= SERVICES) {
-      announcedMs = performance.now() - t0;
-      break;
-    }
-    await sleep(250);
-  }
-  return { createdMs, allIPsMs, announcedMs, distinctIPs: new Set(services.map(ingressIP)).size };
 }
 
 /**
@@ -553,17 +455,17 @@ interface ManyFigures {
   readonly label: string;
   readonly settledMs: number | undefined;
   readonly rate: ApiRate;
-  readonly rss: Map<string, number>;
+  readonly memory: Map<string, DaemonMemory>;
   readonly perNode: Map<string, number>;
   readonly ndisc: NdiscCheck[];
 }
 
-/** After settling (or not): the API rate over a window, each speaker's RSS, and who announces what, checked on the wire. */
+/** After settling (or not): the API rate over a window, each speaker's memory, and who announces what, checked on the wire. */
 async function measureMany(l: SpeakerLab, client: HttpClient, label: string, baseline: number): Promise<ManyFigures> {
   const url = l.server.url;
   const settledMs = await settle(l, baseline, SETTLE_MS);
   const rate = await apiRate(l, API_WINDOW_MS);
-  const rss = speakerRss(l);
+  const memory = await speakerMemory(l);
   const perNode = await l2StatusesByNode(client, url, BENCH_NS);
   const byName = new Map<string, string>();
   const statuses = await client.json<{ items: L2StatusObject[] }>(
@@ -584,7 +486,7 @@ async function measureMany(l: SpeakerLab, client: HttpClient, label: string, bas
     const ip = ingressIP(s) ?? '';
     ndisc.push({ ip, node: byName.get(s.metadata.name) ?? 'none', answers: await ndiscAnswers(l, ip) });
   }
-  return { label, settledMs, rate, rss, perNode, ndisc };
+  return { label, settledMs, rate, memory, perNode, ndisc };
 }
 
 /** `--trials N` (default 20) and `--keep-logs <file>` (every speaker's and the controller's log, written at the end). */
@@ -603,7 +505,7 @@ export async function benchL2Failover(args: string[]): Promise<void> {
   const began = performance.now();
   const phases: Phase[] = [{ name: 'setup', at: Date.now() }];
   progress('starting the lab, ironlb-kube, the controller and 3 speakers');
-  const l = await startSpeakerLab({ prefix: PREFIX });
+  const l = await startSpeakerLab({ prefix: PREFIX, speakerArgs: ['--metrics-port', String(SPEAKER_METRICS_PORT)] });
   const client = httpClient(32);
   // Interrupted: the lab still comes down (its daemons are detached and would outlive this process).
   const interrupted = (): void => {
@@ -654,7 +556,7 @@ export async function benchL2Failover(args: string[]): Promise<void> {
     phases.push({ name: 'steady, 2 Services', at: Date.now() });
     const few = await apiRate(l, API_WINDOW_MS);
     const fewRate = few.mean;
-    const fewRss = speakerRss(l);
+    const fewMemory = await speakerMemory(l);
 
     progress(`a burst of ${SERVICES} IPv6 Services`);
     phases.push({ name: `burst of ${SERVICES}`, at: Date.now() });
@@ -809,15 +711,17 @@ export async function benchL2Failover(args: string[]): Promise<void> {
       `    the burst and the ${SETTLE_MS / 1000 + API_WINDOW_MS / 1000} s after it: ${burstRequests} requests`,
     );
     console.log(
-      `  memory: each speaker's RSS (VmRSS), and how many of the ${SERVICES} IPv6 VIPs its ServiceL2Status objects say it announces`,
+      `  memory: each speaker's RSS (VmRSS) / V8 heap used (its /metrics), and how many of the ${SERVICES} IPv6 VIPs its ServiceL2Status objects say it announces`,
     );
+    const both = (m: DaemonMemory | undefined): string =>
+      m === undefined ? '?' : `${mib(m.rssBytes)} / ${mib(m.heapUsedBytes)}`;
     for (const n of l.nodes) {
-      const few = fewRss.get(n) ?? 0;
+      const few = fewMemory.get(n);
       const cols = [afterBurst, restarted].map(
         (m) =>
-          `${m.label}: ${mib(m.rss.get(n) ?? 0).padStart(8)} announcing ${String(m.perNode.get(n) ?? 0).padStart(4)} (x${fmt((m.rss.get(n) ?? 0) / few, 2)})`,
+          `${m.label}: ${both(m.memory.get(n)).padStart(15)} announcing ${String(m.perNode.get(n) ?? 0).padStart(4)} (RSS x${fmt((m.memory.get(n)?.rssBytes ?? 0) / (few?.rssBytes ?? 1), 2)})`,
       );
-      console.log(`    ${n}: 2 Services: ${mib(few).padStart(7)}; ${cols.join('; ')}`);
+      console.log(`    ${n}: 2 Services: ${both(few).padStart(15)}; ${cols.join('; ')}`);
     }
     for (const m of [afterBurst, restarted]) {
       const wrong = m.ndisc.filter((c) => c.answers.length !== 1 || c.answers[0] !== macOfNode.get(c.node));

@@ -2,6 +2,7 @@ import { benchController } from './controller';
 import { benchKube } from './kube';
 import { benchL2Failover } from './l2Failover';
 import { benchL2Flood } from './l2Flood';
+import { benchSpeakerMemory } from './speakerMemory';
 
 /** `npm run bench -- <name> [args]`: each benchmark prints figures measured side by side in one run. */
 const benches: Record<string, (args: string[]) => Promise<void>> = {
@@ -9,6 +10,7 @@ const benches: Record<string, (args: string[]) => Promise<void>> = {
   controller: benchController,
   'l2-failover': benchL2Failover,
   'l2-flood': benchL2Flood,
+  'speaker-memory': benchSpeakerMemory,
 };
 
 async function main(): Promise<void> {

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { startTestCluster, type TestCluster } from '@ironlb/kube-testserver';
 import { poolsYaml } from '../testing/ironlbYaml';
 import { CRDS, startController, until, type ControllerProcess } from '../testing/controllerProcess';
+import { daemonArgv } from '../testing/daemonCommand';
 import { SPEAKER_BIN } from '../testing/speakerLab';
 
 let c: TestCluster;
@@ -60,9 +61,10 @@ stringData:
   acceptKey: "${'k'.repeat(32)}"
 `,
     );
+    const [node, ...args] = daemonArgv(SPEAKER_BIN);
     const child = spawn(
-      process.execPath,
-      [SPEAKER_BIN, '--kubeconfig', c.kubeconfig, '--node-name', 'node1', '--heartbeat-secret', 'broken-key'],
+      node,
+      [...args, '--kubeconfig', c.kubeconfig, '--node-name', 'node1', '--heartbeat-secret', 'broken-key'],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { repoRoot } from '../tools';
+import { daemonArgv } from './daemonCommand';
 import { rawWatch, type HttpClient, type RawWatch, type WatchEvent } from './kubeHttp';
 import { ingressOf, nameOf, type ServiceObject } from './sharingCheck';
 
@@ -41,7 +42,8 @@ export function startController(
   opts: { logFile?: string; args?: readonly string[] } = {},
 ): ControllerProcess {
   const fd = opts.logFile === undefined ? undefined : fs.openSync(opts.logFile, 'a');
-  const child = spawn(process.execPath, [BIN, '--kubeconfig', kubeconfig, ...(opts.args ?? [])], {
+  const [node, ...args] = daemonArgv(BIN);
+  const child = spawn(node, [...args, '--kubeconfig', kubeconfig, ...(opts.args ?? [])], {
     cwd: repoRoot,
     stdio: fd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', fd, fd],
   });

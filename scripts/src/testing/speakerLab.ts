@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { startKubeServer, writeKubeconfig, type KubeServer } from '@ironlb/kube-testserver';
 import { Lab } from '../lab/lab';
 import type { CmdResult } from '../lab/sh';
+import { daemonArgv } from './daemonCommand';
 import { repoRoot } from '../tools';
 import { CRDS, startController, until, type ControllerProcess } from './controllerProcess';
 import { kubectlPath, kubeTools } from '@ironlb/kube-testserver';
@@ -181,7 +182,7 @@ export function spawnSpeaker(
   const child = lab.spawn(
     node,
     // No kubelet runs in the lab: the speaker registers its Node itself.
-    [process.execPath, SPEAKER_BIN, '--kubeconfig', nodeKubeconfig, '--node-name', node, '--register-node', ...extra],
+    [...daemonArgv(SPEAKER_BIN), '--kubeconfig', nodeKubeconfig, '--node-name', node, '--register-node', ...extra],
     {
       stdio: ['ignore', fd, fd],
     },
