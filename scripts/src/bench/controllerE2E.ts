@@ -50,6 +50,8 @@ const service = (i: number): unknown => ({
 
 interface Run {
   count: number;
+  /** What the controller's node ran with: the bin's shebang flags, or none (the comparison run). */
+  flags: 'shipped' | 'none';
   createMs: number;
   lastStatusMs: number;
   peakRssBytes: number;
@@ -81,7 +83,7 @@ async function verify(client: ReturnType<typeof httpClient>, url: string, count:
   return new Set(services.map((s) => ingressOf(s)[0])).size;
 }
 
-async function runOnce(count: number): Promise<Run> {
+async function runOnce(count: number, flags: Run['flags'] = 'shipped'): Promise<Run> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ironlb-bench-controller-'));
   const logFile = path.join(dir, 'controller.log');
   const client = httpClient(CONCURRENCY);
@@ -100,7 +102,11 @@ async function runOnce(count: number): Promise<Run> {
     });
     watch = await IngressWatch.start(`${url}/api/v1/namespaces/${NS}/services`);
     const metricsPort = await freePort();
-    const started = startController(kube.kubeconfig, { logFile, args: ['--metrics-port', String(metricsPort)] });
+    const started = startController(kube.kubeconfig, {
+      logFile,
+      args: ['--metrics-port', String(metricsPort)],
+      ...(flags === 'none' ? { nodeFlags: [] } : {}),
+    });
     controller = started;
     // Its start (list, informers) is not what is measured: the burst begins once it follows changes.
     await until(
@@ -126,6 +132,7 @@ async function runOnce(count: number): Promise<Run> {
     const errorLines = output.split('\n').filter((l) => /"level":(50|60)|not adopted/.test(l));
     return {
       count,
+      flags,
       createMs,
       lastStatusMs,
       peakRssBytes: started.peakRssBytes(),
@@ -148,6 +155,8 @@ const k = (n: number): string => (n >= 1000 ? `${n / 1000}k` : String(n));
 export async function benchControllerE2E(): Promise<void> {
   const runs: Run[] = [];
   for (const n of SIZES) runs.push(await runOnce(n));
+  // The largest size again with node's default heap settings: what the bins' heap flags cost and save.
+  const unflagged = await runOnce(SIZES[SIZES.length - 1], 'none');
   const rate = (r: Run): number => r.count / (r.lastStatusMs / 1000);
 
   console.log(
@@ -156,19 +165,23 @@ export async function benchControllerE2E(): Promise<void> {
   console.log(
     `  IPv4 pool ${POOL.join(' + ')}, shared under ${KEYS} keys on distinct ports; time from the first create to the watch event showing the last IP`,
   );
-  for (const r of runs) {
+  const line = (r: Run): void =>
     console.log(
-      `    ${k(r.count).padStart(4)}: ${fmt(rate(r), 0)} Services/s; last status after ${fmt(r.lastStatusMs / 1000, 2)} s (all created after ${fmt(r.createMs / 1000, 2)} s); controller peak RSS ${mib(r.peakRssBytes)}, then RSS ${mib(r.after.rssBytes)} with heap ${mib(r.after.heapUsedBytes)} used of ${mib(r.after.heapTotalBytes)}; server RSS ${mib(r.serverRssBytes)}`,
+      `    ${(k(r.count) + (r.flags === 'none' ? ', no heap flags' : '')).padStart(4)}: ${fmt(rate(r), 0)} Services/s; last status after ${fmt(r.lastStatusMs / 1000, 2)} s (all created after ${fmt(r.createMs / 1000, 2)} s); controller peak RSS ${mib(r.peakRssBytes)}, then RSS ${mib(r.after.rssBytes)} with heap ${mib(r.after.heapUsedBytes)} used of ${mib(r.after.heapTotalBytes)}; server RSS ${mib(r.serverRssBytes)}`,
     );
-  }
+  for (const r of runs) line(r);
+  line(unflagged);
   const [small, big] = runs;
   console.log(
     `    ratio ${k(big.count)}/${k(small.count)}: ${fmt(rate(big) / rate(small), 2)} (1.0 = as fast per Service at 10x the Services)`,
   );
   console.log(
-    `  checked: every Service has one pool IP (${runs.map((r) => `${r.ips} IPs in use at ${k(r.count)}`).join(', ')}); none is on two Services that may not share it`,
+    `    the bins' heap flags at ${k(big.count)} (with / without): rate ${fmt(rate(big) / rate(unflagged), 2)}, peak RSS ${fmt(big.peakRssBytes / unflagged.peakRssBytes, 2)}`,
   );
-  for (const r of runs) {
+  console.log(
+    `  checked: every Service has one pool IP (${[...runs, unflagged].map((r) => `${r.ips} IPs in use at ${k(r.count)}`).join(', ')}); none is on two Services that may not share it`,
+  );
+  for (const r of [...runs, unflagged]) {
     if (r.errorLines.length === 0) continue;
     console.log(`  the controller logged ${r.errorLines.length} errors at ${k(r.count)}; the first:`);
     for (const l of r.errorLines.slice(0, 3)) console.log(`    ${l}`);

@@ -39,10 +39,10 @@ export interface ControllerProcess {
  */
 export function startController(
   kubeconfig: string,
-  opts: { logFile?: string; args?: readonly string[] } = {},
+  opts: { logFile?: string; args?: readonly string[]; nodeFlags?: readonly string[] } = {},
 ): ControllerProcess {
   const fd = opts.logFile === undefined ? undefined : fs.openSync(opts.logFile, 'a');
-  const [node, ...args] = daemonArgv(BIN);
+  const [node, ...args] = daemonArgv(BIN, opts.nodeFlags);
   const child = spawn(node, [...args, '--kubeconfig', kubeconfig, ...(opts.args ?? [])], {
     cwd: repoRoot,
     stdio: fd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', fd, fd],

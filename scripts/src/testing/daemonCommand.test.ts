@@ -21,3 +21,9 @@ test.each(['speaker/bin/ironlb-speaker.js', 'controller/bin/ironlb-controller.js
     expect(argv.at(-1)).toBe(path.join(repoRoot, bin));
   },
 );
+
+test('daemonArgv puts the flags given in place of the shebang ones', () => {
+  const bin = path.join(repoRoot, 'speaker/bin/ironlb-speaker.js');
+  expect(daemonArgv(bin, [])).toEqual([process.execPath, bin]);
+  expect(daemonArgv(bin, ['--max-semi-space-size=8'])).toEqual([process.execPath, '--max-semi-space-size=8', bin]);
+});

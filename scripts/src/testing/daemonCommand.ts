@@ -14,8 +14,11 @@ export function shebangFlags(firstLine: string, file: string): string[] {
   return m[1].split(' ').filter((f) => f !== '');
 }
 
-/** [node, ...flags, bin]: the argv that runs `bin` as its shebang would. */
-export function daemonArgv(bin: string): string[] {
+/**
+ * [node, ...flags, bin]: the argv that runs `bin` as its shebang would, or with `nodeFlags` instead of the
+ * shebang's (a benchmark comparing heap settings side by side).
+ */
+export function daemonArgv(bin: string, nodeFlags?: readonly string[]): string[] {
   const firstLine = fs.readFileSync(bin, 'utf8').split('\n', 1)[0];
-  return [process.execPath, ...shebangFlags(firstLine, bin), bin];
+  return [process.execPath, ...(nodeFlags ?? shebangFlags(firstLine, bin)), bin];
 }

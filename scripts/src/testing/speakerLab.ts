@@ -62,6 +62,8 @@ export interface SpeakerLabOptions {
   nodes?: number;
   /** Extra speaker flags, for every speaker. */
   speakerArgs?: string[];
+  /** Node's own flags for the speakers, in place of those in the bin's shebang (a benchmark comparing them). */
+  nodeFlags?: string[];
   /** Start the speakers (default true). */
   speakers?: boolean;
 }
@@ -120,10 +122,14 @@ export async function startSpeakerLab(opts: SpeakerLabOptions): Promise<SpeakerL
     controller = startController(kubeconfig, { logFile: path.join(dir, 'controller.log') });
     const theLab = lab;
     const startSpeaker = (node: string, extra: string[] = []): SpeakerProcess => {
-      const s = spawnSpeaker(theLab, node, nodeKubeconfig, path.join(dir, `speaker-${node}.log`), [
-        ...(opts.speakerArgs ?? []),
-        ...extra,
-      ]);
+      const s = spawnSpeaker(
+        theLab,
+        node,
+        nodeKubeconfig,
+        path.join(dir, `speaker-${node}.log`),
+        [...(opts.speakerArgs ?? []), ...extra],
+        opts.nodeFlags,
+      );
       speakers.set(node, s);
       return s;
     };
@@ -177,12 +183,21 @@ export function spawnSpeaker(
   nodeKubeconfig: string,
   logFile: string,
   extra: readonly string[] = [],
+  nodeFlags?: readonly string[],
 ): SpeakerProcess {
   const fd = fs.openSync(logFile, 'a');
   const child = lab.spawn(
     node,
     // No kubelet runs in the lab: the speaker registers its Node itself.
-    [...daemonArgv(SPEAKER_BIN), '--kubeconfig', nodeKubeconfig, '--node-name', node, '--register-node', ...extra],
+    [
+      ...daemonArgv(SPEAKER_BIN, nodeFlags),
+      '--kubeconfig',
+      nodeKubeconfig,
+      '--node-name',
+      node,
+      '--register-node',
+      ...extra,
+    ],
     {
       stdio: ['ignore', fd, fd],
     },
