@@ -50,7 +50,7 @@ const service = (i: number): unknown => ({
 
 interface Run {
   count: number;
-  /** What the controller's node ran with: the bin's shebang flags, or none (the comparison run). */
+  /** What the controller's node ran with: the heap flags in its bin's shebang, or none (the comparison). */
   flags: 'shipped' | 'none';
   createMs: number;
   lastStatusMs: number;
@@ -150,13 +150,17 @@ async function runOnce(count: number, flags: Run['flags'] = 'shipped'): Promise<
   }
 }
 
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 const k = (n: number): string => (n >= 1000 ? `${n / 1000}k` : String(n));
 
 export async function benchControllerE2E(): Promise<void> {
   const runs: Run[] = [];
   for (const n of SIZES) runs.push(await runOnce(n));
-  // The largest size again with node's default heap settings: what the bins' heap flags cost and save.
-  const unflagged = await runOnce(SIZES[SIZES.length - 1], 'none');
+  // The largest size with and without the bin's heap flags, in the order with, without, without, with, so that a
+  // machine getting busier or quieter during the bench weighs on both alike.
+  const largest = SIZES[SIZES.length - 1];
+  const bare = [await runOnce(largest, 'none'), await runOnce(largest, 'none')];
+  const shipped = [runs[runs.length - 1], await runOnce(largest)];
   const rate = (r: Run): number => r.count / (r.lastStatusMs / 1000);
 
   console.log(
@@ -169,19 +173,18 @@ export async function benchControllerE2E(): Promise<void> {
     console.log(
       `    ${(k(r.count) + (r.flags === 'none' ? ', no heap flags' : '')).padStart(4)}: ${fmt(rate(r), 0)} Services/s; last status after ${fmt(r.lastStatusMs / 1000, 2)} s (all created after ${fmt(r.createMs / 1000, 2)} s); controller peak RSS ${mib(r.peakRssBytes)}, then RSS ${mib(r.after.rssBytes)} with heap ${mib(r.after.heapUsedBytes)} used of ${mib(r.after.heapTotalBytes)}; server RSS ${mib(r.serverRssBytes)}`,
     );
-  for (const r of runs) line(r);
-  line(unflagged);
+  for (const r of [...runs, ...bare, shipped[1]]) line(r);
   const [small, big] = runs;
   console.log(
     `    ratio ${k(big.count)}/${k(small.count)}: ${fmt(rate(big) / rate(small), 2)} (1.0 = as fast per Service at 10x the Services)`,
   );
   console.log(
-    `    the bins' heap flags at ${k(big.count)} (with / without): rate ${fmt(rate(big) / rate(unflagged), 2)}, peak RSS ${fmt(big.peakRssBytes / unflagged.peakRssBytes, 2)}`,
+    `    the heap flags at ${k(largest)}, with / without (two runs each, with-without-without-with): rate ${fmt(mean(shipped.map(rate)) / mean(bare.map(rate)), 2)}, peak RSS ${fmt(mean(shipped.map((r) => r.peakRssBytes)) / mean(bare.map((r) => r.peakRssBytes)), 2)}`,
   );
   console.log(
-    `  checked: every Service has one pool IP (${[...runs, unflagged].map((r) => `${r.ips} IPs in use at ${k(r.count)}`).join(', ')}); none is on two Services that may not share it`,
+    `  checked: every Service has one pool IP (${[...runs, ...bare, shipped[1]].map((r) => `${r.ips} IPs in use at ${k(r.count)}`).join(', ')}); none is on two Services that may not share it`,
   );
-  for (const r of [...runs, unflagged]) {
+  for (const r of [...runs, ...bare, shipped[1]]) {
     if (r.errorLines.length === 0) continue;
     console.log(`  the controller logged ${r.errorLines.length} errors at ${k(r.count)}; the first:`);
     for (const l of r.errorLines.slice(0, 3)) console.log(`    ${l}`);

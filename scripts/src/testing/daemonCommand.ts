@@ -19,6 +19,10 @@ export function shebangFlags(firstLine: string, file: string): string[] {
  * shebang's (a benchmark comparing heap settings side by side).
  */
 export function daemonArgv(bin: string, nodeFlags?: readonly string[]): string[] {
-  const firstLine = fs.readFileSync(bin, 'utf8').split('\n', 1)[0];
-  return [process.execPath, ...(nodeFlags ?? shebangFlags(firstLine, bin)), bin];
+  return [process.execPath, ...(nodeFlags ?? binFlags(bin)), bin];
+}
+
+/** The node flags in `bin`'s shebang. */
+export function binFlags(bin: string): string[] {
+  return shebangFlags(fs.readFileSync(bin, 'utf8').split('\n', 1)[0], bin);
 }
