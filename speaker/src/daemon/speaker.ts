@@ -32,6 +32,7 @@ import {
   type ReportScope,
 } from './reports';
 import type { ServiceEvents } from './serviceEvents';
+import { PlanPacer } from './planPacer';
 import { WriteQueue } from './writeQueue';
 import { SPEAKER_LEASE_PREFIX, STATUS_NODE_LABEL, type SpeakerApi } from './speakerApi';
 import { endpointNodesOf, internalIPsOf, nodeViewOf, serviceViewOf } from './views';
@@ -40,11 +41,7 @@ const RETRY_MS = 2_000;
 const WRITES_IN_FLIGHT = 8;
 /** How long after start a speaker listens to its peers before it plans (a few heartbeat intervals). */
 const SETTLE_MS = 500;
-/**
- * Plans for changed API objects are at least this far apart: a burst of Services brings thousands of watch events
- * (each Service, its status, every node's ServiceL2Status), and a plan per event costs O(Services) each time, in CPU
- * and in garbage the heap grows to hold. Changes in liveness, links and answering are planned at once.
- */
+/** Plans for changed API objects are at least this far apart (planPacer.ts says why). */
 const PLAN_GAP_MS = 100;
 /** The kind every mode reads: the pools its IPs come from. */
 const POOLS = { key: 'ipAddressPools', plural: 'ipaddresspools' } as const;
@@ -91,9 +88,7 @@ export class Speaker {
   private readonly lastReasons = new Map<string, string>();
   private configErrors = '';
   private scheduled = false;
-  /** When the last plan was made, and the timer of the next one for changed API objects. */
-  private plannedAt = 0;
-  private soonTimer: NodeJS.Timeout | undefined;
+  private readonly pacer = new PlanPacer(PLAN_GAP_MS, () => this.schedule());
   private retryTimer: NodeJS.Timeout | undefined;
   /** Events and status writes, a few at a time (a burst of Services must not open a socket each). */
   private readonly writes = new WriteQueue(WRITES_IN_FLIGHT);
@@ -119,7 +114,7 @@ export class Speaker {
       (o: T, present: boolean): void => {
         cacheEvent(m, o, present);
         after?.(o, present);
-        this.scheduleSoon();
+        this.pacer.changed();
       };
     const configKinds = new Map([POOLS, ...modes.flatMap((m) => m.configKinds)].map((k) => [k.key, k.plural]));
     this.watches = [
@@ -148,18 +143,8 @@ export class Speaker {
   }
 
   async stop(): Promise<void> {
-    clearTimeout(this.soonTimer);
+    this.pacer.stop();
     await Promise.allSettled(this.watches.map((w) => w.stop()));
-  }
-
-  /** A plan for changed API objects: at once when the last was PLAN_GAP_MS ago, else when that much has passed. */
-  private scheduleSoon(): void {
-    const wait = this.plannedAt + PLAN_GAP_MS - Date.now();
-    if (wait <= 0) return this.schedule();
-    this.soonTimer ??= setTimeout(() => {
-      this.soonTimer = undefined;
-      this.schedule();
-    }, wait);
   }
 
   /** Recompute soon: many watch events in one tick make one plan. */
@@ -221,7 +206,7 @@ export class Speaker {
     const renew = rec(rec(lease).spec).renewTime;
     const at = timeOf(renew);
     if (Number.isFinite(at)) this.deps.liveness.leaseObserved(name.slice(SPEAKER_LEASE_PREFIX.length), at);
-    this.scheduleSoon();
+    this.pacer.changed();
   }
 
   private recompute(): void {
@@ -250,7 +235,7 @@ export class Speaker {
       }
       this.planned = true;
     }
-    this.plannedAt = Date.now();
+    this.pacer.planned();
     const view = this.view();
     const services = new Set(view.services.map((s) => s.key));
     for (const mode of this.deps.modes) {
