@@ -381,6 +381,26 @@ describe('RFC 4861 §7.1 receiver checks and frames that are not ours', () => {
     expect(reason(fixChecksum(stray))).toBe('bad-option');
   });
 
+  test('an option running past the IPv6 payload into the bytes after it is refused, though the frame holds it', () => {
+    // ns-ndisc6's SLLA option claims 16 bytes; 8 bytes of trailing padding would hold the rest, but they are not
+    // part of the message.
+    const past = Buffer.concat([copy('ns-ndisc6'), Buffer.from('0000000000000000', 'hex')]);
+    past[79] = 2;
+    expect(reason(fixChecksum(past))).toBe('bad-option');
+    // The same with the payload length grown to take those bytes in: now the option is inside, only too long.
+    const inside = Buffer.from(past);
+    inside.writeUInt16BE(40, 18);
+    expect(reason(fixChecksum(inside))).toBe('bad-option');
+    // An unknown option of 16 bytes inside the grown payload is skipped; the frame decodes without the SLLA.
+    const unknown = Buffer.from(inside);
+    unknown[78] = 14;
+    expect(ns(fixChecksum(unknown)).sourceLinkLayer).toBeUndefined();
+    // And the same unknown option, cut off by the original payload length, is refused.
+    const unknownPast = Buffer.from(past);
+    unknownPast[78] = 14;
+    expect(reason(fixChecksum(unknownPast))).toBe('bad-option');
+  });
+
   test('unknown options are skipped, and the first link-layer option wins', () => {
     const unknownThenSlla = Buffer.concat([
       vector('ns-ndisc6').subarray(0, 78),
