@@ -334,6 +334,43 @@ describe('planL2: IPs linked through Services share one node', () => {
     });
   });
 
+  it('an IP with no eligible node keeps its reason and does not split its group', () => {
+    // 203.0.113.130 (pool "other") only from edge nodes, and no node is one: the IPv6 IP is placed as if alone.
+    const advertisements = [
+      ...adv('other-edge', { ipAddressPools: ['other'], nodeSelectors: [{ matchLabels: { edge: 'yes' } }] }),
+      ...adv('lab', { ipAddressPools: ['lab'] }),
+    ];
+    const services = [svc('default/dual', ['203.0.113.130', '2001:db8:1::200'])];
+    const plan = planL2(view({ services, advertisements }), rank);
+    expect(plan.get('203.0.113.130')?.reason).toMatchObject({ code: 'noEligibleNode' });
+    expect(plan.get('2001:db8:1::200')).toEqual({
+      ip: ip('2001:db8:1::200'),
+      services: ['default/dual'],
+      node: winner('2001:db8:1::200', all),
+      interfaces: { names: [], auto: true },
+    });
+  });
+
+  it('a chooser that picks no node leaves the IP, or its whole group, without one, naming the ineligible nodes', () => {
+    const services = [
+      svc('default/dual', ['198.51.100.200', '2001:db8:1::200']),
+      svc('default/web', ['198.51.100.201']),
+    ];
+    const nodes = new Map([node('node1'), node('node2', { unschedulable: true })].map((n) => [n.name, n]));
+    // Declines the group's key (its lowest IP by text), picks the first node for the other IP.
+    const declines: Chooser = (target, eligible) =>
+      target.value === ip('198.51.100.200').value ? undefined : eligible[0];
+    const plan = planL2(view({ services, nodes }), declines);
+    const none = { code: 'noEligibleNode', nodes: [{ node: 'node2', why: { code: 'cordoned' } }] };
+    expect(plan.get('198.51.100.200')).toEqual({ ip: ip('198.51.100.200'), services: ['default/dual'], reason: none });
+    expect(plan.get('2001:db8:1::200')).toEqual({
+      ip: ip('2001:db8:1::200'),
+      services: ['default/dual'],
+      reason: none,
+    });
+    expect(plan.get('198.51.100.201')).toMatchObject({ node: 'node1' });
+  });
+
   it('no node may announce every IP of the group: each IP is placed alone, and its row names the group', () => {
     const advertisements = [
       ...adv('other-edge', { ipAddressPools: ['other'], nodeSelectors: [{ matchLabels: { edge: 'yes' } }] }),
