@@ -271,6 +271,21 @@ describe('a process gone: its port refuses', () => {
     expect(names(m.tick(t + T.refusedAfterMs))).toEqual({ joined: [], left: ['b:refused'] });
   });
 
+  it('a refusal in the same millisecond as the newest heartbeat is not after it, so the peer lives deadAfterMs', () => {
+    const m = speaker(['b']);
+    const t = INC + 100_000;
+    m.heartbeat(hb('b', 1), t);
+    m.refused('b', t);
+    expect(m.liveness('b', t + T.refusedAfterMs)).toEqual({ alive: true, why: 'heartbeat' });
+    expect(m.liveness('b', t + T.deadAfterMs)).toEqual({ alive: false, why: 'silent' });
+  });
+
+  it("this node's own name is never a peer whose port could refuse", () => {
+    const m = speaker(['a', 'b']);
+    expect(m.refused('a', INC)).toBeUndefined();
+    expect(m.refused('b', INC)).toBe(true);
+  });
+
   it('a refusal older than the last heartbeat changes nothing: a forged one, or the port of a restarted process', () => {
     const m = speaker(['b']);
     const t = INC + 100_000;
@@ -545,6 +560,16 @@ describe('Leases', () => {
     // Renewals stop (killed now, during the partition): dead a lease duration after the last one was seen.
     expect(m.liveness('b', now + T.leaseDurationMs - 1).alive).toBe(true);
     expect(m.liveness('b', now + T.leaseDurationMs)).toEqual({ alive: false, why: 'silent' });
+  });
+
+  it('renewals observed at the very millisecond of the death count', () => {
+    const t = INC + 10_000;
+    const m = silentB(t);
+    const death = t + T.deadAfterMs;
+    m.leaseObserved('b', t + 400, death);
+    expect(m.liveness('b', death).alive).toBe(false);
+    m.leaseObserved('b', t + 1_400, death + 1_000);
+    expect(m.liveness('b', death + 1_000)).toEqual({ alive: true, why: 'lease' });
   });
 
   it('a renewal seen again (a resync) or seen before the death does not count', () => {
