@@ -138,6 +138,79 @@ describe('planL2', () => {
     });
   });
 
+  it('an advertisement with several node selectors selects a node that matches any one of them', () => {
+    const advertisements = adv('edge-or-core', {
+      nodeSelectors: [{ matchLabels: { role: 'edge' } }, { matchLabels: { role: 'core' } }],
+    });
+    const nodes = new Map(
+      [node('node1'), node('node2', { labels: { role: 'core' } }), node('node3', { labels: { role: 'edge' } })].map(
+        (n) => [n.name, n],
+      ),
+    );
+    expect(row(view({ nodes, advertisements }))?.node).toBe('node2');
+    expect(row(view({ nodes, advertisements, live: new Set(['node1', 'node3']) }))?.node).toBe('node3');
+    // Only node1 is live, and it matches neither selector; node2 and node3 are selected, each by its own one.
+    expect(row(view({ nodes, advertisements, live: new Set(['node1']) }))?.reason).toBe(
+      'no eligible node (node1: matches no L2Advertisement nodeSelectors; node2: no live speaker; ' +
+        'node3: no live speaker)',
+    );
+  });
+
+  it('a node selected by any one of several advertisements is eligible', () => {
+    const advertisements = [
+      ...adv('core', { nodeSelectors: [{ matchLabels: { role: 'core' } }] }),
+      ...adv('edge', { nodeSelectors: [{ matchLabels: { role: 'edge' } }] }),
+    ];
+    const nodes = new Map(
+      [node('node1'), node('node2', { labels: { role: 'edge' } }), node('node3', { labels: { role: 'core' } })].map(
+        (n) => [n.name, n],
+      ),
+    );
+    expect(row(view({ nodes, advertisements }))?.node).toBe('node2');
+    expect(row(view({ nodes, advertisements, live: new Set(['node1', 'node3']) }))?.node).toBe('node3');
+  });
+
+  it('interfaces come only from the advertisements that select the chosen node', () => {
+    const nodes = new Map(
+      [node('node1'), node('node2', { labels: { role: 'edge' } }), node('node3', { labels: { role: 'lab' } })].map(
+        (n) => [n.name, n],
+      ),
+    );
+    const advertisements = [
+      ...adv('everywhere', { interfaces: ['eth0'] }),
+      ...adv('edge', { interfaces: ['eth1'], nodeSelectors: [{ matchLabels: { role: 'edge' } }] }),
+      ...adv('lab-auto', { nodeSelectors: [{ matchLabels: { role: 'lab' } }] }),
+    ];
+    const on = (live: string[]) => row(view({ nodes, advertisements, live: new Set(live) }));
+    expect(on(['node1', 'node2', 'node3'])).toMatchObject({
+      node: 'node1',
+      interfaces: { names: ['eth0'], auto: false },
+    });
+    expect(on(['node2', 'node3'])).toMatchObject({
+      node: 'node2',
+      interfaces: { names: ['eth0', 'eth1'], auto: false },
+    });
+    expect(on(['node3'])).toMatchObject({ node: 'node3', interfaces: { names: ['eth0'], auto: true } });
+  });
+
+  it("the last address of a pool's range is planned like any other; the one after it is in no pool", () => {
+    const services = [svc('default/last', ['198.51.100.254', '2001:db8:1::2ff', '203.0.113.255'])];
+    const plan = planL2(view({ services }), first);
+    for (const key of ['198.51.100.254', '2001:db8:1::2ff', '203.0.113.255']) {
+      expect(plan.get(key)).toEqual({
+        ip: ip(key),
+        services: ['default/last'],
+        node: 'node1',
+        interfaces: { names: [], auto: true },
+      });
+    }
+    const after = planL2(view({ services: [svc('default/after', ['198.51.100.255', '2001:db8:1::300'])] }), first);
+    expect([...after.values()].map((r) => r.reason)).toEqual([
+      { code: 'notInAnyPool', ip: ip('198.51.100.255') },
+      { code: 'notInAnyPool', ip: ip('2001:db8:1::300') },
+    ]);
+  });
+
   it('IPv6 and dual-stack Services: one row per IP', () => {
     const plan = planL2(view({ services: [svc('default/dual', ['198.51.100.201', '2001:db8:1::201'])] }), first);
     expect([...plan.keys()]).toEqual(['198.51.100.201', '2001:db8:1::201']);
@@ -259,6 +332,43 @@ describe('planL2: IPs linked through Services share one node', () => {
       node: 'node1',
       interfaces: { names: [], auto: true },
     });
+  });
+
+  it('an IP with no eligible node keeps its reason and does not split its group', () => {
+    // 203.0.113.130 (pool "other") only from edge nodes, and no node is one: the IPv6 IP is placed as if alone.
+    const advertisements = [
+      ...adv('other-edge', { ipAddressPools: ['other'], nodeSelectors: [{ matchLabels: { edge: 'yes' } }] }),
+      ...adv('lab', { ipAddressPools: ['lab'] }),
+    ];
+    const services = [svc('default/dual', ['203.0.113.130', '2001:db8:1::200'])];
+    const plan = planL2(view({ services, advertisements }), rank);
+    expect(plan.get('203.0.113.130')?.reason).toMatchObject({ code: 'noEligibleNode' });
+    expect(plan.get('2001:db8:1::200')).toEqual({
+      ip: ip('2001:db8:1::200'),
+      services: ['default/dual'],
+      node: winner('2001:db8:1::200', all),
+      interfaces: { names: [], auto: true },
+    });
+  });
+
+  it('a chooser that picks no node leaves the IP, or its whole group, without one, naming the ineligible nodes', () => {
+    const services = [
+      svc('default/dual', ['198.51.100.200', '2001:db8:1::200']),
+      svc('default/web', ['198.51.100.201']),
+    ];
+    const nodes = new Map([node('node1'), node('node2', { unschedulable: true })].map((n) => [n.name, n]));
+    // Declines the group's key (its lowest IP by text), picks the first node for the other IP.
+    const declines: Chooser = (target, eligible) =>
+      target.value === ip('198.51.100.200').value ? undefined : eligible[0];
+    const plan = planL2(view({ services, nodes }), declines);
+    const none = { code: 'noEligibleNode', nodes: [{ node: 'node2', why: { code: 'cordoned' } }] };
+    expect(plan.get('198.51.100.200')).toEqual({ ip: ip('198.51.100.200'), services: ['default/dual'], reason: none });
+    expect(plan.get('2001:db8:1::200')).toEqual({
+      ip: ip('2001:db8:1::200'),
+      services: ['default/dual'],
+      reason: none,
+    });
+    expect(plan.get('198.51.100.201')).toMatchObject({ node: 'node1' });
   });
 
   it('no node may announce every IP of the group: each IP is placed alone, and its row names the group', () => {

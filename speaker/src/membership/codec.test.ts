@@ -91,6 +91,12 @@ describe('heartbeat codec', () => {
     expect(() => encodeHeartbeat({ ...beat, node: 'a'.repeat(254) }, KEY)).toThrow('not a node name');
     expect(() => encodeHeartbeat({ ...beat, seq: MAX_SEQ + 1 }, KEY)).toThrow('seq out of range');
     expect(() => encodeHeartbeat({ ...beat, incarnation: -1 }, KEY)).toThrow('incarnation out of range');
+    // Past 2^53 - 1 a number no longer counts milliseconds exactly, and no receiver would take it.
+    expect(() => encodeHeartbeat({ ...beat, incarnation: 2 ** 53 }, KEY)).toThrow('incarnation out of range');
+    expect(() => encodeHeartbeat({ ...beat, incarnation: 1.5 }, KEY)).toThrow('incarnation out of range');
+    // A fraction would be truncated on the wire, so the receiver would see another sequence than the one counted.
+    expect(() => encodeHeartbeat({ ...beat, seq: 1.5 }, KEY)).toThrow('seq out of range');
+    expect(() => encodeHeartbeat({ ...beat, seq: -1 }, KEY)).toThrow('seq out of range');
     expect(() => encodeHeartbeat({ ...beat, epoch: '0123' }, KEY)).toThrow('epoch must be 16 hex digits');
     expect(() => encodeHeartbeat(beat, Buffer.alloc(0))).toThrow('no key');
   });
@@ -108,6 +114,8 @@ describe('heartbeat codec', () => {
   it.each<[string, Buffer, string]>([
     ['empty', Buffer.alloc(0), 'truncated'],
     ['two bytes', good.subarray(0, 2), 'truncated'],
+    ['three bytes of another protocol', Buffer.from('{"t'), 'magic'],
+    ['three bytes of another version', patched(2, [1]).subarray(0, 3), 'version'],
     ['another protocol', Buffer.from('{"type":"ping"}'), 'magic'],
     ['version 1 (unsigned)', patched(2, [1]), 'version'],
     ['version 3', patched(2, [3]), 'version'],
@@ -123,6 +131,13 @@ describe('heartbeat codec', () => {
     ['a signed incarnation beyond 2^53', signed(Buffer.from(header).fill(0xff, 4, 6)), 'incarnation'],
   ])('rejects %s', (_, buf, reason) => {
     expect(decodeHeartbeat(buf, [KEY])).toEqual({ ok: false, reason });
+  });
+
+  it('an empty key accepts nothing, not even a message signed with the empty key', () => {
+    const body = good.subarray(0, good.length - MAC_SIZE);
+    const emptySigned = Buffer.concat([body, createHmac('sha256', Buffer.alloc(0)).update(body).digest()]);
+    expect(decodeHeartbeat(emptySigned, [Buffer.alloc(0)])).toEqual({ ok: false, reason: 'signature' });
+    expect(decodeHeartbeat(emptySigned, [Buffer.alloc(0), KEY])).toEqual({ ok: false, reason: 'signature' });
   });
 
   it('rejects every truncation and every one-byte change of a good datagram, and never throws on garbage', () => {

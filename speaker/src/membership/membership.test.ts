@@ -42,8 +42,22 @@ describe('timing', () => {
     expect(membershipTiming({ deadAfterMs: 1_000, startupGraceMs: 1_500 }).startupGraceMs).toBe(1_500);
   });
 
+  it('an option given as undefined takes its default', () => {
+    expect(membershipTiming({ intervalMs: undefined, deadAfterMs: undefined })).toEqual(membershipTiming());
+  });
+
+  it('accepts every relation at its limit', () => {
+    const limits = { intervalMs: 50, tickMs: 50, deadAfterMs: 100, refusedAfterMs: 100, startupGraceMs: 100 };
+    expect(membershipTiming({ ...limits, leaseRenewMs: 1_000, leaseDurationMs: 2_000 })).toEqual({
+      ...limits,
+      leaseRenewMs: 1_000,
+      leaseDurationMs: 2_000,
+    });
+  });
+
   it.each([
     [{ intervalMs: 0 }, 'intervalMs must be a positive number'],
+    [{ tickMs: Infinity }, 'tickMs must be a positive number'],
     [{ deadAfterMs: -5 }, 'deadAfterMs must be a positive number'],
     [{ deadAfterMs: 90 }, 'deadAfterMs must be >= 2 x intervalMs'],
     [{ tickMs: 60 }, 'tickMs must be <= intervalMs'],
@@ -257,6 +271,21 @@ describe('a process gone: its port refuses', () => {
     expect(names(m.tick(t + T.refusedAfterMs))).toEqual({ joined: [], left: ['b:refused'] });
   });
 
+  it('a refusal in the same millisecond as the newest heartbeat is not after it, so the peer lives deadAfterMs', () => {
+    const m = speaker(['b']);
+    const t = INC + 100_000;
+    m.heartbeat(hb('b', 1), t);
+    m.refused('b', t);
+    expect(m.liveness('b', t + T.refusedAfterMs)).toEqual({ alive: true, why: 'heartbeat' });
+    expect(m.liveness('b', t + T.deadAfterMs)).toEqual({ alive: false, why: 'silent' });
+  });
+
+  it("this node's own name is never a peer whose port could refuse", () => {
+    const m = speaker(['a', 'b']);
+    expect(m.refused('a', INC)).toBeUndefined();
+    expect(m.refused('b', INC)).toBe(true);
+  });
+
   it('a refusal older than the last heartbeat changes nothing: a forged one, or the port of a restarted process', () => {
     const m = speaker(['b']);
     const t = INC + 100_000;
@@ -383,6 +412,51 @@ describe('stalls: silence is measured only while this speaker ran', () => {
 describe('readiness', () => {
   const ready = (c: MembershipChange | undefined) => ({ ready: c?.ready ?? [], unready: c?.unready ?? [] });
 
+  it('reports nodes sorted by name, whatever the order of the peer list and wherever this node sorts', () => {
+    const m = new Membership('m', INC);
+    m.setPeers(['z', 'c', 'x', 'b'], INC);
+    m.setReady(true);
+    const t = INC + 10_000;
+    for (const node of ['x', 'z', 'c', 'b']) m.heartbeat(hb(node, 1), t);
+    const c = m.tick(t);
+    expect(names(c).joined).toEqual(['b:heartbeat', 'c:heartbeat', 'm:self', 'x:heartbeat', 'z:heartbeat']);
+    expect(ready(c)).toEqual({ ready: ['b', 'c', 'm', 'x', 'z'], unready: [] });
+    for (const node of ['z', 'b', 'x']) m.heartbeat(hb(node, 2, { leaving: true }), t + 10);
+    expect(names(m.tick(t + 10)).left).toEqual(['b:leaving', 'x:leaving', 'z:leaving']);
+    // Restarted, not ready yet; then ready again.
+    for (const node of ['z', 'x', 'c']) m.heartbeat(hb(node, 1, { incarnation: INC + 1, ready: false }), t + 20);
+    expect(ready(m.tick(t + 20))).toEqual({ ready: [], unready: ['c'] });
+    for (const node of ['z', 'x', 'c']) m.heartbeat(hb(node, 2, { incarnation: INC + 1 }), t + 30);
+    expect(ready(m.tick(t + 30))).toEqual({ ready: ['c', 'x', 'z'], unready: [] });
+  });
+
+  it('one peer becoming eligible as another stops is a change, though as many are eligible', () => {
+    const m = speaker(['b', 'c']);
+    m.setReady(true);
+    const t = INC + 100_000;
+    m.heartbeat(hb('b', 1), t);
+    m.heartbeat(hb('c', 1, { ready: false }), t);
+    expect(m.tick(t)?.eligible).toEqual(new Set(['a', 'b']));
+    m.heartbeat(hb('b', 1, { incarnation: INC + 1, ready: false }), t + 10);
+    m.heartbeat(hb('c', 2), t + 10);
+    const c = m.tick(t + 10);
+    expect(names(c)).toEqual({ joined: [], left: [] });
+    expect(ready(c)).toEqual({ ready: ['c'], unready: ['b'] });
+    expect(c?.eligible).toEqual(new Set(['a', 'c']));
+  });
+
+  it('an eligible peer that dies is reported as left, not as unready', () => {
+    const m = speaker(['b']);
+    m.setReady(true);
+    const t = INC + 100_000;
+    m.heartbeat(hb('b', 1), t);
+    m.tick(t);
+    const c = m.tick(t + T.deadAfterMs);
+    expect(names(c)).toEqual({ joined: [], left: ['b:silent'] });
+    expect(ready(c)).toEqual({ ready: [], unready: [] });
+    expect(c?.eligible).toEqual(new Set(['a']));
+  });
+
   it('this speaker is eligible to own IPs only once it says it is ready, though alive from the start', () => {
     const m = speaker([]);
     const t = INC + 100_000;
@@ -486,6 +560,16 @@ describe('Leases', () => {
     // Renewals stop (killed now, during the partition): dead a lease duration after the last one was seen.
     expect(m.liveness('b', now + T.leaseDurationMs - 1).alive).toBe(true);
     expect(m.liveness('b', now + T.leaseDurationMs)).toEqual({ alive: false, why: 'silent' });
+  });
+
+  it('renewals observed at the very millisecond of the death count', () => {
+    const t = INC + 10_000;
+    const m = silentB(t);
+    const death = t + T.deadAfterMs;
+    m.leaseObserved('b', t + 400, death);
+    expect(m.liveness('b', death).alive).toBe(false);
+    m.leaseObserved('b', t + 1_400, death + 1_000);
+    expect(m.liveness('b', death + 1_000)).toEqual({ alive: true, why: 'lease' });
   });
 
   it('a renewal seen again (a resync) or seen before the death does not count', () => {

@@ -22,8 +22,28 @@ describe('RejectLog', () => {
   it('keeps at most maxSenders senders, forgetting the quiet ones first (spoofed sources cannot grow it)', () => {
     const log = new RejectLog(60_000, 3);
     for (let i = 0; i < 1_000; i++) log.note(`203.0.113.${i % 250}`, 'malformed', i);
-    expect(log.size).toBeLessThanOrEqual(3);
+    expect(log.size).toBe(3);
     // A sender just forgotten is told again: a bounded memory costs at most an extra line.
     expect(log.note('203.0.113.0', 'malformed', 1_000)).toEqual({ sender: '203.0.113.0', counts: { malformed: 1 } });
+  });
+
+  it('a sender active again, even only held back, is remembered over one quiet since', () => {
+    const log = new RejectLog(60_000, 2);
+    log.note('198.51.100.1', 'malformed', 0);
+    log.note('198.51.100.2', 'malformed', 1);
+    expect(log.note('198.51.100.1', 'malformed', 2)).toBeUndefined();
+    // A third sender: the one quiet longest (.2) is forgotten, .1 is still held back within its minute.
+    log.note('198.51.100.3', 'malformed', 3);
+    expect(log.note('198.51.100.1', 'malformed', 4)).toBeUndefined();
+    expect(log.note('198.51.100.2', 'malformed', 5)).toEqual({ sender: '198.51.100.2', counts: { malformed: 1 } });
+  });
+
+  it('by default: one line per sender and minute, and 1,024 senders remembered', () => {
+    const log = new RejectLog();
+    expect(log.note('203.0.113.1', 'malformed', 0)).toBeDefined();
+    expect(log.note('203.0.113.1', 'malformed', 59_999)).toBeUndefined();
+    expect(log.note('203.0.113.1', 'malformed', 60_000)).toEqual({ sender: '203.0.113.1', counts: { malformed: 2 } });
+    for (let i = 0; i < 2_000; i++) log.note(`sender-${i}`, 'malformed', 60_001 + i);
+    expect(log.size).toBe(1_024);
   });
 });

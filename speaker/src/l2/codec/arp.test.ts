@@ -1,5 +1,5 @@
 // ARP against frames captured from arping and the Linux kernel (fixtures/, see its README.md).
-import { arpProbe, arpReply, decodeArp, encodeArp, gratuitousArp, type ArpFrame } from './arp';
+import { arpProbe, arpReply, arpRequest, decodeArp, encodeArp, gratuitousArp, type ArpFrame } from './arp';
 import { isIgnored, type Ignored } from './ignored';
 import { BROADCAST_MAC, ZERO_MAC } from './mac';
 import { ip, LAB, vector, vectorNames } from './vectors';
@@ -150,6 +150,12 @@ describe('what the speaker sends, against what Linux and arping sent', () => {
     expect({ ...reply, targetMac: ZERO_MAC }).toEqual(gratuitousArp(node1.mac, vip4, 'reply'));
   });
 
+  test("arpRequest is the kernel's own request to resolve an address, byte for byte", () => {
+    expect(encodeArp(arpRequest(client.mac, client.ipv4, ip('198.51.100.13')), 0)).toEqual(
+      vector('arp-request-kernel'),
+    );
+  });
+
   test("arpProbe is arping -0's probe, byte for byte at arping's length", () => {
     expect(encodeArp(arpProbe(client.mac, vip4), 58)).toEqual(vector('arp-probe-arping'));
   });
@@ -162,12 +168,30 @@ describe('what the speaker sends, against what Linux and arping sent', () => {
     }
   });
 
-  test('encodeArp refuses what is not IPv4 over Ethernet', () => {
+  test('encodeArp refuses what is not IPv4 over Ethernet, naming the field', () => {
     const g = gratuitousArp(node1.mac, vip4);
-    expect(() => encodeArp({ ...g, senderIP: LAB.vip6 })).toThrow(/IPv4/);
-    expect(() => encodeArp({ ...g, targetIP: { family: 'IPv4', value: 1n << 32n } })).toThrow(/IPv4/);
-    expect(() => encodeArp({ ...g, senderMac: Buffer.alloc(8) })).toThrow(/6 bytes/);
+    expect(() => encodeArp({ ...g, senderIP: LAB.vip6 })).toThrow('ARP sender address must be an IPv4 address');
+    // An IPv6 address whose value would fit the 4 bytes (::198.51.100.200) is refused for its family alone.
+    const small6 = { family: 'IPv6', value: vip4.value } as const;
+    expect(() => encodeArp({ ...g, senderIP: small6 })).toThrow('ARP sender address must be an IPv4 address');
+    expect(() => encodeArp({ ...g, targetIP: small6 })).toThrow('ARP target address must be an IPv4 address');
+    expect(() => encodeArp({ ...g, targetIP: { family: 'IPv4', value: 1n << 32n } })).toThrow(
+      'ARP target address must be an IPv4 address',
+    );
+    expect(() => encodeArp({ ...g, targetIP: { family: 'IPv4', value: -1n } })).toThrow(
+      'ARP target address must be an IPv4 address',
+    );
+    expect(() => encodeArp({ ...g, senderMac: Buffer.alloc(8) })).toThrow('ARP sender MAC: a MAC is 6 bytes, got 8');
+    expect(() => encodeArp({ ...g, targetMac: Buffer.alloc(5) })).toThrow('ARP target MAC: a MAC is 6 bytes, got 5');
     expect(() => encodeArp({ ...g, ethDst: Buffer.alloc(0) })).toThrow(/6 bytes/);
+  });
+
+  test('the ends of the address field, 0.0.0.0 and 255.255.255.255, encode and decode', () => {
+    const ends = { ...gratuitousArp(node1.mac, ZERO4), targetIP: { family: 'IPv4', value: 0xffffffffn } as const };
+    const bytes = encodeArp(ends, 0);
+    expect(bytes.subarray(28, 32)).toEqual(Buffer.from([0, 0, 0, 0]));
+    expect(bytes.subarray(38, 42)).toEqual(Buffer.from([255, 255, 255, 255]));
+    expect(decodeArp(bytes)).toEqual(ends);
   });
 });
 
@@ -192,6 +216,12 @@ describe('frames that are not ours', () => {
   test('802.1Q tagged (arping -V 100), and IPv6 frames', () => {
     expect(reason(vector('arp-request-arping-vlan'))).toBe('vlan-tagged');
     expect(reason(vector('ns-ndisc6'))).toBe('not-arp');
+  });
+
+  test('a frame cut after its Ethernet header is refused for its EtherType, not as truncated', () => {
+    expect(reason(vector('arp-request-arping-vlan').subarray(0, 14))).toBe('vlan-tagged');
+    expect(reason(vector('ns-ndisc6').subarray(0, 14))).toBe('not-arp');
+    expect(reason(vector('arp-request-arping').subarray(0, 14))).toBe('truncated');
   });
 
   test.each([

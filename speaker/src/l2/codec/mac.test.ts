@@ -20,8 +20,9 @@ test.each([
 ])('parseMac refuses %p', (text) => expect(parseMac(text)).toBeUndefined());
 
 test('formatMac throws when 6 bytes are not there (a caller bug, not wire input)', () => {
-  expect(() => formatMac(Buffer.alloc(5))).toThrow(RangeError);
-  expect(() => formatMac(Buffer.alloc(6), 1)).toThrow(RangeError);
+  expect(() => formatMac(Buffer.alloc(5))).toThrow(new RangeError('formatMac: need 6 bytes at 0'));
+  expect(() => formatMac(Buffer.alloc(6), 1)).toThrow(new RangeError('formatMac: need 6 bytes at 1'));
+  expect(() => formatMac(Buffer.alloc(6), -1)).toThrow(new RangeError('formatMac: need 6 bytes at -1'));
 });
 
 test('isMulticastMac: the group bit', () => {

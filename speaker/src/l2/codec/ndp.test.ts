@@ -217,11 +217,18 @@ describe('encode(decode(bytes)) === bytes', () => {
     for (const x of xs) expect(decodeNeighborDiscovery(encodeNeighborDiscovery(x))).toEqual(x);
   });
 
-  test('encodeNeighborDiscovery refuses IPv4 addresses and MACs that are not 6 bytes', () => {
+  test('encodeNeighborDiscovery refuses IPv4 addresses and MACs that are not 6 bytes, naming the field', () => {
     const x = unsolicitedNeighborAdvertisement(vip6, { mac: node1.mac, linkLocal: node1LinkLocal });
-    expect(() => encodeNeighborDiscovery({ ...x, srcIP: LAB.vip4 })).toThrow(/IPv6/);
-    expect(() => encodeNeighborDiscovery({ ...x, target: { family: 'IPv6', value: 1n << 128n } })).toThrow(/IPv6/);
-    expect(() => encodeNeighborDiscovery({ ...x, targetLinkLayer: Buffer.alloc(8) })).toThrow(/6 bytes/);
+    const notIPv6 = (what: string) => new RangeError(`Neighbor Discovery ${what} must be an IPv6 address`);
+    expect(() => encodeNeighborDiscovery({ ...x, srcIP: LAB.vip4 })).toThrow(notIPv6('source'));
+    expect(() => encodeNeighborDiscovery({ ...x, dstIP: LAB.vip4 })).toThrow(notIPv6('destination'));
+    expect(() => encodeNeighborDiscovery({ ...x, target: { family: 'IPv6', value: 1n << 128n } })).toThrow(
+      notIPv6('target'),
+    );
+    expect(() => encodeNeighborDiscovery({ ...x, target: { family: 'IPv6', value: -1n } })).toThrow(notIPv6('target'));
+    expect(() => encodeNeighborDiscovery({ ...x, targetLinkLayer: Buffer.alloc(8) })).toThrow(
+      new RangeError('ND link-layer address option: a MAC is 6 bytes, got 8'),
+    );
   });
 });
 
@@ -333,6 +340,53 @@ describe('RFC 4861 §7.1 receiver checks and frames that are not ours', () => {
     }
   });
 
+  test('a frame cut after a header is refused for what that header says, not as truncated', () => {
+    expect(reason(vector('arp-request-arping').subarray(0, 14))).toBe('not-ipv6');
+    const tagged = Buffer.concat([vector('ns-ndisc6').subarray(0, 12), Buffer.from('8100', 'hex')]);
+    expect(reason(tagged)).toBe('vlan-tagged');
+    expect(reason(vector('ns-ndisc6').subarray(0, 14))).toBe('truncated');
+    // The 40-byte IPv6 header alone: its version and next header are judged; a good one is short of its payload.
+    const v4 = copy('ns-ndisc6').subarray(0, 54);
+    v4[14] = 0x40;
+    expect(reason(v4)).toBe('bad-ip-version');
+    const hopByHop = copy('ns-ndisc6').subarray(0, 54);
+    hopByHop[20] = 0;
+    expect(reason(hopByHop)).toBe('not-icmpv6');
+    expect(reason(vector('ns-ndisc6').subarray(0, 54))).toBe('truncated');
+  });
+
+  test('a payload length short of the ICMPv6 header is truncated, whatever the frame holds after it', () => {
+    for (const length of [0, 1, 2, 3]) {
+      const f = copy('ns-ndisc6');
+      f.writeUInt16BE(length, 18);
+      expect([length, reason(f)]).toEqual([length, 'truncated']);
+    }
+    // From 4 bytes on the type is inside the message: an NS that short is too short.
+    const four = copy('ns-ndisc6');
+    four.writeUInt16BE(4, 18);
+    expect(reason(four)).toBe('too-short');
+  });
+
+  test('the checksum of an odd-length message pads its last byte with a zero, and nothing after it counts', () => {
+    // ns-ndisc6 with one more byte, 0x01, in its message (payload length 33): checksum 0x1127, computed apart by
+    // the RFC 1071 sum over the pseudo-header and the message padded to 34 bytes with a zero.
+    const odd = Buffer.concat([vector('ns-ndisc6'), Buffer.from([0x01])]);
+    odd.writeUInt16BE(33, 18);
+    expect(icmpv6Checksum(odd, 14, 33)).toBe(0x1127);
+    odd.writeUInt16BE(0x1127, 56);
+    expect(icmpv6ChecksumValid(odd, 14, 33)).toBe(true);
+    // The checksum passes; the stray byte cannot be an option.
+    expect(reason(odd)).toBe('bad-option');
+    // Ethernet padding after the message changes nothing.
+    const padded = Buffer.concat([odd, Buffer.from([0xff, 0xff])]);
+    expect(icmpv6Checksum(padded, 14, 33)).toBe(0x1127);
+    expect(reason(padded)).toBe('bad-option');
+    // The last byte itself is covered.
+    odd[86] = 0x02;
+    expect(icmpv6ChecksumValid(odd, 14, 33)).toBe(false);
+    expect(reason(odd)).toBe('bad-checksum');
+  });
+
   test('an ICMP length under 24', () => {
     const f = copy('na-unicast-kernel'); // 24 bytes, no option
     f.writeUInt16BE(20, 18);
@@ -379,6 +433,26 @@ describe('RFC 4861 §7.1 receiver checks and frames that are not ours', () => {
     const stray = Buffer.concat([vector('ns-ndisc6'), Buffer.alloc(1)]);
     stray.writeUInt16BE(33, 18);
     expect(reason(fixChecksum(stray))).toBe('bad-option');
+  });
+
+  test('an option running past the IPv6 payload into the bytes after it is refused, though the frame holds it', () => {
+    // ns-ndisc6's SLLA option claims 16 bytes; 8 bytes of trailing padding would hold the rest, but they are not
+    // part of the message.
+    const past = Buffer.concat([copy('ns-ndisc6'), Buffer.from('0000000000000000', 'hex')]);
+    past[79] = 2;
+    expect(reason(fixChecksum(past))).toBe('bad-option');
+    // The same with the payload length grown to take those bytes in: now the option is inside, only too long.
+    const inside = Buffer.from(past);
+    inside.writeUInt16BE(40, 18);
+    expect(reason(fixChecksum(inside))).toBe('bad-option');
+    // An unknown option of 16 bytes inside the grown payload is skipped; the frame decodes without the SLLA.
+    const unknown = Buffer.from(inside);
+    unknown[78] = 14;
+    expect(ns(fixChecksum(unknown)).sourceLinkLayer).toBeUndefined();
+    // And the same unknown option, cut off by the original payload length, is refused.
+    const unknownPast = Buffer.from(past);
+    unknownPast[78] = 14;
+    expect(reason(fixChecksum(unknownPast))).toBe('bad-option');
   });
 
   test('unknown options are skipped, and the first link-layer option wins', () => {
@@ -460,10 +534,12 @@ describe('addresses', () => {
     expect(multicastMac(ip('ff05::1:3'))).toEqual(mac('33:33:00:01:00:03'));
   });
 
-  test('they refuse what has no such address', () => {
-    expect(() => solicitedNodeMulticast(LAB.vip4)).toThrow(/IPv6/);
-    expect(() => multicastMac(vip6)).toThrow(/multicast/);
-    expect(() => multicastMac(LAB.vip4)).toThrow(/IPv6/);
+  test('they refuse what has no such address, naming themselves', () => {
+    expect(() => solicitedNodeMulticast(LAB.vip4)).toThrow(
+      new RangeError('solicitedNodeMulticast needs an IPv6 address'),
+    );
+    expect(() => multicastMac(vip6)).toThrow(new RangeError('multicastMac needs a multicast (ff00::/8) address'));
+    expect(() => multicastMac(LAB.vip4)).toThrow(new RangeError('multicastMac needs an IPv6 address'));
   });
 });
 

@@ -150,7 +150,8 @@ export function decodeNeighborDiscovery(frame: Buffer, wants?: TargetFilter): Ne
 }
 
 function ipv6Value(ip: ParsedIP, what: string): bigint {
-  if (ip.family !== 'IPv6' || ip.value < 0n || ip.value >> 128n !== 0n) {
+  // A negative value shifts to -1n, so this one test refuses those too.
+  if (ip.family !== 'IPv6' || ip.value >> 128n !== 0n) {
     throw new RangeError(`Neighbor Discovery ${what} must be an IPv6 address`);
   }
   return ip.value;
