@@ -38,6 +38,7 @@ describe('heartbeat codec', () => {
     beat,
     { ...beat, leaving: true },
     { node: 'a', incarnation: 0, epoch: '0000000000000000', seq: 0, leaving: false, ready: false },
+    { node: 'a.b.c', incarnation: 7, epoch: '0123456789abcdef', seq: 3, leaving: false, ready: true },
     {
       node: 'worker-7.rack-3.example.com',
       incarnation: Number.MAX_SAFE_INTEGER,
@@ -98,6 +99,12 @@ describe('heartbeat codec', () => {
     expect(() => encodeHeartbeat({ ...beat, seq: 1.5 }, KEY)).toThrow('seq out of range');
     expect(() => encodeHeartbeat({ ...beat, seq: -1 }, KEY)).toThrow('seq out of range');
     expect(() => encodeHeartbeat({ ...beat, epoch: '0123' }, KEY)).toThrow('epoch must be 16 hex digits');
+    expect(() => encodeHeartbeat({ ...beat, epoch: '0123456789abcdef0' }, KEY)).toThrow('epoch must be 16 hex');
+    expect(() => encodeHeartbeat({ ...beat, epoch: 'x0123456789abcdef' }, KEY)).toThrow('epoch must be 16 hex');
+    // A DNS subdomain: no trailing hyphen, no underscore anywhere.
+    expect(() => encodeHeartbeat({ ...beat, node: 'node-' }, KEY)).toThrow('not a node name: "node-"');
+    expect(() => encodeHeartbeat({ ...beat, node: 'node_1' }, KEY)).toThrow('not a node name: "node_1"');
+    expect(() => encodeHeartbeat({ ...beat, node: '' }, KEY)).toThrow('not a node name: ""');
     expect(() => encodeHeartbeat(beat, Buffer.alloc(0))).toThrow('no key');
   });
 
@@ -128,6 +135,11 @@ describe('heartbeat codec', () => {
     ['a changed MAC', patched(good.length - 1, [good[good.length - 1] ^ 1]), 'signature'],
     ['a signed empty name', signed(Buffer.concat([header.subarray(0, 24), Buffer.from([0])])), 'name'],
     ['a signed upper-case name', signed(Buffer.concat([header.subarray(0, 25), Buffer.from('Node-1')])), 'name'],
+    [
+      'a signed name with a trailing hyphen',
+      signed(Buffer.concat([header.subarray(0, 24), Buffer.from([7]), Buffer.from('node-1-')])),
+      'name',
+    ],
     ['a signed incarnation beyond 2^53', signed(Buffer.from(header).fill(0xff, 4, 6)), 'incarnation'],
   ])('rejects %s', (_, buf, reason) => {
     expect(decodeHeartbeat(buf, [KEY])).toEqual({ ok: false, reason });
@@ -198,6 +210,15 @@ describe('sequence', () => {
       0,
     );
     expect(isNews({ node: 'b', ...wrapped, leaving: false, ready: true }, last, false)).toBe(true);
+  });
+
+  it('a first message, or one more from the same process, has replaced no process', () => {
+    const first = heard(beat, undefined, 0);
+    expect(first.retired).toEqual([]);
+    const again = heard({ ...beat, seq: beat.seq + 1 }, first, 50);
+    expect(again).toEqual({ ...first, seq: beat.seq + 1, at: 50 });
+    const restarted = heard({ ...beat, incarnation: beat.incarnation + 1, seq: 1 }, again, 100);
+    expect(restarted.retired).toEqual([`${beat.incarnation}/${beat.epoch}`]);
   });
 
   it('remembers only the latest few replaced processes', () => {

@@ -60,7 +60,8 @@ export type Decoded =
   | { readonly ok: false; readonly reason: RejectReason };
 
 export function isNodeName(name: string): boolean {
-  return name.length >= 1 && name.length <= MAX_NAME && NODE_NAME.test(name);
+  // NODE_NAME needs a first character, so an empty name fails it.
+  return name.length <= MAX_NAME && NODE_NAME.test(name);
 }
 
 const macOf = (key: Uint8Array, body: Uint8Array): Buffer => createHmac('sha256', key).update(body).digest();

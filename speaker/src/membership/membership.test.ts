@@ -204,6 +204,17 @@ describe('heartbeats', () => {
     expect(m.heartbeat(hb('b', 5, earlier), t + 20_001)).toBe('accepted');
   });
 
+  it('an earlier process is taken at the very millisecond of the death, when the Lease showed the restart by then', () => {
+    const m = speaker(['b']);
+    const t = INC + 10_000;
+    m.heartbeat(hb('b', 50), t);
+    m.leaseObserved('b', t - 500, t);
+    const death = t + T.deadAfterMs;
+    m.leaseObserved('b', t + 100, death);
+    m.leaseObserved('b', t + 200, death);
+    expect(m.heartbeat(hb('b', 1, { incarnation: INC - 60_000, epoch: '00000000000000bb' }), death)).toBe('accepted');
+  });
+
   it("replayed heartbeats of a dead node's earlier processes do not revive it", () => {
     const m = speaker(['b']);
     const t = INC + 10_000;
@@ -240,6 +251,7 @@ describe('heartbeats', () => {
     expect(m.heartbeat(hb('z', 1), INC)).toBe('unknown');
     expect(m.heartbeat(hb('a', 1), INC)).toBe('self');
     expect(m.alive(INC)).toEqual(new Set(['a']));
+    expect(m.liveness('z', INC)).toEqual({ alive: false, why: 'unknown' });
   });
 
   it('follows the peer list: a removed peer leaves, its own name is no peer, known peers keep their state', () => {
@@ -421,11 +433,13 @@ describe('readiness', () => {
     const c = m.tick(t);
     expect(names(c).joined).toEqual(['b:heartbeat', 'c:heartbeat', 'm:self', 'x:heartbeat', 'z:heartbeat']);
     expect(ready(c)).toEqual({ ready: ['b', 'c', 'm', 'x', 'z'], unready: [] });
-    for (const node of ['z', 'b', 'x']) m.heartbeat(hb(node, 2, { leaving: true }), t + 10);
-    expect(names(m.tick(t + 10)).left).toEqual(['b:leaving', 'x:leaving', 'z:leaving']);
-    // Restarted, not ready yet; then ready again.
+    for (const node of ['x', 'b']) m.heartbeat(hb(node, 2, { leaving: true }), t + 10);
+    expect(names(m.tick(t + 10)).left).toEqual(['b:leaving', 'x:leaving']);
+    // Restarted, not ready yet (z and c without a death between); then ready again.
     for (const node of ['z', 'x', 'c']) m.heartbeat(hb(node, 1, { incarnation: INC + 1, ready: false }), t + 20);
-    expect(ready(m.tick(t + 20))).toEqual({ ready: [], unready: ['c'] });
+    const restarted = m.tick(t + 20);
+    expect(names(restarted).joined).toEqual(['x:heartbeat']);
+    expect(ready(restarted)).toEqual({ ready: [], unready: ['c', 'z'] });
     for (const node of ['z', 'x', 'c']) m.heartbeat(hb(node, 2, { incarnation: INC + 1 }), t + 30);
     expect(ready(m.tick(t + 30))).toEqual({ ready: ['c', 'x', 'z'], unready: [] });
   });
@@ -445,6 +459,17 @@ describe('readiness', () => {
     expect(c?.eligible).toEqual(new Set(['a', 'c']));
   });
 
+  it('a peer that dies before it was ever ready is reported as left, though the eligible nodes stay the same', () => {
+    const m = speaker(['b']);
+    m.setReady(true);
+    const t = INC + 100_000;
+    m.heartbeat(hb('b', 1, { ready: false }), t);
+    expect(names(m.tick(t))).toEqual({ joined: ['a:self', 'b:heartbeat'], left: [] });
+    const c = m.tick(t + T.deadAfterMs);
+    expect(names(c)).toEqual({ joined: [], left: ['b:silent'] });
+    expect(c?.eligible).toEqual(new Set(['a']));
+  });
+
   it('an eligible peer that dies is reported as left, not as unready', () => {
     const m = speaker(['b']);
     m.setReady(true);
@@ -460,10 +485,12 @@ describe('readiness', () => {
   it('this speaker is eligible to own IPs only once it says it is ready, though alive from the start', () => {
     const m = speaker([]);
     const t = INC + 100_000;
+    expect(m.ready).toBe(false);
     expect(m.alive(t)).toEqual(new Set(['a']));
     expect(m.eligible(t)).toEqual(new Set());
     expect(ready(m.tick(t))).toEqual({ ready: [], unready: [] });
     m.setReady(true);
+    expect(m.ready).toBe(true);
     expect(m.eligible(t + 1)).toEqual(new Set(['a']));
     const c = m.tick(t + 1);
     expect(ready(c)).toEqual({ ready: ['a'], unready: [] });
