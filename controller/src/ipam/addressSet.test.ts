@@ -79,3 +79,48 @@ describe('AddressSet', () => {
     expect([...set.from(2n)]).toEqual([3n, 5n, 9n]);
   });
 });
+
+describe('AddressSet, answers about change', () => {
+  test('add and delete say whether the set changed, from the first call on', () => {
+    const set = new AddressSet();
+    expect(set.delete(7n)).toBe(false);
+    expect(set.add(7n)).toBe(true);
+    expect(set.add(7n)).toBe(false);
+    expect(set.delete(8n)).toBe(false);
+    expect(set.delete(7n)).toBe(true);
+    expect(set.delete(7n)).toBe(false);
+    expect(set.size).toBe(0);
+  });
+});
+
+describe('AddressSet, a pool of 20,000 addresses', () => {
+  const n = 20_000n;
+  const base = 0x20010db8n << 96n;
+  const filled = (order: 'ascending' | 'descending'): AddressSet => {
+    const set = new AddressSet();
+    for (let i = 0n; i < n; i++) set.add(order === 'ascending' ? base + i : base + n - 1n - i);
+    return set;
+  };
+
+  // Auto-assignment fills a pool in address order; a tree that followed that order into a list would exhaust the
+  // stack and search in linear time.
+  test.each(['ascending', 'descending'] as const)('filled in %s order, then emptied the same way', (order) => {
+    const set = filled(order);
+    expect(set.size).toBe(Number(n));
+    expect(set.firstFree(base, base + n)).toBe(base + n);
+    let deleted = 0;
+    for (let i = 0n; i < n; i++) if (set.delete(order === 'ascending' ? base + i : base + n - 1n - i)) deleted++;
+    expect([deleted, set.size]).toEqual([Number(n), 0]);
+  });
+
+  test('the lowest free address is found without walking the members', () => {
+    const set = filled('ascending');
+    let found: bigint | undefined;
+    const started = performance.now();
+    for (let i = 0; i < 10_000; i++) found = set.firstFree(base, base + 2n * n);
+    const elapsed = performance.now() - started;
+    expect(found).toBe(base + n);
+    // Walking 20,000 members ten thousand times takes many seconds; skipping full subtrees, milliseconds.
+    expect(elapsed).toBeLessThan(1000);
+  });
+});

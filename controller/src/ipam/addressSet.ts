@@ -29,7 +29,8 @@ export class AddressSet {
   private root: Node | undefined;
   // A fixed seed keeps the tree shape, and so any benchmark, reproducible.
   private seed = 0x9e3779b9;
-  /** Set by insert and remove when they found something to do, so neither needs a separate lookup first. */
+  /** Set by insert and remove when they found something to do, so neither needs a separate lookup first; read and
+   * cleared by took(). */
   private changed = false;
   /** The search position of firstFree; a field rather than a return value so the walk allocates nothing. */
   private cursor = 0n;
@@ -45,21 +46,14 @@ export class AddressSet {
     return this.root?.usable ?? 0;
   }
 
-  has(value: bigint): boolean {
-    let n = this.root;
-    while (n) {
-      if (value === n.value) return true;
-      n = value < n.value ? n.left : n.right;
-    }
-    return false;
-  }
-
   add(value: bigint): boolean {
     const succ = this.space.next(value + 1n);
+    const own = this.space.usable(value) ? 1 : 0;
+    // A leaf: its subtree is itself, full (nothing usable lies between its value and itself).
     const node: Node = {
       value,
       succ,
-      own: this.space.usable(value) ? 1 : 0,
+      own,
       priority: this.random(),
       left: undefined,
       right: undefined,
@@ -67,19 +61,16 @@ export class AddressSet {
       max: value,
       maxSucc: succ,
       size: 1,
-      usable: 0,
+      usable: own,
       full: true,
     };
-    this.update(node);
-    this.changed = false;
     this.root = this.insert(this.root, node);
-    return this.changed;
+    return this.took();
   }
 
   delete(value: bigint): boolean {
-    this.changed = false;
     this.root = this.remove(this.root, value);
-    return this.changed;
+    return this.took();
   }
 
   /** The smallest member >= value. */
@@ -128,6 +119,13 @@ export class AddressSet {
     if (n.value > this.cursor) return true;
     if (n.value === this.cursor) this.cursor = n.succ;
     return this.gap(n.right);
+  }
+
+  /** Whether the last insert or remove changed the set. */
+  private took(): boolean {
+    const changed = this.changed;
+    this.changed = false;
+    return changed;
   }
 
   private update(n: Node): void {

@@ -243,6 +243,60 @@ const dual = (policy: ServiceRequest['ipFamilyPolicy'], ...ipFamilies: IPFamily[
   ({ ipFamilyPolicy: policy, ipFamilies }) as const;
 const dualKept = service('ns/d', dual('RequireDualStack', 'IPv6', 'IPv4'));
 
+type ServiceOptions = NonNullable<Parameters<typeof service>[1]>;
+const requested10 = { requested: ['198.51.100.10'] };
+const dualRequested10 = { ...dual('PreferDualStack', 'IPv4', 'IPv6'), ...requested10 };
+const mainFull = 'no available IPv4 address in "main"';
+const tenNotAllowed = '"198.51.100.10" is not allowed in config';
+/**
+ * A pool edit took 198.51.100.10 away from ns/a and left nowhere to move: unchanged, ns/a keeps it; changed in any
+ * field it asks with, it no longer may (the change, not the config, would be what keeps it) and lets it go.
+ */
+const changes: [change: string, before: ServiceOptions, after: ServiceOptions, fails: string][] = [
+  ['gained a sharing key', {}, { sharingKey: 'k' }, mainFull],
+  ['dropped its sharing key', { sharingKey: 'k' }, {}, mainFull],
+  ['changed its externalTrafficPolicy', {}, { externalTrafficPolicy: 'Local' }, mainFull],
+  ['named a pool', {}, { requestedPool: 'main' }, mainFull],
+  ['changed its port', {}, { ports: [tcp(81)] }, mainFull],
+  ['changed its protocol', {}, { ports: [udp(80)] }, mainFull],
+  ['added a port', {}, { ports: [tcp(80), tcp(81)] }, mainFull],
+  ['changed its ipFamilyPolicy', {}, dual('PreferDualStack', 'IPv4'), mainFull],
+  ['listed a second ipFamily under SingleStack', {}, dual('SingleStack', 'IPv4', 'IPv6'), mainFull],
+  ['changed its selector', {}, { selector: { app: 'other' } }, mainFull],
+  ['dropped its selector', {}, { selector: undefined }, mainFull],
+  ['gained a label', {}, { labels: { tier: 'gold' } }, mainFull],
+  ['changed a label value', { labels: { tier: 'gold' } }, { labels: { tier: 'silver' } }, mainFull],
+  ['moved to a namespace with other labels', {}, { namespaceLabels: { tier: 'gold' } }, mainFull],
+  ['requested the address it holds', {}, requested10, tenNotAllowed],
+  ['dropped its request', requested10, {}, mainFull],
+  [
+    'requested a second address',
+    dualRequested10,
+    { ...dualRequested10, requested: ['198.51.100.10', '2001:db8::10'] },
+    tenNotAllowed,
+  ],
+];
+const changedServices = changes.map(([change, before, after, fails]): Scenario => ({
+  name: `a pool edit: a Service that ${change} loses the address the edit took away`,
+  config: config(pool('main', ['198.51.100.10'])),
+  steps: [
+    { assign: service('ns/a', before), ips: ['198.51.100.10'] },
+    {
+      config: config(pool('main', ['198.51.100.11']), pool('v6', ['2001:db8::10'])),
+      stale: [['ns/a', '198.51.100.10']],
+    },
+    { assign: service('ns/b'), ips: ['198.51.100.11'] },
+    {
+      assign: service('ns/a', before),
+      ips: ['198.51.100.10'],
+      changed: false,
+      warned: [kept('198.51.100.10', before.requested ? 'requested' : 'untilAnotherIsFree')],
+    },
+    { assign: service('ns/a', after), fails, released: ['198.51.100.10'] },
+    { holders: '198.51.100.10', are: [] },
+  ],
+}));
+
 const scenarios: Scenario[] = [
   {
     name: 'the lowest free address, pools tried by name when no priority is set',
@@ -1341,6 +1395,202 @@ const scenarios: Scenario[] = [
       },
     ],
   },
+  {
+    name: 'three Services share one address; a port is free again once its holder leaves or stops using it',
+    config: config(pool('p', ['198.51.100.10-198.51.100.11'])),
+    steps: [
+      { assign: dnsOn10('ns/a', tcp(53)), ips: ['198.51.100.10'] },
+      { assign: dnsOn10('ns/b', udp(53)), ips: ['198.51.100.10'] },
+      { assign: dnsOn10('ns/c', tcp(853)), ips: ['198.51.100.10'] },
+      { holders: '198.51.100.10', are: ['ns/a', 'ns/b', 'ns/c'] },
+      {
+        assign: dnsOn10('ns/d', tcp(853)),
+        fails: 'service "ns/c" already uses 198.51.100.10:853/TCP',
+        because: { code: 'portConflict', holder: 'ns/c', ip: ip('198.51.100.10'), port: 853, protocol: 'TCP' },
+      },
+      { assign: dnsOn10('ns/d', udp(53)), fails: 'service "ns/b" already uses 198.51.100.10:53/UDP' },
+      { release: 'ns/c', released: ['198.51.100.10'] },
+      { holders: '198.51.100.10', are: ['ns/a', 'ns/b'] },
+      { assign: dnsOn10('ns/x', udp(53)), fails: 'service "ns/b" already uses 198.51.100.10:53/UDP' },
+      // Two holders remain; the port the third used is taken by the next Service that asks.
+      { assign: dnsOn10('ns/d', tcp(853)), ips: ['198.51.100.10'] },
+      { assign: dnsOn10('ns/e', tcp(53)), fails: 'service "ns/a" already uses 198.51.100.10:53/TCP' },
+      // A holder that changes its ports stays on the address and frees the ones it dropped.
+      { assign: dnsOn10('ns/a', tcp(5353)), ips: ['198.51.100.10'], changed: false },
+      { assign: dnsOn10('ns/e', tcp(53)), ips: ['198.51.100.10'] },
+      { assign: dnsOn10('ns/f', tcp(5353)), fails: 'service "ns/a" already uses 198.51.100.10:5353/TCP' },
+      { holders: '198.51.100.10', are: ['ns/a', 'ns/b', 'ns/d', 'ns/e'] },
+      // Down to two holders, then one: the ports of those that left are free, those of the one that stays are not.
+      { release: 'ns/a', released: ['198.51.100.10'] },
+      { release: 'ns/b', released: ['198.51.100.10'] },
+      { release: 'ns/d', released: ['198.51.100.10'] },
+      { assign: dnsOn10('ns/f', tcp(5353)), ips: ['198.51.100.10'] },
+      { release: 'ns/f', released: ['198.51.100.10'] },
+      { assign: dnsOn10('ns/g', tcp(53)), fails: 'service "ns/e" already uses 198.51.100.10:53/TCP' },
+      { assign: dnsOn10('ns/g', udp(53)), ips: ['198.51.100.10'] },
+      // Auto-assignment joins the shared address while a port is free on it, else takes the next address.
+      { assign: service('ns/h', { sharingKey: 'dns', ports: [tcp(853)] }), ips: ['198.51.100.10'] },
+      { assign: service('ns/i', { sharingKey: 'dns', ports: [tcp(853)] }), ips: ['198.51.100.11'] },
+      { holders: '198.51.100.10', are: ['ns/e', 'ns/g', 'ns/h'] },
+      { usage: [['p', 'IPv4', 2, 0n]] },
+    ],
+  },
+  {
+    name: 'the first and last address of every range are handed out, the ones just outside are not',
+    config: config(
+      pool('ranges', ['203.0.113.20-203.0.113.21', '2001:db8::10-2001:db8::11', '198.51.100.10-198.51.100.12']),
+    ),
+    steps: [
+      {
+        usage: [
+          ['ranges', 'IPv4', 0, 5n],
+          ['ranges', 'IPv6', 0, 2n],
+        ],
+      },
+      { assign: service('ns/last', { requested: ['203.0.113.21'] }), ips: ['203.0.113.21'], pools: ['ranges'] },
+      { assign: service('ns/first', { requested: ['198.51.100.10'] }), ips: ['198.51.100.10'], pools: ['ranges'] },
+      {
+        assign: service('ns/last6', { ...dual('SingleStack', 'IPv6'), requested: ['2001:db8::11'] }),
+        ips: ['2001:db8::11'],
+      },
+      ...['198.51.100.9', '198.51.100.13', '203.0.113.19', '203.0.113.22'].map((addr): Step => ({
+        assign: service('ns/outside', { requested: [addr] }),
+        fails: `"${addr}" is not allowed in config`,
+        because: { code: 'notInAnyPool', ip: ip(addr) },
+      })),
+      ...['2001:db8::f', '2001:db8::12'].map((addr): Step => ({
+        assign: service('ns/outside', { ...dual('SingleStack', 'IPv6'), requested: [addr] }),
+        fails: `"${addr}" is not allowed in config`,
+      })),
+      { assign: service('ns/a'), ips: ['198.51.100.11'] },
+      { assign: service('ns/b'), ips: ['198.51.100.12'] },
+      { assign: service('ns/c'), ips: ['203.0.113.20'] },
+      { assign: service('ns/d'), fails: 'no available IPv4 address in "ranges"' },
+      { assign: service('ns/e', dual('SingleStack', 'IPv6')), ips: ['2001:db8::10'] },
+      { assign: service('ns/f', dual('SingleStack', 'IPv6')), fails: 'no available IPv6 address in "ranges"' },
+      {
+        usage: [
+          ['ranges', 'IPv4', 5, 0n],
+          ['ranges', 'IPv6', 2, 0n],
+        ],
+      },
+      { release: 'ns/last', released: ['203.0.113.21'] },
+      { assign: service('ns/d'), ips: ['203.0.113.21'] },
+    ],
+  },
+  {
+    name: 'avoidBuggyIPs leaves IPv6 alone: addresses ending in 0 or ff are handed out',
+    config: config(
+      pool('careful', ['198.51.100.255-198.51.101.0', '2001:db8::ff-2001:db8::100'], { avoidBuggyIPs: true }),
+    ),
+    steps: [
+      {
+        usage: [
+          ['careful', 'IPv4', 0, 0n],
+          ['careful', 'IPv6', 0, 2n],
+        ],
+      },
+      { assign: service('ns/a', dual('SingleStack', 'IPv6')), ips: ['2001:db8::ff'] },
+      { assign: service('ns/b', dual('SingleStack', 'IPv6')), ips: ['2001:db8::100'] },
+      { assign: service('ns/c'), fails: 'no available IPv4 address in "careful"' },
+      { release: 'ns/b', released: ['2001:db8::100'] },
+      {
+        assign: service('ns/d', { ...dual('SingleStack', 'IPv6'), requested: ['2001:db8::100'] }),
+        ips: ['2001:db8::100'],
+        pools: ['careful'],
+      },
+      {
+        assign: service('ns/e', { requested: ['198.51.101.0'] }),
+        fails: '"198.51.101.0" is in pool "careful", which hands out no address ending in .0 or .255 (avoidBuggyIPs)',
+      },
+      {
+        usage: [
+          ['careful', 'IPv4', 0, 0n],
+          ['careful', 'IPv6', 2, 0n],
+        ],
+      },
+    ],
+  },
+  {
+    name: 'a pool with IPv4 and IPv6 ranges keeps the families apart where their integers meet',
+    // ::198.51.100.1 is the IPv6 address whose integer is that of 198.51.100.1.
+    config: config(pool('mixed', ['2001:db8::1', '::198.51.100.1', '198.51.100.10'])),
+    steps: [
+      { assign: service('ns/a', { requested: ['198.51.100.10'] }), ips: ['198.51.100.10'], pools: ['mixed'] },
+      {
+        assign: service('ns/b', { requested: ['198.51.100.1'] }),
+        fails: '"198.51.100.1" is not allowed in config',
+        because: { code: 'notInAnyPool', ip: ip('198.51.100.1') },
+      },
+      {
+        assign: service('ns/c', { ...dual('SingleStack', 'IPv6'), requested: ['::198.51.100.1'] }),
+        ips: ['::c633:6401'],
+      },
+      {
+        assign: service('ns/d', { ...dual('SingleStack', 'IPv6'), requested: ['::198.51.100.10'] }),
+        fails: '"::c633:640a" is not allowed in config',
+      },
+      { assign: service('ns/e', dual('SingleStack', 'IPv6')), ips: ['2001:db8::1'] },
+    ],
+  },
+  {
+    name: 'dual-stack: each family is judged on its own, in the order of ipFamilies',
+    config: config(pool('v4', ['198.51.100.10-198.51.100.11']), pool('v6', ['2001:db8::10'])),
+    steps: [
+      // Adopted after a pool edit took both away: each kept, reported in the order of the Service's ipFamilies.
+      {
+        adopt: service('ns/d4', dual('RequireDualStack', 'IPv4', 'IPv6')),
+        addresses: ['2001:db8::99', '198.51.100.99'],
+        warned: [kept('198.51.100.99', 'untilAnotherIsFree'), kept('2001:db8::99', 'untilAnotherIsFree')],
+      },
+      {
+        adopt: service('ns/d6', dual('RequireDualStack', 'IPv6', 'IPv4')),
+        addresses: ['198.51.100.98', '2001:db8::98'],
+        warned: [kept('2001:db8::98', 'untilAnotherIsFree'), kept('198.51.100.98', 'untilAnotherIsFree')],
+      },
+      { holds: 'ns/d6', ips: ['2001:db8::98', '198.51.100.98'] },
+      // Requested addresses of both families are each matched against the request of their own family.
+      {
+        adopt: service('ns/r', {
+          ...dual('RequireDualStack', 'IPv4', 'IPv6'),
+          requested: ['198.51.100.10', '2001:db8::10'],
+        }),
+        addresses: ['2001:db8::10', '198.51.100.10'],
+        pools: ['v4', 'v6'],
+      },
+      { release: 'ns/r', released: ['198.51.100.10', '2001:db8::10'] },
+      // One family moves, the other stays: a change all the same.
+      {
+        assign: service('ns/d4', dual('RequireDualStack', 'IPv4', 'IPv6')),
+        ips: ['198.51.100.10', '2001:db8::10'],
+        changed: true,
+      },
+      {
+        config: config(pool('v4', ['198.51.100.10-198.51.100.11']), pool('v6', ['2001:db8::11'])),
+        stale: [
+          ['ns/d4', '2001:db8::10'],
+          ['ns/d6', '2001:db8::98'],
+          ['ns/d6', '198.51.100.98'],
+        ],
+      },
+      {
+        assign: service('ns/d4', dual('RequireDualStack', 'IPv4', 'IPv6')),
+        ips: ['198.51.100.10', '2001:db8::11'],
+        changed: true,
+      },
+      // PreferDualStack re-checked while no IPv6 address is free: it keeps its IPv4 one and nothing else.
+      { assign: service('ns/p', dual('PreferDualStack', 'IPv4', 'IPv6')), ips: ['198.51.100.11'] },
+      { assign: service('ns/p', dual('PreferDualStack', 'IPv4', 'IPv6')), ips: ['198.51.100.11'], changed: false },
+      // PreferDualStack may request its second family alone; only RequireDualStack needs both.
+      { release: 'ns/d4', released: ['198.51.100.10', '2001:db8::11'] },
+      {
+        assign: service('ns/q', { ...dual('PreferDualStack', 'IPv4', 'IPv6'), requested: ['2001:db8::11'] }),
+        ips: ['2001:db8::11'],
+        pools: ['v6'],
+      },
+    ],
+  },
+  ...changedServices,
 ];
 
 test.each(scenarios)('$name', ({ config: initial, steps }) => {

@@ -15,7 +15,7 @@ import { allFamilies, wantedFamilies, type WantedFamilies } from './families';
 import { ipKey, sameIP, type IPAddress } from './ip';
 import { PoolIndex } from './poolIndex';
 import { byPreference, exclusionOf, mayUsePool } from './pools';
-import type { AllocationWarning, PoolRefusal, Refusal, StaleReason } from './reasons';
+import type { AllocationWarning, PoolRefusal, Refusal, SharingConflict, StaleReason } from './reasons';
 import { namespaceOf, sameServiceRequest, type ServiceRequest } from './service';
 import { SharedAddress } from './sharedAddress';
 
@@ -110,7 +110,7 @@ export class Allocator {
     const warnings: AllocationWarning[] = [];
     const plan = this.plan(svc, prev, warnings);
     if (!plan.ok) {
-      const released = prev ? this.drop(svc.key) : [];
+      const released = prev ? this.drop(svc.key, prev) : [];
       return { ok: false, reason: plan.reason, warnings, released };
     }
     const ips = plan.picks.map((p) => p.ip);
@@ -121,7 +121,8 @@ export class Allocator {
 
   /** Frees the Service's addresses; returns them. */
   release(key: string): readonly IPAddress[] {
-    return this.services.has(key) ? this.drop(key) : [];
+    const prev = this.services.get(key);
+    return prev ? this.drop(key, prev) : [];
   }
 
   /**
@@ -147,7 +148,7 @@ export class Allocator {
       if (requested && !sameIP(requested, ip)) {
         return { ok: false, reason: { code: 'notRequestedAddress', ip, requested } };
       }
-      const conflict = this.addresses.get(ipKey(ip))?.conflict(svc);
+      const conflict = this.conflictOn(ip, svc);
       if (conflict) return { ok: false, reason: conflict };
       const pool = this.allowedPool(ip, svc, scope);
       if (pool) picks.push({ ip, pool: pool.pool.name });
@@ -212,8 +213,8 @@ export class Allocator {
     if ('error' in families) return { ok: false, reason: families.error };
     const scope = this.scopeOf(svc, warnings);
     // Only a config change can have made an address of an unchanged Service invalid: it keeps it until it can move.
-    const keptIPs = prev !== undefined && sameServiceRequest(prev.service, svc) ? prev.ips : [];
-    const kept = (ip: IPAddress): boolean => keptIPs.some((p) => sameIP(p, ip));
+    const unchanged = prev !== undefined && sameServiceRequest(prev.service, svc);
+    const kept = (ip: IPAddress): boolean => unchanged && prev.ips.some((p) => sameIP(p, ip));
     const keep = (ip: IPAddress, why: Kept): Pick => {
       warnings.push({ code: 'keptAfterPoolEdit', ip, why });
       return { ip };
@@ -225,7 +226,7 @@ export class Allocator {
     for (const family of allFamilies(families)) {
       const held = prev?.ips.find((ip) => ip.family === family);
       const heldPool = held && this.allowedPool(held, svc, scope);
-      if (held && heldPool && !this.addresses.get(ipKey(held))?.conflict(svc)) {
+      if (held && heldPool && !this.conflictOn(held, svc)) {
         picks.push({ ip: held, pool: heldPool.pool.name });
         continue;
       }
@@ -261,7 +262,7 @@ export class Allocator {
     for (const ip of requested) {
       const pool = this.allowedPool(ip, svc, scope);
       if (!pool && !kept(ip)) return { ok: false, reason: this.notAllowed(ip, svc, scope) };
-      const conflict = this.addresses.get(ipKey(ip))?.conflict(svc);
+      const conflict = this.conflictOn(ip, svc);
       if (conflict) return { ok: false, reason: conflict };
       picks.push(pool ? { ip, pool: pool.pool.name } : keep(ip, 'requested'));
     }
@@ -277,7 +278,7 @@ export class Allocator {
         // Only addresses under the same key can be shared; the first compatible one below the free one wins.
         for (const value of idx.sharedAddresses(family, svc.sharingKey)) {
           if (free !== undefined && value > free) break;
-          if (!this.addresses.get(ipKey({ family, value }))?.conflict(svc)) {
+          if (!this.conflictOn({ family, value }, svc)) {
             best = value;
             break;
           }
@@ -360,15 +361,18 @@ export class Allocator {
     return {};
   }
 
+  /** Why `svc` may not join the holders of `ip`; undefined when it may, or when nobody holds it. */
+  private conflictOn(ip: IPAddress, svc: ServiceRequest): SharingConflict | undefined {
+    return this.addresses.get(ipKey(ip))?.conflict(svc);
+  }
+
   private commit(svc: ServiceRequest, prev: Holding | undefined, ips: readonly IPAddress[]): void {
     if (prev) for (const ip of prev.ips) this.unhold(ip, svc.key);
     for (const ip of ips) this.hold(ip, svc);
     this.services.set(svc.key, { service: svc, ips });
   }
 
-  private drop(key: string): readonly IPAddress[] {
-    const prev = this.services.get(key);
-    if (!prev) return [];
+  private drop(key: string, prev: Holding): readonly IPAddress[] {
     for (const ip of prev.ips) this.unhold(ip, key);
     this.services.delete(key);
     return prev.ips;

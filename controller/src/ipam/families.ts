@@ -15,7 +15,7 @@ export interface WantedFamilies {
 export function wantedFamilies(svc: ServiceRequest): WantedFamilies | { readonly error: FamiliesRefusal } {
   const fams = svc.ipFamilies;
   if (fams.length === 0) return { error: { code: 'noIPFamilies' } };
-  if (fams.length > 2 || (fams.length === 2 && fams[0] === fams[1])) {
+  if (fams.length > 2 || new Set(fams).size < fams.length) {
     return { error: { code: 'ipFamilyRepeated', families: [...fams] } };
   }
   switch (svc.ipFamilyPolicy) {

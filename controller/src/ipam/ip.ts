@@ -18,7 +18,7 @@ export function formatEndpoint(ip: IPAddress, port: number, protocol: string): s
 
 /** A Map key for an address; cheaper than formatting and unambiguous across families. */
 export function ipKey(ip: IPAddress): string {
-  return `${ip.family === 'IPv4' ? '4' : '6'}:${ip.value.toString(16)}`;
+  return `${ip.family}:${ip.value.toString(16)}`;
 }
 
 export function sameIP(a: IPAddress, b: IPAddress): boolean {

@@ -1,5 +1,5 @@
 import type { Pool, ServiceAllocation } from '@ironlb/shared/config';
-import { byPreference, mayUsePool } from './pools';
+import { byPreference, exclusionOf, mayUsePool } from './pools';
 import { pool, service } from './testFixtures';
 
 const allocation = (a: Partial<ServiceAllocation>): ServiceAllocation => ({
@@ -83,4 +83,42 @@ test('byPreference: lowest priority first, then no priority, ties by name', () =
     withPriority('unset'),
   ];
   expect(pools.sort(byPreference).map((p) => p.name)).toEqual(['one-a', 'one-b', 'ten', 'plain-a', 'plain-b', 'unset']);
+});
+
+test.each([
+  ['no serviceAllocation', undefined, 'red/s', {}, undefined],
+  ['namespace not named', allocation({ namespaces: ['red'] }), 'blue/s', { expose: 'public' }, 'namespace'],
+  ['labels not selected', allocation({ namespaces: ['red'], serviceSelectors: [publicSvc] }), 'red/s', {}, 'service'],
+  [
+    'both fail: the namespace rule',
+    allocation({ namespaces: ['red'], serviceSelectors: [publicSvc] }),
+    'blue/s',
+    {},
+    'namespace',
+  ],
+  [
+    'both pass',
+    allocation({ namespaces: ['red'], serviceSelectors: [publicSvc] }),
+    'red/s',
+    { expose: 'public' },
+    undefined,
+  ],
+])('exclusionOf: %s', (_, serviceAllocation, key, labels, rule) => {
+  expect(exclusionOf(pool('p', ['198.51.100.0/24'], { serviceAllocation }), service(key, { labels }))).toBe(rule);
+});
+
+test('byPreference ranks a pair the same way whichever comes first, and a pool level with itself', () => {
+  const withPriority = (name: string, priority?: number): Pool =>
+    pool(name, ['198.51.100.0/24'], { serviceAllocation: allocation({ priority }) });
+  const ordered = [
+    withPriority('b', 1),
+    withPriority('a', 2),
+    withPriority('b2', 2),
+    pool('a-plain', []),
+    pool('b-plain', []),
+  ];
+  for (const [i, a] of ordered.entries()) {
+    for (const [j, b] of ordered.entries())
+      expect([a.name, b.name, Math.sign(byPreference(a, b))]).toEqual([a.name, b.name, Math.sign(i - j)]);
+  }
 });

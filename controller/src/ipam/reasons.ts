@@ -143,31 +143,32 @@ export type Reason = Refusal | AllocationWarning | StaleReason;
 export type ReasonCode = Reason['code'];
 export type RefusalCode = Refusal['code'];
 
-/** Each refusal code once; the type makes the list complete (a missing or extra code does not compile). */
-const refusalCodes: Record<RefusalCode, true> = {
-  noIPFamilies: true,
-  ipFamilyRepeated: true,
-  dualStackOneFamily: true,
-  sharingKeyMismatch: true,
-  trafficPolicyMismatch: true,
-  localPolicySelectorMismatch: true,
-  portConflict: true,
-  poolInvalid: true,
-  poolForbidden: true,
-  poolLacksFamily: true,
-  noUsablePool: true,
-  poolExhausted: true,
-  nothingToAdopt: true,
-  tooManyAddresses: true,
-  familyMismatch: true,
-  dualStackRequestIncomplete: true,
-  notRequestedAddress: true,
-  notInAnyPool: true,
-  notInNamedPool: true,
-  inOtherPool: true,
-  buggyIPAvoided: true,
-  namespaceNotAdmitted: true,
-  serviceNotSelected: true,
+/** Each refusal code once; the type makes the list complete (a missing or extra code does not compile). Only the keys
+ * are read. */
+const refusalCodes: Record<RefusalCode, null> = {
+  noIPFamilies: null,
+  ipFamilyRepeated: null,
+  dualStackOneFamily: null,
+  sharingKeyMismatch: null,
+  trafficPolicyMismatch: null,
+  localPolicySelectorMismatch: null,
+  portConflict: null,
+  poolInvalid: null,
+  poolForbidden: null,
+  poolLacksFamily: null,
+  noUsablePool: null,
+  poolExhausted: null,
+  nothingToAdopt: null,
+  tooManyAddresses: null,
+  familyMismatch: null,
+  dualStackRequestIncomplete: null,
+  notRequestedAddress: null,
+  notInAnyPool: null,
+  notInNamedPool: null,
+  inOtherPool: null,
+  buggyIPAvoided: null,
+  namespaceNotAdmitted: null,
+  serviceNotSelected: null,
 };
 
 /** Every refusal code, for label values known in advance (metrics start each at zero). */

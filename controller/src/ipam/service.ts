@@ -40,8 +40,7 @@ export interface ServiceRequest {
 }
 
 export function namespaceOf(key: string): string {
-  const slash = key.indexOf('/');
-  return slash < 0 ? '' : key.slice(0, slash);
+  return key.slice(0, Math.max(0, key.indexOf('/')));
 }
 
 export function sameLabels(a: Labels | undefined, b: Labels | undefined): boolean {

@@ -12,19 +12,19 @@ const hasSelector = (s: ServiceRequest): boolean => s.selector !== undefined && 
 
 /**
  * The sharing-key and traffic-policy rules: `other` already holds `ip`, `svc` wants it too. `holders()` gives the
- * keys a refusal names (every holder but `svc`, sorted; by default `other` alone), asked only when there is one.
+ * keys a refusal names (every holder but `svc`, sorted), asked only when there is one.
  */
 export function policyConflict(
   svc: ServiceRequest,
   other: ServiceRequest,
   ip: IPAddress,
-  holders: () => readonly string[] = () => [other.key],
+  holders: () => readonly string[],
 ): SharingConflict | undefined {
   const at = (): { holders: readonly string[]; ip: IPAddress } => ({ holders: holders(), ip });
-  // An empty key is no key.
+  // An empty key is no key; two absent keys do not match either.
   const holderKey = other.sharingKey || undefined;
   const key = svc.sharingKey || undefined;
-  if (!holderKey || !key || key !== holderKey) return { code: 'sharingKeyMismatch', ...at(), holderKey, key };
+  if (!holderKey || key !== holderKey) return { code: 'sharingKeyMismatch', ...at(), holderKey, key };
   const svcLocal = svc.externalTrafficPolicy === 'Local';
   const otherLocal = other.externalTrafficPolicy === 'Local';
   if (!svcLocal && !otherLocal) return undefined;
