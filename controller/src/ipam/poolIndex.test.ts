@@ -46,3 +46,12 @@ test('releasing an address never held, or one outside the pool, changes nothing'
   expect(shared(idx, 'never-used')).toEqual([]);
   expect(idx.lowestFree('IPv4')).toBe(b.value);
 });
+
+test('a pool of many ranges, listed in any order, finds every address in them', () => {
+  // 100 single-address ranges in a scrambled order (37 is coprime to 100, so i * 37 % 100 visits every i once).
+  const addresses = Array.from({ length: 100 }, (_, i) => `198.51.100.${2 * ((i * 37) % 100) + 1}`);
+  const idx = new PoolIndex(pool('p', addresses));
+  expect(addresses.filter((addr) => !idx.contains(ip(addr)))).toEqual([]);
+  expect(idx.contains(ip('198.51.100.0'))).toBe(false);
+  expect(idx.contains(ip('198.51.100.100'))).toBe(false);
+});
