@@ -15,7 +15,8 @@ export interface WantedFamilies {
 export function wantedFamilies(svc: ServiceRequest): WantedFamilies | { readonly error: FamiliesRefusal } {
   const fams = svc.ipFamilies;
   if (fams.length === 0) return { error: { code: 'noIPFamilies' } };
-  if (fams.length > 2 || new Set(fams).size < fams.length) {
+  // Three or more entries repeat one of the two families, so a repeat is the only check needed.
+  if (new Set(fams).size < fams.length) {
     return { error: { code: 'ipFamilyRepeated', families: [...fams] } };
   }
   switch (svc.ipFamilyPolicy) {
