@@ -23,6 +23,11 @@ export class SharedAddress {
     return this.holders.size;
   }
 
+  /** Whether the port index exists (two or more holders); no answer shows it, so its tests read it here. */
+  get indexesPorts(): boolean {
+    return this.ports !== undefined;
+  }
+
   serviceKeys(): string[] {
     return [...this.holders.keys()].sort();
   }
@@ -31,10 +36,11 @@ export class SharedAddress {
     this.remove(svc.key);
     this.holders.set(svc.key, svc);
     if (this.holders.size === 2) {
-      this.ports = new Map();
-      for (const s of this.holders.values()) this.indexPorts(s);
+      const ports = new Map<string, string>();
+      for (const s of this.holders.values()) indexPorts(ports, s);
+      this.ports = ports;
     } else if (this.ports) {
-      this.indexPorts(svc);
+      indexPorts(this.ports, svc);
     }
   }
 
@@ -46,7 +52,8 @@ export class SharedAddress {
       this.ports = undefined;
       return;
     }
-    for (const p of svc.ports) if (this.ports?.get(portId(p)) === key) this.ports.delete(portId(p));
+    // Holders were admitted pairwise compatible, so each of the leaver's ports is indexed under the leaver alone.
+    for (const p of svc.ports) this.ports?.delete(portId(p));
   }
 
   /**
@@ -78,8 +85,8 @@ export class SharedAddress {
   private soleUser(p: ServicePort, holder: ServiceRequest): string | undefined {
     return holder.ports.some((q) => q.port === p.port && q.protocol === p.protocol) ? holder.key : undefined;
   }
+}
 
-  private indexPorts(svc: ServiceRequest): void {
-    for (const p of svc.ports) this.ports?.set(portId(p), svc.key);
-  }
+function indexPorts(ports: Map<string, string>, svc: ServiceRequest): void {
+  for (const p of svc.ports) ports.set(portId(p), svc.key);
 }

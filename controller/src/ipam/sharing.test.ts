@@ -170,6 +170,59 @@ describe('with two or more holders (the port index)', () => {
     expect(a.serviceKeys()).toEqual(['acserver/x', 'acserver/z']);
   });
 
+  test('a holder that joins after the others left is checked against the one still there, and then indexed', () => {
+    const a = new SharedAddress(at, 'k');
+    a.add(other());
+    a.add(me());
+    a.remove('acserver/y');
+    a.add(third());
+    const newcomer = service('acserver/w', { sharingKey: 'k', ports: [tcp(443)] });
+    expect(a.conflict(newcomer)).toEqual({
+      code: 'portConflict',
+      holder: 'acserver/z',
+      ip: at,
+      port: 443,
+      protocol: 'TCP',
+    });
+    expect(a.conflict(service('acserver/w', { sharingKey: 'k', ports: [tcp(8085)] }))).toEqual({
+      code: 'portConflict',
+      holder: 'acserver/x',
+      ip: at,
+      port: 8085,
+      protocol: 'TCP',
+    });
+  });
+
+  test('the port index exists only while two or more Services hold the address', () => {
+    const a = new SharedAddress(at, 'k');
+    const indexed: [string, boolean][] = [];
+    const step = (what: string, change: () => void): void => {
+      change();
+      indexed.push([what, a.indexesPorts]);
+    };
+    step('x holds', () => a.add(other()));
+    step('x holds again', () => a.add(other()));
+    step('y joins', () => a.add(me()));
+    step('z joins', () => a.add(third()));
+    step('x leaves', () => a.remove('acserver/x'));
+    step('y leaves', () => a.remove('acserver/y'));
+    step('x joins again', () => a.add(other()));
+    step('z leaves', () => a.remove('acserver/z'));
+    step('x leaves', () => a.remove('acserver/x'));
+    expect(indexed).toEqual([
+      ['x holds', false],
+      ['x holds again', false],
+      ['y joins', true],
+      ['z joins', true],
+      ['x leaves', true],
+      ['y leaves', false],
+      ['x joins again', true],
+      ['z leaves', false],
+      ['x leaves', false],
+    ]);
+    expect(a.size).toBe(0);
+  });
+
   test('the policy rules hold against the holders as a group, and name every holder, sorted', () => {
     const expected: SharingConflict = {
       code: 'sharingKeyMismatch',
