@@ -1,6 +1,55 @@
 import { rng } from '@ironlb/shared';
-import { AddressSet } from './addressSet';
+import { AddressSet, type Node } from './addressSet';
 import { avoidingBuggyIPs, everyAddress, type AddressSpace } from './addressSpace';
+
+interface Summary {
+  readonly min: bigint;
+  readonly max: bigint;
+  readonly size: number;
+  readonly usable: number;
+}
+
+/**
+ * Where the tree breaks its rules, none when it keeps them: members in order, every node outranking its children
+ * (the heap order that keeps a treap balanced whatever the order of inserts), and every node's summary (span, counts,
+ * successors, fullness) equal to what its subtree's members give. A summary that says "not full" when it is stays
+ * correct but makes firstFree walk the subtree; one that says "full" when it is not gives wrong answers.
+ */
+function treeProblems(root: Readonly<Node> | undefined, space: AddressSpace): string[] {
+  const problems: string[] = [];
+  const walk = (n: Readonly<Node> | undefined): Summary | undefined => {
+    if (!n) return undefined;
+    const left = walk(n.left);
+    const right = walk(n.right);
+    if (left && left.max >= n.value) problems.push(`${n.value}: left subtree reaches ${left.max}`);
+    if (right && right.min <= n.value) problems.push(`${n.value}: right subtree reaches ${right.min}`);
+    for (const child of [n.left, n.right]) {
+      if (child && child.priority > n.priority) problems.push(`${n.value}: child ${child.value} outranks it`);
+    }
+    const own = space.usable(n.value) ? 1 : 0;
+    const min = left?.min ?? n.value;
+    const max = right?.max ?? n.value;
+    const size = 1 + (left?.size ?? 0) + (right?.size ?? 0);
+    const usable = own + (left?.usable ?? 0) + (right?.usable ?? 0);
+    const expected = {
+      own,
+      succ: space.next(n.value + 1n),
+      min,
+      max,
+      maxSucc: space.next(max + 1n),
+      size,
+      usable,
+      full: space.count(min, max) === BigInt(usable),
+    };
+    for (const [field, value] of Object.entries(expected)) {
+      const actual = n[field as keyof typeof expected];
+      if (actual !== value) problems.push(`${n.value}: ${field} ${actual}, not ${value}`);
+    }
+    return { min, max, size, usable };
+  };
+  walk(root);
+  return problems;
+}
 
 /** The obvious answer, by walking upwards from lo. */
 function modelFirstFree(members: Set<bigint>, space: AddressSpace, lo: bigint, hi: bigint): bigint | undefined {
@@ -35,7 +84,9 @@ describe.each([
         expect(set.size).toBe(model.size);
         expect(set.usableSize).toBe(sorted.filter((m) => space.usable(m)).length);
       }
+      if (step % 100 === 0) expect([step, treeProblems(set.tree, space)]).toEqual([step, []]);
     }
+    expect(treeProblems(set.tree, space)).toEqual([]);
   });
 });
 
@@ -107,6 +158,7 @@ describe('AddressSet, a pool of 20,000 addresses', () => {
   test.each(['ascending', 'descending'] as const)('filled in %s order, then emptied the same way', (order) => {
     const set = filled(order);
     expect(set.size).toBe(Number(n));
+    expect(treeProblems(set.tree, everyAddress)).toEqual([]);
     expect(set.firstFree(base, base + n)).toBe(base + n);
     let deleted = 0;
     for (let i = 0n; i < n; i++) if (set.delete(order === 'ascending' ? base + i : base + n - 1n - i)) deleted++;

@@ -6,7 +6,7 @@
 import { everyAddress, type AddressSpace } from './addressSpace';
 
 // Successors are computed once per node: bigint arithmetic allocates, and updates run on every insert and delete.
-interface Node {
+export interface Node {
   readonly value: bigint;
   /** The lowest usable address above value. */
   readonly succ: bigint;
@@ -44,6 +44,11 @@ export class AddressSet {
   /** Members the space counts as usable (a held .255 in an avoidBuggyIPs pool is a member, but not usable). */
   get usableSize(): number {
     return this.root?.usable ?? 0;
+  }
+
+  /** The tree itself, read-only: its shape and summaries decide the speed of every search, and only tests read them. */
+  get tree(): Readonly<Node> | undefined {
+    return this.root;
   }
 
   add(value: bigint): boolean {
@@ -104,21 +109,20 @@ export class AddressSet {
 
   /**
    * In-order walk from the cursor (a usable address not yet known to be taken) that skips full subtrees and moves
-   * the cursor past the members it meets; true once the cursor is proven free. Only the path to the start and one
-   * path to the gap are walked, every other subtree is passed whole. Whether or not it returns true, the cursor
-   * ends on the lowest free address at or above the start: past the last member, everything is free.
+   * the cursor past the members it meets. Only the path to the start and one path to the gap are walked, every other
+   * subtree is passed whole (wholly above or below the cursor: two comparisons, so once the cursor is free the way
+   * back up costs a call per level). The cursor ends on the lowest free address at or above the
+   * start: past the last member, everything is free.
    */
-  private gap(n: Node | undefined): boolean {
-    if (!n || n.max < this.cursor) return false;
-    if (n.min > this.cursor) return true;
+  private gap(n: Node | undefined): void {
+    if (!n || n.max < this.cursor || n.min > this.cursor) return;
     if (n.full) {
       this.cursor = n.maxSucc;
-      return false;
+      return;
     }
-    if (this.gap(n.left)) return true;
-    if (n.value > this.cursor) return true;
+    this.gap(n.left);
     if (n.value === this.cursor) this.cursor = n.succ;
-    return this.gap(n.right);
+    this.gap(n.right);
   }
 
   /** Whether the last insert or remove changed the set. */
