@@ -34,6 +34,11 @@ test('an address held without a key is listed under none, not even the key "unde
   idx.remove(a, undefined);
   expect(shared(idx, 'undefined')).toEqual([b.value]);
   expect(idx.lowestFree('IPv4')).toBe(a.value);
+  // Released without a key, b leaves the pool's held addresses but no key's list, not even that of "undefined".
+  idx.remove(b, undefined);
+  expect(shared(idx, 'undefined')).toEqual([b.value]);
+  expect(idx.lowestFree('IPv4')).toBe(a.value);
+  expect(idx.usage('IPv4')).toEqual({ assigned: 0, available: 3n });
 });
 
 test('releasing an address never held, or one outside the pool, changes nothing', () => {
