@@ -28,6 +28,8 @@ export interface UnsendableRoute {
 }
 
 export interface AdjRibOutTable extends AdjRibOut {
+  /** The number of prefixes the peer has been sent: routes held back (`unsendable`) are not counted. */
+  readonly size: number;
   /** Routes given to setRoutes that are not sent on this session, with the reason, in prefix order. */
   unsendable(): UnsendableRoute[];
 }
