@@ -48,8 +48,8 @@ describe('updateSize', () => {
   });
 
   test('Withdrawn Routes: each prefix is its length byte and its significant bytes', () => {
-    const withdrawn = [prefix('198.51.100.0', 24), prefix('203.0.113.7', 32), prefix('0.0.0.0', 0)];
-    expect(updateSize(update({}, [], withdrawn), four)).toBe(23 + 4 + 5 + 1);
+    const withdrawn = [prefix('198.51.100.0', 24), prefix('203.0.113.7', 32), prefix('203.0.113.128', 25)];
+    expect(updateSize(update({}, [], withdrawn), four)).toBe(23 + 4 + 5 + 5);
   });
 
   test('an eBGP IPv4 announcement on a 4-octet session', () => {
@@ -102,7 +102,7 @@ describe('updateSize', () => {
     const withLinkLocal: PathAttributes = {
       mpReach: {
         family: 'ipv6',
-        nextHops: [mustParseIP('2001:db8::1'), mustParseIP('fe80::1')],
+        nextHops: [mustParseIP('2001:db8::1'), mustParseIP('2001:db8::2')],
         nlri: [prefix('2001:db8:1::', 64)],
       },
     };
