@@ -99,14 +99,14 @@ describe('updateSize', () => {
       mpReach: { family: 'ipv6', nextHops: [mustParseIP('2001:db8::1')], nlri: [prefix('2001:db8:1::1', 128)] },
     };
     expect(updateSize(update(one), four)).toBe(23 + 3 + (2 + 1 + 1 + 16 + 1 + 17));
-    const withLinkLocal: PathAttributes = {
+    const twoNextHops: PathAttributes = {
       mpReach: {
         family: 'ipv6',
         nextHops: [mustParseIP('2001:db8::1'), mustParseIP('2001:db8::2')],
         nlri: [prefix('2001:db8:1::', 64)],
       },
     };
-    expect(updateSize(update(withLinkLocal), four)).toBe(23 + 3 + (2 + 1 + 1 + 32 + 1 + 9));
+    expect(updateSize(update(twoNextHops), four)).toBe(23 + 3 + (2 + 1 + 1 + 32 + 1 + 9));
     const v4: PathAttributes = {
       mpReach: { family: 'ipv4', nextHops: [mustParseIP('198.51.100.1')], nlri: [prefix('203.0.113.0', 24)] },
     };
