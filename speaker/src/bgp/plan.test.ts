@@ -169,7 +169,7 @@ describe('planBgp: what each peer hears', () => {
       ip: ip('198.51.100.7'),
       services: ['default/web'],
       peers: ['tor'],
-      prefixes: new Map([['tor', '198.51.100.7/32']]),
+      prefixes: new Map([['tor', ['198.51.100.7/32']]]),
     });
   });
 
@@ -193,8 +193,8 @@ describe('planBgp: what each peer hears', () => {
       route('198.51.100.0/24', '203.0.113.10'),
       route('2001:db8:1::/64', '2001:db8:ff::10'),
     ]);
-    expect(plan.ips.get('198.51.100.9')?.prefixes.get('tor')).toBe('198.51.100.0/24');
-    expect(plan.ips.get('2001:db8:1::6')?.prefixes.get('tor')).toBe('2001:db8:1::/64');
+    expect(plan.ips.get('198.51.100.9')?.prefixes.get('tor')).toEqual(['198.51.100.0/24']);
+    expect(plan.ips.get('2001:db8:1::6')?.prefixes.get('tor')).toEqual(['2001:db8:1::/64']);
   });
 
   it('routes come in prefix text order, one per prefix', () => {
@@ -206,15 +206,15 @@ describe('planBgp: what each peer hears', () => {
     expect(plan.ips.get('198.51.100.9')?.services).toEqual(['default/a', 'default/b']);
   });
 
-  it('two advertisements with different lengths: both routes, and the IP names the longer', () => {
+  it('two advertisements with different lengths: both routes, and the IP names both, each once', () => {
     const plan = planBgp(view({ advertisements: [adv('agg', { aggregationLength: 24 }), adv('host')] }), LOCAL);
     expect(routesOf(plan, 'tor')).toEqual([
       route('198.51.100.0/24', '203.0.113.10'),
       route('198.51.100.7/32', '203.0.113.10'),
     ]);
-    expect(plan.ips.get('198.51.100.7')?.prefixes.get('tor')).toBe('198.51.100.7/32');
-    const reversed = planBgp(view({ advertisements: [adv('host'), adv('z', { aggregationLength: 24 })] }), LOCAL);
-    expect(reversed.ips.get('198.51.100.7')?.prefixes.get('tor')).toBe('198.51.100.7/32');
+    expect(plan.ips.get('198.51.100.7')?.prefixes.get('tor')).toEqual(['198.51.100.0/24', '198.51.100.7/32']);
+    const twice = planBgp(view({ advertisements: [adv('host'), adv('z', { communities: [std(0, 1)] })] }), LOCAL);
+    expect(twice.ips.get('198.51.100.7')?.prefixes.get('tor')).toEqual(['198.51.100.7/32']);
   });
 
   it('communities of every advertisement giving a peer one prefix, merged, sorted, each once', () => {

@@ -44,8 +44,11 @@ export interface BgpIPPlan {
   readonly services: readonly string[];
   /** The peers (names, sorted) that get a route covering it; empty when it is not advertised. */
   readonly peers: readonly string[];
-  /** Per peer name, the text of the prefix that covers it (`198.51.100.0/24`). */
-  readonly prefixes: ReadonlyMap<string, string>;
+  /**
+   * Per peer name, the texts of the prefixes that carry it (`198.51.100.0/24`), sorted: two when advertisements of
+   * two lengths cover it.
+   */
+  readonly prefixes: ReadonlyMap<string, readonly string[]>;
   /** Why it is not advertised. */
   readonly reason?: NotAnnounced;
 }
@@ -165,7 +168,7 @@ export function planBgp(view: SpeakerView, local: readonly LocalInterface[]): Bg
       skip({ code: 'noNextHop', family: ip.family, peers: namesOf(carried) });
       continue;
     }
-    const prefixes = new Map<string, string>();
+    const prefixes = new Map<string, string[]>();
     for (const { adv, peer, nextHop } of reachable) {
       const prefix = prefixOf(ip, ip.family === 'IPv4' ? adv.aggregationLength : adv.aggregationLengthV6);
       const text = prefixText(prefix);
@@ -174,11 +177,11 @@ export function planBgp(view: SpeakerView, local: readonly LocalInterface[]): Bg
       if (isIbgp(peer) && adv.localPref !== undefined) b.localPref = Math.max(b.localPref ?? 0, adv.localPref);
       addCommunities(b, adv.communities);
       table.set(text, b);
-      // An IP under two advertisements with different lengths goes to a peer twice; the longest prefix is the one
-      // the router forwards it by.
-      const before = prefixes.get(peer.name);
-      if (before === undefined || Number(before.split('/')[1]) < prefix.length) prefixes.set(peer.name, text);
+      const mine = prefixes.get(peer.name) ?? [];
+      if (!mine.includes(text)) mine.push(text);
+      prefixes.set(peer.name, mine);
     }
+    for (const list of prefixes.values()) list.sort(byText);
     ips.set(key, { ...base, peers: [...prefixes.keys()].sort(byText), prefixes });
   }
   const out = new Map<string, PeerPlan>();
