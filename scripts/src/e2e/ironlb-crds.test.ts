@@ -20,6 +20,7 @@ const KINDS: readonly [plural: string, kind: string][] = [
   ['communities', 'Community'],
   ['ipaddresspools', 'IPAddressPool'],
   ['l2advertisements', 'L2Advertisement'],
+  ['servicebgpstatuses', 'ServiceBGPStatus'],
   ['servicel2statuses', 'ServiceL2Status'],
 ];
 
@@ -311,7 +312,7 @@ describe('the samples', () => {
     expect(files.map((f) => f.replace('.yaml', '')).sort()).toEqual(KINDS.map(([, kind]) => kind.toLowerCase()));
     const out = await c.ok(['apply', '-f', SAMPLES]);
     const lines = out.trimEnd().split('\n');
-    expect(lines).toHaveLength(12);
+    expect(lines).toHaveLength(13);
     for (const line of lines) expect(line).toMatch(/^[a-z0-9]+\.ironlb\.io\/[a-z0-9-]+ (created|unchanged)$/);
     for (const [plural] of KINDS) expect((await get(plural)).length).toBeGreaterThan(0);
   });
@@ -360,6 +361,42 @@ describe('the samples', () => {
       'web',
       'default',
     ]);
+  });
+
+  it('print a ServiceBGPStatus with its node, Service and peers', async () => {
+    await patchStatus('servicebgpstatus/bgp-default-web', {
+      node: 'node1',
+      serviceName: 'web',
+      serviceNamespace: 'default',
+      peers: ['router-v4', 'router-v6'],
+    });
+    const out = await c.ok(['get', 'servicebgpstatuses', '-n', NS]);
+    expect(out.split('\n')[0]).toMatch(/^NAME\s+NODE\s+SERVICE NAME\s+SERVICE NAMESPACE\s+PEERS\s+AGE$/);
+    const [row] = table(out);
+    expect([row.NAME, row.NODE, row['SERVICE NAME'], row['SERVICE NAMESPACE'], row.PEERS]).toEqual([
+      'bgp-default-web',
+      'node1',
+      'web',
+      'default',
+      '["router-v4","router-v6"]',
+    ]);
+  });
+
+  it('refuse a ServiceBGPStatus whose peers are not names', async () => {
+    const r = await c.kubectl([
+      'patch',
+      'servicebgpstatus/bgp-default-web',
+      '-n',
+      NS,
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      JSON.stringify({ status: { peers: [7] } }),
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      'status.peers[0]: Invalid value: "integer": status.peers[0] in body must be of type string',
+    );
   });
 
   it('are all listed by the ironlb category', async () => {

@@ -9,6 +9,9 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { errorText, KubeClient, loadClusterAccess } from '@ironlb/shared/k8s';
 import { formatIP, HEARTBEAT_SECRET } from '@ironlb/shared';
+import { BgpMode } from '../bgp/mode';
+import { SecretPasswords } from '../bgp/passwords';
+import type { PeerEdgeFactory } from '../bgp/peer/types';
 import { interfacesWatcher } from '../l2/linkWatch';
 import { localInterfaces } from '../l2/interfaces';
 import { Layer2Mode } from '../l2/mode';
@@ -39,7 +42,27 @@ interface Options {
   probeMs: number;
   metricsPort?: number;
   naSource: 'target' | 'link-local';
+  bgpPort: number;
 }
+
+/**
+ * What the speaker needs from the BGP peer edge module (sockets, FSM, adj-RIB-out, BFD): started once, it listens
+ * on `listenPort` for passive sessions (0: does not listen) and hands incoming connections to the edge of the peer
+ * they come from; `createEdge` makes one peer's edge; `close` stops listening once every edge is closed.
+ */
+export type PeerEdgesStarter = (opts: { readonly listenPort: number; readonly log: typeof log }) => {
+  readonly createEdge: PeerEdgeFactory;
+  close(): Promise<void>;
+};
+
+/** The speaker's parts that are injected; BGP mode runs only when `peerEdges` is given. */
+export interface MainDeps {
+  readonly peerEdges?: PeerEdgesStarter;
+}
+
+/** How often a passwordSecret is read again (a rotated password reaches the next session), and after a failure. */
+const PASSWORD_REFRESH_MS = 60_000;
+const PASSWORD_RETRY_MS = 5_000;
 
 const log = pino({ name: COMPONENT });
 
@@ -99,6 +122,12 @@ export function parseOptions(argv: readonly string[]): Options {
         .choices(['target', 'link-local'])
         .default(DEFAULT_ANNOUNCE_TIMING.naSource),
     )
+    .option(
+      '--bgp-port <port>',
+      'TCP port BGP sessions are accepted on, for routers that connect first (0: do not listen)',
+      integer(0),
+      179,
+    )
     .parse([...argv])
     .opts<Options>();
 }
@@ -132,7 +161,7 @@ function nodeAddresses(): string[] {
   return all.sort((a, b) => (a.family === b.family ? 0 : a.family === 'IPv4' ? -1 : 1)).map(formatIP);
 }
 
-export async function main(argv: readonly string[]): Promise<void> {
+export async function main(argv: readonly string[], deps: MainDeps = {}): Promise<void> {
   const opts = parseOptions(argv);
   const api = new SpeakerApi(new KubeClient(loadClusterAccess(opts.kubeconfig)), opts.namespace);
   const node = opts.nodeName;
@@ -197,6 +226,24 @@ export async function main(argv: readonly string[]): Promise<void> {
     () => changes.emit('change'),
     log,
   );
+  const peerEdges = deps.peerEdges?.({ listenPort: opts.bgpPort, log });
+  if (!peerEdges) log.warn('BGP mode is not built into this speaker: BGPPeers and BGPAdvertisements are ignored');
+  const bgp = peerEdges
+    ? new BgpMode({
+        createEdge: peerEdges.createEdge,
+        passwords: new SecretPasswords({
+          read: (namespace, name) => api.readSecret(name, namespace),
+          namespace: opts.namespace,
+          changed: () => changes.emit('change'),
+          now: Date.now,
+          refreshMs: PASSWORD_REFRESH_MS,
+          retryMs: PASSWORD_RETRY_MS,
+        }),
+        changed: () => changes.emit('change'),
+        sessions: (statuses) => metrics.bgpSessions(statuses),
+        log,
+      })
+    : undefined;
   const speaker = new Speaker({
     api,
     self: node,
@@ -211,7 +258,7 @@ export async function main(argv: readonly string[]): Promise<void> {
         ),
       leaseObserved: (peer, renewTime) => membership.leaseObserved(peer, renewTime),
     },
-    modes: [layer2],
+    modes: bgp ? [layer2, bgp] : [layer2],
     cache,
     events,
     metrics,
@@ -220,9 +267,11 @@ export async function main(argv: readonly string[]): Promise<void> {
   });
   let table = localInterfaces(os.networkInterfaces());
   layer2.setInterfaces(table);
+  bgp?.setInterfaces(table);
   const links = interfacesWatcher(() => {
     table = localInterfaces(os.networkInterfaces());
     layer2.setInterfaces(table);
+    bgp?.setInterfaces(table);
     changes.emit('change');
   }, log);
   const lease = new NodeLease(api.nodeLease(node), node, DEFAULT_NODE_LEASE, () => table.length > 0, Date.now, log);
@@ -240,7 +289,10 @@ export async function main(argv: readonly string[]): Promise<void> {
     // most a second), so a handover costs one probe window however long the peer takes to start probing.
     const leaving = membership.leave().catch(() => undefined);
     const handedOver = layer2.handOver();
-    void Promise.all([leaving, handedOver])
+    // BGP sessions end without a NOTIFICATION and without withdrawing: routers honouring graceful restart keep
+    // forwarding to this node while it restarts.
+    const bgpClosed = (bgp?.closeGracefully() ?? Promise.resolve()).then(() => peerEdges?.close());
+    void Promise.all([leaving, handedOver, bgpClosed.catch(() => undefined)])
       .then(() => Promise.all([speaker.stop(), keyWatch?.stop()]))
       .finally(() => {
         layer2.close();

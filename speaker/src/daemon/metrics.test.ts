@@ -1,6 +1,7 @@
 import { mustParseIP } from '@ironlb/shared';
 import type { Announcement } from '../mode/mode';
 import type { NotAnnounced } from '../mode/reasons';
+import type { PeerStatus, SessionState } from '../bgp/peer/types';
 import { speakerMetrics } from './metrics';
 
 const ip = mustParseIP;
@@ -55,5 +56,43 @@ describe('speakerMetrics', () => {
     expect(text).toContain('ironlb_speaker_heartbeats_rejected_total{reason="badSignature"} 2');
     expect(text).toContain('ironlb_speaker_heartbeats_rejected_total{reason="replayed"} 1');
     expect(text).toContain('ironlb_speaker_heartbeats_rejected_total{reason="malformed"} 0');
+  });
+
+  it('BGP sessions per peer: up, state, prefixes, UPDATE counters from running totals, BFD; gone peers removed', async () => {
+    const m = speakerMetrics();
+    const st = (state: SessionState, sent: number, received: number, bfd?: PeerStatus['bfd']): PeerStatus => ({
+      state,
+      prefixesAdvertised: sent * 2,
+      updatesSent: sent,
+      updatesReceived: received,
+      ...(bfd ? { bfd } : {}),
+    });
+    m.bgpSessions(
+      new Map([
+        ['tor', st('established', 3, 1, 'up')],
+        ['edge', st('active', 0, 0)],
+      ]),
+    );
+    let text = await m.registry.metrics();
+    expect(text).toContain('ironlb_speaker_bgp_session_up{peer="tor"} 1');
+    expect(text).toContain('ironlb_speaker_bgp_session_up{peer="edge"} 0');
+    expect(text).toContain('ironlb_speaker_bgp_session_state{peer="edge",state="active"} 1');
+    expect(text).toContain('ironlb_speaker_bgp_session_state{peer="edge",state="established"} 0');
+    expect(text).toContain('ironlb_speaker_bgp_announced_prefixes{peer="tor"} 6');
+    expect(text).toContain('ironlb_speaker_bgp_updates_sent_total{peer="tor"} 3');
+    expect(text).toContain('ironlb_speaker_bgp_updates_received_total{peer="tor"} 1');
+    expect(text).toContain('ironlb_speaker_bfd_session_up{peer="tor"} 1');
+    expect(text).not.toContain('ironlb_speaker_bfd_session_up{peer="edge"}');
+    m.bgpSessions(new Map([['tor', st('established', 5, 1, 'down')]]));
+    text = await m.registry.metrics();
+    expect(text).toContain('ironlb_speaker_bgp_updates_sent_total{peer="tor"} 5');
+    expect(text).toContain('ironlb_speaker_bfd_session_up{peer="tor"} 0');
+    expect(text).not.toContain('peer="edge"');
+    // A replaced edge counts from 0 again: its totals are added, not subtracted.
+    m.bgpSessions(new Map([['tor', st('connect', 2, 0)]]));
+    text = await m.registry.metrics();
+    expect(text).toContain('ironlb_speaker_bgp_updates_sent_total{peer="tor"} 7');
+    expect(text).toContain('ironlb_speaker_bgp_session_up{peer="tor"} 0');
+    expect(text).not.toContain('ironlb_speaker_bfd_session_up{peer="tor"}');
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The speaker's Prometheus metrics (prom-client), served on --metrics-port when asked: per mode, the IPs this node
  * announces and those it does not by reason code, and how many plans it made; for layer 2, answers sent and conflicts seen (another MAC
- * answering for one of our IPs); datagrams dropped on the heartbeat port, by reason (a wrong key, a replay, ...).
+ * answering for one of our IPs); for BGP, per peer: session up and state, prefixes, UPDATEs, BFD; datagrams dropped on
+ * the heartbeat port, by reason (a wrong key, a replay, ...).
  */
 import type * as http from 'node:http';
 import type { Logger } from 'pino';
@@ -10,6 +11,9 @@ import { serveMetrics, type IPFamily } from '@ironlb/shared';
 import type { Announcement, ModePlan } from '../mode/mode';
 import { NOT_ANNOUNCED_CODES, type NotAnnouncedCode } from '../mode/reasons';
 import { REJECTED_REASONS, type RejectedReason } from '../membership';
+import type { PeerStatus, SessionState } from '../bgp/peer/types';
+
+const SESSION_STATES: readonly SessionState[] = ['idle', 'connect', 'active', 'openSent', 'openConfirm', 'established'];
 
 export interface SpeakerMetrics {
   readonly registry: Registry;
@@ -18,6 +22,8 @@ export interface SpeakerMetrics {
   l2Answered(family: IPFamily): void;
   l2Conflict(): void;
   heartbeatRejected(reason: RejectedReason): void;
+  /** After each BGP apply: every session's status by peer name; peers no longer listed lose their series. */
+  bgpSessions(statuses: ReadonlyMap<string, PeerStatus>): void;
   serve(port: number, log: Logger): http.Server;
 }
 
@@ -59,6 +65,7 @@ export function speakerMetrics(): SpeakerMetrics {
     registers: [registry],
   });
   for (const reason of REJECTED_REASONS) rejected.inc({ reason }, 0);
+  const bgp = bgpMetrics(registry);
   return {
     registry,
     planned(mode, plan) {
@@ -72,6 +79,74 @@ export function speakerMetrics(): SpeakerMetrics {
     l2Answered: (family) => answers.inc({ family }),
     l2Conflict: () => conflicts.inc(),
     heartbeatRejected: (reason) => rejected.inc({ reason }),
+    bgpSessions: (statuses) => bgp(statuses),
     serve: (port, log) => serveMetrics(registry, port, log),
+  };
+}
+
+/**
+ * Per BGP peer: session up, its state (one series per state, 1 for the current: why a session is not up, without
+ * free text as a label), prefixes advertised, UPDATEs sent and received (counters fed from the edge's running
+ * totals: a replaced edge starts again from 0, which counts as a reset), and BFD up when configured.
+ */
+function bgpMetrics(registry: Registry): (statuses: ReadonlyMap<string, PeerStatus>) => void {
+  const labelNames = ['peer'] as const;
+  const up = new Gauge({
+    name: 'ironlb_speaker_bgp_session_up',
+    help: 'Whether the BGP session with the peer is established (1) or not (0)',
+    labelNames,
+    registers: [registry],
+  });
+  const state = new Gauge({
+    name: 'ironlb_speaker_bgp_session_state',
+    help: 'The BGP session state with the peer: 1 for the current state, 0 for the others',
+    labelNames: ['peer', 'state'] as const,
+    registers: [registry],
+  });
+  const prefixes = new Gauge({
+    name: 'ironlb_speaker_bgp_announced_prefixes',
+    help: 'Prefixes this node advertises to the peer',
+    labelNames,
+    registers: [registry],
+  });
+  const sent = new Counter({
+    name: 'ironlb_speaker_bgp_updates_sent_total',
+    help: 'BGP UPDATE messages sent to the peer',
+    labelNames,
+    registers: [registry],
+  });
+  const received = new Counter({
+    name: 'ironlb_speaker_bgp_updates_received_total',
+    help: 'BGP UPDATE messages received from the peer',
+    labelNames,
+    registers: [registry],
+  });
+  const bfd = new Gauge({
+    name: 'ironlb_speaker_bfd_session_up',
+    help: 'Whether the BFD session with the peer is up (1) or not (0); only for peers with a BFDProfile',
+    labelNames,
+    registers: [registry],
+  });
+  const last = new Map<string, { sent: number; received: number }>();
+  const delta = (now: number, before: number | undefined): number =>
+    before === undefined || now < before ? now : now - before;
+  return (statuses) => {
+    for (const peer of last.keys()) {
+      if (statuses.has(peer)) continue;
+      for (const m of [up, prefixes, sent, received, bfd]) m.remove({ peer });
+      for (const s of SESSION_STATES) state.remove({ peer, state: s });
+      last.delete(peer);
+    }
+    for (const [peer, st] of statuses) {
+      up.set({ peer }, st.state === 'established' ? 1 : 0);
+      for (const s of SESSION_STATES) state.set({ peer, state: s }, st.state === s ? 1 : 0);
+      prefixes.set({ peer }, st.prefixesAdvertised);
+      const before = last.get(peer);
+      sent.inc({ peer }, delta(st.updatesSent, before?.sent));
+      received.inc({ peer }, delta(st.updatesReceived, before?.received));
+      last.set(peer, { sent: st.updatesSent, received: st.updatesReceived });
+      if (st.bfd === undefined) bfd.remove({ peer });
+      else bfd.set({ peer }, st.bfd === 'up' ? 1 : 0);
+    }
   };
 }

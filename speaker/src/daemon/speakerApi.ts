@@ -57,10 +57,13 @@ export class SpeakerApi extends NamespacedApi {
     return 'created';
   }
 
-  /** The heartbeat key Secret in our namespace; undefined when it does not exist. */
-  async readSecret(name: string): Promise<V1Secret | undefined> {
+  /**
+   * A Secret, in our namespace unless told (the heartbeat key; a BGPPeer's passwordSecret); undefined when it does
+   * not exist.
+   */
+  async readSecret(name: string, namespace = this.namespace): Promise<V1Secret | undefined> {
     try {
-      return await this.client.get<V1Secret>(`/api/v1/namespaces/${this.namespace}/secrets/${name}`);
+      return await this.client.get<V1Secret>(`/api/v1/namespaces/${namespace}/secrets/${name}`);
     } catch (e) {
       if (statusCodeOf(e) === 404) return undefined;
       throw e;

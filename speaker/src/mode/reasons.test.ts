@@ -46,15 +46,41 @@ describe('reasons in words: one wording per code, the log lines users read', () 
       'announced by node2; no node may announce all of 2001:db8:1::200, 203.0.113.130 (IPs of Services linked by ' +
         'sharing them), so each is placed alone',
     ],
+    [
+      { code: 'nodeIneligible', why: { code: 'excludedByLabel' } },
+      `this node may not advertise it: labelled ${EXCLUDE_LABEL}`,
+    ],
+    [
+      { code: 'nodeIneligible', why: { code: 'nodeNotSelected', advertisementKind: 'BGPAdvertisement' } },
+      'this node may not advertise it: matches no BGPAdvertisement nodeSelectors',
+    ],
+    [{ code: 'noPeer' }, 'no BGPPeer selects this node'],
+    [
+      { code: 'noAdvertisedPeer', advertisements: ['edge', 'core'] },
+      "the BGPAdvertisements covering it (edge, core) name none of this node's BGPPeers",
+    ],
+    [
+      { code: 'familyNotCarried', family: 'IPv6', peers: ['tor1', 'tor2'] },
+      'no BGPPeer of this node carries IPv6 (tor1, tor2: disableMP)',
+    ],
+    [
+      { code: 'noNextHop', family: 'IPv6', peers: ['tor1'] },
+      'this node has no IPv6 address to give tor1 as the next hop',
+    ],
   ])('IP %j', (reason, text) => {
     expect(notAnnouncedText(reason)).toBe(text);
   });
 
   it('lists every code once, for the metric labels', () => {
     expect([...NOT_ANNOUNCED_CODES].sort()).toEqual([
+      'familyNotCarried',
       'groupSplit',
+      'noAdvertisedPeer',
       'noAdvertisement',
       'noEligibleNode',
+      'noNextHop',
+      'noPeer',
+      'nodeIneligible',
       'notInAnyPool',
       'notOwner',
     ]);

@@ -2,7 +2,7 @@
  * Why this node does not announce an IP, as values: a mode's plan returns them, and they are worded here once for
  * the log and used as they are (the code) for metric labels and test expectations.
  */
-import { formatIP, type ParsedIP } from '@ironlb/shared';
+import { formatIP, type IPFamily, type ParsedIP } from '@ironlb/shared';
 
 /** Nodes with this label never announce (the well-known Kubernetes label; MetalLB honours it too). */
 export const EXCLUDE_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';
@@ -36,7 +36,17 @@ export type NotAnnounced =
        * node may announce together, so each was placed alone; in text order.
        */
       readonly ips: readonly ParsedIP[];
-    };
+    }
+  /** BGP: this node may not advertise it at all (every eligible node advertises, so no owner is named). */
+  | { readonly code: 'nodeIneligible'; readonly why: NodeIneligibility }
+  /** BGP: no BGPPeer's nodeSelectors match this node, so it has no session to advertise on. */
+  | { readonly code: 'noPeer' }
+  /** BGP: the BGPAdvertisements covering it (names, sorted) name none of this node's BGPPeers in `peers`. */
+  | { readonly code: 'noAdvertisedPeer'; readonly advertisements: readonly string[] }
+  /** BGP: every peer it would go to carries one family only (BGPPeer.disableMP) and not the IP's (names, sorted). */
+  | { readonly code: 'familyNotCarried'; readonly family: IPFamily; readonly peers: readonly string[] }
+  /** BGP: this node has no address of the IP's family to give those peers as the next hop (names, sorted). */
+  | { readonly code: 'noNextHop'; readonly family: IPFamily; readonly peers: readonly string[] };
 
 export type NotAnnouncedCode = NotAnnounced['code'];
 
@@ -72,6 +82,16 @@ export function notAnnouncedText(reason: NotAnnounced): string {
         `announced by ${reason.owner}; no node may announce all of ${reason.ips.map(formatIP).join(', ')} ` +
         '(IPs of Services linked by sharing them), so each is placed alone'
       );
+    case 'nodeIneligible':
+      return `this node may not advertise it: ${nodeIneligibilityText(reason.why)}`;
+    case 'noPeer':
+      return 'no BGPPeer selects this node';
+    case 'noAdvertisedPeer':
+      return `the BGPAdvertisements covering it (${reason.advertisements.join(', ')}) name none of this node's BGPPeers`;
+    case 'familyNotCarried':
+      return `no BGPPeer of this node carries ${reason.family} (${reason.peers.join(', ')}: disableMP)`;
+    case 'noNextHop':
+      return `this node has no ${reason.family} address to give ${reason.peers.join(', ')} as the next hop`;
   }
 }
 
@@ -87,5 +107,10 @@ const CODES: Record<NotAnnouncedCode, true> = {
   noEligibleNode: true,
   notOwner: true,
   groupSplit: true,
+  nodeIneligible: true,
+  noPeer: true,
+  noAdvertisedPeer: true,
+  familyNotCarried: true,
+  noNextHop: true,
 };
 export const NOT_ANNOUNCED_CODES = Object.keys(CODES) as readonly NotAnnouncedCode[];
