@@ -1,7 +1,7 @@
 /**
  * connectBgp and listenBgp for real, in two network namespaces joined by a veth pair: "spk" runs the compiled probe
  * (probe.ts: our sockets), "rtr" runs BIRD 2 with TCP-MD5 sessions, passive toward spk's .1 / ::1 and active toward
- * spk's listener on .3 / ::3 port 1790. Sessions are checked at the TCP level: a hand-made 29-byte OPEN goes out
+ * spk's listener on .3 / ::3 port 1790. Sessions are checked at the TCP level: a hand-made OPEN goes out
  * and BIRD's OPEN comes back. What the kernel refuses (bad or missing MD5, too small a TTL) is shown by its own
  * counters in /proc/net/netstat (TcpExt TCPMD5Failure, TCPMD5NotFound, TCPMD5Unexpected, TCPMinTTLDrop), not by
  * timing. Jest runs in the root namespace; nothing is added there, and both namespaces go in afterAll.
@@ -30,11 +30,24 @@ const RTR_AS = 64512;
 const SPK_AS = 64513;
 const LISTEN_PORT = 1790;
 
-const V4 = { spk: '198.51.100.1', spkListen: '198.51.100.3', rtr: '198.51.100.2' };
-const V6 = { spk: '2001:db8:5::1', spkListen: '2001:db8:5::3', rtr: '2001:db8:5::2' };
-
 /** OPEN: marker, length 29, type 1, version 4, AS 64513, hold 90 s, BGP identifier 198.51.100.1, no parameters. */
-const OPEN = `${'ff'.repeat(16)}001d0104fc01005ac633640100`;
+const OPEN4 = `${'ff'.repeat(16)}001d0104fc01005ac633640100`;
+/** The same with one capability, multiprotocol IPv6 unicast (RFC 4760), without which BIRD refuses an IPv6 session. */
+const OPEN6 = `${'ff'.repeat(16)}00250104fc01005ac6336401080206010400020001`;
+const V4 = {
+  open: OPEN4,
+  spk: '198.51.100.1',
+  spkListen: '198.51.100.3',
+  spkGtsm: '198.51.100.4',
+  rtr: '198.51.100.2',
+};
+const V6 = {
+  open: OPEN6,
+  spk: '2001:db8:5::1',
+  spkListen: '2001:db8:5::3',
+  spkGtsm: '2001:db8:5::4',
+  rtr: '2001:db8:5::2',
+};
 
 function birdConfig(): string {
   const channel = (f: 4 | 6): string => `ipv${f} { import all; export none; };`;
@@ -47,6 +60,8 @@ function birdConfig(): string {
     'protocol device {}',
     `protocol bgp passive4 { ${common} local ${V4.rtr}; neighbor ${V4.spk} as ${SPK_AS}; passive on; ${channel(4)} }`,
     `protocol bgp passive6 { ${common} local ${V6.rtr}; neighbor ${V6.spk} as ${SPK_AS}; passive on; ${channel(6)} }`,
+    `protocol bgp gtsm4 { ${common} local ${V4.rtr}; neighbor ${V4.spkGtsm} as ${SPK_AS}; passive on; ttl security on; ${channel(4)} }`,
+    `protocol bgp gtsm6 { ${common} local ${V6.rtr}; neighbor ${V6.spkGtsm} as ${SPK_AS}; passive on; ttl security on; ${channel(6)} }`,
     `protocol bgp active4 { ${common} local ${V4.rtr}; neighbor ${V4.spkListen} port ${LISTEN_PORT} as ${SPK_AS}; ${active} ${channel(4)} }`,
     `protocol bgp active6 { ${common} local ${V6.rtr}; neighbor ${V6.spkListen} port ${LISTEN_PORT} as ${SPK_AS}; ${active} ${channel(6)} }`,
     '',
@@ -90,15 +105,12 @@ const probes: Probe[] = [];
 
 function startProbe(
   ns: string,
+  send: string,
   command: { mode: 'connect'; options: ConnectOptions } | { mode: 'listen'; options: ListenOptions },
 ): Probe {
-  const child = spawn(
-    'ip',
-    ['netns', 'exec', ns, process.execPath, PROBE_JS, JSON.stringify({ ...command, send: OPEN })],
-    {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
-  ) as ChildProcess & { pid: number };
+  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, PROBE_JS, JSON.stringify({ ...command, send })], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  }) as ChildProcess & { pid: number };
   const lines: string[] = [];
   readline.createInterface({ input: child.stdout! }).on('line', (l) => lines.push(l));
   child.stderr!.on('data', (d: Buffer) => lines.push(`stderr ${d.toString().trim()}`));
@@ -136,6 +148,16 @@ async function expectBirdOpen(p: Probe): Promise<void> {
   }).toEqual({ marker: 'ff'.repeat(16), type: 1, version: 4, as: RTR_AS });
 }
 
+/** The types of the whole BGP messages in `m`, in order (each message's length is at bytes 16-17). */
+function messageTypes(m: Buffer): number[] {
+  const types: number[] = [];
+  for (let at = 0; at + 19 <= m.length; at += m.readUInt16BE(at + 16)) {
+    if (m.readUInt16BE(at + 16) < 19) break;
+    types.push(m[at + 18]);
+  }
+  return types;
+}
+
 let bird: (ChildProcess & { pid: number }) | undefined;
 let birdLog = '';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ironlb-socket-e2e-'));
@@ -157,7 +179,12 @@ if (reason !== undefined) {
       await ip(['netns', 'add', RTR]);
       await ip(['-n', SPK, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', RTR]);
       for (const [ns, addrs] of [
-        [SPK, [`${V4.spk}/24`, `${V4.spkListen}/24`, `${V6.spk}/64`, `${V6.spkListen}/64`]],
+        [
+          SPK,
+          [V4.spk, V4.spkListen, V4.spkGtsm]
+            .map((x) => `${x}/24`)
+            .concat([V6.spk, V6.spkListen, V6.spkGtsm].map((x) => `${x}/64`)),
+        ],
         [RTR, [`${V4.rtr}/24`, `${V6.rtr}/64`]],
       ] as const) {
         for (const a of addrs)
@@ -208,7 +235,7 @@ if (reason !== undefined) {
       ['IPv6', V6],
     ])('%s', (_family, a) => {
       test('connectBgp with the right MD5 password reaches BIRD: OPENs cross', async () => {
-        const p = startProbe(SPK, {
+        const p = startProbe(SPK, a.open, {
           mode: 'connect',
           options: { peerAddress: a.rtr, sourceAddress: a.spk, md5Password: PASSWORD, ttl: 1 },
         });
@@ -222,7 +249,7 @@ if (reason !== undefined) {
         ['no password', undefined, 'TCPMD5NotFound'],
       ])("connectBgp with %s: BIRD's kernel drops the SYN, no connection", async (_what, password, counter) => {
         const before = (await tcpExt(RTR))[counter];
-        const p = startProbe(SPK, {
+        const p = startProbe(SPK, a.open, {
           mode: 'connect',
           options: { peerAddress: a.rtr, sourceAddress: a.spk, md5Password: password, timeoutMs: 3000 },
         });
@@ -235,13 +262,13 @@ if (reason !== undefined) {
       });
 
       test('GTSM: a listener with minTtl 255 drops a peer sending TTL 1, and takes one sending 255', async () => {
-        const l = startProbe(SPK, {
+        const l = startProbe(SPK, a.open, {
           mode: 'listen',
           options: { address: a.spkListen, port: LISTEN_PORT + 1, minTtl: 255, ttl: 255 },
         });
         await l.line('listening');
         const before = (await tcpExt(SPK)).TCPMinTTLDrop;
-        const low = startProbe(RTR, {
+        const low = startProbe(RTR, a.open, {
           mode: 'connect',
           options: { peerAddress: a.spkListen, peerPort: LISTEN_PORT + 1, ttl: 1, timeoutMs: 3000 },
         });
@@ -249,7 +276,7 @@ if (reason !== undefined) {
         expect((await tcpExt(SPK)).TCPMinTTLDrop).toBeGreaterThan(before);
         expect(l.lines.some((x) => x.startsWith('accepted'))).toBe(false);
 
-        const high = startProbe(RTR, {
+        const high = startProbe(RTR, a.open, {
           mode: 'connect',
           options: { peerAddress: a.spkListen, peerPort: LISTEN_PORT + 1, ttl: 255, minTtl: 255 },
         });
@@ -257,15 +284,51 @@ if (reason !== undefined) {
         expect(await l.line('accepted')).toBe(`accepted ${a.rtr}`);
         // Both ends at TTL 255 with min 255: the OPENs cross in both directions.
         await waitFor(() => high.received().length >= 29 && l.received().length >= 29, 10_000);
-        expect(high.received().toString('hex')).toBe(OPEN);
-        expect(l.received().toString('hex')).toBe(OPEN);
+        expect(high.received().toString('hex')).toBe(a.open);
+        expect(l.received().toString('hex')).toBe(a.open);
         await high.stop();
         await l.stop();
       });
 
+      // BIRD's own TTL rules, which a peer edge must match (the README of this directory says what it picks):
+      test('BIRD with `ttl security on` answers an OPEN sent at TTL 255 and drops one sent at TTL 1', async () => {
+        const good = startProbe(SPK, a.open, {
+          mode: 'connect',
+          options: { peerAddress: a.rtr, sourceAddress: a.spkGtsm, md5Password: PASSWORD, ttl: 255, minTtl: 255 },
+        });
+        await good.line('connected');
+        // OPEN then KEEPALIVE: BIRD took our OPEN, so our segments passed its minimum of 255.
+        await waitFor(() => messageTypes(good.received()).length >= 2, 15_000);
+        expect(messageTypes(good.received()).slice(0, 2)).toEqual([1, 4]);
+        await good.stop();
+
+        // BIRD's shared listener has no minimum: the handshake completes, then the accepted socket's GTSM drops
+        // everything we send at TTL 1, which BIRD's kernel counts.
+        const before = (await tcpExt(RTR)).TCPMinTTLDrop;
+        const low = startProbe(SPK, a.open, {
+          mode: 'connect',
+          options: { peerAddress: a.rtr, sourceAddress: a.spkGtsm, md5Password: PASSWORD, ttl: 1 },
+        });
+        await low.line('connected');
+        expect(await waitFor(async () => (await tcpExt(RTR)).TCPMinTTLDrop > before, 15_000)).toBe(true);
+        await low.stop();
+      });
+
+      test('BIRD single-hop eBGP without ttl security sends at TTL 1: a minTtl of 2 drops its OPEN', async () => {
+        const before = (await tcpExt(SPK)).TCPMinTTLDrop;
+        const p = startProbe(SPK, a.open, {
+          mode: 'connect',
+          options: { peerAddress: a.rtr, sourceAddress: a.spk, md5Password: PASSWORD, minTtl: 2 },
+        });
+        await p.line('connected'); // the SYN-ACK comes from BIRD's listener, at 255
+        expect(await waitFor(async () => (await tcpExt(SPK)).TCPMinTTLDrop > before, 15_000)).toBe(true);
+        expect(p.received().length).toBe(0);
+        await p.stop();
+      });
+
       test('listenBgp: BIRD dials in with MD5, refused until setPeerKey gives the listener the key', async () => {
         const protocol = a === V4 ? 'active4' : 'active6';
-        const l = startProbe(SPK, { mode: 'listen', options: { address: a.spkListen, port: LISTEN_PORT } });
+        const l = startProbe(SPK, a.open, { mode: 'listen', options: { address: a.spkListen, port: LISTEN_PORT } });
         await l.line('listening');
         const before = (await tcpExt(SPK)).TCPMD5Unexpected;
         await birdc(['enable', protocol]);
