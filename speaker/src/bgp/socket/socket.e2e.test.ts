@@ -244,6 +244,21 @@ if (reason !== undefined) {
         await p.stop();
       });
 
+      test('device: bound to eth0 it connects; a device that does not exist is ENODEV, before any SYN', async () => {
+        const p = startProbe(SPK, a.open, {
+          mode: 'connect',
+          options: { peerAddress: a.rtr, sourceAddress: a.spk, md5Password: PASSWORD, device: 'eth0', ttl: 1 },
+        });
+        expect(await p.line('connected')).toBe(`connected ${a.spk} ${a.rtr}`);
+        await expectBirdOpen(p);
+        await p.stop();
+        const none = startProbe(SPK, a.open, {
+          mode: 'connect',
+          options: { peerAddress: a.rtr, md5Password: PASSWORD, device: 'nosuchdev0' },
+        });
+        expect(await none.line('error')).toBe('error ENODEV bind to device nosuchdev0: ENODEV (No such device)');
+      });
+
       test.each([
         ['a wrong password', WRONG, 'TCPMD5Failure'],
         ['no password', undefined, 'TCPMD5NotFound'],
