@@ -202,7 +202,7 @@ export function decodeAttributes(b: Uint8Array, start: number, end: number, opts
         break;
       case AttrType.aggregator:
         // Section 7.7: attribute discard; 6 octets, or 8 with 4-octet AS.
-        if (len === 2 + asnBytes + 4) keepRaw();
+        if (len === asnBytes + 4) keepRaw();
         else discarded.push(type);
         break;
       case AttrType.communities:
