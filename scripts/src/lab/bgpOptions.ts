@@ -118,7 +118,8 @@ export function parseBgpRouterOptions(v: unknown, ipv6: boolean): BgpRouterOptio
 export function allBgpOptions(ibgp: boolean): BgpRouterOptions {
   return {
     md5Password: 'lab-secret',
-    bfd: { intervalMs: 300, multiplier: 3 },
+    // Not FRR's defaults (300 ms, 3), which its running config would leave out.
+    bfd: { intervalMs: 200, multiplier: 4 },
     ...(ibgp ? { ibgp: true } : { multihop: 2 }),
     gracefulRestartSec: 30,
     holdTimeSec: 9,

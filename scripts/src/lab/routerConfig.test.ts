@@ -72,7 +72,7 @@ describe('router configs with options', () => {
 
   test('BIRD, eBGP with everything on', () => {
     const c = renderBirdConfig(planFor(ebgp), ebgp);
-    expect(c).toContain('protocol bfd lab_bfd { interface "*" { interval 300 ms; multiplier 3; }; multihop {');
+    expect(c).toContain('protocol bfd lab_bfd { interface "*" { interval 200 ms; multiplier 4; }; multihop {');
     const v4 = c.slice(c.indexOf('template bgp lab_node4'), c.indexOf('template bgp lab_node6'));
     expect(v4).toContain('  local 198.51.100.1 as 64512;\n  passive on;\n  password "lab-secret";\n  multihop 2;');
     expect(v4).toContain('  hold time 9;\n  keepalive time 3;\n  error wait time 1, 1;\n  connect retry time 1;');
@@ -105,7 +105,7 @@ describe('router configs with options', () => {
     expect(v6).toContain('  neighbor 198.51.100.11 activate\n  neighbor 2001:db8:1::11 activate');
     expect(bgpd).not.toContain('maximum-paths ibgp');
     expect(bfdd).toContain(
-      'bfd\n profile lab\n  receive-interval 300\n  transmit-interval 300\n  detect-multiplier 3\n exit\nexit',
+      'bfd\n profile lab\n  receive-interval 200\n  transmit-interval 200\n  detect-multiplier 4\n exit\nexit',
     );
   });
 
