@@ -1,6 +1,7 @@
 // ironlb-lab: the command line over the Lab API (lab.ts). Errors print one clear message and exit 1.
 import { spawn } from 'node:child_process';
 import { Command, InvalidArgumentError } from 'commander';
+import type { BgpRouterOptions } from './bgpOptions';
 import { Lab } from './lab';
 import { DEFAULT_PREFIX } from './names';
 import { ROUTER_KINDS, type RouterKind } from './plan';
@@ -23,7 +24,25 @@ function routerKind(v: string): RouterKind {
   return v as RouterKind;
 }
 
-interface UpFlags {
+/** `--bfd 300,3`: interval ms, detect multiplier. */
+function bfdFlag(v: string): { intervalMs: number; multiplier: number } {
+  const m = /^(\d+),(\d+)$/.exec(v);
+  if (!m) throw new InvalidArgumentError('<interval-ms>,<multiplier>, e.g. 300,3');
+  return { intervalMs: Number(m[1]), multiplier: Number(m[2]) };
+}
+
+interface BgpFlags {
+  md5Password?: string;
+  bfd?: { intervalMs: number; multiplier: number };
+  ibgp?: boolean;
+  multihop?: number;
+  gracefulRestart?: number;
+  holdTime?: number;
+  ipv6OverIpv4?: boolean;
+  errorWait?: number;
+}
+
+interface UpFlags extends BgpFlags {
   prefix: string;
   nodes: number;
   router: RouterKind;
@@ -31,6 +50,26 @@ interface UpFlags {
   kubeSocket?: string;
   kubePort?: number;
 }
+
+/** The flags given, as options (Lab.up validates them: ranges, combinations). */
+function bgpOptionsOf(f: BgpFlags): BgpRouterOptions {
+  const o: BgpRouterOptions = {};
+  if (f.md5Password !== undefined) o.md5Password = f.md5Password;
+  if (f.bfd !== undefined) o.bfd = f.bfd;
+  if (f.ibgp === true) o.ibgp = true;
+  if (f.multihop !== undefined) o.multihop = f.multihop;
+  if (f.gracefulRestart !== undefined) o.gracefulRestartSec = f.gracefulRestart;
+  if (f.holdTime !== undefined) o.holdTimeSec = f.holdTime;
+  if (f.ipv6OverIpv4 === true) o.ipv6OverIpv4 = true;
+  if (f.errorWait !== undefined) o.errorWaitSec = f.errorWait;
+  return o;
+}
+
+const number = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('an integer');
+  return n;
+};
 
 const program = new Command('ironlb-lab')
   .description('Network-namespace lab: nodes, pod hosts, a client and a BGP router on one machine')
@@ -45,6 +84,14 @@ program
   .option('--ipv6', 'also IPv6 addresses and routes (2001:db8::/32)')
   .option('--kube-socket <path>', "forward every node's 127.0.0.1:<kube-port> to this Unix socket")
   .option('--kube-port <port>', 'port for --kube-socket', int('--kube-port', 1, 65535))
+  .option('--md5-password <pw>', 'router: TCP MD5 password on every BGP session')
+  .option('--bfd <ms,mult>', 'router: BFD on every neighbor (interval ms, detect multiplier; not GoBGP)', bfdFlag)
+  .option('--ibgp', 'router: nodes in the router AS (64512)')
+  .option('--multihop <ttl>', 'router: neighbors are multihop eBGP with this TTL', number)
+  .option('--graceful-restart <sec>', 'router: graceful restart with this restart time', number)
+  .option('--hold-time <sec>', 'router: BGP hold time', number)
+  .option('--ipv6-over-ipv4', 'router: the IPv4 sessions also carry IPv6 unicast (needs --ipv6)')
+  .option('--error-wait <sec>', 'router: re-accept a neighbor this soon after a session error', number)
   .action(async (f: UpFlags) => {
     const t0 = Date.now();
     const lab = await Lab.up({
@@ -54,6 +101,7 @@ program
       ipv6: f.ipv6 === true,
       kubeSocket: f.kubeSocket,
       kubePort: f.kubePort,
+      bgp: bgpOptionsOf(f),
       log: (l) => console.log(l),
     });
     console.log(`lab '${lab.prefix}' is up in ${Date.now() - t0} ms; 'ironlb-lab status' shows it`);
@@ -99,6 +147,34 @@ program
       child.on('exit', (c, sig) => resolve(c ?? (sig ? 128 : 1)));
     });
     process.exitCode = code;
+  });
+
+program
+  .command('router')
+  .description("stop, start or restart the router's BGP daemon (start/restart reuse the options 'up' was given)")
+  .argument('<action>', 'stop | start | restart')
+  .option('--prefix <prefix>', 'namespace/file prefix', DEFAULT_PREFIX)
+  .action(async (action: string, f: { prefix: string }) => {
+    assertRoot();
+    const lab = Lab.attach(f.prefix);
+    if (action === 'stop') await lab.stopRouter();
+    else if (action === 'start') await lab.startRouter();
+    else if (action === 'restart') await lab.restartRouter();
+    else throw new Error(`router: unknown action '${action}' (stop, start, restart)`);
+    console.log(`router of lab '${f.prefix}': ${action} done`);
+  });
+
+program
+  .command('link')
+  .description("take a host's interface down or up (e.g. cut a node off the segment)")
+  .argument('<host>', 'node<k>, router, client, pod<k>')
+  .argument('<state>', 'up | down')
+  .option('--prefix <prefix>', 'namespace/file prefix', DEFAULT_PREFIX)
+  .option('--ifname <name>', 'the interface', 'eth0')
+  .action(async (host: string, state: string, f: { prefix: string; ifname: string }) => {
+    assertRoot();
+    if (state !== 'up' && state !== 'down') throw new Error(`link: state must be up or down, got '${state}'`);
+    await Lab.attach(f.prefix).setLink(host, state === 'up', f.ifname);
   });
 
 program.parseAsync(process.argv).catch((e: unknown) => {

@@ -3,14 +3,15 @@
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { bgpAsns, parseBgpRouterOptions, type BgpRouterOptions } from './bgpOptions';
 import { DEFAULT_PREFIX, labDirPath, stateFilePath, validatePrefix } from './names';
 import { noteNetnsDir } from './netnsDir';
 import { findHost, planLab, type HostRole, type IfacePlan, type LabPlan, type RouterKind } from './plan';
 import { assertNoRootOverlap, assertRoot, assertTools, toolsFor } from './preflight';
-import { isSameProcess, pidAlive } from './processes';
-import { routerStatus, startRouter } from './routerDaemon';
+import { isSameProcess, killPids, pidAlive } from './processes';
+import { ROUTER_ROLES, routerStatus, startRouter, type SpawnDaemon } from './routerDaemon';
 import type { RouterStatus } from './routerStatusParse';
-import { inNetns, runCmd, waitFor, type CmdOptions, type CmdResult } from './sh';
+import { inNetns, mustRun, runCmd, waitFor, type CmdOptions, type CmdResult } from './sh';
 import type { LabProcess, LabState } from './state';
 import { readState, writeState } from './stateStore';
 import { existingLabNamespaces, sweepLab, type SweepReport } from './teardown';
@@ -26,6 +27,8 @@ export interface LabUpOptions {
   /** Forward every node's 127.0.0.1:<kubePort> to this Unix socket in the root namespace. */
   kubeSocket?: string;
   kubePort?: number;
+  /** How the router treats its BGP neighbors (MD5, BFD, iBGP, multihop, timers...); none by default. */
+  bgp?: BgpRouterOptions;
   /** Progress lines (the CLI prints them). */
   log?: (line: string) => void;
 }
@@ -95,15 +98,27 @@ export const FORWARD_MAX_CONNECTIONS = 256;
 
 export class Lab {
   private constructor(
-    readonly plan: LabPlan,
+    private currentPlan: LabPlan,
     private state: LabState,
   ) {}
+
+  /** The address plan; its AS numbers follow the router's BGP options (iBGP), so a restart may change it. */
+  get plan(): LabPlan {
+    return this.currentPlan;
+  }
+
+  /** The router's BGP options as it runs now. */
+  get bgpOptions(): BgpRouterOptions {
+    return this.state.options.bgp ?? {};
+  }
 
   static async up(opts: LabUpOptions = {}): Promise<Lab> {
     const log = opts.log ?? ((): void => undefined);
     const prefix = validatePrefix(opts.prefix ?? DEFAULT_PREFIX);
     assertRoot();
-    const plan = planLab({ prefix, nodes: opts.nodes ?? 3, router: opts.router ?? 'bird', ipv6: opts.ipv6 ?? false });
+    const ipv6 = opts.ipv6 ?? false;
+    const bgp = parseBgpRouterOptions(opts.bgp, ipv6);
+    const plan = planLab({ prefix, nodes: opts.nodes ?? 3, router: opts.router ?? 'bird', ipv6, ...bgpAsns(bgp) });
     if ((opts.kubeSocket === undefined) !== (opts.kubePort === undefined)) {
       throw new Error('--kube-socket and --kube-port go together');
     }
@@ -124,6 +139,7 @@ export class Lab {
         ipv6: plan.ipv6,
         kubeSocket: opts.kubeSocket,
         kubePort: opts.kubePort,
+        bgp,
       },
       namespaces: [],
       dirs: [dir],
@@ -141,7 +157,7 @@ export class Lab {
         writeState(state);
       });
       if (plan.router !== 'none') log(`starting ${plan.router} in ${prefix}-router`);
-      await startRouter(plan, dir, (host, role, argv, logFile) => lab.spawnDaemon(host, role, argv, logFile));
+      await startRouter(plan, dir, (host, role, argv, logFile) => lab.spawnDaemon(host, role, argv, logFile), bgp);
       if (opts.kubeSocket !== undefined && opts.kubePort !== undefined) {
         for (const h of plan.hosts.filter((x) => x.role === 'node')) {
           await lab.forwardToUnixSocket(h.name, opts.kubePort, opts.kubeSocket);
@@ -161,7 +177,14 @@ export class Lab {
     const state = readState(validatePrefix(prefix));
     if (!state) throw new Error(`no lab '${prefix}' is up (no ${stateFilePath(prefix)})`);
     const o = state.options;
-    return new Lab(planLab({ prefix: state.prefix, nodes: o.nodes, router: o.router, ipv6: o.ipv6 }), state);
+    const plan = planLab({
+      prefix: state.prefix,
+      nodes: o.nodes,
+      router: o.router,
+      ipv6: o.ipv6,
+      ...bgpAsns(o.bgp ?? {}),
+    });
+    return new Lab(plan, state);
   }
 
   /** Removes whatever a lab with this prefix left, with or without its state file. */
@@ -261,6 +284,49 @@ export class Lab {
       const r = await this.exec(host, ['ss', '-Hltn', `sport = :${port}`]);
       return r.code === 0 && r.stdout.trim() !== '';
     }, timeoutMs);
+  }
+
+  /** Ends the router's BGP daemon(s) (SIGTERM, so they withdraw their kernel routes); the lab stays up. */
+  async stopRouter(): Promise<void> {
+    const mine = (p: LabProcess): boolean => p.host === 'router' && ROUTER_ROLES.includes(p.role);
+    const alive = this.state.processes.filter((p) => mine(p) && isSameProcess(p.pid, p.argv)).map((p) => p.pid);
+    const survivors = await killPids(alive);
+    if (survivors.length > 0) throw new Error(`router daemon pids that would not die: ${survivors.join(' ')}`);
+    this.state.processes = this.state.processes.filter((p) => !mine(p));
+    writeState(this.state);
+  }
+
+  /**
+   * Starts the router's daemon (after stopRouter), with new BGP options when given (else the last ones);
+   * iBGP on or off changes the nodes' AS in `plan`.
+   */
+  async startRouter(bgp?: BgpRouterOptions): Promise<void> {
+    if (bgp !== undefined) {
+      const parsed = parseBgpRouterOptions(bgp, this.plan.ipv6);
+      const o = this.state.options;
+      this.currentPlan = planLab({
+        prefix: this.prefix,
+        nodes: o.nodes,
+        router: o.router,
+        ipv6: o.ipv6,
+        ...bgpAsns(parsed),
+      });
+      this.state.options = { ...o, bgp: parsed };
+      writeState(this.state);
+    }
+    const spawnDaemon: SpawnDaemon = (host, role, argv, logFile) => this.spawnDaemon(host, role, argv, logFile);
+    await startRouter(this.plan, this.dir, spawnDaemon, this.bgpOptions);
+  }
+
+  /** stopRouter + startRouter: a test reconfigures the router this way (e.g. `restartRouter({ bfd: ... })`). */
+  async restartRouter(bgp?: BgpRouterOptions): Promise<void> {
+    await this.stopRouter();
+    await this.startRouter(bgp);
+  }
+
+  /** Takes a host's interface down or up (`ip link set`), e.g. to cut a node off the segment. */
+  async setLink(host: string, up: boolean, ifname = 'eth0'): Promise<void> {
+    await mustRun(['ip', '-n', this.host(host).netns, 'link', 'set', ifname, up ? 'up' : 'down']);
   }
 
   routerStatus(): Promise<RouterStatus> {

@@ -2,6 +2,7 @@
 // and log files all in the lab's own directory, and asks it how its sessions are.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { BgpRouterOptions } from './bgpOptions';
 import type { LabPlan } from './plan';
 import { findHost } from './plan';
 import { GOBGP_API_PORT, renderBirdConfig, renderFrrConfig, renderGobgpConfig } from './routerConfig';
@@ -44,9 +45,12 @@ const routerNetns = (plan: LabPlan): string => findHost(plan, 'router').netns;
 export const birdSocket = (dir: string): string => path.join(dir, 'bird.ctl');
 export const frrDir = (dir: string): string => path.join(dir, 'frr');
 
-async function startBird(plan: LabPlan, dir: string, spawn: SpawnDaemon): Promise<void> {
+/** The roles (state file) of the router's daemon processes, per kind: what stopping the router ends. */
+export const ROUTER_ROLES: readonly string[] = ['bird', 'zebra', 'bfdd', 'bgpd', 'gobgpd'];
+
+async function startBird(plan: LabPlan, dir: string, spawn: SpawnDaemon, opts: BgpRouterOptions): Promise<void> {
   const conf = path.join(dir, 'bird.conf');
-  fs.writeFileSync(conf, renderBirdConfig(plan));
+  fs.writeFileSync(conf, renderBirdConfig(plan, opts));
   spawn(
     'router',
     'bird',
@@ -60,15 +64,17 @@ async function startBird(plan: LabPlan, dir: string, spawn: SpawnDaemon): Promis
   if (!ok) throw new Error(`bird did not come up: ${logTail(path.join(dir, 'bird.log'))}`);
 }
 
-async function startFrr(plan: LabPlan, dir: string, spawn: SpawnDaemon): Promise<void> {
+async function startFrr(plan: LabPlan, dir: string, spawn: SpawnDaemon, opts: BgpRouterOptions): Promise<void> {
   // FRR drops privileges to user frr: its own directory (configs, vty sockets, pid files) must be frr's.
+  // A restart starts from an empty one: a stale zserv.api would pass for a zebra that is not up yet.
   const d = frrDir(dir);
+  fs.rmSync(d, { recursive: true, force: true });
   fs.mkdirSync(d, { recursive: true });
   const { uid, gid } = userIds('frr');
-  const conf = renderFrrConfig(plan);
-  fs.writeFileSync(path.join(d, 'zebra.conf'), conf.zebra);
-  fs.writeFileSync(path.join(d, 'bgpd.conf'), conf.bgpd);
-  for (const f of ['', 'zebra.conf', 'bgpd.conf']) fs.chownSync(path.join(d, f), uid, gid);
+  const conf = renderFrrConfig(plan, opts);
+  const files = { 'zebra.conf': conf.zebra, 'bgpd.conf': conf.bgpd, ...(conf.bfdd ? { 'bfdd.conf': conf.bfdd } : {}) };
+  for (const [f, text] of Object.entries(files)) fs.writeFileSync(path.join(d, f), text);
+  for (const f of ['', ...Object.keys(files)]) fs.chownSync(path.join(d, f), uid, gid);
   const zserv = path.join(d, 'zserv.api');
   const common = (daemon: string): string[] => [
     `/usr/lib/frr/${daemon}`,
@@ -89,16 +95,29 @@ async function startFrr(plan: LabPlan, dir: string, spawn: SpawnDaemon): Promise
   if (!(await waitFor(async () => fs.existsSync(zserv), READY_MS))) {
     throw new Error(`zebra did not come up: ${logTail(path.join(dir, 'zebra.log'))}`);
   }
+  if (conf.bfdd !== undefined) {
+    // bfdd before bgpd, so bgpd's `neighbor X bfd` finds it; its control socket lives in the lab too.
+    const bfdctl = path.join(d, 'bfdd.sock');
+    spawn('router', 'bfdd', [...common('bfdd'), '--bfdctl', bfdctl], path.join(dir, 'bfdd.log'));
+    const up = await waitFor(async () => (await frrQuery(d, 'show bfd peers json', 'bfdd')).code === 0, READY_MS);
+    if (!up) throw new Error(`bfdd did not come up: ${logTail(path.join(dir, 'bfdd.log'))}`);
+  }
   spawn('router', 'bgpd', common('bgpd'), path.join(dir, 'bgpd.log'));
   const ok = await waitFor(async () => (await frrQuery(d, 'show bgp neighbors json')).code === 0, READY_MS);
   if (!ok) throw new Error(`bgpd did not come up: ${logTail(path.join(dir, 'bgpd.log'))}`);
 }
 
-function frrQuery(d: string, command: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return runCmd(['vtysh', '--vty_socket', d, '-d', 'bgpd', '-c', command], { timeoutMs: 5000 });
+/** One vtysh command against one FRR daemon of the lab (bgpd unless told). */
+export function frrQuery(
+  d: string,
+  command: string,
+  daemon: 'bgpd' | 'bfdd' | 'zebra' = 'bgpd',
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return runCmd(['vtysh', '--vty_socket', d, '-d', daemon, '-c', command], { timeoutMs: 5000 });
 }
 
-function gobgpQuery(plan: LabPlan, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+/** One gobgp CLI command against the router's gobgpd, with JSON output. */
+export function gobgpQuery(plan: LabPlan, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return runCmd(inNetns(routerNetns(plan), ['gobgp', '-u', '127.0.0.1', '-p', String(GOBGP_API_PORT), ...args, '-j']), {
     timeoutMs: 5000,
   });
@@ -110,9 +129,9 @@ async function gobgpApiListening(plan: LabPlan): Promise<boolean> {
   return r.code === 0 && r.stdout.trim() !== '';
 }
 
-async function startGobgp(plan: LabPlan, dir: string, spawn: SpawnDaemon): Promise<void> {
+async function startGobgp(plan: LabPlan, dir: string, spawn: SpawnDaemon, opts: BgpRouterOptions): Promise<void> {
   const conf = path.join(dir, 'gobgpd.toml');
-  fs.writeFileSync(conf, renderGobgpConfig(plan));
+  fs.writeFileSync(conf, renderGobgpConfig(plan, opts));
   const argv = ['gobgpd', '-f', conf, '-t', 'toml', '--api-hosts', `127.0.0.1:${GOBGP_API_PORT}`, '--pprof-disable'];
   spawn('router', 'gobgpd', argv, path.join(dir, 'gobgpd.log'));
   const ok = await waitFor(
@@ -122,10 +141,15 @@ async function startGobgp(plan: LabPlan, dir: string, spawn: SpawnDaemon): Promi
   if (!ok) throw new Error(`gobgpd did not come up: ${logTail(path.join(dir, 'gobgpd.log'))}`);
 }
 
-export async function startRouter(plan: LabPlan, dir: string, spawn: SpawnDaemon): Promise<void> {
-  if (plan.router === 'bird') await startBird(plan, dir, spawn);
-  else if (plan.router === 'frr') await startFrr(plan, dir, spawn);
-  else if (plan.router === 'gobgp') await startGobgp(plan, dir, spawn);
+export async function startRouter(
+  plan: LabPlan,
+  dir: string,
+  spawn: SpawnDaemon,
+  opts: BgpRouterOptions = {},
+): Promise<void> {
+  if (plan.router === 'bird') await startBird(plan, dir, spawn, opts);
+  else if (plan.router === 'frr') await startFrr(plan, dir, spawn, opts);
+  else if (plan.router === 'gobgp') await startGobgp(plan, dir, spawn, opts);
 }
 
 export async function routerStatus(plan: LabPlan, dir: string): Promise<RouterStatus> {

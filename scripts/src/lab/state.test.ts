@@ -6,7 +6,14 @@ const good: LabState = {
   phase: 'up',
   ownerPid: 1234,
   createdAt: '2026-01-01T00:00:00.000Z',
-  options: { nodes: 3, router: 'bird', ipv6: true, kubeSocket: '/tmp/k.sock', kubePort: 6443 },
+  options: {
+    nodes: 3,
+    router: 'bird',
+    ipv6: true,
+    kubeSocket: '/tmp/k.sock',
+    kubePort: 6443,
+    bgp: { md5Password: 'pw', bfd: { intervalMs: 100, multiplier: 3 }, ipv6OverIpv4: true },
+  },
   namespaces: ['ilb-sw', 'ilb-node1'],
   dirs: ['/run/ironlb-lab/ilb'],
   processes: [{ pid: 4321, host: 'router', role: 'bird', argv: ['bird', '-f'] }],
@@ -27,6 +34,11 @@ describe('state file', () => {
     ['pid 1', (s) => (s.processes = [{ pid: 1, host: 'x', role: 'bird', argv: ['bird'] }]), /pid/],
     ['empty argv', (s) => (s.processes = [{ pid: 9, host: 'x', role: 'bird', argv: [] }]), /argv/],
     ['bad phase', (s) => (s.phase = 'half'), /phase/],
+    [
+      'bad BGP options',
+      (s) => (s.options = { ...good.options, bgp: { holdTimeSec: 1 } }),
+      /options.bgp: .*holdTimeSec/,
+    ],
   ])('rejects %s', (name, mutate, msg) => {
     const doc: Record<string, unknown> = JSON.parse(serializeState(good));
     mutate(doc);

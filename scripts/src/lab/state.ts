@@ -1,5 +1,6 @@
 // The state file: what a lab created, so `down` removes exactly that. Pure: types, parse/validate
 // and serialise; reading and writing the file is in stateStore.ts.
+import { parseBgpRouterOptions, type BgpRouterOptions } from './bgpOptions';
 import { ROUTER_KINDS, MAX_NODES, type RouterKind } from './plan';
 import { validatePrefix } from './names';
 
@@ -18,6 +19,8 @@ export interface LabOptionsRecord {
   ipv6: boolean;
   kubeSocket?: string;
   kubePort?: number;
+  /** The router's BGP options as last started (`restartRouter` may change them). */
+  bgp?: BgpRouterOptions;
 }
 
 export interface LabState {
@@ -47,14 +50,20 @@ const isPid = (v: unknown): v is number => typeof v === 'number' && Number.isInt
 
 function parseOptions(v: unknown): LabOptionsRecord {
   if (!isRecord(v)) fail('options is not an object');
-  const { nodes, router, ipv6, kubeSocket, kubePort } = v;
+  const { nodes, router, ipv6, kubeSocket, kubePort, bgp } = v;
   if (typeof nodes !== 'number' || !Number.isInteger(nodes) || nodes < 1 || nodes > MAX_NODES) fail('options.nodes');
   if (typeof router !== 'string' || !(ROUTER_KINDS as readonly string[]).includes(router)) fail('options.router');
   if (typeof ipv6 !== 'boolean') fail('options.ipv6');
   if (kubeSocket !== undefined && typeof kubeSocket !== 'string') fail('options.kubeSocket');
   if (kubePort !== undefined && (typeof kubePort !== 'number' || kubePort < 1 || kubePort > 65535))
     fail('options.kubePort');
-  return { nodes, router: router as RouterKind, ipv6, kubeSocket, kubePort };
+  let parsedBgp: BgpRouterOptions | undefined;
+  try {
+    parsedBgp = bgp === undefined ? undefined : parseBgpRouterOptions(bgp, ipv6);
+  } catch (e) {
+    fail(`options.bgp: ${(e as Error).message}`);
+  }
+  return { nodes, router: router as RouterKind, ipv6, kubeSocket, kubePort, bgp: parsedBgp };
 }
 
 function parseProcess(v: unknown, i: number): LabProcess {
