@@ -24,6 +24,7 @@ import { describeKeys, loadHeartbeatKeys, StartupError, watchHeartbeatKeys } fro
 import { DEFAULT_NODE_LEASE, NodeLease } from './nodeLease';
 import { COMPONENT, ServiceEvents } from './serviceEvents';
 import { Speaker } from './speaker';
+import { startPeerEdges } from '../bgp/peer/edges';
 import { SpeakerApi } from './speakerApi';
 import { speakerMetrics } from './metrics';
 
@@ -306,9 +307,11 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
 /** The command's entry point (bin/ironlb-speaker.js); a stray rejection is logged, never fatal. */
 export function run(argv: readonly string[]): void {
   process.on('unhandledRejection', (e: unknown) => log.error({ err: errorText(e) }, 'unhandled rejection'));
-  main(argv).catch((e: unknown) => {
-    if (e instanceof StartupError) process.stderr.write(`${e.message}\n`);
-    log.fatal({ err: errorText(e) }, 'speaker failed');
-    process.exit(1);
-  });
+  main(argv, { peerEdges: ({ listenPort, log: logger }) => startPeerEdges({ listenPort, log: logger }) }).catch(
+    (e: unknown) => {
+      if (e instanceof StartupError) process.stderr.write(`${e.message}\n`);
+      log.fatal({ err: errorText(e) }, 'speaker failed');
+      process.exit(1);
+    },
+  );
 }

@@ -1,10 +1,13 @@
 /**
- * The speaker's BGP edges: one BgpPeer per session, and one listener on the BGP port that hands each connection a
- * router opens to the peer of its address (a router configured active, or both dialling at once: RFC 4271 6.8
- * collisions are the session's to resolve). A connection from an address no BGPPeer names is closed at once.
+ * The speaker's BGP edges: one BgpPeer per session, dialled with the session's TCP-MD5 key and TTL, and one
+ * listener per address family on the BGP port that hands each connection a router opens to the peer of its address
+ * (a router configured active, or both dialling at once: RFC 4271 6.8 collisions are the session's to resolve).
+ * A connection from an address no BGPPeer names is closed at once; the listeners carry the MD5 key of every peer
+ * that has one, so the kernel drops unsigned segments from those addresses before they reach us.
  */
-import * as net from 'node:net';
+import type * as net from 'node:net';
 import { formatIP } from '@ironlb/shared';
+import { connectBgp, listenBgp, type BgpListener } from '../socket';
 import type { PeerEdgeFactory, PeerSpec } from './types';
 import { BgpPeer, type BfdStarter, type Dialer, type EdgeDeps } from './edge';
 
@@ -21,31 +24,25 @@ export interface PeerEdges {
   close(): Promise<void>;
 }
 
-/** Plain TCP from the kernel's source address (or the spec's), without MD5 or TTL settings. */
-export const plainDialer: Dialer = (spec: PeerSpec, signal: AbortSignal) =>
-  new Promise((resolve, reject) => {
-    const socket = net.connect({
-      host: formatIP(spec.peerAddress),
-      port: spec.peerPort,
-      ...(spec.sourceAddress ? { localAddress: formatIP(spec.sourceAddress) } : {}),
-      noDelay: true,
-    });
-    const abort = (): void => {
-      socket.destroy();
-      reject(new Error('dial abandoned'));
-    };
-    signal.addEventListener('abort', abort, { once: true });
-    socket.once('connect', () => {
-      signal.removeEventListener('abort', abort);
-      resolve(socket);
-    });
-    socket.once('error', (err) => {
-      signal.removeEventListener('abort', abort);
-      reject(err);
-    });
+/**
+ * The TTL a session's packets leave with: 255 for multihop eBGP and iBGP (routers check no minimum by default),
+ * 1 for single-hop eBGP, what BIRD and FRR send themselves (see socket/README.md).
+ */
+export function sessionTtl(spec: PeerSpec): number {
+  return spec.ebgpMultiHop || spec.localAs === spec.peerAs ? 255 : 1;
+}
+
+export const md5Dialer: Dialer = (spec, signal) =>
+  connectBgp({
+    peerAddress: spec.peerAddress,
+    peerPort: spec.peerPort,
+    ...(spec.sourceAddress ? { sourceAddress: spec.sourceAddress } : {}),
+    ...(spec.md5Password !== undefined ? { md5Password: spec.md5Password } : {}),
+    ttl: sessionTtl(spec),
+    signal,
   });
 
-/** Addresses as the listener sees them: IPv4-mapped IPv6 (a dual-stack socket) back to IPv4 text. */
+/** Addresses as a listener reports them: IPv4-mapped IPv6 back to IPv4 text. */
 function remoteKey(address: string | undefined): string {
   const a = address ?? '';
   return a.startsWith('::ffff:') && a.includes('.') ? a.slice(7) : a;
@@ -54,28 +51,55 @@ function remoteKey(address: string | undefined): string {
 export function startPeerEdges(opts: PeerEdgesOptions): PeerEdges {
   const byAddress = new Map<string, Set<BgpPeer>>();
   const deps: EdgeDeps = {
-    dial: opts.dial ?? plainDialer,
+    dial: opts.dial ?? md5Dialer,
     ...(opts.bfd ? { bfd: opts.bfd } : {}),
     // A new process: a router that kept our routes through graceful restart learns we are back (RFC 4724 R bit).
     restarted: true,
     log: (fields, message) => opts.log.info(fields, message),
   };
-  let server: net.Server | undefined;
+  const onConnection = (socket: net.Socket): void => {
+    const peers = byAddress.get(remoteKey(socket.remoteAddress));
+    const peer = peers?.values().next().value;
+    if (peer) peer.accept(socket);
+    else socket.destroy();
+  };
+  const listeners = new Map<4 | 6, Promise<BgpListener | undefined>>();
   if (opts.listenPort > 0) {
-    server = net.createServer({ noDelay: true }, (socket) => {
-      const peers = byAddress.get(remoteKey(socket.remoteAddress));
-      const peer = peers ? [...peers][0] : undefined;
-      if (!peer) {
-        socket.destroy();
-        return;
-      }
-      peer.accept(socket);
-    });
-    server.on('error', (err) =>
-      opts.log.warn({ port: opts.listenPort, error: err.message }, 'BGP listener failed: only dialled sessions work'),
-    );
-    server.listen({ port: opts.listenPort, ipv6Only: false });
+    for (const [family, address] of [
+      [4, '0.0.0.0'],
+      [6, '::'],
+    ] as const) {
+      listeners.set(
+        family,
+        listenBgp({ address, port: opts.listenPort }).then(
+          (l) => {
+            l.server.on('connection', onConnection);
+            return l;
+          },
+          (err: unknown) => {
+            opts.log.warn(
+              { port: opts.listenPort, family, error: err instanceof Error ? err.message : String(err) },
+              'BGP listener failed: only dialled sessions work',
+            );
+            return undefined;
+          },
+        ),
+      );
+    }
   }
+  const setKey = (spec: PeerSpec, password: string | undefined): void => {
+    const listener = listeners.get(spec.peerAddress.family === 'IPv4' ? 4 : 6);
+    void listener?.then((l) => {
+      try {
+        l?.setPeerKey(spec.peerAddress, password);
+      } catch (err) {
+        opts.log.warn(
+          { peer: spec.name, error: err instanceof Error ? err.message : String(err) },
+          'BGP listener: the MD5 key could not be set; connections from this peer will fail',
+        );
+      }
+    });
+  };
   const createEdge: PeerEdgeFactory = (spec, onChange) => {
     const key = formatIP(spec.peerAddress);
     const set = byAddress.get(key) ?? new Set<BgpPeer>();
@@ -83,19 +107,21 @@ export function startPeerEdges(opts: PeerEdgesOptions): PeerEdges {
       ...deps,
       onClosing: () => {
         set.delete(peer);
-        if (set.size === 0 && byAddress.get(key) === set) byAddress.delete(key);
+        if (set.size > 0 || byAddress.get(key) !== set) return;
+        byAddress.delete(key);
+        if (spec.md5Password !== undefined) setKey(spec, undefined);
       },
     });
     set.add(peer);
     byAddress.set(key, set);
+    if (spec.md5Password !== undefined) setKey(spec, spec.md5Password);
     return peer;
   };
   return {
     createEdge,
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (!server) resolve();
-        else server.close(() => resolve());
-      }),
+    close: async () => {
+      const ls = await Promise.all(listeners.values());
+      await Promise.all(ls.map((l) => l?.close()));
+    },
   };
 }
