@@ -10,6 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startKubeServer, writeKubeconfig, type KubeServer } from '@ironlb/kube-testserver';
 import { Lab } from '../lab/lab';
+import type { BgpRouterOptions } from '../lab/bgpOptions';
+import type { RouterKind } from '../lab/plan';
 import type { CmdResult } from '../lab/sh';
 import { daemonArgv } from './daemonCommand';
 import { repoRoot } from '../tools';
@@ -66,6 +68,9 @@ export interface SpeakerLabOptions {
   nodeFlags?: string[];
   /** Start the speakers (default true). */
   speakers?: boolean;
+  /** The router's daemon (default BIRD) and its BGP options (MD5, BFD, graceful restart...). */
+  router?: RouterKind;
+  bgp?: BgpRouterOptions;
 }
 
 export async function startSpeakerLab(opts: SpeakerLabOptions): Promise<SpeakerLab> {
@@ -106,7 +111,8 @@ export async function startSpeakerLab(opts: SpeakerLabOptions): Promise<SpeakerL
     lab = await Lab.up({
       prefix: opts.prefix,
       nodes: count,
-      router: 'bird',
+      router: opts.router ?? 'bird',
+      ...(opts.bgp ? { bgp: opts.bgp } : {}),
       ipv6: true,
       kubeSocket: socket,
       kubePort: KUBE_PORT,
