@@ -135,6 +135,7 @@ export function bgpKind(msg: Buffer): BgpKind {
 const CAPS: Record<number, string> = {
   1: 'multiprotocol',
   2: 'route-refresh',
+  5: 'extended-nexthop',
   6: 'extended-message',
   9: 'bgp-role',
   64: 'graceful-restart',
