@@ -23,6 +23,9 @@ export interface Link {
   /** Interface names: in a's namespace, in b's. */
   aIf: string;
   bIf: string;
+  /** Fixed MACs, so the link-local next hops in MP_REACH come out the same on every run. */
+  aMac: string;
+  bMac: string;
   /** Address/length pairs for each end. */
   aAddrs: string[];
   bAddrs: string[];
@@ -34,6 +37,8 @@ export const LINKS: readonly Link[] = [
     b: 'frr',
     aIf: 'tofrr',
     bIf: 'tobird',
+    aMac: '02:1b:1b:b0:01:02',
+    bMac: '02:1b:1b:b0:02:01',
     aAddrs: ['198.51.100.1/28', '203.0.113.1/28', '2001:db8:12::1/64'],
     bAddrs: ['198.51.100.2/28', '203.0.113.2/28', '2001:db8:12::2/64'],
   },
@@ -42,6 +47,8 @@ export const LINKS: readonly Link[] = [
     b: 'gobgp',
     aIf: 'togobgp',
     bIf: 'tofrr',
+    aMac: '02:1b:1b:b0:02:03',
+    bMac: '02:1b:1b:b0:03:02',
     aAddrs: ['198.51.100.18/28', '2001:db8:23::2/64'],
     bAddrs: ['198.51.100.19/28', '2001:db8:23::3/64'],
   },
@@ -50,6 +57,8 @@ export const LINKS: readonly Link[] = [
     b: 'bird2',
     aIf: 'tobird',
     bIf: 'togobgp',
+    aMac: '02:1b:1b:b0:03:01',
+    bMac: '02:1b:1b:b0:01:03',
     aAddrs: ['198.51.100.35/28', '203.0.113.35/28', '2001:db8:13::3/64'],
     bAddrs: ['198.51.100.33/28', '203.0.113.33/28', '2001:db8:13::1/64'],
   },

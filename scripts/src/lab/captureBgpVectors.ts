@@ -90,7 +90,25 @@ async function buildNetwork(env: Env): Promise<void> {
     const a = nsOf(env, l.a);
     const b = nsOf(env, l.b);
     // Born in a's namespace with its peer in b's: the root namespace never holds either end.
-    await mustRun(['ip', '-n', a, 'link', 'add', l.aIf, 'type', 'veth', 'peer', 'name', l.bIf, 'netns', b]);
+    await mustRun([
+      'ip',
+      '-n',
+      a,
+      'link',
+      'add',
+      l.aIf,
+      'address',
+      l.aMac,
+      'type',
+      'veth',
+      'peer',
+      'name',
+      l.bIf,
+      'address',
+      l.bMac,
+      'netns',
+      b,
+    ]);
     for (const [ns, ifname, addrs] of [
       [a, l.aIf, l.aAddrs],
       [b, l.bIf, l.bAddrs],
@@ -168,6 +186,23 @@ function fileOwner(name: string): { uid: number; gid: number } {
 }
 
 async function startDaemons(env: Env): Promise<void> {
+  // GoBGP first, with its routes in its RIB before any peer connects: otherwise whether its first UPDATEs come
+  // before or after its End-of-RIB, packed or one by one, depends on a race.
+  const gobgpConf = path.join(env.dir, 'gobgpd.toml');
+  fs.writeFileSync(gobgpConf, gobgpConfig());
+  spawnIn(
+    env,
+    nsOf(env, 'gobgp'),
+    ['gobgpd', '-f', gobgpConf, '-t', 'toml', '--api-hosts', `127.0.0.1:${GOBGP_API_PORT}`, '--pprof-disable'],
+    path.join(env.dir, 'gobgpd.log'),
+  );
+  const gobgpUp = async (): Promise<boolean> =>
+    (await runCmd(inNetns(nsOf(env, 'gobgp'), ['gobgp', '-p', String(GOBGP_API_PORT), 'neighbor']))).code === 0;
+  if (!(await waitFor(gobgpUp, 10000))) throw new Error('gobgpd did not come up');
+  for (const p of [...ROUTES.gobgp.ipv4, ...ROUTES.gobgp.ipv6]) {
+    const [af, fam, ...rest] = gobgpRouteArgs(p);
+    await gobgp(env, ['global', 'rib', af, fam, 'add', ...rest]);
+  }
   const birdConf = path.join(env.dir, 'bird.conf');
   fs.writeFileSync(birdConf, birdConfig(false));
   spawnIn(
@@ -203,22 +238,6 @@ async function startDaemons(env: Env): Promise<void> {
   spawnIn(env, nsOf(env, 'frr'), frr('zebra'), path.join(env.dir, 'zebra.log'));
   if (!(await waitFor(async () => fs.existsSync(zserv), 10000))) throw new Error('zebra did not come up');
   spawnIn(env, nsOf(env, 'frr'), frr('bgpd'), path.join(env.dir, 'bgpd.log'));
-
-  const gobgpConf = path.join(env.dir, 'gobgpd.toml');
-  fs.writeFileSync(gobgpConf, gobgpConfig());
-  spawnIn(
-    env,
-    nsOf(env, 'gobgp'),
-    ['gobgpd', '-f', gobgpConf, '-t', 'toml', '--api-hosts', `127.0.0.1:${GOBGP_API_PORT}`, '--pprof-disable'],
-    path.join(env.dir, 'gobgpd.log'),
-  );
-  const gobgpUp = async (): Promise<boolean> =>
-    (await runCmd(inNetns(nsOf(env, 'gobgp'), ['gobgp', '-p', String(GOBGP_API_PORT), 'neighbor']))).code === 0;
-  if (!(await waitFor(gobgpUp, 10000))) throw new Error('gobgpd did not come up');
-  for (const p of [...ROUTES.gobgp.ipv4, ...ROUTES.gobgp.ipv6]) {
-    const [af, fam, ...rest] = gobgpRouteArgs(p);
-    await gobgp(env, ['global', 'rib', af, fam, 'add', ...rest]);
-  }
 }
 
 /** How many sessions each daemon has Established. */
@@ -317,36 +336,44 @@ function collect(pcaps: { link: string; data: Buffer }[]): Found[] {
   const found: Found[] = [];
   const seen = new Set<string>();
   const keepaliveFrom = new Set<Daemon>();
-  for (const p of pcaps) {
-    for (const stream of reassemble(tcpSegments(parsePcap(p.data)))) {
-      if (stream.data.length === 0) continue;
-      const who = sessionOf(stream.src, stream.dst);
-      if (!who) throw new Error(`a BGP stream ${stream.src} -> ${stream.dst} on ${p.link} is no planned session`);
-      const s = who.session;
-      const transport = s.aAddr.includes(':') ? 'IPv6 transport' : 'IPv4 transport';
-      const kindOfSession = s.ibgp
-        ? 'iBGP'
-        : s.old
-          ? 'eBGP, bird2 as 2-octet AS 65001 (no 4-octet AS capability)'
-          : 'eBGP';
-      for (const msg of splitBgpMessages(stream.data)) {
-        const kind = bgpKind(msg);
-        const key = `${who.sender} ${msg.toString('hex')}`;
-        if (seen.has(key)) continue;
-        if (kind === 'keepalive' && keepaliveFrom.has(who.sender)) continue;
-        seen.add(key);
-        if (kind === 'keepalive') keepaliveFrom.add(who.sender);
-        found.push({
-          sender: who.sender,
-          kind,
-          msg,
-          comments: [
-            `${who.sender} -> ${who.receiver}, ${transport}, ${kind.toUpperCase()}`,
-            `session ${s.name}: ${stream.src} -> ${stream.dst}, ${kindOfSession}, families ${s.families.join(' ')}`,
-            describeBgp(msg, !s.old),
-          ],
-        });
-      }
+  const streams = pcaps.flatMap((p) =>
+    reassemble(tcpSegments(parsePcap(p.data)))
+      .filter((stream) => stream.data.length > 0)
+      .map((stream) => {
+        const who = sessionOf(stream.src, stream.dst);
+        if (!who) throw new Error(`a BGP stream ${stream.src} -> ${stream.dst} on ${p.link} is no planned session`);
+        return { stream, who };
+      }),
+  );
+  // In the plan's session order (a session's own streams in capture order), so that which of two identical
+  // messages is kept, and the order in each file, do not depend on which connection happened to come up first.
+  const rank = (s: Session): number => SESSIONS.indexOf(s);
+  streams.sort((x, y) => rank(x.who.session) - rank(y.who.session));
+  for (const { stream, who } of streams) {
+    const s = who.session;
+    const transport = s.aAddr.includes(':') ? 'IPv6 transport' : 'IPv4 transport';
+    const kindOfSession = s.ibgp
+      ? 'iBGP'
+      : s.old
+        ? 'eBGP, bird2 as 2-octet AS 65001 (no 4-octet AS capability)'
+        : 'eBGP';
+    for (const msg of splitBgpMessages(stream.data)) {
+      const kind = bgpKind(msg);
+      const key = `${who.sender} ${msg.toString('hex')}`;
+      if (seen.has(key)) continue;
+      if (kind === 'keepalive' && keepaliveFrom.has(who.sender)) continue;
+      seen.add(key);
+      if (kind === 'keepalive') keepaliveFrom.add(who.sender);
+      found.push({
+        sender: who.sender,
+        kind,
+        msg,
+        comments: [
+          `${who.sender} -> ${who.receiver}, ${transport}, ${kind.toUpperCase()}`,
+          `session ${s.name}: ${stream.src} -> ${stream.dst}, ${kindOfSession}, families ${s.families.join(' ')}`,
+          describeBgp(msg, !s.old),
+        ],
+      });
     }
   }
   return found;
