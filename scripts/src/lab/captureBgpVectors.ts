@@ -17,15 +17,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { repoRoot } from '../tools';
-import {
-  bgpKind,
-  describeBgp,
-  formatBgpFixture,
-  reassemble,
-  splitBgpMessages,
-  tcpSegments,
-  type BgpKind,
-} from './bgpCapture';
+import { collectVectors, fixtureFiles } from './bgpVectors';
 import {
   ASN,
   birdConfig,
@@ -37,11 +29,8 @@ import {
   gobgpRouteArgs,
   LINKS,
   ROUTES,
-  SESSIONS,
   type Daemon,
-  type Session,
 } from './bgpCapturePlan';
-import { parsePcap } from './l2Capture';
 import { randomTestPrefix } from './names';
 import { killPids, netnsPids } from './processes';
 import { inNetns, mustRun, runCmd, sleep, waitFor } from './sh';
@@ -317,68 +306,6 @@ async function exercise(env: Env): Promise<void> {
   await sleep(3000);
 }
 
-interface Found {
-  sender: Daemon;
-  kind: BgpKind;
-  msg: Buffer;
-  comments: string[];
-}
-
-function sessionOf(src: string, dst: string): { session: Session; sender: Daemon; receiver: Daemon } | undefined {
-  for (const s of SESSIONS) {
-    if (s.aAddr === src && s.bAddr === dst) return { session: s, sender: s.a, receiver: s.b };
-    if (s.bAddr === src && s.aAddr === dst) return { session: s, sender: s.b, receiver: s.a };
-  }
-  return undefined;
-}
-
-function collect(pcaps: { link: string; data: Buffer }[]): Found[] {
-  const found: Found[] = [];
-  const seen = new Set<string>();
-  const keepaliveFrom = new Set<Daemon>();
-  const streams = pcaps.flatMap((p) =>
-    reassemble(tcpSegments(parsePcap(p.data)))
-      .filter((stream) => stream.data.length > 0)
-      .map((stream) => {
-        const who = sessionOf(stream.src, stream.dst);
-        if (!who) throw new Error(`a BGP stream ${stream.src} -> ${stream.dst} on ${p.link} is no planned session`);
-        return { stream, who };
-      }),
-  );
-  // In the plan's session order (a session's own streams in capture order), so that which of two identical
-  // messages is kept, and the order in each file, do not depend on which connection happened to come up first.
-  const rank = (s: Session): number => SESSIONS.indexOf(s);
-  streams.sort((x, y) => rank(x.who.session) - rank(y.who.session));
-  for (const { stream, who } of streams) {
-    const s = who.session;
-    const transport = s.aAddr.includes(':') ? 'IPv6 transport' : 'IPv4 transport';
-    const kindOfSession = s.ibgp
-      ? 'iBGP'
-      : s.old
-        ? 'eBGP, bird2 as 2-octet AS 65001 (no 4-octet AS capability)'
-        : 'eBGP';
-    for (const msg of splitBgpMessages(stream.data)) {
-      const kind = bgpKind(msg);
-      const key = `${who.sender} ${msg.toString('hex')}`;
-      if (seen.has(key)) continue;
-      if (kind === 'keepalive' && keepaliveFrom.has(who.sender)) continue;
-      seen.add(key);
-      if (kind === 'keepalive') keepaliveFrom.add(who.sender);
-      found.push({
-        sender: who.sender,
-        kind,
-        msg,
-        comments: [
-          `${who.sender} -> ${who.receiver}, ${transport}, ${kind.toUpperCase()}`,
-          `session ${s.name}: ${stream.src} -> ${stream.dst}, ${kindOfSession}, families ${s.families.join(' ')}`,
-          describeBgp(msg, !s.old),
-        ],
-      });
-    }
-  }
-  return found;
-}
-
 async function versions(): Promise<string> {
   const first = async (argv: string[]): Promise<string> => {
     const r = await runCmd(argv);
@@ -434,21 +361,17 @@ async function main(): Promise<void> {
     await waitEstablished(env);
     await exercise(env);
     for (const c of caps) await stop(c.child);
-    const found = collect(caps.map((c) => ({ link: c.link, data: fs.readFileSync(c.file) })));
+    const found = collectVectors(caps.map((c) => ({ link: c.link, data: fs.readFileSync(c.file) })));
     fs.mkdirSync(out, { recursive: true });
     for (const f of fs.readdirSync(out)) {
       if (f.endsWith('.hex') && DAEMONS.some((d) => f.startsWith(`${d}-`))) fs.rmSync(path.join(out, f));
     }
-    const files = new Map<string, Found[]>();
-    for (const f of found) {
-      const name = `${f.sender}-${f.kind}.hex`;
-      files.set(name, [...(files.get(name) ?? []), f]);
+    const files = fixtureFiles(found);
+    for (const f of files) {
+      fs.writeFileSync(path.join(out, f.name), f.text);
+      env.log(`  ${f.name}: ${f.count}`);
     }
-    for (const [name, list] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
-      fs.writeFileSync(path.join(out, name), formatBgpFixture(list));
-      env.log(`  ${name}: ${list.length}`);
-    }
-    env.log(`${found.length} messages in ${files.size} files written to ${out}`);
+    env.log(`${found.length} messages in ${files.length} files written to ${out}`);
   } finally {
     await finish();
     env.log(`namespaces ${env.prefix}-*: deleted`);
