@@ -32,6 +32,7 @@ import {
   type Daemon,
 } from './bgpCapturePlan';
 import { randomTestPrefix } from './names';
+import { watchChild, watchTcpdump, type Watched } from './pcapCapture';
 import { killPids, netnsPids } from './processes';
 import { inNetns, mustRun, runCmd, sleep, waitFor } from './sh';
 
@@ -47,20 +48,28 @@ interface Env {
   prefix: string;
   dir: string;
   namespaces: string[];
-  children: Set<ChildProcess>;
+  children: Set<Watched>;
   log: (l: string) => void;
 }
 
 const nsOf = (env: Env, d: Daemon): string => `${env.prefix}-${d}`;
 
-function spawnIn(env: Env, ns: string, argv: string[], logFile: string | 'pipe'): ChildProcess {
+/** Starts argv in a namespace and watches it with `watch`; the teardown stops it by its own pid. */
+function spawnIn<W extends Watched>(
+  env: Env,
+  ns: string,
+  argv: string[],
+  logFile: string | 'pipe',
+  watch: (child: ChildProcess) => W,
+): W {
   const out = logFile === 'pipe' ? 'pipe' : fs.openSync(logFile, 'a');
   // `ip netns exec` execs the command: the child's pid is the daemon's own.
   const child = spawn('ip', ['netns', 'exec', ns, ...argv], { stdio: ['ignore', out, out] });
   if (typeof out === 'number') fs.closeSync(out);
-  env.children.add(child);
-  child.once('exit', () => env.children.delete(child));
-  return child;
+  const watched = watch(child);
+  env.children.add(watched);
+  void watched.closed.then(() => env.children.delete(watched));
+  return watched;
 }
 
 async function must(ns: string, argv: string[]): Promise<string> {
@@ -123,7 +132,7 @@ async function buildNetwork(env: Env): Promise<void> {
 interface Capture {
   link: string;
   file: string;
-  child: ChildProcess;
+  tcpdump: Watched;
 }
 
 async function startCaptures(env: Env): Promise<Capture[]> {
@@ -131,27 +140,11 @@ async function startCaptures(env: Env): Promise<Capture[]> {
   for (const l of LINKS) {
     const file = path.join(env.dir, `${l.a}-${l.b}.pcap`);
     const argv = ['tcpdump', '-i', l.aIf, '--immediate-mode', '-U', '-n', '-s', '0', '-w', file, FILTER];
-    const child = spawnIn(env, nsOf(env, l.a), argv, 'pipe');
-    let stderr = '';
-    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
-    if (!(await waitFor(async () => stderr.includes('listening on'), 5000))) {
-      throw new Error(`tcpdump on ${l.a}:${l.aIf} did not start: ${stderr.trim()}`);
-    }
-    caps.push({ link: `${l.a}-${l.b}`, file, child });
+    const tcpdump = spawnIn(env, nsOf(env, l.a), argv, 'pipe', watchTcpdump);
+    await tcpdump.listening(`on ${l.a}:${l.aIf}`);
+    caps.push({ link: `${l.a}-${l.b}`, file, tcpdump });
   }
   return caps;
-}
-
-/** SIGTERM (tcpdump flushes; daemons close), SIGKILL after 3 s. */
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const closed = new Promise<void>((r) => child.once('exit', () => r()));
-  child.kill('SIGTERM');
-  const late = await Promise.race([closed.then(() => false), sleep(3000).then(() => true)]);
-  if (late) {
-    child.kill('SIGKILL');
-    await closed;
-  }
 }
 
 const birdSock = (env: Env): string => path.join(env.dir, 'bird.ctl');
@@ -184,6 +177,7 @@ async function startDaemons(env: Env): Promise<void> {
     nsOf(env, 'gobgp'),
     ['gobgpd', '-f', gobgpConf, '-t', 'toml', '--api-hosts', `127.0.0.1:${GOBGP_API_PORT}`, '--pprof-disable'],
     path.join(env.dir, 'gobgpd.log'),
+    watchChild,
   );
   const gobgpUp = async (): Promise<boolean> =>
     (await runCmd(inNetns(nsOf(env, 'gobgp'), ['gobgp', '-p', String(GOBGP_API_PORT), 'neighbor']))).code === 0;
@@ -199,6 +193,7 @@ async function startDaemons(env: Env): Promise<void> {
     nsOf(env, 'bird2'),
     ['bird', '-f', '-c', birdConf, '-s', birdSock(env), '-P', path.join(env.dir, 'bird.pid')],
     path.join(env.dir, 'bird.log'),
+    watchChild,
   );
 
   // FRR drops privileges to user frr: its directory (configs, vty sockets, pid files) must be frr's.
@@ -224,9 +219,9 @@ async function startDaemons(env: Env): Promise<void> {
     '-g',
     'frr',
   ];
-  spawnIn(env, nsOf(env, 'frr'), frr('zebra'), path.join(env.dir, 'zebra.log'));
+  spawnIn(env, nsOf(env, 'frr'), frr('zebra'), path.join(env.dir, 'zebra.log'), watchChild);
   if (!(await waitFor(async () => fs.existsSync(zserv), 10000))) throw new Error('zebra did not come up');
-  spawnIn(env, nsOf(env, 'frr'), frr('bgpd'), path.join(env.dir, 'bgpd.log'));
+  spawnIn(env, nsOf(env, 'frr'), frr('bgpd'), path.join(env.dir, 'bgpd.log'), watchChild);
 }
 
 /** How many sessions each daemon has Established. */
@@ -320,7 +315,7 @@ async function versions(): Promise<string> {
 }
 
 async function teardown(env: Env): Promise<void> {
-  await Promise.all([...env.children].map(stop));
+  await Promise.all([...env.children].map((c) => c.stop()));
   // Whatever a daemon forked and left behind in our namespaces, by pid.
   const left = (await Promise.all(env.namespaces.map(netnsPids))).flat();
   if (left.length > 0) await killPids(left);
@@ -360,7 +355,7 @@ async function main(): Promise<void> {
     await startDaemons(env);
     await waitEstablished(env);
     await exercise(env);
-    for (const c of caps) await stop(c.child);
+    for (const c of caps) await c.tcpdump.stop();
     const found = collectVectors(caps.map((c) => ({ link: c.link, data: fs.readFileSync(c.file) })));
     fs.mkdirSync(out, { recursive: true });
     for (const f of fs.readdirSync(out)) {
