@@ -66,6 +66,8 @@ function spawnIn<W extends Watched>(
   // `ip netns exec` execs the command: the child's pid is the daemon's own.
   const child = spawn('ip', ['netns', 'exec', ns, ...argv], { stdio: ['ignore', out, out] });
   if (typeof out === 'number') fs.closeSync(out);
+  // Without a listener a spawn failure would be thrown out of the event loop, past the teardown.
+  child.on('error', (e) => env.log(`${argv[0]} in ${ns}: ${e.message}`));
   const watched = watch(child);
   env.children.add(watched);
   void watched.closed.then(() => env.children.delete(watched));
