@@ -20,6 +20,7 @@ import { repoRoot } from '../tools';
 import { Lab } from './lab';
 import { describeFrame, formatFixture, parsePcap, summarizeFrame, type FrameSummary } from './l2Capture';
 import { randomTestPrefix } from './names';
+import { watchTcpdump } from './pcapCapture';
 import { runCmd, sleep, waitFor } from './sh';
 
 const DEFAULT_OUT = path.join(repoRoot, 'speaker', 'src', 'l2', 'codec', 'fixtures');
@@ -289,32 +290,18 @@ async function capture(lab: Lab, step: Step, live: Set<ChildProcess>): Promise<B
   const child = lab.spawn(CAPTURE_HOST, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   const chunks: Buffer[] = [];
-  let stderr = '';
   child.stdout?.on('data', (c: Buffer) => chunks.push(c));
-  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  const closed = new Promise<void>((r) => child.once('close', () => r()));
+  const tcpdump = watchTcpdump(child);
   try {
-    if (!(await waitFor(async () => stderr.includes('listening on'), 5000))) {
-      throw new Error(`tcpdump in ${CAPTURE_HOST} did not start: ${stderr.trim()}`);
-    }
+    await tcpdump.listening(`in ${CAPTURE_HOST}`);
     await step.run(lab);
     await sleep(300); // the answers to what was just sent
   } finally {
-    await stop(child, closed);
+    // SIGTERM: tcpdump flushes and exits (SIGKILL after 3 s).
+    await tcpdump.stop();
     live.delete(child);
   }
   return parsePcap(Buffer.concat(chunks));
-}
-
-/** SIGTERM (tcpdump flushes and exits), SIGKILL after 3 s. */
-async function stop(child: ChildProcess, closed: Promise<void>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
-  const timer = new Promise<'late'>((r) => setTimeout(() => r('late'), 3000));
-  if ((await Promise.race([closed, timer])) === 'late') {
-    child.kill('SIGKILL');
-    await closed;
-  }
 }
 
 async function toolVersions(): Promise<string> {
