@@ -43,7 +43,10 @@ async function main(): Promise<void> {
   rl.on('line', (line) => {
     const [cmd, arg] = line.trim().split(/\s+/);
     if (cmd === 'info') {
-      print({ event: 'info', sessions: handles.map((h) => ({ peer: h.peerAddress, ...h.info })) });
+      void Promise.all(handles.map((h) => h.refresh().then((info) => ({ peer: h.peerAddress, ...info })))).then(
+        (sessions) => print({ event: 'info', sessions }),
+        (err: unknown) => print({ event: 'error', message: String(err) }),
+      );
     } else if (cmd === 'block') {
       const until = Date.now() + Number(arg);
       while (Date.now() < until) {

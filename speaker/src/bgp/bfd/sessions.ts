@@ -44,6 +44,8 @@ export interface BfdSessionHandle {
   readonly echoRefusal?: string;
   /** Calls `listener` on every state change; returns the unsubscribe. */
   onStateChange(listener: StateListener): () => void;
+  /** Asks the worker for the current info (negotiated timers change without a state change); rejects once removed. */
+  refresh(): Promise<SessionInfo>;
   /** New timers from a changed BFDProfile (applied with a poll sequence when Up). */
   setProfile(profile: BFDProfile): void;
   remove(): Promise<void>;
@@ -122,6 +124,12 @@ class Handle implements BfdSessionHandle {
   remove(): Promise<void> {
     return this.owner.removeHandle(this);
   }
+  async refresh(): Promise<SessionInfo> {
+    const info = await this.owner.query(this.id);
+    if (!info) throw new Error(`BFD session to ${this.peerAddress} was removed`);
+    this.info = info;
+    return info;
+  }
   deliver(change: StateChange, info: SessionInfo): void {
     this.info = info;
     for (const l of this.listeners) l(change, info);
@@ -177,6 +185,12 @@ export class BfdSessions {
   }
 
   /** @internal */
+  async query(id: number): Promise<SessionInfo | undefined> {
+    const reply = await this.request((ref) => ({ type: 'info', ref, id }));
+    return reply.type === 'info' ? reply.info : undefined;
+  }
+
+  /** @internal */
   post(m: ToWorker): void {
     if (!this.exited) this.worker.postMessage(m);
   }
@@ -207,6 +221,7 @@ export class BfdSessions {
     switch (m.type) {
       case 'added':
       case 'failed':
+      case 'info':
       case 'done': {
         const p = this.pending.get(m.ref);
         this.pending.delete(m.ref);

@@ -39,6 +39,11 @@ function main(): void {
         await loop.remove(m.id);
         post({ type: 'done', ref: m.ref });
         return;
+      case 'info': {
+        const info = loop.info(m.id);
+        post({ type: 'info', ref: m.ref, ...(info ? { info } : {}) });
+        return;
+      }
       case 'setTimers':
         loop.setTimers(m.id, m.timers);
         return;
