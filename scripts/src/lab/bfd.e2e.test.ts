@@ -14,6 +14,7 @@ import { repoRoot } from '../tools';
 
 const NODE = '198.51.100.1';
 const ROUTER = '198.51.100.2';
+const MULTIHOP_ROUTER = '203.0.113.2';
 const PEER_TOOL = path.join(repoRoot, 'scripts', 'dist', 'testing', 'bfdPeer.js');
 const WAIT_MS = 15_000;
 
@@ -38,9 +39,9 @@ class Peer {
     this.exited = new Promise((r) => child.once('exit', () => r()));
   }
 
-  static start(netns: string, profile: object): Peer {
+  static start(netns: string, profile: object, peerAddress = ROUTER, multihop = false): Peer {
     const arg = JSON.stringify({
-      peers: [{ peerAddress: ROUTER, localAddress: NODE, multihop: false }],
+      peers: [{ peerAddress, localAddress: NODE, multihop }],
       profile: { name: 'lab', echoIntervalMs: 50, echoMode: false, passiveMode: false, minimumTtl: 254, ...profile },
     });
     const [cmd, ...args] = inNetns(netns, [process.execPath, PEER_TOOL, arg]);
@@ -79,44 +80,116 @@ class Peer {
   }
 }
 
-/** Two namespaces and a veth between them; deleted in afterAll even when a step failed. */
+type Host = 'node1' | 'router' | 'sw';
+
+/**
+ * ironlb's namespace and the router's, joined by a veth (`hop` false), or through a forwarding namespace `sw`
+ * (198.51.100.254 / 203.0.113.254; the router is then 203.0.113.2) for multihop. Deleted in afterAll even when a step
+ * failed.
+ */
 function pairSuite(
-  router: 'bird' | 'frr',
-  body: (ctx: { netns: (host: 'node1' | 'router') => string; dir: string; prefix: string }) => void,
+  title: string,
+  hop: boolean,
+  body: (ctx: { netns: (host: Host) => string; dir: string; prefix: string }) => void,
 ): void {
-  describe(router, () => {
+  describe(title, () => {
     const prefix = randomTestPrefix();
-    const netns = (host: 'node1' | 'router'): string => `${prefix}-${host}`;
+    const netns = (host: Host): string => `${prefix}-${host}`;
+    const hosts: Host[] = hop ? ['node1', 'sw', 'router'] : ['node1', 'router'];
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
     // FRR drops to user frr, which must reach its directory inside this one.
     fs.chmodSync(dir, 0o755);
-    beforeAll(async () => {
-      await mustRun(['ip', 'netns', 'add', netns('node1')]);
-      await mustRun(['ip', 'netns', 'add', netns('router')]);
+    const ip = (host: Host, ...args: string[]): Promise<string> => mustRun(['ip', '-n', netns(host), ...args]);
+    const link = async (a: Host, aDev: string, aIp: string, b: Host, bDev: string, bIp: string): Promise<void> => {
       await mustRun(
-        ['ip', 'link', 'add', `${prefix}-n0`, 'netns', netns('node1'), 'type', 'veth', 'peer', 'name'].concat([
-          `${prefix}-r0`,
-          'netns',
-          netns('router'),
+        ['ip', 'link', 'add', aDev, 'netns', netns(a), 'type', 'veth', 'peer', 'name', bDev, 'netns'].concat([
+          netns(b),
         ]),
       );
-      for (const [host, ip, dev] of [
-        ['node1', NODE, `${prefix}-n0`],
-        ['router', ROUTER, `${prefix}-r0`],
-      ] as const) {
-        await mustRun(['ip', '-n', netns(host), 'addr', 'add', `${ip}/24`, 'dev', dev]);
-        await mustRun(['ip', '-n', netns(host), 'link', 'set', 'lo', 'up']);
-        await mustRun(['ip', '-n', netns(host), 'link', 'set', dev, 'up']);
+      await ip(a, 'addr', 'add', aIp, 'dev', aDev);
+      await ip(b, 'addr', 'add', bIp, 'dev', bDev);
+      await ip(a, 'link', 'set', aDev, 'up');
+      await ip(b, 'link', 'set', bDev, 'up');
+    };
+    beforeAll(async () => {
+      for (const h of hosts) {
+        await mustRun(['ip', 'netns', 'add', netns(h)]);
+        await ip(h, 'link', 'set', 'lo', 'up');
       }
+      if (!hop) {
+        await link('node1', `${prefix}-n0`, `${NODE}/24`, 'router', `${prefix}-r0`, `${ROUTER}/24`);
+        return;
+      }
+      await link('node1', `${prefix}-n0`, `${NODE}/24`, 'sw', `${prefix}-s0`, '198.51.100.254/24');
+      await link('sw', `${prefix}-s1`, '203.0.113.254/24', 'router', `${prefix}-r0`, `${MULTIHOP_ROUTER}/24`);
+      await mustRun(inNetns(netns('sw'), ['sysctl', '-qw', 'net.ipv4.ip_forward=1']));
+      await ip('node1', 'route', 'add', '203.0.113.0/24', 'via', '198.51.100.254');
+      await ip('router', 'route', 'add', '198.51.100.0/24', 'via', '203.0.113.254');
     });
     afterAll(async () => {
-      for (const host of ['node1', 'router'] as const) await runCmd(['ip', 'netns', 'del', netns(host)]);
+      for (const h of hosts) await runCmd(['ip', 'netns', 'del', netns(h)]);
       fs.rmSync(dir, { recursive: true, force: true });
       const left = (await runCmd(['ip', 'netns', 'list'])).stdout;
       expect(left).not.toContain(prefix);
     });
     body({ netns, dir, prefix });
   });
+}
+
+interface FrrPeer {
+  status: string;
+  diagnostic: string;
+  'remote-diagnostic': string;
+  'remote-receive-interval': number;
+  'remote-transmit-interval': number;
+  'remote-detect-multiplier': number;
+  multihop: boolean;
+}
+
+/** FRR's bfdd alone (no zebra: BFD needs none for static peers) with `peerLines` under `bfd`, in `netns`. */
+async function startBfdd(
+  netns: string,
+  dir: string,
+  peerLines: string[],
+): Promise<{ stop(): Promise<void>; peer(): Promise<FrrPeer | undefined> }> {
+  const frr = path.join(dir, 'frr');
+  fs.mkdirSync(frr);
+  fs.writeFileSync(
+    path.join(frr, 'bfdd.conf'),
+    ['frr defaults traditional', 'log stdout informational', 'bfd', ...peerLines, '!', ''].join('\n'),
+  );
+  const uid = Number((await mustRun(['id', '-u', 'frr'])).trim());
+  const gid = Number((await mustRun(['id', '-g', 'frr'])).trim());
+  for (const f of ['', 'bfdd.conf']) fs.chownSync(path.join(frr, f), uid, gid);
+  const d = daemon(
+    inNetns(netns, [
+      '/usr/lib/frr/bfdd',
+      '-f',
+      path.join(frr, 'bfdd.conf'),
+      '-i',
+      path.join(frr, 'bfdd.pid'),
+      '-z',
+      path.join(frr, 'zserv.api'),
+      '--vty_socket',
+      frr,
+      '-u',
+      'frr',
+      '-g',
+      'frr',
+    ]),
+    path.join(dir, 'bfdd.log'),
+  );
+  const peer = async (): Promise<FrrPeer | undefined> => {
+    const r = await runCmd(['vtysh', '--vty_socket', frr, '-d', 'bfdd', '-c', 'show bfd peers json']);
+    if (r.code !== 0) return undefined;
+    const peers = JSON.parse(r.stdout) as (FrrPeer & { peer: string })[];
+    return peers.find((p) => p.peer === NODE);
+  };
+  if (!(await waitFor(async () => (await peer()) !== undefined, WAIT_MS))) {
+    await d.stop();
+    throw new Error(`bfdd did not come up: ${fs.readFileSync(path.join(dir, 'bfdd.log'), 'utf8')}`);
+  }
+  return { stop: d.stop, peer };
 }
 
 /** A router daemon started by us in the router namespace, stopped by its own pid. */
@@ -153,7 +226,7 @@ async function birdSession(sock: string): Promise<BirdBfdRow | undefined> {
 labTestGate(
   'BFD with BIRD and FRR bfdd',
   () => {
-    pairSuite('bird', ({ netns, dir, prefix }) => {
+    pairSuite('bird', false, ({ netns, dir, prefix }) => {
       const sock = path.join(dir, 'bird.ctl');
       let bird: ReturnType<typeof daemon> | undefined;
       let peer: Peer | undefined;
@@ -225,68 +298,23 @@ labTestGate(
       });
     });
 
-    pairSuite('frr', ({ netns, dir }) => {
-      const frr = path.join(dir, 'frr');
-      let bfdd: ReturnType<typeof daemon> | undefined;
+    pairSuite('frr', false, ({ netns, dir }) => {
+      let bfdd: Awaited<ReturnType<typeof startBfdd>> | undefined;
       let peer: Peer | undefined;
       const need = (): Peer => {
         if (!peer) throw new Error('bfdPeer did not start');
         return peer;
       };
-      interface FrrPeer {
-        status: string;
-        diagnostic: string;
-        'remote-diagnostic': string;
-        'remote-receive-interval': number;
-        'remote-transmit-interval': number;
-        'remote-detect-multiplier': number;
-      }
-      const frrPeer = async (): Promise<FrrPeer | undefined> => {
-        const r = await runCmd(['vtysh', '--vty_socket', frr, '-d', 'bfdd', '-c', 'show bfd peers json']);
-        if (r.code !== 0) return undefined;
-        const peers = JSON.parse(r.stdout) as (FrrPeer & { peer: string })[];
-        return peers.find((p) => p.peer === NODE);
-      };
+      const frrPeer = (): Promise<FrrPeer | undefined> => bfdd?.peer() ?? Promise.resolve(undefined);
 
       beforeAll(async () => {
-        fs.mkdirSync(frr);
-        fs.writeFileSync(
-          path.join(frr, 'bfdd.conf'),
-          [
-            'frr defaults traditional',
-            'log stdout informational',
-            'bfd',
-            ` peer ${NODE} local-address ${ROUTER}`,
-            '  receive-interval 100',
-            '  transmit-interval 100',
-            '  detect-multiplier 3',
-            ' !',
-            '!',
-            '',
-          ].join('\n'),
-        );
-        const ids = (await mustRun(['id', '-u', 'frr'])).trim();
-        const gid = (await mustRun(['id', '-g', 'frr'])).trim();
-        for (const f of ['', 'bfdd.conf']) fs.chownSync(path.join(frr, f), Number(ids), Number(gid));
-        bfdd = daemon(
-          inNetns(netns('router'), [
-            '/usr/lib/frr/bfdd',
-            '-f',
-            path.join(frr, 'bfdd.conf'),
-            '-i',
-            path.join(frr, 'bfdd.pid'),
-            '-z',
-            path.join(frr, 'zserv.api'),
-            '--vty_socket',
-            frr,
-            '-u',
-            'frr',
-            '-g',
-            'frr',
-          ]),
-          path.join(dir, 'bfdd.log'),
-        );
-        expect(await waitFor(async () => (await frrPeer()) !== undefined, WAIT_MS)).toBe(true);
+        bfdd = await startBfdd(netns('router'), dir, [
+          ` peer ${NODE} local-address ${ROUTER}`,
+          '  receive-interval 100',
+          '  transmit-interval 100',
+          '  detect-multiplier 3',
+          ' !',
+        ]);
         peer = Peer.start(netns('node1'), { receiveIntervalMs: 150, transmitIntervalMs: 120, detectMultiplier: 4 });
       });
 
@@ -323,6 +351,42 @@ labTestGate(
         await need().stop('SIGKILL');
         expect(await waitFor(async () => (await frrPeer())?.status === 'down', WAIT_MS)).toBe(true);
         expect(await frrPeer()).toMatchObject({ diagnostic: 'control detection time expired' });
+      });
+    });
+
+    pairSuite('frr multihop (RFC 5883, one router between)', true, ({ netns, dir }) => {
+      let bfdd: Awaited<ReturnType<typeof startBfdd>> | undefined;
+      let peer: Peer | undefined;
+
+      beforeAll(async () => {
+        bfdd = await startBfdd(netns('router'), dir, [
+          ` peer ${NODE} multihop local-address ${MULTIHOP_ROUTER}`,
+          '  receive-interval 100',
+          '  transmit-interval 100',
+          '  detect-multiplier 3',
+          ' !',
+        ]);
+        peer = Peer.start(
+          netns('node1'),
+          { receiveIntervalMs: 100, transmitIntervalMs: 100, detectMultiplier: 3 },
+          MULTIHOP_ROUTER,
+          true,
+        );
+      });
+
+      afterAll(async () => {
+        await peer?.stop('SIGKILL');
+        await bfdd?.stop();
+      });
+
+      test('the multihop session comes Up on port 4784 through the forwarding namespace', async () => {
+        if (!peer || !bfdd) throw new Error('setup failed');
+        const b = bfdd;
+        await peer.next('Up', (e) => e.change?.to === 'up');
+        expect(await waitFor(async () => (await b.peer())?.status === 'up', WAIT_MS)).toBe(true);
+        expect(await b.peer()).toMatchObject({ multihop: true, 'remote-receive-interval': 100 });
+        await peer.stop('SIGKILL');
+        expect(await waitFor(async () => (await b.peer())?.status === 'down', WAIT_MS)).toBe(true);
       });
     });
   },
