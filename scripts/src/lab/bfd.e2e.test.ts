@@ -11,6 +11,7 @@ import { randomTestPrefix } from './names';
 import { inNetns, mustRun, runCmd, waitFor } from './sh';
 import { labTestGate } from './testGate';
 import { repoRoot } from '../tools';
+import { encodeControl } from '@ironlb/speaker';
 
 const NODE = '198.51.100.1';
 const ROUTER = '198.51.100.2';
@@ -21,7 +22,14 @@ const WAIT_MS = 15_000;
 interface PeerEvent {
   readonly event: string;
   readonly change?: { from: string; to: string; diag: number };
-  readonly sessions?: { state: string; txIntervalMs: number; detectionTimeMs: number; remoteDiscriminator: number }[];
+  readonly counts?: Record<string, number>;
+  readonly sessions?: {
+    id: number;
+    state: string;
+    txIntervalMs: number;
+    detectionTimeMs: number;
+    remoteDiscriminator: number;
+  }[];
   readonly message?: string;
 }
 
@@ -280,6 +288,36 @@ labTestGate(
         expect(need().stateChanges(from)).toEqual([]);
         // BIRD's "since" would change had its session gone down and up again.
         expect(await birdSession(sock)).toEqual(before);
+      });
+
+      test('GTSM: a forged AdminDown from the router address with TTL 254 is dropped; the session stays Up', async () => {
+        const { id } = await need().info();
+        const forged = encodeControl({
+          diag: 7,
+          state: 'adminDown',
+          poll: false,
+          final: false,
+          cpi: false,
+          demand: false,
+          detectMult: 3,
+          myDiscriminator: 1,
+          yourDiscriminator: id,
+          desiredMinTxUs: 1_000_000,
+          requiredMinRxUs: 1_000_000,
+          requiredMinEchoRxUs: 0,
+        }).toString('hex');
+        const from = need().events.length;
+        const send = [
+          'import socket, sys',
+          's = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)',
+          's.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, 254)',
+          `s.bind(('${ROUTER}', 0))`,
+          `for _ in range(3): s.sendto(bytes.fromhex(sys.argv[1]), ('${NODE}', 3784))`,
+        ].join('\n');
+        await mustRun(inNetns(netns('router'), ['python3', '-c', send, forged]));
+        await need().next('a ttl drop', (e) => (e.counts?.ttl ?? 0) >= 3, from);
+        expect(need().stateChanges(from)).toEqual([]);
+        expect((await need().info()).state).toBe('up');
       });
 
       test('the link going down brings our session Down (detection time expired), and back Up after', async () => {

@@ -116,6 +116,19 @@ describe('BfdEngine', () => {
     expect(states(e.receive(down({ yourDiscriminator: id, state: 'up' }), A, false, 0))).toEqual([`${id} init->up 0`]);
   });
 
+  test('GTSM: single-hop takes TTL 255 alone, multihop its minimum TTL; an unknown TTL is not checked', () => {
+    const e = new BfdEngine(seq(0, 0.5));
+    const single = e.add(spec(A), 0);
+    const multi = e.add(spec(B, { multihop: true, minimumTtl: 250 }), 0);
+    expect(e.receive(down(), A, false, 0, 254)).toEqual([{ kind: 'drop', reason: 'ttl', from: A }]);
+    expect(e.receive(down(), B, true, 0, 249)).toEqual([{ kind: 'drop', reason: 'ttl', from: B }]);
+    expect(states(e.receive(down(), B, true, 0, 250))).toEqual([`${multi} down->init 0`]);
+    expect(states(e.receive(down(), A, false, 0, 255))).toEqual([`${single} down->init 0`]);
+    expect(states(e.receive(down({ yourDiscriminator: single, state: 'up' }), A, false, 0))).toEqual([
+      `${single} init->up 0`,
+    ]);
+  });
+
   test('one deadline for all sessions; tick runs only the due ones', () => {
     const e = new BfdEngine(seq(0, 0.5, 0));
     expect(e.nextDeadline()).toBe(Infinity);

@@ -15,12 +15,12 @@ export interface EngineSessionSpec extends BfdTimers {
   readonly multihop: boolean;
   readonly passive: boolean;
   readonly echoMode: boolean;
-  /** Multihop: the lowest TTL accepted (a transport that can read the TTL applies it). */
+  /** Multihop: the lowest TTL accepted (single-hop accepts 255 alone, RFC 5881 5). */
   readonly minimumTtl: number;
 }
 
 /** The demux's reasons for a datagram no session takes, after the codec's. */
-export type DemuxDropReason = 'noSession' | 'wrongPeer';
+export type DemuxDropReason = 'noSession' | 'wrongPeer' | 'ttl';
 
 export type EngineAction =
   | { readonly kind: 'send'; readonly id: number; readonly bytes: Buffer }
@@ -115,8 +115,11 @@ export class BfdEngine {
     return [...this.sessions.keys()];
   }
 
-  /** A datagram from `from` on the single-hop (3784) or multihop (4784) port. */
-  receive(bytes: Uint8Array, from: string, multihop: boolean, now: number): EngineAction[] {
+  /**
+   * A datagram from `from` on the single-hop (3784) or multihop (4784) port, with its received TTL / hop limit when
+   * the transport can read it (GTSM: single-hop needs 255, RFC 5881 5; multihop the session's minimum, RFC 5883).
+   */
+  receive(bytes: Uint8Array, from: string, multihop: boolean, now: number, ttl?: number): EngineAction[] {
     const r = decodeControl(bytes);
     if (!r.ok) return [{ kind: 'drop', reason: r.reason, from }];
     const p = r.packet;
@@ -131,8 +134,11 @@ export class BfdEngine {
       id = this.byPeer.get(peerKey(from, multihop));
       if (id === undefined) return [{ kind: 'drop', reason: 'noSession', from }];
     }
-    const session = this.sessions.get(id)?.session;
-    return session ? this.actions(id, session.handle(p, now)) : [];
+    const entry = this.sessions.get(id);
+    if (!entry) return [];
+    if (ttl !== undefined && ttl < (multihop ? entry.spec.minimumTtl : 255))
+      return [{ kind: 'drop', reason: 'ttl', from }];
+    return this.actions(id, entry.session.handle(p, now));
   }
 
   tick(now: number): EngineAction[] {

@@ -14,12 +14,12 @@ interface Side {
   readonly drops: string[];
 }
 
-const side = (address: string): Side => {
+const side = (address: string, readTtl = true): Side => {
   const changes: Side['changes'] = [];
   const errors: string[] = [];
   const drops: string[] = [];
   const loop = new BfdLoop(
-    { ports, listenAddress: { v4: address } },
+    { ports, listenAddress: { v4: address }, readTtl },
     {
       onState: (id, change, info) => changes.push({ id, change, info }),
       onDrop: (reason, from) => drops.push(`${reason} ${from}`),
@@ -70,6 +70,15 @@ describe('BfdLoop on loopback', () => {
     expect(a.changes.at(-1)).toMatchObject({ id: ia.id, change: { from: 'up', to: 'down', diag: 3 } });
     expect(a.errors).toEqual([]);
     expect(b.errors).toEqual([]);
+  });
+
+  test('with node:dgram listeners (readTtl false, no TTL to check) sessions still come Up', async () => {
+    const a = side('127.0.0.1', false);
+    const b = side('127.0.0.2');
+    sides.push(a, b);
+    const ia = await a.loop.add(spec('127.0.0.2', '127.0.0.1'));
+    const ib = await b.loop.add(spec('127.0.0.1', '127.0.0.2'));
+    await until('both Up', () => a.loop.info(ia.id)?.state === 'up' && b.loop.info(ib.id)?.state === 'up');
   });
 
   test('a datagram for no session is dropped and named', async () => {

@@ -37,7 +37,8 @@ export class BfdLoop {
     this.engine = new BfdEngine(opts.random ?? Math.random);
     this.udp = new BfdUdp({
       ...opts,
-      onDatagram: (bytes, from, multihop) => this.run(this.engine.receive(bytes, from, multihop, this.clock())),
+      onDatagram: (bytes, from, multihop, ttl) =>
+        this.run(this.engine.receive(bytes, from, multihop, this.clock(), ttl)),
       onError: events.onError,
     });
   }

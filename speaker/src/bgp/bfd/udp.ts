@@ -4,15 +4,15 @@
  * to the session's local address and a source port from 49152..65535 (RFC 5881 4: the same port for the whole
  * session), with TTL / hop limit 255 (RFC 5881 5).
  *
- * The TTL gap: RFC 5881 5 asks a single-hop receiver to drop packets whose TTL is not 255 (GTSM), and RFC 5883 a
- * multihop one to check a minimum TTL. Node's dgram cannot read a received packet's TTL (that needs IP_RECVTTL /
- * IPV6_RECVHOPLIMIT and recvmsg, so a native addon), so this transport does not check it. What stands in: the demux
- * takes only packets from the configured peer address, and a discriminator must match its session's peer. A
- * deployment that wants GTSM adds a firewall rule, e.g. `nft add rule inet filter input udp dport 3784 ip ttl != 255
- * drop` (and `ip6 hoplimit != 255`). Reading the TTL in speaker/native is the planned follow-up.
+ * Received TTL (GTSM, RFC 5881 5; multihop minimum TTL, RFC 5883): node:dgram cannot read it, so the listeners are
+ * the speaker's addon (speaker/native/udp_ttl.c, IP_RECVTTL / IPV6_RECVHOPLIMIT) and every datagram reaches the
+ * demux with its TTL, which the engine checks against the session. When the addon is not built, the listeners fall
+ * back to node:dgram, the TTL is not checked, and onError says so once; a firewall rule can stand in
+ * (`nft add rule inet filter input udp dport 3784 ip ttl != 255 drop`).
  */
 import dgram from 'node:dgram';
 import { isIP } from 'node:net';
+import { openTtlSocket } from './ttlSocket';
 
 export const SINGLE_HOP_PORT = 3784;
 export const MULTIHOP_PORT = 4784;
@@ -39,7 +39,10 @@ export interface BfdUdpOptions {
   /** Source ports come from [min, max]; default 49152..65535. */
   readonly sourcePorts?: { readonly min: number; readonly max: number };
   readonly random?: () => number;
-  readonly onDatagram: (bytes: Buffer, from: string, multihop: boolean) => void;
+  /** `ttl`: the received TTL / hop limit; undefined when it cannot be read (no addon). */
+  readonly onDatagram: (bytes: Buffer, from: string, multihop: boolean, ttl: number | undefined) => void;
+  /** false: node:dgram listeners, no TTL (tests of the fallback). Default true: the addon when it loads. */
+  readonly readTtl?: boolean;
   /** A socket error after setup (a failed send, an error event); the session goes on. */
   readonly onError: (message: string) => void;
 }
@@ -67,7 +70,8 @@ function bind(socket: dgram.Socket, port: number, address: string): Promise<void
 }
 
 export class BfdUdp {
-  private readonly listeners = new Map<string, Promise<dgram.Socket>>();
+  private readonly listeners = new Map<string, Promise<Listener>>();
+  private fallbackTold = false;
   private readonly senders = new Set<BfdSender>();
   private readonly ports: BfdPorts;
   private closed = false;
@@ -120,14 +124,10 @@ export class BfdUdp {
     await Promise.all([...this.senders].map((s) => s.close()));
     const listeners = await Promise.allSettled(this.listeners.values());
     this.listeners.clear();
-    await Promise.all(
-      listeners.map((r) =>
-        r.status === 'fulfilled' ? new Promise<void>((resolve) => r.value.close(() => resolve())) : undefined,
-      ),
-    );
+    await Promise.all(listeners.map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
   }
 
-  private listen(family: Family, multihop: boolean): Promise<dgram.Socket> {
+  private listen(family: Family, multihop: boolean): Promise<Listener> {
     const key = `${family} ${multihop}`;
     let p = this.listeners.get(key);
     if (!p) {
@@ -139,11 +139,32 @@ export class BfdUdp {
     return p;
   }
 
-  private async openListener(family: Family, multihop: boolean): Promise<dgram.Socket> {
-    const socket = dgram.createSocket({ type: family === 4 ? 'udp4' : 'udp6', ipv6Only: family === 6 });
+  private async openListener(family: Family, multihop: boolean): Promise<Listener> {
     const port = multihop ? this.ports.multihop : this.ports.singleHop;
     const address =
       (family === 4 ? this.opts.listenAddress?.v4 : this.opts.listenAddress?.v6) ?? (family === 4 ? '0.0.0.0' : '::');
+    if (this.opts.readTtl !== false) {
+      try {
+        const s = openTtlSocket(
+          family,
+          address,
+          port,
+          (bytes, from, ttl) => this.opts.onDatagram(bytes, unmapped(from), multihop, ttl < 0 ? undefined : ttl),
+          (err) => this.opts.onError(`BFD listener on port ${port}: ${err.message}`),
+        );
+        return { close: async () => s.close() };
+      } catch (err) {
+        // A bind error is the socket's, not the addon's: the fallback would meet it too.
+        if (typeof (err as NodeJS.ErrnoException).errno === 'number') {
+          throw new Error(`BFD: cannot listen on ${address} port ${port}: ${(err as Error).message}`);
+        }
+        if (!this.fallbackTold) {
+          this.fallbackTold = true;
+          this.opts.onError(`BFD: received TTL not checked (GTSM off): ${(err as Error).message}`);
+        }
+      }
+    }
+    const socket = dgram.createSocket({ type: family === 4 ? 'udp4' : 'udp6', ipv6Only: family === 6 });
     try {
       await bind(socket, port, address);
     } catch (err) {
@@ -151,9 +172,13 @@ export class BfdUdp {
       throw new Error(`BFD: cannot listen on ${address} port ${port}: ${(err as Error).message}`);
     }
     socket.on('error', (err) => this.opts.onError(`BFD listener on port ${port}: ${err.message}`));
-    socket.on('message', (bytes, rinfo) => this.opts.onDatagram(bytes, unmapped(rinfo.address), multihop));
-    return socket;
+    socket.on('message', (bytes, rinfo) => this.opts.onDatagram(bytes, unmapped(rinfo.address), multihop, undefined));
+    return { close: () => new Promise<void>((resolve) => socket.close(() => resolve())) };
   }
+}
+
+interface Listener {
+  close(): Promise<void>;
 }
 
 /** One session's sending socket. */
