@@ -7,3 +7,5 @@ export { rankNodes, winner } from './ranking';
 export { arpRequest, decodeArp, encodeArp, formatMac, isIgnored, parseMac } from './l2/codec';
 export { ADDON_PATH, BUILD_COMMAND, openPacketSocket, type PacketSocket } from './l2/packetSocket';
 export { decodeHeartbeat, encodeHeartbeat } from './membership/codec';
+export { BfdSessions, type BfdPeer, type BfdSessionHandle, type BfdSessionsOptions } from './bgp/bfd/sessions';
+export { decodeControl, encodeControl, type ControlPacket } from './bgp/bfd/codec';
