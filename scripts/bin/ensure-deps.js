@@ -70,11 +70,14 @@ function ensureNodeModules() {
   run('npm', ['ci']);
 }
 
-// The speaker's packet-socket addon is built by \`npm ci\` (the workspace's install script); a checkout whose
-// node_modules predate the addon, or a removed speaker/build, gets it built here.
+// The speaker's addons (packet socket, BGP's TCP socket, BFD's UDP receiver) are built by \`npm ci\` (the
+// workspace's install script); a checkout whose node_modules predate one of them, or a removed speaker/build, gets
+// them built here.
+const ADDONS = ['packet_socket', 'tcp_socket', 'udp_ttl'];
 function ensureAddon() {
-  if (fs.existsSync(path.join(root, 'speaker', 'build', 'Release', 'packet_socket.node'))) return;
-  console.log('ensure-deps: building the speaker addon (npm rebuild -w @ironlb/speaker)');
+  const release = path.join(root, 'speaker', 'build', 'Release');
+  if (ADDONS.every((a) => fs.existsSync(path.join(release, `${a}.node`)))) return;
+  console.log('ensure-deps: building the speaker addons (npm rebuild -w @ironlb/speaker)');
   run('npm', ['rebuild', '-w', '@ironlb/speaker']);
 }
 

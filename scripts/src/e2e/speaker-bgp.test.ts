@@ -6,79 +6,19 @@
  */
 import { labTestGate } from '../lab/testGate';
 import { routerFib, routerRoutes } from '../lab/routerQueries';
-import { nextHopsOf } from '../lab/routerRoutesParse';
+import { bgpConfigYaml, bgpServiceYaml, hostRoute, routerNextHopNodes } from '../testing/bgpLab';
 import { until } from '../testing/controllerProcess';
 import { serviceIPOf, startSpeakerLab, type SpeakerLab } from '../testing/speakerLab';
 
-const BGP_CONFIG = `apiVersion: ironlb.io/v1beta1
-kind: IPAddressPool
-metadata:
-  name: bgp
-  namespace: ironlb-system
-spec:
-  addresses: [203.0.113.128/25, 2001:db8:200::/64]
----
-apiVersion: ironlb.io/v1beta1
-kind: BGPAdvertisement
-metadata:
-  name: bgp
-  namespace: ironlb-system
-spec:
-  ipAddressPools: [bgp]
-  communities: ["64512:100"]
----
-apiVersion: ironlb.io/v1beta1
-kind: BGPPeer
-metadata:
-  name: router-v4
-  namespace: ironlb-system
-spec:
-  myASN: 64513
-  peerASN: 64512
-  peerAddress: 198.51.100.1
-  holdTime: 9s
-  enableGracefulRestart: true
----
-apiVersion: ironlb.io/v1beta1
-kind: BGPPeer
-metadata:
-  name: router-v6
-  namespace: ironlb-system
-spec:
-  myASN: 64513
-  peerASN: 64512
-  peerAddress: 2001:db8:1::1
-  holdTime: 9s
-  enableGracefulRestart: true
-`;
-
-const service = (name: string, family: 'IPv4' | 'IPv6'): string => `apiVersion: v1
-kind: Service
-metadata:
-  name: ${name}
-  annotations:
-    metallb.io/address-pool: bgp
-spec:
-  type: LoadBalancer
-  ipFamilyPolicy: SingleStack
-  ipFamilies: [${family}]
-  selector:
-    app: ${name}
-  ports:
-    - port: 80
-`;
-
-const hostRoute = (ip: string): string => (ip.includes(':') ? `${ip}/128` : `${ip}/32`);
+const BGP_CONFIG = bgpConfigYaml({
+  peerSpec: '  holdTime: 9s\n  enableGracefulRestart: true\n',
+  communities: ['64512:100'],
+});
+const service = bgpServiceYaml;
 
 labTestGate('ironlb-speaker, BGP mode with BIRD', () => {
   let l: SpeakerLab;
-  const nodeAddress = new Map<string, string>();
-
-  const hopsAtRouter = async (ip: string): Promise<string[]> => {
-    const routes = await routerRoutes(l.lab, hostRoute(ip));
-    const r = routes.find((x) => x.prefix === hostRoute(ip));
-    return r ? nextHopsOf(r).map((h) => nodeAddress.get(h) ?? h) : [];
-  };
+  const hopsAtRouter = (ip: string): Promise<string[]> => routerNextHopNodes(l.lab, ip);
   const nextHopsBecome = (ip: string, want: string[]): Promise<string[]> =>
     until(
       () => hopsAtRouter(ip),
@@ -88,11 +28,6 @@ labTestGate('ironlb-speaker, BGP mode with BIRD', () => {
 
   beforeAll(async () => {
     l = await startSpeakerLab({ prefix: `ilbbgp${process.pid % 10000}`, bgp: { gracefulRestartSec: 60 } });
-    for (const h of l.lab.plan.hosts) {
-      if (h.role !== 'node') continue;
-      nodeAddress.set(h.ifaces[0].ipv4, h.name);
-      if (h.ifaces[0].ipv6) nodeAddress.set(h.ifaces[0].ipv6, h.name);
-    }
     await l.ok(['apply', '-f', '-'], BGP_CONFIG);
   }, 120_000);
 

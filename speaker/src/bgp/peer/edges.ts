@@ -9,6 +9,7 @@ import type * as net from 'node:net';
 import { formatIP } from '@ironlb/shared';
 import { connectBgp, listenBgp, type BgpListener } from '../socket';
 import type { PeerEdgeFactory, PeerSpec } from './types';
+import { bfdStarter } from './bfdWatch';
 import { BgpPeer, type BfdStarter, type Dialer, type EdgeDeps } from './edge';
 
 export interface PeerEdgesOptions {
@@ -50,9 +51,11 @@ function remoteKey(address: string | undefined): string {
 
 export function startPeerEdges(opts: PeerEdgesOptions): PeerEdges {
   const byAddress = new Map<string, Set<BgpPeer>>();
+  // Starts its worker thread only when a first peer has a bfdProfile.
+  const ownBfd = bfdStarter(opts.log);
   const deps: EdgeDeps = {
     dial: opts.dial ?? md5Dialer,
-    ...(opts.bfd ? { bfd: opts.bfd } : {}),
+    bfd: opts.bfd ?? ownBfd,
     // A new process: a router that kept our routes through graceful restart learns we are back (RFC 4724 R bit).
     restarted: true,
     log: (fields, message) => opts.log.info(fields, message),
@@ -121,7 +124,7 @@ export function startPeerEdges(opts: PeerEdgesOptions): PeerEdges {
     createEdge,
     close: async () => {
       const ls = await Promise.all(listeners.values());
-      await Promise.all(ls.map((l) => l?.close()));
+      await Promise.all([...ls.map((l) => l?.close()), ownBfd.close()]);
     },
   };
 }
