@@ -30,17 +30,23 @@ export function profileOf(spec: PeerSpec): BFDProfile | undefined {
 /** A BFD error repeats with every packet while a link is down (10 a second at 100 ms): each text once a minute. */
 export const BFD_ERROR_REPEAT_MS = 60_000;
 
-export function bfdStarter(log: Log, now: () => number = Date.now): BfdStarter & { close(): Promise<void> } {
-  let sessions: BfdSessions | undefined;
+/** Logs each BFD error text at most once per BFD_ERROR_REPEAT_MS. */
+export function bfdErrorLog(log: Log, now: () => number = Date.now): (message: string) => void {
   const lastLogged = new Map<string, number>();
-  const onError = (message: string): void => {
+  return (message) => {
     const t = now();
     const last = lastLogged.get(message);
     if (last !== undefined && t - last < BFD_ERROR_REPEAT_MS) return;
-    if (lastLogged.size > 100) lastLogged.clear();
+    // Texts name peers and errnos: a handful; a flood of distinct ones must not grow the map without bound.
+    if (lastLogged.size >= 100) lastLogged.clear();
     lastLogged.set(message, t);
     log.warn({ error: message }, 'BFD (this text again within a minute is not logged)');
   };
+}
+
+export function bfdStarter(log: Log): BfdStarter & { close(): Promise<void> } {
+  let sessions: BfdSessions | undefined;
+  const onError = bfdErrorLog(log);
   const shared = (): BfdSessions => (sessions ??= BfdSessions.start({ onError }));
   const start = (spec: PeerSpec, onDown: () => void, onChange: () => void): BfdWatch => {
     let state: ReturnType<BfdWatch['state']> = 'down';
