@@ -16,6 +16,24 @@ const BGP_CONFIG = bgpConfigYaml({
 });
 const service = bgpServiceYaml;
 
+/** The Service's one ready endpoint, on `node` (no kubelet runs: the test writes the EndpointSlice). */
+const endpointSlice = (svc: string, node: string): string => `apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: ${svc}-lab
+  labels:
+    kubernetes.io/service-name: ${svc}
+addressType: IPv4
+endpoints:
+  - addresses: [203.0.113.${node === 'node2' ? 34 : 50}]
+    nodeName: ${node}
+    conditions:
+      ready: true
+ports:
+  - port: 80
+    protocol: TCP
+`;
+
 labTestGate('ironlb-speaker, BGP mode with BIRD', () => {
   let l: SpeakerLab;
   const hopsAtRouter = (ip: string): Promise<string[]> => routerNextHopNodes(l.lab, ip);
@@ -49,6 +67,16 @@ labTestGate('ironlb-speaker, BGP mode with BIRD', () => {
       () => l.logs(),
     );
     expect(fib).toHaveLength(3);
+  }, 120_000);
+
+  it('advertises a Local-policy Service only from the nodes with a ready endpoint, following the endpoint', async () => {
+    await l.ok(['apply', '-f', '-'], service('local4', 'IPv4', '  externalTrafficPolicy: Local\n'));
+    const ip = await serviceIPOf(l, 'local4');
+    await l.ok(['apply', '-f', '-'], endpointSlice('local4', 'node2'));
+    expect(await nextHopsBecome(ip, ['node2'])).toEqual(['node2']);
+    await l.ok(['apply', '-f', '-'], endpointSlice('local4', 'node3'));
+    expect(await nextHopsBecome(ip, ['node3'])).toEqual(['node3']);
+    await l.ok(['delete', 'service', 'local4']);
   }, 120_000);
 
   it('withdraws from a cordoned node first, and advertises again once uncordoned', async () => {
