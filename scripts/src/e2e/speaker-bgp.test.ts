@@ -109,6 +109,9 @@ labTestGate('ironlb-speaker, BGP mode with BIRD', () => {
       () => l.logs(),
     );
     expect(status).toContain('router-v4');
+    const described = await l.ok(['describe', 'service', 'web4']);
+    for (const node of ['node1', 'node2', 'node3'])
+      expect(described).toContain(`announcing from node "${node}" with protocol "bgp"`);
     const ip6 = await serviceIPOf(l, 'web6');
     await l.ok(['delete', 'service', 'web6']);
     expect(await nextHopsBecome(ip6, [])).toEqual([]);
