@@ -107,6 +107,13 @@ describe('arrivalProblem', () => {
     expect(arrivalProblem(ibgp, ib())).toBe('node1: local pref none, want 150');
     expect(arrivalProblem(ibgp, good4)).toBe('node1: AS path [64513], want []');
   });
+
+  test('eBGP: a daemon default local pref is fine, the advertisement one means it was sent', () => {
+    const lp = (localPref: number): RouterRoute =>
+      route(path('198.51.100.11', '198.51.100.11', { localPref }), path('198.51.100.12', '198.51.100.12'));
+    expect(arrivalProblem(v4, lp(100))).toBeUndefined();
+    expect(arrivalProblem(v4, lp(150))).toBe("node1: the advertisement's local pref 150 reached an eBGP router");
+  });
 });
 
 describe('graceful restart: kept, then fresh', () => {

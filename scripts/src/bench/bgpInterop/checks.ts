@@ -5,7 +5,7 @@
  */
 import type { RouterPath, RouterRoute } from '../../lab/routerRoutesParse';
 import type { BgpSession } from '../../lab/routerStatusParse';
-import { FRESH_COMMUNITY, type CellExpectation } from './cells';
+import { FRESH_COMMUNITY, LOCAL_PREF, type CellExpectation } from './cells';
 
 const list = (xs: readonly (string | number)[]): string => `[${xs.join(' ')}]`;
 
@@ -35,6 +35,10 @@ function attributeProblem(exp: CellExpectation, path: RouterPath, node: string, 
   if (list(path.asPath) !== list(exp.asPath)) return `${node}: AS path ${list(path.asPath)}, want ${list(exp.asPath)}`;
   if (exp.localPref !== undefined && path.localPref !== exp.localPref) {
     return `${node}: local pref ${path.localPref ?? 'none'}, want ${exp.localPref}`;
+  }
+  // LOCAL_PREF goes to iBGP peers only (RFC 4271 5.1.5); no daemon defaults to the advertisement's value.
+  if (exp.localPref === undefined && path.localPref === LOCAL_PREF) {
+    return `${node}: the advertisement's local pref ${LOCAL_PREF} reached an eBGP router`;
   }
   for (const c of communities) {
     if (!path.communities.includes(c)) return `${node}: communities ${list(path.communities)} lack ${c}`;
