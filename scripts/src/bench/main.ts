@@ -1,3 +1,4 @@
+import { benchBgpInterop } from './bgpInterop';
 import { benchController } from './controller';
 import { benchKube } from './kube';
 import { benchL2Failover } from './l2Failover';
@@ -11,6 +12,7 @@ const benches: Record<string, (args: string[]) => Promise<void>> = {
   'l2-failover': benchL2Failover,
   'l2-flood': benchL2Flood,
   'speaker-memory': benchSpeakerMemory,
+  'bgp-interop': benchBgpInterop,
 };
 
 async function main(): Promise<void> {

@@ -101,6 +101,14 @@ describe('FRR show bgp json', () => {
     ]);
   });
 
+  test('graceful restart: the path of the neighbor that went down is stale, the other is not', () => {
+    const [r] = parseFrrRouteDetail(fixture('frr-show-bgp-ipv4-unicast-prefix-stale.json'));
+    expect(r.paths.map((p) => [p.peer, p.stale])).toEqual([
+      ['198.51.100.11', true],
+      ['198.51.100.12', undefined],
+    ]);
+  });
+
   test('an unknown prefix is no route; garbage is an error', () => {
     expect(parseFrrRouteDetail('{}')).toEqual([]);
     expect(() => parseFrrRouteTable('% Unknown command')).toThrow(/not JSON/);
@@ -119,6 +127,14 @@ describe('GoBGP global rib -j', () => {
   test('IPv6 over IPv4: the next hop comes from MP_REACH', () => {
     const r = find(parseGobgpRib(fixture('gobgp-global-rib-ipv6.json')), '2001:db8:200::130/128');
     expect(nextHopsOf(r)).toEqual(['2001:db8:1::11', '2001:db8:1::12']);
+  });
+
+  test('graceful restart: the path of the neighbor that went down is stale, the other is not', () => {
+    const r = find(parseGobgpRib(fixture('gobgp-global-rib-ipv4-stale.json')), '203.0.113.128/32');
+    expect(r.paths.map((p) => [p.peer, p.stale])).toEqual([
+      ['198.51.100.11', true],
+      ['198.51.100.12', undefined],
+    ]);
   });
 
   test('iBGP: local pref', () => {

@@ -15,6 +15,11 @@ export interface RouterPath {
   communities: string[];
   /** "global:local1:local2". */
   largeCommunities: string[];
+  /**
+   * Kept from a neighbor whose session went down during graceful restart (RFC 4724 4.2) and not yet refreshed:
+   * present (true) only then, where the daemon says so (FRR, GoBGP); BIRD's `show route` has no such mark.
+   */
+  stale?: true;
 }
 
 export interface RouterRoute {
@@ -152,6 +157,7 @@ export function parseFrrRouteDetail(json: string): RouterRoute[] {
     ...(typeof p.locPrf === 'number' ? { localPref: p.locPrf } : {}),
     communities: frrCommunities(p.community),
     largeCommunities: isRecord(p.largeCommunity) ? frrCommunities(p.largeCommunity) : [],
+    ...(p.stale === true ? { stale: true as const } : {}),
   }));
   return [{ prefix: doc.prefix, paths }];
 }
@@ -165,6 +171,7 @@ function gobgpPath(p: Record<string, unknown>): RouterPath {
     asPath: [],
     communities: [],
     largeCommunities: [],
+    ...(p.stale === true ? { stale: true as const } : {}),
   };
   for (const a of asRecords(p.attrs)) {
     if (a.type === 2)
