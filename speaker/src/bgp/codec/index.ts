@@ -1,5 +1,6 @@
 export * from './types';
 export { decodeMessage, encodeMessage, type DecodeResult } from './message';
+export { notification } from './errors';
 export { updateLength } from './update';
 export { createFrameSplitter, type FrameResult, type FrameSplitter } from './framing';
 export { endOfRib, endOfRibFamily, isEndOfRib } from './endOfRib';
@@ -17,5 +18,7 @@ export {
   decodeShutdownCommunication,
   describeNotification,
   encodeShutdownCommunication,
+  notificationName,
+  printable,
   subcodeName,
 } from './notificationCodes';

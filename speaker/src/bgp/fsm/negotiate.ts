@@ -3,13 +3,7 @@
  * real AS (RFC 6793), the families both offered (RFC 4760), the optional features both sides support, the timers.
  */
 import type { Capability, Family, OpenMessage } from '../codec/types';
-import {
-  BAD_BGP_IDENTIFIER,
-  BAD_PEER_AS,
-  OPEN_MESSAGE_ERROR,
-  UNACCEPTABLE_HOLD_TIME,
-  UNSUPPORTED_CAPABILITY,
-} from './notifications';
+import { ErrorCode, OpenSubcode } from '../codec';
 import { keepaliveSec, negotiatedHoldSec } from './timers';
 import type { Negotiated, NotificationCode, OpenError, PeerGracefulRestart, SessionConfig } from './types';
 
@@ -98,13 +92,13 @@ export function negotiate(config: SessionConfig, open: OpenMessage): Negotiation
 export function openErrorCode(error: OpenError): NotificationCode {
   switch (error.code) {
     case 'badPeerAs':
-      return { code: OPEN_MESSAGE_ERROR, subcode: BAD_PEER_AS };
+      return { code: ErrorCode.openMessage, subcode: OpenSubcode.badPeerAs };
     case 'badBgpId':
-      return { code: OPEN_MESSAGE_ERROR, subcode: BAD_BGP_IDENTIFIER };
+      return { code: ErrorCode.openMessage, subcode: OpenSubcode.badBgpIdentifier };
     case 'unacceptableHoldTime':
-      return { code: OPEN_MESSAGE_ERROR, subcode: UNACCEPTABLE_HOLD_TIME };
+      return { code: ErrorCode.openMessage, subcode: OpenSubcode.unacceptableHoldTime };
     case 'noCommonFamily':
-      return { code: OPEN_MESSAGE_ERROR, subcode: UNSUPPORTED_CAPABILITY };
+      return { code: ErrorCode.openMessage, subcode: OpenSubcode.unsupportedCapability };
   }
 }
 

@@ -310,7 +310,7 @@ describe('BgpPeer: going down and coming back', () => {
     const h = start();
     const stream = await establish(h);
     stream.send([{ type: 'notification', code: 6, subcode: 3, data: new Uint8Array(0) }], NEG);
-    expect(h.peer.status()).toMatchObject({ state: 'idle', lastDown: 'the peer sent cease/peer de-configured (6/3)' });
+    expect(h.peer.status()).toMatchObject({ state: 'idle', lastDown: 'the peer sent Cease/Peer De-configured (6/3)' });
   });
 
   it("the stream's 'close' (the router or the network closed TCP): down, then a new dial", async () => {
@@ -394,7 +394,7 @@ describe('BgpPeer: close', () => {
     expect(stream.take(NEG).map(brief)).toEqual(['notification 6/2']);
     expect(stream.ended).toBe(true);
     expect(onClosing).toHaveBeenCalledTimes(1);
-    expect(h.peer.status().lastDown).toBe('stopped, sent cease/administrative shutdown (6/2)');
+    expect(h.peer.status().lastDown).toBe('stopped, sent Cease/Administrative Shutdown (6/2)');
     // Twice is harmless.
     await h.peer.close(false);
     expect(onClosing).toHaveBeenCalledTimes(1);
@@ -567,7 +567,7 @@ describe('BgpPeer: BFD', () => {
     b.down();
     expect(stream.take(NEG).map(brief)).toEqual(['notification 6/10']);
     expect(stream.ended).toBe(true);
-    expect(b.h.peer.status()).toMatchObject({ state: 'idle', lastDown: 'BFD went down, sent cease/BFD down (6/10)' });
+    expect(b.h.peer.status()).toMatchObject({ state: 'idle', lastDown: 'BFD went down, sent Cease/BFD Down (6/10)' });
   });
 
   it('BFD Down before Established changes nothing; close() closes the watch', async () => {
