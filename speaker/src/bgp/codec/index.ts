@@ -1,7 +1,9 @@
 export * from './types';
 export { decodeMessage, encodeMessage, type DecodeResult } from './message';
 export { notification } from './errors';
-export { updateLength } from './update';
+export { maxUpdateLength, UPDATE_FIXED_BYTES, updateLength } from './update';
+export { attributeBytes, attributesLength, mpReachValueBytes, mpUnreachValueBytes } from './attributes';
+export { prefixBytes, prefixesBytes } from './prefix';
 export { createFrameSplitter, type FrameResult, type FrameSplitter } from './framing';
 export { endOfRib, endOfRibFamily, isEndOfRib } from './endOfRib';
 export { RouteRefreshSubtype } from './routeRefresh';
