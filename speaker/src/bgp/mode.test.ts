@@ -9,6 +9,7 @@ import type { PasswordLookup, PasswordSource } from './passwords';
 import type { BgpPeerEdge, PeerSpec, PeerStatus, SessionState } from './peer/types';
 import { prefixText } from './plan';
 import type { Route } from './rib/types';
+import { bgpAdvertisement, bgpPeer } from './testFixtures';
 
 const ip = mustParseIP;
 
@@ -22,32 +23,11 @@ const pools = parseConfig({
   ],
 }).config;
 
-const peer = (name: string, over: Partial<BGPPeer> = {}): BGPPeer => ({
-  name,
-  myASN: 64512,
-  peerASN: 64513,
-  peerAddress: ip('203.0.113.1'),
-  peerPort: 179,
-  holdTimeMs: 90_000,
-  keepaliveTimeMs: 30_000,
-  ebgpMultiHop: false,
-  enableGracefulRestart: true,
-  disableMP: false,
-  nodeSelectors: [],
-  ...over,
-});
+// Graceful restart on: the speaker's sessions are meant to keep routes across its restarts.
+const peer = (name: string, over: Partial<BGPPeer> = {}): BGPPeer =>
+  bgpPeer(name, { enableGracefulRestart: true, ...over });
 
-const adv = (name: string, over: Partial<BGPAdvertisement> = {}): BGPAdvertisement => ({
-  name,
-  aggregationLength: 32,
-  aggregationLengthV6: 128,
-  communities: [],
-  ipAddressPools: [],
-  ipAddressPoolSelectors: [],
-  nodeSelectors: [],
-  peers: [],
-  ...over,
-});
+const adv = bgpAdvertisement;
 
 const svc = (key: string, ips: string[]): ServiceView => ({ key, ips: ips.map(ip), local: false });
 

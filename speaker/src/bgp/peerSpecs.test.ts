@@ -3,23 +3,11 @@ import type { BFDProfile, BGPPeer } from '@ironlb/shared/config';
 import type { LocalInterface } from '../l2/interfaces';
 import { DEFAULT_CONNECT_RETRY_SEC, peerSpecOf, sameSpec } from './peerSpecs';
 import type { PeerSpec } from './peer/types';
+import { bgpPeer } from './testFixtures';
 
 const ip = mustParseIP;
 
-const peer = (over: Partial<BGPPeer> = {}): BGPPeer => ({
-  name: 'tor',
-  myASN: 64512,
-  peerASN: 64513,
-  peerAddress: ip('203.0.113.1'),
-  peerPort: 179,
-  holdTimeMs: 90_000,
-  keepaliveTimeMs: 30_000,
-  ebgpMultiHop: false,
-  enableGracefulRestart: false,
-  disableMP: false,
-  nodeSelectors: [],
-  ...over,
-});
+const peer = (over: Partial<BGPPeer> = {}): BGPPeer => bgpPeer('tor', over);
 
 const LOCAL: LocalInterface[] = [
   { name: 'eth0', addresses: [{ ip: ip('198.51.100.10'), prefixLength: 24 }] },

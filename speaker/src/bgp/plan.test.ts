@@ -5,6 +5,7 @@ import { EXCLUDE_LABEL, notAnnouncedText } from '../mode/reasons';
 import type { NodeView, ServiceView, SpeakerView } from '../mode/view';
 import { planBgp, prefixOf, prefixText, type BgpPlan } from './plan';
 import type { Route } from './rib/types';
+import { bgpAdvertisement, bgpPeer } from './testFixtures';
 
 const ip = mustParseIP;
 
@@ -23,32 +24,9 @@ const pools = parseConfig({
   ],
 }).config;
 
-const peer = (name: string, over: Partial<BGPPeer> = {}): BGPPeer => ({
-  name,
-  myASN: 64512,
-  peerASN: 64513,
-  peerAddress: ip('203.0.113.1'),
-  peerPort: 179,
-  holdTimeMs: 90_000,
-  keepaliveTimeMs: 30_000,
-  ebgpMultiHop: false,
-  enableGracefulRestart: false,
-  disableMP: false,
-  nodeSelectors: [],
-  ...over,
-});
+const peer = bgpPeer;
 
-const adv = (name: string, over: Partial<BGPAdvertisement> = {}): BGPAdvertisement => ({
-  name,
-  aggregationLength: 32,
-  aggregationLengthV6: 128,
-  communities: [],
-  ipAddressPools: [],
-  ipAddressPoolSelectors: [],
-  nodeSelectors: [],
-  peers: [],
-  ...over,
-});
+const adv = bgpAdvertisement;
 
 const std = (a: number, b: number): CommunityValue => ({ kind: 'standard', value: a * 65536 + b });
 const large = (global: number, local1: number, local2: number): CommunityValue => ({

@@ -11,10 +11,11 @@ import { u16, u32, Writer, checkRange } from './bytes';
 import { afiOf, familyOf, SAFI_UNICAST } from './capabilities';
 import { BgpWireError } from './errors';
 import { ErrorCode, UpdateSubcode } from './notificationCodes';
-import { prefixesBytes, readAddress, readPrefixes } from './prefix';
+import { FAMILY_BITS, prefixesBytes, readAddress, readPrefixes } from './prefix';
 import type {
   AsPathSegment,
   CodecOptions,
+  Family,
   LargeCommunity,
   MpReach,
   MpUnreach,
@@ -270,15 +271,32 @@ interface Entry {
   readonly write: (w: Writer) => void;
 }
 
+/**
+ * An attribute's encoded bytes: flags (1), type (1), length (1, or 2 with Extended Length once the value passes 255
+ * bytes) and the value. The adj-RIB-out packs UPDATEs with these parts, so they are the codec's own.
+ */
+export function attributeBytes(valueBytes: number): number {
+  return (valueBytes > 255 ? 4 : 3) + valueBytes;
+}
+
+/** MP_REACH_NLRI's value: AFI (2), SAFI (1), next hop length (1), the next hops, reserved (1), the NLRI. */
+export function mpReachValueBytes(family: Family, nextHops: number, nlriBytes: number): number {
+  return 5 + (FAMILY_BITS[family] / 8) * nextHops + nlriBytes;
+}
+
+/** MP_UNREACH_NLRI's value: AFI (2), SAFI (1), the withdrawn routes. */
+export function mpUnreachValueBytes(withdrawnBytes: number): number {
+  return 3 + withdrawnBytes;
+}
+
 function mpReachEntry(mp: MpReach): Entry {
-  const size = mp.family === 'ipv4' ? 4 : 16;
   const ok = mp.family === 'ipv4' ? mp.nextHops.length === 1 : mp.nextHops.length === 1 || mp.nextHops.length === 2;
   if (!ok) throw new RangeError(`MP_REACH_NLRI for ${mp.family} with ${mp.nextHops.length} next hops`);
-  const nhLen = size * mp.nextHops.length;
+  const nhLen = (FAMILY_BITS[mp.family] / 8) * mp.nextHops.length;
   return {
     type: AttrType.mpReach,
     flags: OPTIONAL,
-    length: 5 + nhLen + prefixesBytes(mp.nlri),
+    length: mpReachValueBytes(mp.family, mp.nextHops.length, prefixesBytes(mp.nlri)),
     write: (w) => {
       w.u16(afiOf(mp.family));
       w.u8(SAFI_UNICAST);
@@ -294,7 +312,7 @@ function mpUnreachEntry(mp: MpUnreach): Entry {
   return {
     type: AttrType.mpUnreach,
     flags: OPTIONAL,
-    length: 3 + prefixesBytes(mp.withdrawn),
+    length: mpUnreachValueBytes(prefixesBytes(mp.withdrawn)),
     write: (w) => {
       w.u16(afiOf(mp.family));
       w.u8(SAFI_UNICAST);
@@ -381,12 +399,10 @@ function entries(a: PathAttributes, opts: CodecOptions): Entry[] {
   return first.concat(rest);
 }
 
-const headerBytes = (length: number) => (length > 255 ? 4 : 3);
-
 /** Encoded bytes of the Path Attributes field. */
 export function attributesLength(a: PathAttributes, opts: CodecOptions): number {
   let n = 0;
-  for (const e of entries(a, opts)) n += headerBytes(e.length) + e.length;
+  for (const e of entries(a, opts)) n += attributeBytes(e.length);
   return n;
 }
 

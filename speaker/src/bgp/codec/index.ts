@@ -1,6 +1,9 @@
 export * from './types';
 export { decodeMessage, encodeMessage, type DecodeResult } from './message';
-export { updateLength } from './update';
+export { notification } from './errors';
+export { maxUpdateLength, UPDATE_FIXED_BYTES, updateLength } from './update';
+export { attributeBytes, attributesLength, mpReachValueBytes, mpUnreachValueBytes } from './attributes';
+export { prefixBytes, prefixesBytes } from './prefix';
 export { createFrameSplitter, type FrameResult, type FrameSplitter } from './framing';
 export { endOfRib, endOfRibFamily, isEndOfRib } from './endOfRib';
 export { RouteRefreshSubtype } from './routeRefresh';
@@ -17,5 +20,7 @@ export {
   decodeShutdownCommunication,
   describeNotification,
   encodeShutdownCommunication,
+  notificationName,
+  printable,
   subcodeName,
 } from './notificationCodes';

@@ -3,6 +3,7 @@ import {
   decodeShutdownCommunication,
   describeNotification,
   encodeShutdownCommunication,
+  notificationName,
   subcodeName,
 } from './notificationCodes';
 import { hex } from './testBytes';
@@ -20,6 +21,19 @@ describe('NOTIFICATION names', () => {
     [9, 1, 'code 9/subcode 1'],
   ])('%i/%i is %s', (code, subcode, words) => {
     expect(`${codeName(code)}/${subcodeName(code, subcode)}`).toBe(words);
+  });
+});
+
+describe('notificationName', () => {
+  it.each([
+    [6, 2, 'Cease/Administrative Shutdown'],
+    [4, 0, 'Hold Timer Expired'],
+    [5, 0, 'Finite State Machine Error/Unspecified Error'],
+    [4, 1, 'Hold Timer Expired/subcode 1'],
+    [2, 99, 'OPEN Message Error/subcode 99'],
+    [42, 0, 'code 42'],
+  ])('%i/%i is %s', (code, subcode, words) => {
+    expect(notificationName(code, subcode)).toBe(words);
   });
 });
 
@@ -66,6 +80,6 @@ describe('describeNotification', () => {
   it('shows other data, and a malformed communication, in hex', () => {
     expect(describeNotification(n(2, 1, '0004'))).toBe('OPEN Message Error/Unsupported Version Number (data 0004)');
     expect(describeNotification(n(6, 2, '09 61'))).toBe('Cease/Administrative Shutdown (data 0961)');
-    expect(describeNotification(n(4, 0, ''))).toBe('Hold Timer Expired/subcode 0');
+    expect(describeNotification(n(4, 0, ''))).toBe('Hold Timer Expired');
   });
 });

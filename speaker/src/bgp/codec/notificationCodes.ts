@@ -124,6 +124,16 @@ export function subcodeName(code: number, subcode: number): string {
   return SUBCODE_NAMES[code]?.[subcode] ?? `subcode ${subcode}`;
 }
 
+/**
+ * `Code/Subcode` by their names, the one wording of a NOTIFICATION's kind: `Cease/Administrative Shutdown`. Subcode 0
+ * of a code that names none is left out (`Hold Timer Expired`); other unnamed ones are numbered.
+ */
+export function notificationName(code: number, subcode: number): string {
+  const sub = SUBCODE_NAMES[code]?.[subcode];
+  if (sub === undefined && subcode === 0) return codeName(code);
+  return `${codeName(code)}/${sub ?? `subcode ${subcode}`}`;
+}
+
 /** RFC 9003 raised the shutdown communication's limit from RFC 8203's 128 bytes of UTF-8 to 255. */
 export const MAX_SHUTDOWN_COMMUNICATION_BYTES = 255;
 
@@ -178,15 +188,16 @@ function hex(data: Uint8Array): string {
  * control characters escaped so a peer cannot forge log lines.
  */
 export function describeNotification(n: Pick<NotificationMessage, 'code' | 'subcode' | 'data'>): string {
-  const head = `${codeName(n.code)}/${subcodeName(n.code, n.subcode)}`;
+  const head = notificationName(n.code, n.subcode);
   if (n.data.length === 0) return head;
   if (carriesShutdownCommunication(n.code, n.subcode)) {
     const text = decodeShutdownCommunication(n.data);
-    if (text !== undefined) return text === '' ? head : `${head}: ${escapeControls(text)}`;
+    if (text !== undefined) return text === '' ? head : `${head}: ${printable(text)}`;
   }
   return `${head} (data ${hex(n.data)})`;
 }
 
-function escapeControls(text: string): string {
+/** Text a peer sent, with control characters escaped so it cannot forge log lines. */
+export function printable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }

@@ -143,6 +143,9 @@ export interface CodecOptions {
   readonly extendedMessage: boolean;
 }
 
+/** RFC 6793: the 2-octet stand-in (in OPEN's My AS and AS_PATH) for an AS that does not fit in 16 bits. */
+export const AS_TRANS = 23456;
+
 export const DEFAULT_CODEC_OPTIONS: CodecOptions = { fourOctetAs: false, extendedMessage: false };
 
 /** RFC 4271: a message is 19..4096 bytes; RFC 8654 raises the maximum to 65,535 for all but OPEN and KEEPALIVE. */

@@ -53,15 +53,26 @@ export function decodeUpdate(b: Uint8Array, opts: CodecOptions): DecodedUpdate {
   };
 }
 
-/** The exact encoded length of `m`, computed without encoding it (the adj-RIB-out packs UPDATEs with it). */
+/** The header, Withdrawn Routes Length (2) and Total Path Attribute Length (2): an UPDATE with nothing in it. */
+export const UPDATE_FIXED_BYTES = HEADER_BYTES + 2 + 2;
+
+/** The largest UPDATE the session allows: 4,096 bytes, or 65,535 with extended messages (RFC 8654). */
+export function maxUpdateLength(opts: Pick<CodecOptions, 'extendedMessage'>): number {
+  return maxLength(MessageType.update, opts);
+}
+
+/**
+ * The exact encoded length of `m`, computed without encoding it. The adj-RIB-out packs UPDATEs with this and its
+ * parts (attributeBytes, mpReachValueBytes, prefixBytes...), growing a message a prefix at a time.
+ */
 export function updateLength(m: UpdateMessage, opts: CodecOptions): number {
-  return HEADER_BYTES + 4 + prefixesBytes(m.withdrawn) + attributesLength(m.attributes, opts) + prefixesBytes(m.nlri);
+  return UPDATE_FIXED_BYTES + prefixesBytes(m.withdrawn) + attributesLength(m.attributes, opts) + prefixesBytes(m.nlri);
 }
 
 /** Encodes an UPDATE; throws on values the caller built wrongly or a message over the session's limit. */
 export function encodeUpdate(m: UpdateMessage, opts: CodecOptions): Uint8Array {
   const length = updateLength(m, opts);
-  const max = maxLength(MessageType.update, opts);
+  const max = maxUpdateLength(opts);
   if (length > max) throw new RangeError(`UPDATE of ${length} bytes is over ${max}`);
   const w = new Writer(length);
   w.pos = HEADER_BYTES;

@@ -1,5 +1,5 @@
-import type { Capability } from '../codec/types';
-import { AS_TRANS, buildOpen, keepOurConnection, negotiate, offeredFamilies, openErrorCode } from './negotiate';
+import { AS_TRANS, type Capability } from '../codec/types';
+import { buildOpen, keepOurConnection, negotiate, offeredFamilies, openErrorCode } from './negotiate';
 import { config, OUR_ID, PEER_CAPS, PEER_ID, peerOpen } from './testFixtures';
 import type { OpenError } from './types';
 

@@ -2,19 +2,10 @@
  * Our OPEN, and what a peer's OPEN means for the session (RFC 4271 6.2 checks, RFC 5492 capabilities): the peer's
  * real AS (RFC 6793), the families both offered (RFC 4760), the optional features both sides support, the timers.
  */
-import type { Capability, Family, OpenMessage } from '../codec/types';
-import {
-  BAD_BGP_IDENTIFIER,
-  BAD_PEER_AS,
-  OPEN_MESSAGE_ERROR,
-  UNACCEPTABLE_HOLD_TIME,
-  UNSUPPORTED_CAPABILITY,
-} from './notifications';
+import { AS_TRANS, type Capability, type Family, type OpenMessage } from '../codec/types';
+import { ErrorCode, OpenSubcode } from '../codec';
 import { keepaliveSec, negotiatedHoldSec } from './timers';
 import type { Negotiated, NotificationCode, OpenError, PeerGracefulRestart, SessionConfig } from './types';
-
-/** RFC 6793: the 2-octet My Autonomous System value of a speaker whose AS does not fit in 2 octets. */
-export const AS_TRANS = 23456;
 
 /** The OPEN we send on every connection. */
 export function buildOpen(config: SessionConfig): OpenMessage {
@@ -98,13 +89,13 @@ export function negotiate(config: SessionConfig, open: OpenMessage): Negotiation
 export function openErrorCode(error: OpenError): NotificationCode {
   switch (error.code) {
     case 'badPeerAs':
-      return { code: OPEN_MESSAGE_ERROR, subcode: BAD_PEER_AS };
+      return { code: ErrorCode.openMessage, subcode: OpenSubcode.badPeerAs };
     case 'badBgpId':
-      return { code: OPEN_MESSAGE_ERROR, subcode: BAD_BGP_IDENTIFIER };
+      return { code: ErrorCode.openMessage, subcode: OpenSubcode.badBgpIdentifier };
     case 'unacceptableHoldTime':
-      return { code: OPEN_MESSAGE_ERROR, subcode: UNACCEPTABLE_HOLD_TIME };
+      return { code: ErrorCode.openMessage, subcode: OpenSubcode.unacceptableHoldTime };
     case 'noCommonFamily':
-      return { code: OPEN_MESSAGE_ERROR, subcode: UNSUPPORTED_CAPABILITY };
+      return { code: ErrorCode.openMessage, subcode: OpenSubcode.unsupportedCapability };
   }
 }
 

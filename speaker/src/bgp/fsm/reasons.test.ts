@@ -3,12 +3,12 @@ import type { DownReason, OpenError } from './types';
 
 describe('NOTIFICATION names', () => {
   it.each([
-    [{ code: 6, subcode: 2 }, 'cease/administrative shutdown (6/2)'],
-    [{ code: 6, subcode: 10 }, 'cease/BFD down (6/10)'],
-    [{ code: 5, subcode: 3 }, 'finite state machine error/unexpected message in Established (5/3)'],
-    [{ code: 4, subcode: 0 }, 'hold timer expired (4/0)'],
-    [{ code: 2, subcode: 99 }, 'OPEN message error (2/99)'],
-    [{ code: 42, subcode: 1 }, 'code 42 (42/1)'],
+    [{ code: 6, subcode: 2 }, 'Cease/Administrative Shutdown (6/2)'],
+    [{ code: 6, subcode: 10 }, 'Cease/BFD Down (6/10)'],
+    [{ code: 5, subcode: 3 }, 'Finite State Machine Error/Receive Unexpected Message in Established State (5/3)'],
+    [{ code: 4, subcode: 0 }, 'Hold Timer Expired (4/0)'],
+    [{ code: 2, subcode: 99 }, 'OPEN Message Error/subcode 99 (2/99)'],
+    [{ code: 42, subcode: 1 }, 'code 42/subcode 1 (42/1)'],
   ])('%j is %s', (n, text) => {
     expect(notificationText(n)).toBe(text);
   });
@@ -39,36 +39,40 @@ describe('down reasons in words', () => {
       { kind: 'stopped', graceful: true, subcode: 2 },
       'stopped gracefully (TCP closed without a NOTIFICATION, for graceful restart)',
     ],
-    [{ kind: 'stopped', graceful: false, subcode: 2 }, 'stopped, sent cease/administrative shutdown (6/2)'],
+    [{ kind: 'stopped', graceful: false, subcode: 2 }, 'stopped, sent Cease/Administrative Shutdown (6/2)'],
     [
       { kind: 'stopped', graceful: false, subcode: 4, shutdownText: 'drain' },
-      'stopped, sent cease/administrative reset (6/4): "drain"',
+      'stopped, sent Cease/Administrative Reset (6/4): "drain"',
     ],
     [{ kind: 'connectFailed' }, 'could not connect to the peer'],
     [{ kind: 'connectTimeout' }, 'connecting to the peer timed out'],
     [{ kind: 'tcpClosed', state: 'established' }, 'the peer closed the TCP connection in established'],
     [
       { kind: 'holdTimerExpired', state: 'openSent' },
-      'nothing heard from the peer within the hold time in openSent, sent hold timer expired (4/0)',
+      'nothing heard from the peer within the hold time in openSent, sent Hold Timer Expired (4/0)',
     ],
     [
       { kind: 'notificationReceived', notification: { code: 6, subcode: 2 }, shutdownText: 'maintenance' },
-      'the peer sent cease/administrative shutdown (6/2): "maintenance"',
+      'the peer sent Cease/Administrative Shutdown (6/2): "maintenance"',
+    ],
+    [
+      { kind: 'notificationReceived', notification: { code: 6, subcode: 4 }, shutdownText: 'a\nfake line' },
+      'the peer sent Cease/Administrative Reset (6/4): "a\\x0afake line"',
     ],
     [
       { kind: 'notificationReceived', notification: { code: 6, subcode: 3 } },
-      'the peer sent cease/peer de-configured (6/3)',
+      'the peer sent Cease/Peer De-configured (6/3)',
     ],
     [
       { kind: 'decodeError', notification: { code: 1, subcode: 2 } },
-      "could not decode the peer's message, sent message header error/bad message length (1/2)",
+      "could not decode the peer's message, sent Message Header Error/Bad Message Length (1/2)",
     ],
     [
       { kind: 'openRejected', error: { code: 'unacceptableHoldTime', holdTimeSec: 1 } },
       "refused the peer's OPEN: the peer's hold time of 1 s is below 3 s",
     ],
     [{ kind: 'unexpectedMessage', state: 'openSent', messageType: 'update' }, 'unexpected update message in openSent'],
-    [{ kind: 'bfdDown' }, 'BFD went down, sent cease/BFD down (6/10)'],
+    [{ kind: 'bfdDown' }, 'BFD went down, sent Cease/BFD Down (6/10)'],
     [
       { kind: 'peerRestarted' },
       'the peer reconnected while Established (it restarted; graceful restart keeps its routes)',

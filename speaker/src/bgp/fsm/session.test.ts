@@ -1,5 +1,6 @@
 import type { BgpMessage, Capability } from '../codec/types';
-import { cease, notification, shutdownData } from './notifications';
+import { encodeShutdownCommunication, notification } from '../codec';
+import { cease } from './notifications';
 import { Session } from './session';
 import { config, PEER_CAPS, PEER_ID, peerOpen } from './testFixtures';
 import type { SessionAction, SessionConfig, SessionEvent, SessionState } from './types';
@@ -524,7 +525,10 @@ describe('stop and NOTIFICATIONs with words', () => {
 
   it('keeps the shutdown text of a received Cease', () => {
     const h = inState('established');
-    const [, down] = h.s.handle({ type: 'message', conn: 1, message: notification(6, 2, shutdownData('bye')) }, 1);
+    const [, down] = h.s.handle(
+      { type: 'message', conn: 1, message: notification(6, 2, encodeShutdownCommunication('bye')) },
+      1,
+    );
     expect(down).toEqual({
       type: 'down',
       reason: { kind: 'notificationReceived', notification: { code: 6, subcode: 2 }, shutdownText: 'bye' },

@@ -11,16 +11,8 @@
 import type { BgpMessage, NotificationMessage, OpenMessage } from '../codec/types';
 import { connectRetryDelayMs, DEFAULT_CONNECT_RETRY_MS, idleHoldMs, STABLE_SESSION_MS } from './backoff';
 import { buildOpen, keepOurConnection, negotiate, openErrorCode } from './negotiate';
-import {
-  BFD_DOWN,
-  cease,
-  CONNECTION_COLLISION_RESOLUTION,
-  FSM_ERROR,
-  fsmErrorSubcode,
-  HOLD_TIMER_EXPIRED,
-  notification,
-  shutdownText,
-} from './notifications';
+import { CeaseSubcode, ErrorCode, notification } from '../codec';
+import { cease, fsmErrorSubcode, shutdownText } from './notifications';
 import { Deadlines, OPEN_SENT_HOLD_SEC } from './timers';
 import type {
   ConnectionId,
@@ -138,7 +130,7 @@ export class Session {
       case 'bfdDown': {
         const c = this.establishedConnection();
         // BFD only guards an Established session (RFC 5882); before that the OPEN exchange has its own hold timer.
-        if (c !== undefined) this.fail(c, cease(BFD_DOWN), { kind: 'bfdDown' }, nowMs, out);
+        if (c !== undefined) this.fail(c, cease(CeaseSubcode.bfdDown), { kind: 'bfdDown' }, nowMs, out);
         break;
       }
     }
@@ -176,7 +168,13 @@ export class Session {
     const c = this.conns.get(Number(id));
     if (c === undefined) return;
     if (kind === 'hold') {
-      this.fail(c, notification(HOLD_TIMER_EXPIRED, 0), { kind: 'holdTimerExpired', state: c.state }, nowMs, out);
+      this.fail(
+        c,
+        notification(ErrorCode.holdTimerExpired, 0),
+        { kind: 'holdTimerExpired', state: c.state },
+        nowMs,
+        out,
+      );
     } else {
       out.push({ type: 'send', conn: c.id, message: { type: 'keepalive' } });
       this.armKeepalive(c, nowMs);
@@ -210,7 +208,8 @@ export class Session {
     }
     // A peer dials in again when it gave up on its earlier connection: that one is dead, replace it.
     for (const old of [...this.conns.values()]) {
-      if (!old.dialled && old.state !== 'established') this.drop(old, cease(CONNECTION_COLLISION_RESOLUTION), out);
+      if (!old.dialled && old.state !== 'established')
+        this.drop(old, cease(CeaseSubcode.connectionCollisionResolution), out);
     }
     this.conns.set(c.id, c);
     this.sendOpen(c, nowMs, out);
@@ -257,7 +256,7 @@ export class Session {
       return;
     }
     const reason: DownReason = { kind: 'unexpectedMessage', state: c.state, messageType: message.type };
-    this.fail(c, notification(FSM_ERROR, fsmErrorSubcode(c.state)), reason, nowMs, out);
+    this.fail(c, notification(ErrorCode.fsm, fsmErrorSubcode(c.state)), reason, nowMs, out);
   }
 
   private receiveOpen(c: Connection, open: OpenMessage, nowMs: number, out: SessionAction[]): void {
@@ -279,7 +278,7 @@ export class Session {
           continue;
         }
         // RFC 4271 6.8: a collision with an Established session closes the new connection.
-        this.drop(c, cease(CONNECTION_COLLISION_RESOLUTION), out);
+        this.drop(c, cease(CeaseSubcode.connectionCollisionResolution), out);
         return;
       }
       const ourWins = keepOurConnection(
@@ -289,9 +288,9 @@ export class Session {
         result.negotiated.peerAs,
       );
       if (c.dialled === ourWins) {
-        this.drop(other, cease(CONNECTION_COLLISION_RESOLUTION), out);
+        this.drop(other, cease(CeaseSubcode.connectionCollisionResolution), out);
       } else {
-        this.drop(c, cease(CONNECTION_COLLISION_RESOLUTION), out);
+        this.drop(c, cease(CeaseSubcode.connectionCollisionResolution), out);
         return;
       }
     }
@@ -311,7 +310,7 @@ export class Session {
         this.conns.delete(other.id);
         out.push({ type: 'close', conn: other.id });
       } else {
-        this.drop(other, cease(CONNECTION_COLLISION_RESOLUTION), out);
+        this.drop(other, cease(CeaseSubcode.connectionCollisionResolution), out);
       }
     }
     this.timers.clear('connectRetry');
@@ -385,7 +384,7 @@ export class Session {
   private stop(event: Extract<SessionEvent, { type: 'stop' }>, out: SessionAction[]): void {
     if (!this.started) return;
     const wasEstablished = this.establishedConnection() !== undefined;
-    const subcode = event.subcode ?? 2;
+    const subcode = event.subcode ?? CeaseSubcode.administrativeShutdown;
     for (const c of this.conns.values()) {
       if (!event.graceful && c.state !== 'connect') {
         out.push({ type: 'send', conn: c.id, message: cease(subcode, event.shutdownText) });

@@ -40,7 +40,7 @@ export interface SessionConfig {
 }
 
 /** RFC 4271 Cease subcodes (RFC 4486) the speaker sends when it stops a session. */
-export type CeaseSubcode = 2 | 3 | 4 | 6 | 8;
+export type StopSubcode = 2 | 3 | 4 | 6 | 8;
 
 export type SessionEvent =
   | { readonly type: 'start' }
@@ -52,7 +52,7 @@ export type SessionEvent =
   | {
       readonly type: 'stop';
       readonly graceful?: boolean;
-      readonly subcode?: CeaseSubcode;
+      readonly subcode?: StopSubcode;
       readonly shutdownText?: string;
     }
   /** A connection the session asked for (connect action) is up. */
@@ -115,7 +115,7 @@ export type DownReason =
   | {
       readonly kind: 'stopped';
       readonly graceful: boolean;
-      readonly subcode: CeaseSubcode;
+      readonly subcode: StopSubcode;
       readonly shutdownText?: string;
     }
   | { readonly kind: 'connectFailed' }

@@ -272,7 +272,14 @@ export class BgpPeer implements BgpPeerEdge {
   private dial(conn: ConnectionId): void {
     const c: Connection = { splitter: createFrameSplitter(), abort: new AbortController() };
     this.conns.set(conn, c);
-    this.deps.dial(this.spec, c.abort.signal).then(
+    let dialling: Promise<BgpStream>;
+    try {
+      dialling = this.deps.dial(this.spec, c.abort.signal);
+    } catch (err) {
+      // A dialler that throws (a bad option) fails this dial, to be retried: it must not throw out of the FSM's step.
+      dialling = Promise.reject(err);
+    }
+    dialling.then(
       (stream) => {
         if (this.conns.get(conn) !== c || this.closed) {
           stream.destroy();
@@ -330,15 +337,18 @@ export class BgpPeer implements BgpPeerEdge {
     const stream = c.stream;
     if (!stream) return;
     const closed = new Promise<void>((resolve) => {
-      stream.on('close', () => resolve());
-      if (flush) stream.end();
-      else stream.destroy();
       // A peer that never reads must not hold the close forever.
       const t = this.clock.setTimeout(() => {
         stream.destroy();
         resolve();
       }, 1000);
       t.unref?.();
+      stream.on('close', () => {
+        this.clock.clearTimeout(t);
+        resolve();
+      });
+      if (flush) stream.end();
+      else stream.destroy();
     });
     this.closing.add(closed);
     void closed.then(() => this.closing.delete(closed));

@@ -7,7 +7,7 @@
  */
 import type * as net from 'node:net';
 import { formatIP } from '@ironlb/shared';
-import { connectBgp, listenBgp, type BgpListener } from '../socket';
+import { connectBgp, listenBgp, type BgpListener, type ListenOptions } from '../socket';
 import type { PeerEdgeFactory, PeerSpec } from './types';
 import { bfdStarter } from './bfdWatch';
 import { BgpPeer, type BfdStarter, type Dialer, type EdgeDeps } from './edge';
@@ -16,6 +16,8 @@ export interface PeerEdgesOptions {
   /** 0: do not listen (every session is dialled). */
   readonly listenPort: number;
   readonly dial?: Dialer;
+  /** Absent: listenBgp (tests hand in listeners that need no port). */
+  readonly listen?: (opts: ListenOptions) => Promise<BgpListener>;
   readonly bfd?: BfdStarter;
   readonly log: { info(o: object, msg: string): void; warn(o: object, msg: string): void };
 }
@@ -74,7 +76,7 @@ export function startPeerEdges(opts: PeerEdgesOptions): PeerEdges {
     ] as const) {
       listeners.set(
         family,
-        listenBgp({ address, port: opts.listenPort }).then(
+        (opts.listen ?? listenBgp)({ address, port: opts.listenPort }).then(
           (l) => {
             l.server.on('connection', onConnection);
             return l;

@@ -1,7 +1,7 @@
 import { mustParseIP } from '@ironlb/shared';
 import type { AsPathSegment, Prefix, UpdateMessage } from '../codec/types';
 import { createAdjRibOut } from './adjRibOut';
-import { updateSize } from './size';
+import { updateLength } from '../codec';
 import type { AdjRibOutOptions, Route, RouteAttributes } from './types';
 
 const EBGP: AdjRibOutOptions = {
@@ -354,7 +354,7 @@ describe('packing through the table', () => {
       const options = { ...EBGP, extendedMessage };
       const msgs = createAdjRibOut(options).setRoutes(routes);
       const limit = extendedMessage ? 65535 : 4096;
-      for (const m of msgs) expect(updateSize(m, options)).toBeLessThanOrEqual(limit);
+      for (const m of msgs) expect(updateLength(m, options)).toBeLessThanOrEqual(limit);
       const sent = msgs.flatMap((m) => m.attributes.mpReach?.nlri ?? []);
       expect(sent).toHaveLength(5000);
       expect(new Set(sent.map((p) => p.ip.value)).size).toBe(5000);
@@ -374,7 +374,7 @@ describe('packing through the table', () => {
       }));
     const one = createAdjRibOut(EBGP).setRoutes(routes(236));
     expect(one).toHaveLength(1);
-    expect(updateSize(one[0], EBGP)).toBe(4096);
+    expect(updateLength(one[0], EBGP)).toBe(4096);
     expect(createAdjRibOut(EBGP).setRoutes(routes(237))).toHaveLength(2);
   });
 });

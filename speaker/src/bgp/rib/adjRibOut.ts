@@ -6,11 +6,11 @@
  * Cost: one key string per route (prefixKey), one attribute key per distinct RouteAttributes object (cached by
  * identity), and a sort of the changed keys only; prefixes are never compared as BigInts.
  */
+import { maxUpdateLength, prefixBytes } from '../codec';
 import type { Family, Prefix, UpdateMessage } from '../codec/types';
 import { announcementAttributes, attributesKey } from './attributes';
-import { type AnnouncementShape, announcementSize, maxUpdateBytes, packAnnouncements, packWithdraws } from './pack';
+import { type AnnouncementShape, announcementSize, packAnnouncements, packWithdraws } from './pack';
 import { familyOf, prefixKey } from './prefixKey';
-import { prefixBytes } from './size';
 import type { AdjRibOut, AdjRibOutOptions, Route, RouteAttributes } from './types';
 
 /** Why a route is held but not sent on this session. */
@@ -50,7 +50,7 @@ interface Held {
 }
 
 export function createAdjRibOut(options: AdjRibOutOptions): AdjRibOutTable {
-  const limit = maxUpdateBytes(options);
+  const limit = maxUpdateLength(options);
   const negotiated = new Set<Family>(options.families);
   // The attribute key depends only on the attributes and the session, so it is cached per attributes object: the
   // mode usually hands one object to every route of a peer.

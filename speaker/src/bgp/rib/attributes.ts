@@ -3,11 +3,9 @@
  * communities) plus what the session decides (ORIGIN, AS_PATH by iBGP/eBGP and AS size). Pure; the table calls it
  * once per distinct attribute set, not once per route.
  */
-import type { AsPathSegment, PathAttributes } from '../codec/types';
+import { AS_TRANS, type AsPathSegment, type PathAttributes } from '../codec/types';
 import type { AdjRibOutOptions, RouteAttributes } from './types';
 
-/** RFC 6793: the 2-octet stand-in for an AS that does not fit in 16 bits. */
-export const AS_TRANS = 23456;
 /** Sent on iBGP when the route names no LOCAL_PREF (RFC 4271 leaves it to policy; 100 is what routers assume). */
 export const DEFAULT_LOCAL_PREF = 100;
 

@@ -1,8 +1,9 @@
 import { mustParseIP } from '@ironlb/shared';
-import type { CodecOptions, Prefix } from '../codec/types';
+import { prefixesBytes, updateLength } from '../codec';
+import type { CodecOptions, Family, Prefix, UpdateMessage } from '../codec/types';
 import { announcementAttributes } from './attributes';
-import { type AnnouncementShape, packAnnouncements, packWithdraws } from './pack';
-import { updateSize } from './size';
+import { type AnnouncementShape, announcementSize, packAnnouncements, packWithdraws, withdrawSize } from './pack';
+import { expectOnTheWire } from './testWire';
 
 const options: CodecOptions = { fourOctetAs: true, extendedMessage: false };
 const extended: CodecOptions = { fourOctetAs: true, extendedMessage: true };
@@ -56,7 +57,7 @@ describe('packAnnouncements, classic IPv4', () => {
     const msgs = packAnnouncements(classicShape(5), v4(806), options);
     expect(msgs).toHaveLength(1);
     expect(msgs[0].nlri).toHaveLength(806);
-    expect(updateSize(msgs[0], options)).toBe(4096);
+    expect(updateLength(msgs[0], options)).toBe(4096);
   });
 
   test('one more prefix (5 more bytes) starts a second UPDATE with the same attributes', () => {
@@ -87,12 +88,12 @@ describe('packAnnouncements, classic IPv4', () => {
     // 23 + 4 + 9 + 7 + 7 = 50; 50 + 13,097 × 5 = 65,535.
     const exact = packAnnouncements(classicShape(1), v4(13097), extended);
     expect(exact).toHaveLength(1);
-    expect(updateSize(exact[0], extended)).toBe(65535);
+    expect(updateLength(exact[0], extended)).toBe(65535);
     expect(packAnnouncements(classicShape(1), v4(13098), extended).map((m) => m.nlri.length)).toEqual([13097, 1]);
     // The same prefixes without the extension: 4096-byte messages.
     const small = packAnnouncements(classicShape(1), v4(13097), options);
     expect(small).toHaveLength(17);
-    for (const m of small) expect(updateSize(m, options)).toBeLessThanOrEqual(4096);
+    for (const m of small) expect(updateLength(m, options)).toBeLessThanOrEqual(4096);
   });
 
   test('nothing to announce is no message', () => {
@@ -105,7 +106,7 @@ describe('packAnnouncements, MP_REACH', () => {
   test('236 IPv6 /128s with five communities fill one UPDATE to exactly 4096 bytes', () => {
     const msgs = packAnnouncements(v6Shape(5), v6(236), options);
     expect(msgs).toHaveLength(1);
-    expect(updateSize(msgs[0], options)).toBe(4096);
+    expect(updateLength(msgs[0], options)).toBe(4096);
     expect(msgs[0]).toEqual({
       type: 'update',
       withdrawn: [],
@@ -130,12 +131,12 @@ describe('packAnnouncements, MP_REACH', () => {
     // 4097 in all: it fits only if the length field were one byte, which a 4050-byte value cannot have.
     const msgs = packAnnouncements(v6Shape(1), v6(237), options);
     expect(msgs.map((m) => m.attributes.mpReach?.nlri.length)).toEqual([236, 1]);
-    expect(updateSize(msgs[0], options)).toBe(4080);
+    expect(updateLength(msgs[0], options)).toBe(4080);
     const whole = {
       ...msgs[0],
       attributes: { ...msgs[0].attributes, mpReach: { ...msgs[0].attributes.mpReach!, nlri: v6(237) } },
     };
-    expect(updateSize(whole, options)).toBe(4097);
+    expect(updateLength(whole, options)).toBe(4097);
   });
 
   test('a prefix that fits in no message with these attributes is refused', () => {
@@ -148,7 +149,7 @@ describe('packWithdraws', () => {
     const prefixes = [...v4(813), ...V4_24];
     const [msg] = packWithdraws('ipv4', true, prefixes, options);
     expect(msg).toEqual({ type: 'update', withdrawn: prefixes, attributes: {}, nlri: [] });
-    expect(updateSize(msg, options)).toBe(4096);
+    expect(updateLength(msg, options)).toBe(4096);
     const more = packWithdraws('ipv4', true, [...prefixes, ...v4(1)], options);
     expect(more.map((m) => m.withdrawn.length)).toEqual([815, 1]);
   });
@@ -163,7 +164,7 @@ describe('packWithdraws', () => {
       attributes: { mpUnreach: { family: 'ipv6', withdrawn: prefixes } },
       nlri: [],
     });
-    expect(updateSize(msg, options)).toBe(4096);
+    expect(updateLength(msg, options)).toBe(4096);
     expect(packWithdraws('ipv6', false, [...prefixes, ...v6(1, 48)], options)).toHaveLength(2);
   });
 
@@ -182,5 +183,77 @@ describe('packWithdraws', () => {
 
   test('nothing to withdraw is no message', () => {
     expect(packWithdraws('ipv6', false, [], options)).toEqual([]);
+  });
+});
+
+describe('on the wire: every packed UPDATE encodes to the size the packer counted and decodes back to itself', () => {
+  const twoOctet: CodecOptions = { fourOctetAs: false, extendedMessage: false };
+  const sessions: [string, CodecOptions][] = [
+    ['4-octet', options],
+    ['4-octet extended', extended],
+    ['2-octet', twoOctet],
+  ];
+  /** Every shape the table builds: classic or MP_REACH IPv4, MP_REACH IPv6; eBGP (a 4-byte AS: AS4_PATH on 2-octet sessions) or iBGP. */
+  function shapes(session: CodecOptions): [string, AnnouncementShape][] {
+    const out: [string, AnnouncementShape][] = [];
+    for (const [who, peer] of [
+      ['eBGP', { ibgp: false, localAs: 4200000000, fourOctetAs: session.fourOctetAs }],
+      ['iBGP', { ibgp: true, localAs: 64512, fourOctetAs: session.fourOctetAs }],
+    ] as const) {
+      // 0, 5 and 70 communities: the last takes COMMUNITIES past 255 bytes (Extended Length).
+      for (const n of [0, 5, 70]) {
+        const large = n === 5 ? [{ global: 64512, local1: 1, local2: 2 }] : [];
+        const nh4 = mustParseIP('198.51.100.1');
+        const nh6 = mustParseIP('2001:db8:ffff::1');
+        const a4 = { nextHop: nh4, communities: communities(n), largeCommunities: large };
+        const a6 = { ...a4, nextHop: nh6 };
+        out.push(
+          [`${who} classic ${n}`, { kind: 'classic', attributes: announcementAttributes(a4, peer, true) }],
+          [
+            `${who} MP IPv4 ${n}`,
+            { kind: 'mp', family: 'ipv4', nextHops: [nh4], attributes: announcementAttributes(a4, peer, false) },
+          ],
+          [
+            `${who} MP IPv6 ${n}`,
+            { kind: 'mp', family: 'ipv6', nextHops: [nh6], attributes: announcementAttributes(a6, peer, false) },
+          ],
+        );
+      }
+    }
+    return out;
+  }
+  const reachOf = (m: UpdateMessage): Prefix[] => [...m.nlri, ...(m.attributes.mpReach?.nlri ?? [])];
+  const goneOf = (m: UpdateMessage): Prefix[] => [...m.withdrawn, ...(m.attributes.mpUnreach?.withdrawn ?? [])];
+  /** The very prefix objects, in order (the packer splits the list; it copies nothing). */
+  const sameList = (xs: readonly Prefix[], ys: readonly Prefix[]): boolean =>
+    xs.length === ys.length && xs.every((x, i) => x === ys[i]);
+
+  test.each(sessions)('announcements, %s session', (_name, session) => {
+    for (const [, shape] of shapes(session)) {
+      const family: Family = shape.kind === 'mp' ? shape.family : 'ipv4';
+      const size = announcementSize(shape, session);
+      // Around the fill points: 4,096 bytes of /32s (806-807) and /128s (236-237); 65,535 bytes of either.
+      for (const n of session.extendedMessage ? [1, 3853, 3854, 13097, 13098] : [1, 236, 237, 806, 807, 1700]) {
+        const prefixes = family === 'ipv4' ? v4(n) : v6(n);
+        const msgs = packAnnouncements(shape, prefixes, session);
+        for (const m of msgs) expectOnTheWire(m, session, size(prefixesBytes(reachOf(m))));
+        expect(sameList(msgs.flatMap(reachOf), prefixes)).toBe(true);
+      }
+    }
+  });
+
+  test.each(sessions)('withdraws, %s session', (_name, session) => {
+    for (const [family, classic] of [
+      ['ipv4', true],
+      ['ipv4', false],
+      ['ipv6', false],
+    ] as const) {
+      for (const n of session.extendedMessage ? [1, 3853, 3854, 13097, 13098] : [1, 236, 815, 816, 1700]) {
+        const prefixes = family === 'ipv4' ? v4(n) : v6(n, n % 2 === 0 ? 64 : 128);
+        const msgs = packWithdraws(family, classic, prefixes, session);
+        for (const m of msgs) expectOnTheWire(m, session, withdrawSize(classic)(prefixesBytes(goneOf(m))));
+        expect(sameList(msgs.flatMap(goneOf), prefixes)).toBe(true);
+      }
+    }
   });
 });

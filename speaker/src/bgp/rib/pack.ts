@@ -2,24 +2,20 @@
  * Packing prefixes into UPDATEs: one batch of prefixes that share everything else (attributes and family, or just
  * the family for withdraws) becomes as few messages as the size limit allows. Prefixes are taken in the order given
  * and each message is filled until the next prefix would not fit, so the output is deterministic and every message
- * but the last of a batch is full to within one prefix. Sizes come from size.ts, computed incrementally (adding a
- * prefix adds its bytes, and may turn MP_REACH's length field from one byte to two).
+ * but the last of a batch is full to within one prefix. Sizes come from the codec's parts of updateLength, computed
+ * incrementally (adding a prefix adds its bytes, and may turn MP_REACH's length field from one byte to two).
  */
 import type { ParsedIP } from '@ironlb/shared';
-import type { CodecOptions, Family, PathAttributes, Prefix, UpdateMessage } from '../codec/types';
-import { MAX_EXTENDED_MESSAGE_BYTES, MAX_MESSAGE_BYTES } from '../codec/types';
 import {
   UPDATE_FIXED_BYTES,
   attributeBytes,
+  attributesLength,
+  maxUpdateLength,
   mpReachValueBytes,
   mpUnreachValueBytes,
-  pathAttributesBytes,
   prefixBytes,
-} from './size';
-
-export function maxUpdateBytes(options: Pick<CodecOptions, 'extendedMessage'>): number {
-  return options.extendedMessage ? MAX_EXTENDED_MESSAGE_BYTES : MAX_MESSAGE_BYTES;
-}
+} from '../codec';
+import type { CodecOptions, Family, PathAttributes, Prefix, UpdateMessage } from '../codec/types';
 
 /** How one batch's messages are shaped: the attributes they all carry, and where the prefixes go. */
 export type AnnouncementShape =
@@ -35,10 +31,15 @@ export type AnnouncementShape =
 
 /** A message's size as a function of the bytes its prefixes take, for one shape. */
 export function announcementSize(shape: AnnouncementShape, options: CodecOptions): (nlriBytes: number) => number {
-  const fixed = UPDATE_FIXED_BYTES + pathAttributesBytes(shape.attributes, options);
+  const fixed = UPDATE_FIXED_BYTES + attributesLength(shape.attributes, options);
   if (shape.kind === 'classic') return (nlriBytes) => fixed + nlriBytes;
-  const mpFixed = mpReachValueBytes(shape.nextHops, 0);
-  return (nlriBytes) => fixed + attributeBytes(mpFixed + nlriBytes);
+  return (nlriBytes) => fixed + attributeBytes(mpReachValueBytes(shape.family, shape.nextHops.length, nlriBytes));
+}
+
+/** A withdraw's size as a function of the bytes its prefixes take: in Withdrawn Routes (`classic`) or MP_UNREACH. */
+export function withdrawSize(classic: boolean): (withdrawnBytes: number) => number {
+  if (classic) return (bytes) => UPDATE_FIXED_BYTES + bytes;
+  return (bytes) => UPDATE_FIXED_BYTES + attributeBytes(mpUnreachValueBytes(bytes));
 }
 
 /** Splits `prefixes` in order into runs whose messages fit `limit`; a prefix that fits in no message is a bug. */
@@ -67,7 +68,7 @@ export function packAnnouncements(
   prefixes: readonly Prefix[],
   options: CodecOptions,
 ): UpdateMessage[] {
-  const limit = maxUpdateBytes(options);
+  const limit = maxUpdateLength(options);
   return runs(prefixes, announcementSize(shape, options), limit).map((nlri) =>
     shape.kind === 'classic'
       ? { type: 'update', withdrawn: [], attributes: shape.attributes, nlri }
@@ -91,17 +92,16 @@ export function packWithdraws(
   prefixes: readonly Prefix[],
   options: CodecOptions,
 ): UpdateMessage[] {
-  const limit = maxUpdateBytes(options);
+  const limit = maxUpdateLength(options);
   if (classic) {
-    return runs(prefixes, (bytes) => UPDATE_FIXED_BYTES + bytes, limit).map((withdrawn) => ({
+    return runs(prefixes, withdrawSize(true), limit).map((withdrawn) => ({
       type: 'update',
       withdrawn,
       attributes: {},
       nlri: [],
     }));
   }
-  const size = (bytes: number): number => UPDATE_FIXED_BYTES + attributeBytes(mpUnreachValueBytes(bytes));
-  return runs(prefixes, size, limit).map((withdrawn) => ({
+  return runs(prefixes, withdrawSize(false), limit).map((withdrawn) => ({
     type: 'update',
     withdrawn: [],
     attributes: { mpUnreach: { family, withdrawn } },
