@@ -5,6 +5,7 @@
  * everywhere, and a speaker's SIGTERM keeps the router's route (graceful restart).
  */
 import { labTestGate } from '../lab/testGate';
+import { endpointSliceYaml } from '../testing/ironlbYaml';
 import { routerFib, routerRoutes } from '../lab/routerQueries';
 import { bgpConfigYaml, bgpServiceYaml, hostRoute, routerNextHopNodes } from '../testing/bgpLab';
 import { until } from '../testing/controllerProcess';
@@ -16,23 +17,7 @@ const BGP_CONFIG = bgpConfigYaml({
 });
 const service = bgpServiceYaml;
 
-/** The Service's one ready endpoint, on `node` (no kubelet runs: the test writes the EndpointSlice). */
-const endpointSlice = (svc: string, node: string): string => `apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata:
-  name: ${svc}-lab
-  labels:
-    kubernetes.io/service-name: ${svc}
-addressType: IPv4
-endpoints:
-  - addresses: [203.0.113.${node === 'node2' ? 34 : 50}]
-    nodeName: ${node}
-    conditions:
-      ready: true
-ports:
-  - port: 80
-    protocol: TCP
-`;
+const endpointSlice = endpointSliceYaml;
 
 labTestGate('ironlb-speaker, BGP mode with BIRD', () => {
   let l: SpeakerLab;

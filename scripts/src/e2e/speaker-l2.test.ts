@@ -5,40 +5,14 @@
  * nodeAssigned. No kubelet runs: the speakers register their Nodes, the test writes the EndpointSlices.
  */
 import { labTestGate } from '../lab/testGate';
+import { endpointSliceYaml, familyServiceYaml } from '../testing/ironlbYaml';
 import { randomTestPrefix } from '../lab/names';
 import { until } from '../testing/controllerProcess';
 import { arpingMacs, macOf, ndiscMac, serviceIPOf, startSpeakerLab, type SpeakerLab } from '../testing/speakerLab';
 
-const svc = (name: string, family: 'IPv4' | 'IPv6', extra = ''): string => `apiVersion: v1
-kind: Service
-metadata:
-  name: ${name}
-spec:
-  type: LoadBalancer
-  ipFamilyPolicy: SingleStack
-  ipFamilies: [${family}]
-  selector:
-    app: ${name}
-  ports:
-    - port: 80
-${extra}`;
-
-const slice = (service: string, node: string): string => `apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata:
-  name: ${service}-lab
-  labels:
-    kubernetes.io/service-name: ${service}
-addressType: IPv4
-endpoints:
-  - addresses: [203.0.113.${node === 'node2' ? 34 : node === 'node3' ? 50 : 18}]
-    nodeName: ${node}
-    conditions:
-      ready: true
-ports:
-  - port: 80
-    protocol: TCP
-`;
+const svc = (name: string, family: 'IPv4' | 'IPv6', extraSpec = ''): string =>
+  familyServiceYaml(name, family, { extraSpec });
+const slice = endpointSliceYaml;
 
 labTestGate('ironlb-speaker, layer 2', () => {
   let l: SpeakerLab;

@@ -6,6 +6,7 @@
 import { routerRoutes } from '../lab/routerQueries';
 import { nextHopsOf } from '../lab/routerRoutesParse';
 import type { Lab } from '../lab/lab';
+import { familyServiceYaml } from './ironlbYaml';
 
 export interface BgpConfigOptions {
   readonly nodeAsn?: number;
@@ -52,21 +53,8 @@ ${o.communities ? `  communities: [${o.communities.map((c) => JSON.stringify(c))
 }
 
 /** A LoadBalancer Service of one family in the BGP pool. */
-export const bgpServiceYaml = (name: string, family: 'IPv4' | 'IPv6', extraSpec = ''): string => `apiVersion: v1
-kind: Service
-metadata:
-  name: ${name}
-  annotations:
-    metallb.io/address-pool: bgp
-spec:
-  type: LoadBalancer
-  ipFamilyPolicy: SingleStack
-  ipFamilies: [${family}]
-  selector:
-    app: ${name}
-  ports:
-    - port: 80
-${extraSpec}`;
+export const bgpServiceYaml = (name: string, family: 'IPv4' | 'IPv6', extraSpec = ''): string =>
+  familyServiceYaml(name, family, { pool: 'bgp', extraSpec });
 
 export const hostRoute = (ip: string): string => (ip.includes(':') ? `${ip}/128` : `${ip}/32`);
 

@@ -56,3 +56,53 @@ spec:
     - port: 80
 ${spec.loadBalancerIP ? `  loadBalancerIP: ${spec.loadBalancerIP}\n` : ''}`;
 }
+
+/**
+ * A single-stack LoadBalancer Service on TCP 80 selecting `app: <name>`, optionally in a named pool, with extra
+ * `spec` lines (indented two spaces, e.g. `  externalTrafficPolicy: Local\n`).
+ */
+export function familyServiceYaml(
+  name: string,
+  family: 'IPv4' | 'IPv6',
+  opts: { readonly pool?: string; readonly extraSpec?: string } = {},
+): string {
+  const annotations = opts.pool ? `\n  annotations:\n    metallb.io/address-pool: ${opts.pool}` : '';
+  return `apiVersion: v1
+kind: Service
+metadata:
+  name: ${name}${annotations}
+spec:
+  type: LoadBalancer
+  ipFamilyPolicy: SingleStack
+  ipFamilies: [${family}]
+  selector:
+    app: ${name}
+  ports:
+    - port: 80
+${opts.extraSpec ?? ''}`;
+}
+
+/** The lab's pod host on node k: 203.0.113.(16k+2) (scripts/src/lab/plan.ts). */
+const LAB_POD: Readonly<Record<string, string>> = {
+  node1: '203.0.113.18',
+  node2: '203.0.113.34',
+  node3: '203.0.113.50',
+};
+
+/** The Service's one ready endpoint, the lab pod on `node` (no kubelet runs: tests write the EndpointSlices). */
+export const endpointSliceYaml = (service: string, node: string): string => `apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: ${service}-lab
+  labels:
+    kubernetes.io/service-name: ${service}
+addressType: IPv4
+endpoints:
+  - addresses: [${LAB_POD[node] ?? LAB_POD.node1}]
+    nodeName: ${node}
+    conditions:
+      ready: true
+ports:
+  - port: 80
+    protocol: TCP
+`;
