@@ -5,7 +5,7 @@
  * node whose link goes down leaves the router's kernel route; the time that takes is measured.
  */
 import type { Lab } from '../lab/lab';
-import { clientRouteGet, routerFib } from '../lab/routerQueries';
+import { clientRouteGet, routerBfdSessions, routerFib } from '../lab/routerQueries';
 import { birdSocket } from '../lab/routerDaemon';
 import { serveTcp, tcpRequest } from '../lab/labServices';
 import { mustRun, runCmd, type CmdResult } from '../lab/sh';
@@ -28,8 +28,14 @@ spec:
   transmitInterval: 100
   detectMultiplier: 3
 `;
-/** A hold time long enough that only BFD can explain a drop within a second. */
-const CONFIG = bgpConfigYaml({ peerSpec: '  holdTime: 90s\n  bfdProfile: fast\n', extra: BFD_PROFILE });
+/**
+ * A hold time long enough that only BFD can explain a drop within a second; a 1 s connect retry (default 5 s,
+ * doubling) so a node whose link comes back is dialled again soon.
+ */
+const CONFIG = bgpConfigYaml({
+  peerSpec: '  holdTime: 90s\n  connectTime: 1s\n  bfdProfile: fast\n',
+  extra: BFD_PROFILE,
+});
 
 export interface BgpPartContext {
   readonly lab: Lab;
@@ -56,6 +62,22 @@ export async function bgpPart(c: BgpPartContext): Promise<void> {
   }
   console.log(`    $ kubectl apply -f - <<EOF\n${indent(CONFIG)}\n    EOF`);
   await must(kubectl(['apply', '-f', '-'], CONFIG));
+  const sessions = await until(
+    () => lab.routerStatus(),
+    (st) => st.sessions.length === 2 * NODES.length && st.sessions.every((x) => x.established),
+    logs,
+  );
+  const bfd = await until(
+    () => routerBfdSessions(lab),
+    (b) => NODES.every((n) => b[lab.host(n).ipv4] === 'Up'),
+    logs,
+  );
+  console.log('    the router (birdc show protocols; show bfd sessions):');
+  for (const x of sessions.sessions) {
+    console.log(
+      `      ${x.name.padEnd(9)} ${x.neighbor.padEnd(15)} ${x.state.padEnd(12)} BFD ${bfd[x.neighbor] ?? '-'}`,
+    );
+  }
   const services = `${bgpServiceYaml('web4', 'IPv4')}---\n${bgpServiceYaml('web6', 'IPv6')}`;
   console.log('    $ kubectl apply -f web4.yaml -f web6.yaml   # type: LoadBalancer, metallb.io/address-pool: bgp');
   const applied = Date.now();

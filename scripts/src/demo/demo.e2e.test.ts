@@ -43,7 +43,12 @@ labTestGate('npm run demo', () => {
     // The SIGKILLed speaker's IP is answered by another node, and the outage is printed.
     expect(r.stdout).toMatch(/(node\d) \(([0-9a-f:]{17})\) answers now; outage \d+ ms/);
     expect(/(node\d) \([0-9a-f:]{17}\) answers now/.exec(r.stdout)?.[1]).not.toBe(answered?.[2]);
-    // BGP: the IPv4 and IPv6 Services get IPs in the BGP pool, and the router learns each from all three nodes.
+    // BGP: every node's IPv4 and IPv6 sessions are up with BFD, the IPv4 and IPv6 Services get IPs in the BGP pool,
+    // and the router learns each from all three nodes.
+    for (const k of [1, 2, 3]) {
+      expect(r.stdout).toMatch(new RegExp(`node${k}\\s+198\\.51\\.100\\.1${k}\\s+Established\\s+BFD Up\\n`));
+      expect(r.stdout).toMatch(new RegExp(`node${k}_v6\\s+2001:db8:1::1${k}\\s+Established\\s`));
+    }
     const vip4 = /^\s+web4\s+LoadBalancer\s+\S+\s+(203\.0\.113\.\d+)\s/m.exec(r.stdout)?.[1];
     expect(vip4).toBeDefined();
     expect(r.stdout).toMatch(/^\s+web6\s+LoadBalancer\s+\S+\s+2001:db8:200::\S*\s/m);
