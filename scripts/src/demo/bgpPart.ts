@@ -48,12 +48,11 @@ export interface BgpPartContext {
 
 export async function bgpPart(c: BgpPartContext): Promise<void> {
   const { lab, kubectl, logs } = c;
-  const hopsBecome = (ip: string, want: string, deadlineMs?: number): Promise<string[]> =>
+  const hopsBecome = (ip: string, want: string): Promise<string[]> =>
     until(
       () => routerNextHopNodes(lab, ip),
       (h) => h.join(',') === want,
       logs,
-      deadlineMs,
     );
 
   say('BGP: the speakers peer with the router (BFD 100 ms x 3, hold time 90 s) and advertise a second pool');
