@@ -8,7 +8,7 @@ import { repoRoot } from '../tools';
 const DEMO = path.join(repoRoot, 'scripts', 'dist', 'demo', 'main.js');
 
 labTestGate('npm run demo', () => {
-  test('builds the lab, reaches pod1 and the API server from every node, assigns the seeds their IPs, cleans up', async () => {
+  test('builds the lab, reaches pod1 and the API server from every node, assigns the seeds their IPs, fails over in layer 2, shows BGP ECMP and a BFD drop, cleans up', async () => {
     expect(fs.existsSync(DEMO)).toBe(true);
     const r = await runCmd([process.execPath, DEMO], { timeoutMs: 180_000 });
     expect(r.stderr).toBe('');
@@ -43,9 +43,45 @@ labTestGate('npm run demo', () => {
     // The SIGKILLed speaker's IP is answered by another node, and the outage is printed.
     expect(r.stdout).toMatch(/(node\d) \(([0-9a-f:]{17})\) answers now; outage \d+ ms/);
     expect(/(node\d) \([0-9a-f:]{17}\) answers now/.exec(r.stdout)?.[1]).not.toBe(answered?.[2]);
+    // BGP: every node's IPv4 and IPv6 sessions are up with BFD, the IPv4 and IPv6 Services get IPs in the BGP pool,
+    // and the router learns each from all three nodes.
+    for (const k of [1, 2, 3]) {
+      expect(r.stdout).toMatch(new RegExp(`node${k}\\s+198\\.51\\.100\\.1${k}\\s+Established\\s+BFD Up\\n`));
+      expect(r.stdout).toMatch(new RegExp(`node${k}_v6\\s+2001:db8:1::1${k}\\s+Established\\s`));
+    }
+    const vip4 = /^\s+web4\s+LoadBalancer\s+\S+\s+(203\.0\.113\.\d+)\s/m.exec(r.stdout)?.[1];
+    expect(vip4).toBeDefined();
+    expect(r.stdout).toMatch(/^\s+web6\s+LoadBalancer\s+\S+\s+2001:db8:200::\S*\s/m);
+    for (const node of ['node1', 'node2', 'node3']) {
+      expect(r.stdout).toMatch(new RegExp(`default\\.web4\\.${node}\\s+${node}\\s+web4\\s+default\\s+.*router-v4`));
+    }
+    const bird = section(r.stdout, `router$ birdc show route ${vip4}/32 all`);
+    for (const k of [1, 2, 3]) expect(bird).toContain(`via 198.51.100.1${k} on eth0`);
+    const ecmp = (hops: number[]): RegExp =>
+      new RegExp(hops.map((k) => `\\s+nexthop via 198\\.51\\.100\\.1${k} dev eth0 weight 1`).join('') + '\\n');
+    const kernel = section(r.stdout, `router$ ip route show ${vip4}\n`);
+    expect(kernel).toMatch(ecmp([1, 2, 3]));
+    expect(r.stdout).toContain(`client$ ip route get ${vip4}\n    ${vip4} via 198.51.100.1 dev eth0`);
+    expect(r.stdout).toMatch(
+      new RegExp(`client -> ${vip4?.replaceAll('.', '\\.')}:80 answered: hello-from-node[123]\\n`),
+    );
+    // node2's link goes down: the router drops it (BFD, well within the 90 s hold time), then takes it back.
+    const dropped = /the router dropped node2 (\d+) ms after its link went down/.exec(r.stdout);
+    expect(dropped).not.toBeNull();
+    expect(Number(dropped?.[1])).toBeLessThan(20_000);
+    expect(section(r.stdout, 'the router dropped node2')).toMatch(ecmp([1, 3]));
+    expect(section(r.stdout, 'three next hops again')).toMatch(ecmp([1, 2, 3]));
     expect(r.stdout).toContain("controller stopped, lab 'ilbdemo' removed, API server stopped");
     // Nothing of the demo's lab is left behind.
     const left = await runCmd(['ip', 'netns', 'list']);
     expect(left.stdout).not.toMatch(/^ilbdemo-/m);
-  });
+  }, 200_000);
 });
+
+/** The output from `from` up to the next heading (or the end). */
+function section(stdout: string, from: string): string {
+  const at = stdout.indexOf(from);
+  if (at < 0) return '';
+  const next = stdout.indexOf('\n=== ', at);
+  return stdout.slice(at, next < 0 ? undefined : next);
+}

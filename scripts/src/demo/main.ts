@@ -2,8 +2,9 @@
  * `npm run demo`: the first thing a newcomer runs. Starts ironlb-kube, builds the network lab (3 nodes, a BIRD
  * router, a client, a pod per node), shows that the lab routes and that every node reaches the API server, starts
  * ironlb-controller with a pool for the lab segment, applies the seed documents' Services with the real kubectl and
- * shows the IPs assigned, the split pair sharing one, and the refused request's Event. Everything it starts it
- * stops, even on failure.
+ * shows the IPs assigned, the split pair sharing one, and the refused request's Event; then layer 2 (ARP answers and
+ * a failover) and BGP (bgpPart.ts: ECMP at the router, a node dropped by BFD). Everything it starts it stops, even
+ * on failure.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -25,9 +26,10 @@ import {
 import { poolsYaml } from '../testing/ironlbYaml';
 import { ArpPinger, pingerNow, waitSole } from '../testing/arpPinger';
 import { kubeTools } from '@ironlb/kube-testserver';
-import type { CmdResult } from '../lab/sh';
 import { startController, until, type ControllerProcess } from '../testing/controllerProcess';
 import { repoRoot } from '../tools';
+import { bgpPart } from './bgpPart';
+import { indent, must, say, tail } from './show';
 
 const PREFIX = 'ilbdemo';
 const NODES = ['node1', 'node2', 'node3'];
@@ -43,14 +45,6 @@ const LAB_ADDRESSES: [string, string][] = [
   ['192.168.1.144', '198.51.100.244'],
   ['192.168.1.200', '198.51.100.200'],
 ];
-
-const say = (text: string): void => console.log(`\n=== ${text}`);
-const indent = (text: string): string =>
-  text
-    .trimEnd()
-    .split('\n')
-    .map((l) => `    ${l}`)
-    .join('\n');
 
 async function main(): Promise<void> {
   if (process.getuid?.() !== 0) {
@@ -78,12 +72,26 @@ async function main(): Promise<void> {
     say('ironlb-kube: a Kubernetes 1.35 API server for the lab');
     const kubeconfig = path.join(dir, 'kubeconfig');
     const socket = path.join(dir, 'kube.sock');
-    server = await startKubeServer({ port: 0, kubeconfigOut: kubeconfig, socketPath: socket });
+    server = await startKubeServer({
+      port: 0,
+      kubeconfigOut: kubeconfig,
+      socketPath: socket,
+      strategyOptions: { dualStack: true },
+    });
     console.log(`    serving ${server.url} and ${socket}; kubeconfig ${kubeconfig}`);
     const { kubectl } = kubeTools(kubeconfig);
 
     say('the lab: 3 nodes, a BIRD router, a client and a pod behind each node, all in network namespaces');
-    lab = await Lab.up({ prefix: PREFIX, nodes: 3, router: 'bird', kubeSocket: socket, kubePort: KUBE_PORT });
+    // BFD on the router for the BGP part; a session BFD closed is accepted again after 2 s (BIRD's default: minutes).
+    lab = await Lab.up({
+      prefix: PREFIX,
+      nodes: 3,
+      router: 'bird',
+      ipv6: true,
+      bgp: { bfd: { intervalMs: 100, multiplier: 3 }, errorWaitSec: 2 },
+      kubeSocket: socket,
+      kubePort: KUBE_PORT,
+    });
     console.log(indent(formatStatus(await gatherStatus(lab))));
 
     say('the client reaches pod1 (203.0.113.18) through node1, its next hop');
@@ -218,6 +226,18 @@ async function main(): Promise<void> {
     } finally {
       await pinger.stop();
     }
+
+    const theLab = lab;
+    await bgpPart({
+      lab: theLab,
+      kubectl,
+      ensureSpeaker: (node) => {
+        if (speakers.get(node)?.running()) return false;
+        speakers.set(node, spawnSpeaker(theLab, node, nodeKubeconfig, path.join(dir, `speaker-${node}.log`)));
+        return true;
+      },
+      logs: () => `--- controller\n${controller?.output() ?? ''}\n${speakerLogs()}`,
+    });
   } finally {
     say('tearing down');
     await stop();
@@ -225,20 +245,11 @@ async function main(): Promise<void> {
   }
 }
 
-const tail = (text: string, n: number): string => text.trimEnd().split('\n').slice(-n).join('\n');
-
 async function stopSpeaker(s: SpeakerProcess): Promise<void> {
   if (!s.running()) return;
   const exited = new Promise((r) => s.child.once('exit', r));
   process.kill(s.child.pid, 'SIGTERM');
   await exited;
-}
-
-/** kubectl's stdout, or an error with its stderr. */
-async function must(r: Promise<CmdResult>): Promise<string> {
-  const done = await r;
-  if (done.code !== 0) throw new Error(done.stderr.trim());
-  return done.stdout;
 }
 
 /** True once every LoadBalancer Service the demo expects to be served shows an IP. */
