@@ -58,6 +58,7 @@ function view(
 
 class FakeEdge implements BgpPeerEdge {
   state: SessionState = 'active';
+  families: readonly ('ipv4' | 'ipv6')[] = ['ipv4', 'ipv6'];
   routes: (readonly Route[])[] = [];
   closed: boolean[] = [];
   constructor(
@@ -69,7 +70,13 @@ class FakeEdge implements BgpPeerEdge {
   }
   status(): PeerStatus {
     const last = this.routes.at(-1) ?? [];
-    return { state: this.state, prefixesAdvertised: last.length, updatesSent: this.routes.length, updatesReceived: 0 };
+    return {
+      state: this.state,
+      families: this.state === 'established' ? this.families : [],
+      prefixesAdvertised: last.length,
+      updatesSent: this.routes.length,
+      updatesReceived: 0,
+    };
   }
   close(graceful: boolean): Promise<void> {
     this.closed.push(graceful);
@@ -268,6 +275,16 @@ describe('BgpMode.apply: what is live', () => {
       services: ['default/web'],
       peers: ['b'],
     });
+  });
+
+  it('an IP is not live on an established session that did not negotiate its family', () => {
+    const t = setup();
+    const v = view([peer('a'), peer('b')], undefined, [adv('x', { peers: ['a', 'b'] })]);
+    t.round(v);
+    t.edges[0].state = 'established';
+    t.edges[0].families = ['ipv6'];
+    t.edges[1].state = 'established';
+    expect(t.round(v).get('198.51.100.7')?.peers).toEqual(['b']);
   });
 
   it('ServiceBGPStatus fields: the union of the peers, sorted; none when no session carries the Service', () => {

@@ -152,7 +152,14 @@ export class BgpMode implements AnnouncementMode<BgpPlanned, BgpApplied> {
     this.deps.sessions?.(statuses);
     const applied = new Map<string, BgpApplied>();
     for (const [key, a] of desired) {
-      const up = [...a.routes.keys()].filter((p) => statuses.get(p)?.state === 'established').sort(byText);
+      const family = a.ip.family === 'IPv4' ? 'ipv4' : 'ipv6';
+      // Established, and carrying this IP's family: a route of a family the session did not negotiate is held back.
+      const up = [...a.routes.keys()]
+        .filter((p) => {
+          const st = statuses.get(p);
+          return st?.state === 'established' && st.families.includes(family);
+        })
+        .sort(byText);
       applied.set(key, { ip: a.ip, services: a.services, peers: up });
     }
     return applied;

@@ -62,6 +62,7 @@ describe('speakerMetrics', () => {
     const m = speakerMetrics();
     const st = (state: SessionState, sent: number, received: number, bfd?: PeerStatus['bfd']): PeerStatus => ({
       state,
+      families: state === 'established' ? ['ipv4'] : [],
       prefixesAdvertised: sent * 2,
       updatesSent: sent,
       updatesReceived: received,

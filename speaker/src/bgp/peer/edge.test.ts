@@ -232,12 +232,19 @@ describe('BgpPeer: routes once Established', () => {
 
   it('status: state, prefixes advertised, UPDATEs sent (End-of-RIB included) and received', async () => {
     const h = start();
-    expect(h.peer.status()).toEqual({ state: 'connect', prefixesAdvertised: 0, updatesSent: 0, updatesReceived: 0 });
+    expect(h.peer.status()).toEqual({
+      state: 'connect',
+      families: [],
+      prefixesAdvertised: 0,
+      updatesSent: 0,
+      updatesReceived: 0,
+    });
     h.peer.setRoutes([R4, R6]);
     const stream = await establish(h);
     stream.send([{ type: 'update', withdrawn: [], attributes: {}, nlri: [] }, KEEPALIVE], NEG);
     expect(h.peer.status()).toEqual({
       state: 'established',
+      families: ['ipv4', 'ipv6'],
       prefixesAdvertised: 2,
       updatesSent: 4,
       updatesReceived: 1,

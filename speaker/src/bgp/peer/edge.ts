@@ -127,6 +127,7 @@ export class BgpPeer implements BgpPeerEdge {
     return {
       state: this.session.state,
       ...(this.lastDown !== undefined ? { lastDown: this.lastDown } : {}),
+      families: this.negotiated?.families ?? [],
       prefixesAdvertised: this.rib?.size ?? 0,
       updatesSent: this.updatesSent,
       updatesReceived: this.updatesReceived,

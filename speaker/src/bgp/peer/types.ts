@@ -41,6 +41,8 @@ export interface PeerSpec {
 
 export interface PeerStatus {
   readonly state: SessionState;
+  /** The families the established session negotiated (it carries routes of these only); empty when not established. */
+  readonly families: readonly ('ipv4' | 'ipv6')[];
   /** Why the session last went down, in words (a NOTIFICATION, a closed socket, BFD), absent when never down. */
   readonly lastDown?: string;
   readonly prefixesAdvertised: number;
