@@ -26,11 +26,14 @@ export const L2_POOL = poolsYaml({
   name: 'lab',
   addresses: ['198.51.100.200-198.51.100.254', '2001:db8:1::200-2001:db8:1::2ff'],
 });
+/** Layer 2 for the lab segment's pool only: the BGP tests' pool is reached through the router, not by ARP. */
 export const L2_ADVERTISEMENT = `apiVersion: ironlb.io/v1beta1
 kind: L2Advertisement
 metadata:
   name: lab
   namespace: ironlb-system
+spec:
+  ipAddressPools: [lab]
 `;
 
 export interface SpeakerProcess {
