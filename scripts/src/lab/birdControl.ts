@@ -44,6 +44,8 @@ export class BirdControl {
   private buffer = '';
   private waiting: ((r: { text: string; ok: boolean }) => void) | undefined;
   private failed: Error | undefined;
+  /** The last query sent: the socket carries one command at a time. */
+  private queue: Promise<void> = Promise.resolve();
 
   private constructor(private readonly socket: net.Socket) {
     socket.setEncoding('utf8');
@@ -67,13 +69,21 @@ export class BirdControl {
     return c;
   }
 
-  /** One command's reply text; throws on a BIRD error reply. */
-  async query(command: string): Promise<string> {
-    if (this.failed) throw this.failed;
-    this.socket.write(`${command}\n`);
-    const r = await this.next();
-    if (!r.ok) throw new Error(`BIRD: ${command}: ${r.text}`);
-    return r.text;
+  /** One command's reply text; throws on a BIRD error reply. Concurrent calls are answered in turn. */
+  query(command: string): Promise<string> {
+    const run = async (): Promise<string> => {
+      if (this.failed) throw this.failed;
+      this.socket.write(`${command}\n`);
+      const r = await this.next();
+      if (!r.ok) throw new Error(`BIRD: ${command}: ${r.text}`);
+      return r.text;
+    };
+    const result = this.queue.then(run, run);
+    this.queue = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
   }
 
   async session(protocol: string): Promise<BirdSessionCount> {
