@@ -1,7 +1,7 @@
 /**
  * What other workspaces use of the speaker: the announcer ranking, the packet socket and the ARP codec (the lab
  * tests, the benchmarks and the ARP tools in scripts/src/l2tools), and the heartbeat codec (tests that forge and
- * replay heartbeats).
+ * replay heartbeats), and the BGP outgoing table and codec (the BGP benchmark).
  */
 export { rankNodes, winner } from './ranking';
 export { arpRequest, decodeArp, encodeArp, formatMac, isIgnored, parseMac } from './l2/codec';
@@ -9,3 +9,7 @@ export { ADDON_PATH, BUILD_COMMAND, openPacketSocket, type PacketSocket } from '
 export { decodeHeartbeat, encodeHeartbeat } from './membership/codec';
 export { BfdSessions, type BfdPeer, type BfdSessionHandle, type BfdSessionsOptions } from './bgp/bfd/sessions';
 export { decodeControl, encodeControl, type ControlPacket } from './bgp/bfd/codec';
+// The BGP benchmark's in-process figure: routes through the adj-RIB-out and the codec, as a session sends them.
+export { createAdjRibOut } from './bgp/rib/adjRibOut';
+export type { Route } from './bgp/rib/types';
+export { encodeMessage, endOfRib } from './bgp/codec';

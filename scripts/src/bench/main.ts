@@ -1,4 +1,6 @@
 import { benchBgpInterop } from './bgpInterop';
+import { benchBgpBurst } from './bgpBurst';
+import { benchBgpScale } from './bgpScale';
 import { benchController } from './controller';
 import { benchKube } from './kube';
 import { benchL2Failover } from './l2Failover';
@@ -8,6 +10,8 @@ import { benchSpeakerMemory } from './speakerMemory';
 /** `npm run bench -- <name> [args]`: each benchmark prints figures measured side by side in one run. */
 const benches: Record<string, (args: string[]) => Promise<void>> = {
   kube: benchKube,
+  'bgp-scale': benchBgpScale,
+  'bgp-burst': benchBgpBurst,
   controller: benchController,
   'l2-failover': benchL2Failover,
   'l2-flood': benchL2Flood,

@@ -86,6 +86,17 @@ export class BgpMode implements AnnouncementMode<BgpPlanned, BgpApplied> {
     this.pending = { plan, config: view.config };
     const announce = new Map<string, BgpPlanned>();
     const skip = new Map<string, { services: readonly string[]; reason: NotAnnounced }>();
+    // Each peer's routes by prefix text, made once per plan: per IP it made the plan quadratic (10,000 Services
+    // took minutes, formatting every route's prefix for every IP).
+    const byPeer = new Map<string, Map<string, Route>>();
+    const routesOf = (peer: string): Map<string, Route> => {
+      let table = byPeer.get(peer);
+      if (table === undefined) {
+        table = new Map((plan.peers.get(peer)?.routes ?? []).map((r) => [prefixText(r.prefix), r]));
+        byPeer.set(peer, table);
+      }
+      return table;
+    };
     for (const [key, row] of plan.ips) {
       if (row.reason) {
         skip.set(key, { services: row.services, reason: row.reason });
@@ -93,7 +104,7 @@ export class BgpMode implements AnnouncementMode<BgpPlanned, BgpApplied> {
       }
       const routes = new Map<string, readonly Route[]>();
       for (const [peer, texts] of row.prefixes) {
-        const byPrefix = new Map((plan.peers.get(peer)?.routes ?? []).map((r) => [prefixText(r.prefix), r]));
+        const byPrefix = routesOf(peer);
         routes.set(
           peer,
           texts.flatMap((t) => byPrefix.get(t) ?? []),

@@ -2,7 +2,7 @@ import { formatIP, mustParseIP } from '@ironlb/shared';
 import { endOfRibFamily } from '../codec';
 import type { BgpMessage, Capability, CodecOptions, OpenMessage, Prefix } from '../codec/types';
 import type { Route } from '../rib/types';
-import { BgpPeer, type BfdStarter, type EdgeDeps } from './edge';
+import { BgpPeer, tellsTheMode, type BfdStarter, type EdgeDeps } from './edge';
 import { FakeClock, FakeStream, fakeDialer, settle, type PendingDial } from './testDoubles';
 import type { PeerSpec, PeerStatus } from './types';
 
@@ -184,7 +184,8 @@ describe('BgpPeer: opening the session', () => {
     expect(sent[2]).toMatchObject({
       attributes: { mpReach: { family: 'ipv6', nextHops: [R6.attributes.nextHop] } },
     });
-    expect(h.changes).toEqual(['new', 'openSent', 'openConfirm', 'established']);
+    // The handshake steps do not make the speaker replan (10,000 Services cost a plan of a second or two).
+    expect(h.changes).toEqual(['established']);
   });
 
   it('a router offering IPv4 alone: IPv4 routes and its End-of-RIB only', async () => {
@@ -578,5 +579,21 @@ describe('BgpPeer: BFD', () => {
   it('no BFD starter, or no BFD in the spec: no bfd field', () => {
     expect(start().peer.status().bfd).toBeUndefined();
     expect(start({ bfd: () => ({ state: () => 'up', close: () => undefined }) }).peer.status().bfd).toBeUndefined();
+  });
+});
+
+describe('which session state changes the mode hears of', () => {
+  test('entering or leaving Established, and falling to Idle', () => {
+    expect(tellsTheMode('openConfirm', 'established')).toBe(true);
+    expect(tellsTheMode('established', 'idle')).toBe(true);
+    expect(tellsTheMode('established', 'active')).toBe(true);
+    expect(tellsTheMode('connect', 'idle')).toBe(true);
+  });
+
+  test('not the handshake steps between', () => {
+    expect(tellsTheMode('idle', 'connect')).toBe(false);
+    expect(tellsTheMode('connect', 'openSent')).toBe(false);
+    expect(tellsTheMode('openSent', 'openConfirm')).toBe(false);
+    expect(tellsTheMode('active', 'openSent')).toBe(false);
   });
 });

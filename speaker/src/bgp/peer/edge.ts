@@ -86,6 +86,16 @@ export function sessionConfigOf(spec: PeerSpec, restarted: boolean, restartTimeS
   };
 }
 
+/**
+ * Whether a state change is one the mode must hear of at once: entering or leaving Established (which IPs a
+ * session carries, its ServiceBGPStatus) or falling to Idle (why it went down). The handshake's steps between are
+ * not: each would cost the loop a plan of every Service, and one running while the peer's OPEN or KEEPALIVE waits
+ * delays the session, and then the whole table, by that long (1.2 s at 10,000 Services). Their states reach the
+ * metrics at the next apply.
+ */
+export const tellsTheMode = (before: string, now: string): boolean =>
+  before === 'established' || now === 'established' || now === 'idle';
+
 export class BgpPeer implements BgpPeerEdge {
   private readonly session: Session;
   private readonly clock: EdgeClock;
@@ -185,9 +195,10 @@ export class BgpPeer implements BgpPeerEdge {
 
   private afterStep(before: string): void {
     this.schedule();
-    if (this.session.state !== before) {
-      this.deps.log?.({ peer: this.spec.name, from: before, to: this.session.state }, 'BGP session state changed');
-      this.onChange();
+    const now = this.session.state;
+    if (now !== before) {
+      this.deps.log?.({ peer: this.spec.name, from: before, to: now }, 'BGP session state changed');
+      if (tellsTheMode(before, now)) this.onChange();
     }
   }
 
