@@ -39,10 +39,18 @@ export interface L2StatusObject {
 
 export const ingressIP = (s: ServiceObject): string | undefined => s.status?.loadBalancer?.ingress?.[0]?.ip;
 
-/** ServiceL2Status objects of the Services in `ns`: how many each node wrote. */
-export async function l2StatusesByNode(client: HttpClient, url: string, ns: string): Promise<Map<string, number>> {
+/** The status kind a speaker mode writes per Service and announcing node, by its plural. */
+export type StatusPlural = 'servicel2statuses' | 'servicebgpstatuses';
+
+/** ServiceL2Status (or, given its plural, ServiceBGPStatus) objects of the Services in `ns`: how many each node wrote. */
+export async function l2StatusesByNode(
+  client: HttpClient,
+  url: string,
+  ns: string,
+  plural: StatusPlural = 'servicel2statuses',
+): Promise<Map<string, number>> {
   const list = await client.json<{ items: L2StatusObject[] }>(
-    `${url}/apis/ironlb.io/v1beta1/namespaces/ironlb-system/servicel2statuses`,
+    `${url}/apis/ironlb.io/v1beta1/namespaces/ironlb-system/${plural}`,
     'GET',
   );
   const out = new Map<string, number>();
@@ -57,15 +65,28 @@ export async function l2StatusesByNode(client: HttpClient, url: string, ns: stri
 export interface BurstFigures {
   readonly createdMs: number;
   readonly allIPsMs: number;
-  /** Until the ServiceL2Status objects first named a node for every Service; undefined if that never happened. */
+  /**
+   * Until the status objects first numbered `perService` for every Service (layer 2: 1, the announcing node's;
+   * BGP: one per advertising node); undefined if that never happened.
+   */
   readonly announcedMs: number | undefined;
   readonly distinctIPs: number;
 }
 
 export const total = (m: ReadonlyMap<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
 
-/** The pool, the namespace, and SERVICES IPv6 Services created 32 at a time; waits for their IPs and statuses. */
-export async function burst(l: SpeakerLab, client: HttpClient): Promise<BurstFigures> {
+/**
+ * The pool, the namespace, and SERVICES IPv6 Services created 32 at a time; waits for their IPs and statuses
+ * (`statuses`: which kind, and how many per Service).
+ */
+export async function burst(
+  l: SpeakerLab,
+  client: HttpClient,
+  statuses: { readonly plural: StatusPlural; readonly perService: number } = {
+    plural: 'servicel2statuses',
+    perService: 1,
+  },
+): Promise<BurstFigures> {
   const url = l.server.url;
   await client.json(`${url}/apis/ironlb.io/v1beta1/namespaces/ironlb-system/ipaddresspools`, 'POST', {
     apiVersion: 'ironlb.io/v1beta1',
@@ -94,9 +115,10 @@ export async function burst(l: SpeakerLab, client: HttpClient): Promise<BurstFig
   }
   const allIPsMs = performance.now() - t0;
   let announcedMs: number | undefined;
-  const statusDeadline = Date.now() + 30_000;
+  // 30 s per status object a Service gets: BGP's one per node are that many more writes.
+  const statusDeadline = Date.now() + 30_000 * statuses.perService;
   while (Date.now() < statusDeadline) {
-    if (total(await l2StatusesByNode(client, url, BENCH_NS)) >= SERVICES) {
+    if (total(await l2StatusesByNode(client, url, BENCH_NS, statuses.plural)) >= SERVICES * statuses.perService) {
       announcedMs = performance.now() - t0;
       break;
     }
@@ -113,7 +135,7 @@ function rssBytes(pid: number): number {
 }
 
 export interface SpeakerMemory extends DaemonMemory {
-  /** Layer 2 plans it has made since it started. */
+  /** Plans of the mode asked for (layer 2 unless told) it has made since it started. */
   readonly plans: number;
 }
 
@@ -121,7 +143,10 @@ export interface SpeakerMemory extends DaemonMemory {
  * Each speaker's memory: VmRSS of its own pid (checked to be the speaker, not a wrapper) and its heap as its
  * /metrics on SPEAKER_METRICS_PORT shows it, scraped from inside its node.
  */
-export async function speakerMemory(l: SpeakerLab): Promise<Map<string, SpeakerMemory>> {
+export async function speakerMemory(
+  l: SpeakerLab,
+  mode: 'layer2' | 'bgp' = 'layer2',
+): Promise<Map<string, SpeakerMemory>> {
   const out = new Map<string, SpeakerMemory>();
   for (const n of l.nodes) {
     const s = l.speakers.get(n);
@@ -133,7 +158,7 @@ export async function speakerMemory(l: SpeakerLab): Promise<Map<string, SpeakerM
     out.set(n, {
       ...memoryOfMetrics(r.stdout),
       rssBytes: rssBytes(s.child.pid),
-      plans: sampleOf(r.stdout, 'ironlb_speaker_plans_total\\{mode="layer2"\\}'),
+      plans: sampleOf(r.stdout, `ironlb_speaker_plans_total\\{mode="${mode}"\\}`),
     });
   }
   return out;

@@ -1,9 +1,9 @@
 /**
  * The BGP interop matrix as tests, one per cell (scripts/src/bench/bgpInterop/cells.ts): ironlb-speaker against
  * BIRD 2, FRR and GoBGP, over IPv4, IPv6 and IPv6-over-IPv4, plain, MD5 (key inline and in a Secret), iBGP,
- * multihop eBGP and graceful restart. Sessions Established at the router, each node's host route with its next
- * hop, AS path, communities (and LOCAL_PREF over iBGP), withdrawn with the Service; for GR the route stays while a
- * speaker restarts and comes back fresh. One lab per router, run once; each cell's test waits for its outcome.
+ * multihop eBGP, graceful restart and BFD (100 ms x 3; GoBGP 3.10 has none: n/a). Sessions Established at the router
+ * (and their BFD sessions Up), each node's host route with its next hop, AS path, communities (and LOCAL_PREF over
+ * iBGP), withdrawn with the Service; for GR the route stays while a speaker restarts and comes back fresh. One lab per router, run once; each cell's test waits for its outcome.
  * `npm run bench -- bgp-interop` runs the same cells and prints the matrix.
  */
 import { labTestGate } from '../lab/testGate';

@@ -5,7 +5,9 @@ import {
   advertisementYaml,
   COMMUNITY,
   expectationOf,
+  BFD_PROFILE,
   FRESH_COMMUNITY,
+  GOBGP_NO_BFD,
   hostRoute,
   interopCells,
   MD5_PASSWORD,
@@ -38,6 +40,7 @@ function load(variant: Variant, communities = [COMMUNITY]): ReturnType<typeof pa
     ipAddressPools: of('IPAddressPool'),
     bgpAdvertisements: of('BGPAdvertisement'),
     bgpPeers: of('BGPPeer'),
+    bfdProfiles: of('BFDProfile'),
   });
 }
 
@@ -48,18 +51,22 @@ const cell = (transport: Cell['transport'], variant: Variant): Cell => {
 };
 
 describe('the cells', () => {
-  test('every router x transport x option set once, in run order, none n/a today', () => {
+  test('every router x transport x option set once, in run order; n/a: GoBGP bfd alone', () => {
     const cells = interopCells();
-    expect(cells).toHaveLength(45);
-    expect(new Set(cells.map((c) => c.id)).size).toBe(45);
+    expect(cells).toHaveLength(54);
+    expect(new Set(cells.map((c) => c.id)).size).toBe(54);
     expect(cells.slice(0, 4).map((c) => c.id)).toEqual([
       'bird ipv4 plain',
       'bird ipv6 plain',
       'bird ipv6-over-ipv4 plain',
       'bird ipv4 md5',
     ]);
-    expect(cells.at(-1)?.id).toBe('gobgp ipv6-over-ipv4 gr');
-    expect(cells.filter((c) => c.notApplicable !== undefined)).toEqual([]);
+    expect(cells.at(-1)?.id).toBe('gobgp ipv6-over-ipv4 bfd');
+    expect(cells.filter((c) => c.notApplicable !== undefined).map((c) => [c.id, c.notApplicable])).toEqual([
+      ['gobgp ipv4 bfd', GOBGP_NO_BFD],
+      ['gobgp ipv6 bfd', GOBGP_NO_BFD],
+      ['gobgp ipv6-over-ipv4 bfd', GOBGP_NO_BFD],
+    ]);
   });
 
   test('a cell the router cannot do carries its reason', () => {
@@ -86,7 +93,9 @@ describe('what each option set runs', () => {
       ['ibgp', ['ibgp']],
       ['multihop', ['multihop']],
       ['gr', ['gracefulRestartSec']],
+      ['bfd', ['bfd']],
     ]);
+    expect(routerOptionsOf('bfd').bfd).toEqual({ intervalMs: 100, multiplier: 3 });
   });
 
   test.each(VARIANTS)('%s: the speaker loads the peers and the advertisement without an error', (variant) => {
@@ -139,7 +148,28 @@ describe('what each option set runs', () => {
       [false, true],
       [false, true],
     ]);
-    for (const v of ['plain', 'md5', 'ibgp'] as const) expect(flags(v).flat()).toEqual([false, false, false, false]);
+    for (const v of ['plain', 'md5', 'ibgp', 'bfd'] as const) {
+      expect(flags(v).flat()).toEqual([false, false, false, false]);
+    }
+  });
+
+  test("bfd: both peers name the BFDProfile, whose timers are the router's (100 ms x 3); the others name none", () => {
+    const { config } = load('bfd');
+    expect(config.bgpPeers.map((p) => p.bfdProfile)).toEqual([BFD_PROFILE, BFD_PROFILE]);
+    expect(
+      [...config.bfdProfiles.values()].map((b) => [
+        b.name,
+        b.receiveIntervalMs,
+        b.transmitIntervalMs,
+        b.detectMultiplier,
+      ]),
+    ).toEqual([[BFD_PROFILE, 100, 100, 3]]);
+    const { intervalMs, multiplier } = routerOptionsOf('bfd').bfd ?? {};
+    expect([intervalMs, intervalMs, multiplier]).toEqual([100, 100, 3]);
+    for (const v of VARIANTS.filter((x) => x !== 'bfd')) {
+      expect(load(v).config.bgpPeers.map((p) => p.bfdProfile)).toEqual([undefined, undefined]);
+      expect(docs(peersYaml(v, ROUTER, bgpAsns({}))).some((d) => d.kind === 'BFDProfile')).toBe(false);
+    }
   });
 
   test('the GR refresh adds a community to the same advertisement', () => {
@@ -187,6 +217,14 @@ describe('what a cell expects', () => {
     const e = expectationOf(cell('ipv6-over-ipv4', 'gr'), NODES, ebgp);
     expect(e.sessions).toEqual(['node1', 'node2']);
     expect(e.paths[0]).toEqual({ node: 'node1', peer: '198.51.100.11', nextHop: '2001:db8:1::11' });
+  });
+
+  test("bfd: BFD at each path's session address; no other set asks for it", () => {
+    expect(expectationOf(cell('ipv6', 'bfd'), NODES, ebgp).bfd).toBe(true);
+    expect(expectationOf(cell('ipv4', 'bfd'), NODES, ebgp).bfd).toBe(true);
+    for (const v of VARIANTS.filter((x) => x !== 'bfd')) {
+      expect(expectationOf(cell('ipv4', v), NODES, ebgp).bfd).toBeUndefined();
+    }
   });
 
   test('ibgp: an empty AS path and the advertisement local pref', () => {

@@ -22,9 +22,10 @@ export type Transport = (typeof TRANSPORTS)[number];
 /**
  * plain eBGP; md5: TCP MD5 (RFC 2385), the IPv4 peer's key in spec.password, the IPv6 peer's in a Secret
  * (spec.passwordSecret); ibgp: one AS, LOCAL_PREF checked; multihop: eBGP with ebgpMultiHop (TTL 255) to a router
- * that accepts TTL > 1; gr: graceful restart (RFC 4724), the router keeps a restarting speaker's routes.
+ * that accepts TTL > 1; gr: graceful restart (RFC 4724), the router keeps a restarting speaker's routes; bfd:
+ * single-hop BFD (RFC 5880, 5881) at 100 ms x 3 on every session, Up at the router before the routes are judged.
  */
-export const VARIANTS = ['plain', 'md5', 'ibgp', 'multihop', 'gr'] as const;
+export const VARIANTS = ['plain', 'md5', 'ibgp', 'multihop', 'gr', 'bfd'] as const;
 export type Variant = (typeof VARIANTS)[number];
 
 export interface Cell {
@@ -38,10 +39,19 @@ export interface Cell {
 }
 
 /**
- * What a router cannot do, by cell id (`<router> <transport> <variant>`): shown as n/a with the reason, never
- * dropped. Empty: every daemon does every cell (the lab renders each option for each of them).
+ * GoBGP 3.10 (Debian's gobgpd 3.10.0, the lab's) has no BFD: its neighbor config has no BFD section and the only
+ * BFD names in gobgpd are zebra API message types (FRR's zebra protocol, not a BFD speaker). Native BFD came in
+ * GoBGP 4.6 (osrg/gobgp#3402).
  */
-export const NOT_APPLICABLE: Readonly<Record<string, string>> = {};
+export const GOBGP_NO_BFD = 'GoBGP 3.10 has no BFD (native BFD came in GoBGP 4.6)';
+
+/**
+ * What a router cannot do, by cell id (`<router> <transport> <variant>`): shown as n/a with the reason, never
+ * dropped, and not run (a set whose cells are all n/a leaves the router as it is).
+ */
+export const NOT_APPLICABLE: Readonly<Record<string, string>> = Object.fromEntries(
+  TRANSPORTS.map((t) => [`gobgp ${t} bfd`, GOBGP_NO_BFD]),
+);
 
 const notApplicableReason = (router: InteropRouter, transport: Transport, variant: Variant): string | undefined =>
   NOT_APPLICABLE[`${router} ${transport} ${variant}`];
@@ -79,6 +89,10 @@ export const LOCAL_PREF = 150;
 export const HOLD_TIME_SEC = 9;
 export const GR_RESTART_SEC = 60;
 export const MULTIHOP_TTL = 2;
+/** The bfd set's timers, both ends: 100 ms x 3, so a lost node is detected in 300 ms. */
+export const BFD_INTERVAL_MS = 100;
+export const BFD_MULTIPLIER = 3;
+export const BFD_PROFILE = 'interop-bfd';
 export const POOL = 'interop';
 /** The node whose speaker the GR cell restarts. */
 export const GR_NODE = 'node1';
@@ -91,6 +105,7 @@ export function routerOptionsOf(variant: Variant): BgpRouterOptions {
   if (variant === 'ibgp') return { ...base, ibgp: true };
   if (variant === 'multihop') return { ...base, multihop: MULTIHOP_TTL };
   if (variant === 'gr') return { ...base, gracefulRestartSec: GR_RESTART_SEC };
+  if (variant === 'bfd') return { ...base, bfd: { intervalMs: BFD_INTERVAL_MS, multiplier: BFD_MULTIPLIER } };
   return base;
 }
 
@@ -142,7 +157,24 @@ data:
 `;
 }
 
-/** The option set's BGPPeers, one per router address (and the Secret the md5 set's IPv6 peer reads its key from). */
+/** The BFDProfile the bfd set's BGPPeers name: the router's timers. */
+export function bfdProfileYaml(): string {
+  return `apiVersion: ironlb.io/v1beta1
+kind: BFDProfile
+metadata:
+  name: ${BFD_PROFILE}
+  namespace: ${NS}
+spec:
+  receiveInterval: ${BFD_INTERVAL_MS}
+  transmitInterval: ${BFD_INTERVAL_MS}
+  detectMultiplier: ${BFD_MULTIPLIER}
+`;
+}
+
+/**
+ * The option set's BGPPeers, one per router address, and what they name: the Secret the md5 set's IPv6 peer reads
+ * its key from, the bfd set's BFDProfile.
+ */
 export function peersYaml(variant: Variant, router: RouterAddresses, asns: Asns): string {
   const peer = (name: string, address: string, extra: string[]): string =>
     [
@@ -169,8 +201,10 @@ export function peersYaml(variant: Variant, router: RouterAddresses, asns: Asns)
   }
   if (variant === 'multihop') for (const p of [v4, v6]) p.push('ebgpMultiHop: true');
   if (variant === 'gr') for (const p of [v4, v6]) p.push('enableGracefulRestart: true');
+  if (variant === 'bfd') for (const p of [v4, v6]) p.push(`bfdProfile: ${BFD_PROFILE}`);
   const docs = [peer('interop-v4', router.ipv4, v4), peer('interop-v6', router.ipv6, v6)];
   if (variant === 'md5') docs.unshift(md5SecretYaml());
+  if (variant === 'bfd') docs.unshift(bfdProfileYaml());
   return docs.join('---\n');
 }
 
@@ -218,6 +252,8 @@ export interface CellExpectation {
   readonly asPath: readonly number[];
   /** iBGP only: the advertisement's localPref reaches the router. */
   readonly localPref?: number;
+  /** BFD only: the router's BFD session with each path's peer address (the BGP session's) is Up. */
+  readonly bfd?: true;
   readonly communities: readonly string[];
   readonly largeCommunities: readonly string[];
 }
@@ -237,6 +273,7 @@ export function expectationOf(cell: Cell, nodes: readonly NodeAddresses[], asns:
     // eBGP: the node's AS prepended once; iBGP: empty (RFC 4271 5.1.2).
     asPath: ibgp ? [] : [asns.nodeAsn],
     ...(ibgp ? { localPref: LOCAL_PREF } : {}),
+    ...(cell.variant === 'bfd' ? { bfd: true as const } : {}),
     communities: [COMMUNITY],
     largeCommunities: [LARGE_COMMUNITY],
   };

@@ -1,7 +1,7 @@
 import type { RouterPath, RouterRoute } from '../../lab/routerRoutesParse';
 import type { BgpSession } from '../../lab/routerStatusParse';
 import { expectationOf, interopCells, type Cell } from './cells';
-import { arrivalProblem, freshProblem, keptProblem, sessionProblem, withdrawnProblem } from './checks';
+import { arrivalProblem, bfdProblem, freshProblem, keptProblem, sessionProblem, withdrawnProblem } from './checks';
 
 const NODES = [
   { name: 'node1', ipv4: '198.51.100.11', ipv6: '2001:db8:1::11' },
@@ -45,6 +45,29 @@ describe('sessionProblem', () => {
       'session node2 Active (Active  Socket: Connection refused)',
     );
     expect(sessionProblem(v4, [session('node1', true)])).toBe('router has no session node2');
+  });
+});
+
+describe('bfdProblem', () => {
+  const bfd4 = expectationOf(cellOf('bird ipv4 bfd'), NODES, EBGP);
+  const bfd6 = expectationOf(cellOf('frr ipv6 bfd'), NODES, EBGP);
+  const up = { '198.51.100.11': 'Up', '198.51.100.12': 'Up' } as const;
+
+  test("each node's BFD session Up at its session address: none", () => {
+    expect(bfdProblem(bfd4, up)).toBeUndefined();
+    expect(bfdProblem(bfd6, { '2001:db8:1::11': 'Up', '2001:db8:1::12': 'Up' })).toBeUndefined();
+  });
+
+  test("one not Up, or absent, or Up only at the other family's address: said so", () => {
+    expect(bfdProblem(bfd4, { ...up, '198.51.100.12': 'Init' })).toBe(
+      'BFD with node2 (198.51.100.12) Init at the router',
+    );
+    expect(bfdProblem(bfd4, { '198.51.100.12': 'Up' })).toBe('BFD with node1 (198.51.100.11) absent at the router');
+    expect(bfdProblem(bfd6, up)).toBe('BFD with node1 (2001:db8:1::11) absent at the router');
+  });
+
+  test('a cell of another option set does not look at BFD', () => {
+    expect(bfdProblem(v4, {})).toBeUndefined();
   });
 });
 

@@ -1,9 +1,9 @@
 /**
- * A cell's checks, judged on what the router shows: sessions, the path each node's session brought (next hop,
+ * A cell's checks, judged on what the router shows: sessions (and their BFD), the path each node's session brought (next hop,
  * AS path, communities, LOCAL_PREF), the path kept while a speaker restarts (graceful restart) and refreshed after,
  * and the withdrawal. Pure: each returns the first problem in words, or undefined when the cell passes.
  */
-import type { RouterPath, RouterRoute } from '../../lab/routerRoutesParse';
+import type { BfdState, RouterPath, RouterRoute } from '../../lab/routerRoutesParse';
 import type { BgpSession } from '../../lab/routerStatusParse';
 import { FRESH_COMMUNITY, LOCAL_PREF, type CellExpectation } from './cells';
 
@@ -14,6 +14,16 @@ export function sessionProblem(exp: CellExpectation, sessions: readonly BgpSessi
     const s = sessions.find((x) => x.name === name);
     if (!s) return `router has no session ${name}`;
     if (!s.established) return `session ${name} ${s.state} (${s.info.trim()})`;
+  }
+  return undefined;
+}
+
+/** BFD cells: the router's BFD session with each node, at the address of the cell's BGP session, is Up. */
+export function bfdProblem(exp: CellExpectation, bfd: Readonly<Record<string, BfdState>>): string | undefined {
+  if (exp.bfd !== true) return undefined;
+  for (const p of exp.paths) {
+    const state = bfd[p.peer];
+    if (state !== 'Up') return `BFD with ${p.node} (${p.peer}) ${state ?? 'absent'} at the router`;
   }
   return undefined;
 }

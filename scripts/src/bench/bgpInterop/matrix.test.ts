@@ -12,7 +12,16 @@ describe('formatMatrix', () => {
 
   test('per transport, one row per router, one column per option set', () => {
     const header = lines.findIndex((l) => l.startsWith('transport'));
-    expect(lines[header].split(/\s{2,}/)).toEqual(['transport', 'router', 'plain', 'md5', 'ibgp', 'multihop', 'gr']);
+    expect(lines[header].split(/\s{2,}/)).toEqual([
+      'transport',
+      'router',
+      'plain',
+      'md5',
+      'ibgp',
+      'multihop',
+      'gr',
+      'bfd',
+    ]);
     const rows = lines.slice(header + 1, header + 7).map((l) => l.split(/\s{2,}/));
     expect(rows.map((r) => r.slice(0, 2))).toEqual([
       ['ipv4', 'bird'],
@@ -22,9 +31,9 @@ describe('formatMatrix', () => {
       ['ipv6-over-ipv4', 'bird'],
       ['', 'gobgp'],
     ]);
-    expect(rows[0]).toEqual(['ipv4', 'bird', 'ok 2.3s', 'ok 2.3s', 'ok 2.3s', 'ok 2.3s', 'n/a [1]']);
-    expect(rows[3]).toEqual(['', 'gobgp', 'ok 2.3s', 'FAIL [2] 30.1s', 'ok 2.3s', 'ok 2.3s', 'ok 2.3s']);
-    expect(rows[5].at(-1)).toBe('not run');
+    expect(rows[0]).toEqual(['ipv4', 'bird', 'ok 2.3s', 'ok 2.3s', 'ok 2.3s', 'ok 2.3s', 'n/a [1]', 'ok 2.3s']);
+    expect(rows[3]).toEqual(['', 'gobgp', 'ok 2.3s', 'FAIL [2] 30.1s', 'ok 2.3s', 'ok 2.3s', 'ok 2.3s', 'ok 2.3s']);
+    expect(rows[5].at(-2)).toBe('not run');
   });
 
   test('the columns line up', () => {
@@ -34,7 +43,7 @@ describe('formatMatrix', () => {
   });
 
   test('counts, lab start times and the reasons numbered in order', () => {
-    expect(text).toContain('30 cells: 27 ok, 1 FAIL, 1 n/a, 1 not run');
+    expect(text).toContain('36 cells: 33 ok, 1 FAIL, 1 n/a, 1 not run');
     expect(text).toContain('lab start: bird 3.0s');
     expect(lines.slice(-2)).toEqual([
       '[1] bird ipv4 gr: no such thing',
