@@ -2,6 +2,7 @@ import { mustParseIP } from '@ironlb/shared';
 import type { ModePlan, Announcement } from '../mode/mode';
 import {
   announcersOf,
+  isOwnEcho,
   reportsFor,
   statusNameOf,
   type ExistingStatus,
@@ -225,5 +226,37 @@ describe('announcersOf: which nodes the plan has announcing each Service', () =>
       ]),
     };
     expect(Object.fromEntries(announcersOf('node1', plan))).toEqual({ 'default/dual': ['node1', 'node3'] });
+  });
+});
+
+describe('isOwnEcho: a status event that needs no plan', () => {
+  const written = JSON.stringify({ node: 'n1', serviceName: 'web', serviceNamespace: 'default', peers: ['a', 'b'] });
+
+  it('the status this speaker wrote, in any key order', () => {
+    expect(isOwnEcho(written, { node: 'n1', serviceName: 'web', serviceNamespace: 'default', peers: ['a', 'b'] })).toBe(
+      true,
+    );
+    expect(isOwnEcho(written, { peers: ['a', 'b'], serviceNamespace: 'default', serviceName: 'web', node: 'n1' })).toBe(
+      true,
+    );
+  });
+
+  it('the object our write created, before its status patch arrives', () => {
+    expect(isOwnEcho(written, undefined)).toBe(true);
+  });
+
+  it('anything else: changed by someone, another order of a list, a status never written, not an object', () => {
+    expect(isOwnEcho(written, { node: 'n1', serviceName: 'web', serviceNamespace: 'default', peers: ['a'] })).toBe(
+      false,
+    );
+    expect(isOwnEcho(written, { node: 'n1', serviceName: 'web', serviceNamespace: 'default', peers: ['b', 'a'] })).toBe(
+      false,
+    );
+    expect(isOwnEcho(written, { node: 'n1', serviceName: 'web', serviceNamespace: 'default' })).toBe(false);
+    expect(isOwnEcho(undefined, { node: 'n1' })).toBe(false);
+    expect(isOwnEcho(undefined, undefined)).toBe(false);
+    expect(isOwnEcho(written, null)).toBe(false);
+    expect(isOwnEcho(written, 'text')).toBe(false);
+    expect(isOwnEcho('not json', {})).toBe(false);
   });
 });

@@ -127,3 +127,33 @@ export function announcersOf(self: string, plan: ModePlan<Announcement>): Map<st
   }
   return new Map([...out].map(([s, nodes]) => [s, [...nodes].sort()]));
 }
+
+/** JSON text with every object's keys sorted: an API server may return a status with its fields in another order. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
+/**
+ * Whether a status object the watch delivers is the echo of this speaker's own last write (`written`, the
+ * signature reportsFor recorded): then nothing is to be done and no plan is needed. In BGP mode every node writes a
+ * status per Service, so at 10,000 Services the echoes alone would keep the speaker planning for minutes.
+ */
+export function isOwnEcho(written: string | undefined, status: unknown): boolean {
+  if (written === undefined) return false;
+  // Created by our write, whose status patch follows (a failed one is retried by the writer, which forgets it).
+  if (status === undefined) return true;
+  if (status === null || typeof status !== 'object') return false;
+  try {
+    return canonical(JSON.parse(written)) === canonical(status);
+  } catch {
+    return false;
+  }
+}

@@ -25,6 +25,7 @@ import { firstPlanDelay } from './coldStart';
 import type { SpeakerMetrics } from './metrics';
 import {
   announcersOf,
+  isOwnEcho,
   reportsFor,
   type ExistingStatus,
   type OwnService,
@@ -133,10 +134,15 @@ export class Speaker {
       ),
       ...modes.map((mode) => {
         const plural = mode.status.plural;
-        const forget = (o: KubernetesObject, present: boolean): void => {
-          if (!present) this.reportedOf(mode).written.delete(o.metadata?.name ?? '');
-        };
-        return this.watch(plural, api.customPath(plural), cached(cache.statusesOf(plural), forget));
+        const statuses = cache.statusesOf(plural);
+        return this.watch(plural, api.customPath(plural), (o: KubernetesObject, present: boolean) => {
+          cacheEvent(statuses, o, present);
+          const written = this.reportedOf(mode).written;
+          const name = o.metadata?.name ?? '';
+          if (!present) written.delete(name);
+          else if (isOwnEcho(written.get(name), (o as { status?: unknown }).status)) return;
+          this.pacer.changed();
+        });
       }),
       this.watch('leases', api.leasesPath(), (o, present) => this.leaseSeen(o, present)),
     ];
