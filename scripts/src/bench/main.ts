@@ -1,3 +1,4 @@
+import { benchBgpFailover } from './bgpFailover';
 import { benchController } from './controller';
 import { benchKube } from './kube';
 import { benchL2Failover } from './l2Failover';
@@ -8,6 +9,7 @@ import { benchSpeakerMemory } from './speakerMemory';
 const benches: Record<string, (args: string[]) => Promise<void>> = {
   kube: benchKube,
   controller: benchController,
+  'bgp-failover': benchBgpFailover,
   'l2-failover': benchL2Failover,
   'l2-flood': benchL2Flood,
   'speaker-memory': benchSpeakerMemory,
