@@ -7,7 +7,11 @@
  *    time until the router's kernel route to the VIP drops that node's next hop. Both ends come from `ip -ts
  *    monitor` (link events in the node, route and nexthop events in the router), the FIB is polled every 10 ms to
  *    know which route event removed the hop. N trials per router, nodes alternated; p50 and max.
- * 2. Without BFD: hold time 9 s, graceful restart off, then on (restart time 15 s): the same link-down, timed.
+ * 2. Without BFD: hold time 9 s, graceful restart off, then on (router restart time 15 s; the speaker announces
+ *    120 s, and both routers keep stale paths for the time the restarting side announces): the same link-down,
+ *    timed; and a speaker SIGKILLed and left dead (its TCP session closes: graceful restart applies). BIRD with
+ *    `bfd graceful` too: a link-down then only ends at the restart time.
+ * BGP_FAILOVER_DEBUG=1 prints the monitor lines around each link-down trial.
  * 3. Idle: BFD Down transitions at the routers (BIRD: show bfd sessions, polled; FRR: bfdd's session-down
  *    counters) and "BGP session down" in the speakers' logs, over N idle minutes, then 60 s with 2 busy loops.
  * 4. Rolling restart: SIGTERM and restart each speaker in turn while the router's FIB is polled every 10 ms:
@@ -18,7 +22,7 @@ import { routerBfdSessions, routerFib } from '../lab/routerQueries';
 import { birdSocket, frrDir, frrQuery } from '../lab/routerDaemon';
 import type { BgpRouterOptions } from '../lab/bgpOptions';
 import type { RouterKind } from '../lab/plan';
-import { runCmd } from '../lab/sh';
+import { mustRun, runCmd } from '../lab/sh';
 import { bgpConfigYaml, bgpServiceYaml, hostRoute, nodesByAddress } from '../testing/bgpLab';
 import { until } from '../testing/controllerProcess';
 import { ipMonitor, type IpMonitor } from '../testing/ipMonitor';
@@ -129,6 +133,19 @@ async function startBench(
     const addressOf = new Map([...byAddress].filter(([a]) => !a.includes(':')).map(([a, n]) => [n, a]));
     const fibNodes = async (): Promise<string[]> =>
       (await routerFib(l.lab, hostRoute(ip))).map((h) => byAddress.get(h.gateway) ?? h.gateway).sort();
+    // `ip link set eth0 down` flushes a link's IPv6 addresses (a pulled cable, carrier loss, keeps them): keep them,
+    // or the node's IPv6 session could not come back after a trial.
+    for (const n of l.nodes) {
+      await mustRun([
+        'ip',
+        'netns',
+        'exec',
+        l.lab.host(n).netns,
+        'sysctl',
+        '-qw',
+        'net.ipv6.conf.eth0.keep_addr_on_down=1',
+      ]);
+    }
     const routes = await ipMonitor(l.lab.host('router').netns, ['route', 'nexthop']);
     monitors.push(routes);
     const links = new Map<string, IpMonitor>();
@@ -270,8 +287,9 @@ async function grNegotiated(b: BgpBench): Promise<string> {
   const address = b.addressOf.get('node1') ?? '';
   if (b.router === 'bird') {
     const r = await runCmd(['birdc', '-s', birdSocket(b.l.lab.dir), 'show', 'protocols', 'all', 'node1']);
-    const caps = /Neighbor caps:\s*(.*)/.exec(r.stdout)?.[1] ?? '';
-    return /restart/.test(caps) ? 'yes' : 'NO';
+    // BIRD 2.0 lists each side's capabilities in an indented block; the neighbor's ends at "Session:".
+    const caps = /Neighbor capabilities\n([\s\S]*?)\n\s*Session:/.exec(r.stdout)?.[1] ?? '';
+    return /^\s*Graceful restart$/m.test(caps) ? 'yes' : 'NO';
   }
   const r = await frrQuery(frrDir(b.l.lab.dir), `show bgp neighbors ${address} json`);
   return /"gracefulRestart(?:Capability)?":"advertisedAndReceived"/.test(r.stdout) ? 'yes' : 'NO';
@@ -558,11 +576,18 @@ export async function benchBgpFailover(args: string[]): Promise<void> {
         for (const b of noBfd) rolling.push(rollingRow(`${v[b.router]}, no BFD`, await rollingRestart(b), b.l.nodes));
       }
       if (o.parts.has('hold')) {
-        const [withGr, killed, gracefulLink] = await Promise.all([
-          Promise.all(noBfd.map((b) => linkTrials(b, o.grTrials, 200_000, 50))),
-          Promise.all(noBfd.map((b) => killTrial(b, b.l.nodes[0], 200_000))),
+        // One fault at a time per lab; the labs side by side.
+        const [grFaults, gracefulLink] = await Promise.all([
+          Promise.all(
+            noBfd.map(async (b) => ({
+              link: await linkTrials(b, o.grTrials, 200_000, 50),
+              kill: await killTrial(b, b.l.nodes[0], 200_000),
+            })),
+          ),
           linkTrials(graceful, 1, 200_000, 50),
         ]);
+        const withGr = grFaults.map((f) => f.link);
+        const killed = grFaults.map((f) => f.kill);
         const s = (t: LinkTrial[]): string[] => {
           const xs = t.map((x) => x.ms / 1000);
           return [String(xs.length), fmt(median(xs), 2), fmt(Math.min(...xs), 2), fmt(Math.max(...xs), 2)];
