@@ -1,6 +1,7 @@
 import { benchBgpInterop } from './bgpInterop';
 import { benchBgpBurst } from './bgpBurst';
 import { benchBgpScale } from './bgpScale';
+import { benchBgpFailover } from './bgpFailover';
 import { benchController } from './controller';
 import { benchKube } from './kube';
 import { benchL2Failover } from './l2Failover';
@@ -13,6 +14,7 @@ const benches: Record<string, (args: string[]) => Promise<void>> = {
   'bgp-scale': benchBgpScale,
   'bgp-burst': benchBgpBurst,
   controller: benchController,
+  'bgp-failover': benchBgpFailover,
   'l2-failover': benchL2Failover,
   'l2-flood': benchL2Flood,
   'speaker-memory': benchSpeakerMemory,

@@ -26,6 +26,8 @@ describe('BGP router options', () => {
     ['a bfd multiplier of 1', { bfd: { intervalMs: 300, multiplier: 1 } }, true, /bfd.multiplier/],
     ['a bfd multiplier of 256', { bfd: { intervalMs: 300, multiplier: 256 } }, true, /bfd.multiplier/],
     ['bfd as a number', { bfd: 300 }, true, /bfd must be/],
+    ['bfd.graceful as a string', { bfd: { intervalMs: 300, multiplier: 3, graceful: 'yes' } }, true, /bfd.graceful/],
+    ['an unknown bfd field', { bfd: { intervalMs: 300, multiplier: 3, echo: true } }, true, /bfd.echo/],
     ['ibgp as a string', { ibgp: 'yes' }, true, /ibgp/],
     ['multihop TTL 1', { multihop: 1 }, true, /multihop/],
     ['multihop TTL 256', { multihop: 256 }, true, /multihop/],
@@ -49,6 +51,12 @@ describe('BGP router options', () => {
     expect(parseBgpRouterOptions({ ipv6OverIpv4: false }, false)).toEqual({ ipv6OverIpv4: false });
     expect(parseBgpRouterOptions({ bfd: { intervalMs: 10, multiplier: 255 } }, false)).toEqual({
       bfd: { intervalMs: 10, multiplier: 255 },
+    });
+    expect(parseBgpRouterOptions({ bfd: { intervalMs: 100, multiplier: 3, graceful: true } }, false)).toEqual({
+      bfd: { intervalMs: 100, multiplier: 3, graceful: true },
+    });
+    expect(parseBgpRouterOptions({ bfd: { intervalMs: 100, multiplier: 3, graceful: false } }, false)).toEqual({
+      bfd: { intervalMs: 100, multiplier: 3 },
     });
   });
 });

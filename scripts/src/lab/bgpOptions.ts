@@ -7,6 +7,11 @@ export interface BfdOptions {
   intervalMs: number;
   /** Detect multiplier: missed packets before the session is declared down. */
   multiplier: number;
+  /**
+   * BIRD's `bfd graceful`: a BFD Down starts graceful restart (stale paths kept for the restart time) instead of
+   * closing the session. FRR has no such knob and GoBGP no BFD: both ignore it.
+   */
+  graceful?: boolean;
 }
 
 export interface BgpRouterOptions {
@@ -79,7 +84,14 @@ export function parseBgpRouterOptions(v: unknown, ipv6: boolean): BgpRouterOptio
     // BIRD and FRR both refuse intervals under 10 ms; the multiplier is an 8-bit field (RFC 5880 4.1), 0 invalid.
     if (!isInt(bfd.intervalMs, 10, 60000)) fail('bfd.intervalMs must be an integer 10..60000');
     if (!isInt(bfd.multiplier, 2, 255)) fail('bfd.multiplier must be an integer 2..255');
-    out.bfd = { intervalMs: bfd.intervalMs as number, multiplier: bfd.multiplier as number };
+    if (bfd.graceful !== undefined && typeof bfd.graceful !== 'boolean') fail('bfd.graceful must be a boolean');
+    for (const k of Object.keys(bfd))
+      if (!['intervalMs', 'multiplier', 'graceful'].includes(k)) fail(`unknown option bfd.${k}`);
+    out.bfd = {
+      intervalMs: bfd.intervalMs as number,
+      multiplier: bfd.multiplier as number,
+      ...(bfd.graceful === true ? { graceful: true } : {}),
+    };
   }
   if (ibgp !== undefined) {
     if (typeof ibgp !== 'boolean') fail('ibgp must be a boolean');

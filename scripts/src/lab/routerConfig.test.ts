@@ -84,6 +84,13 @@ describe('router configs with options', () => {
     expect(c).toContain('protocol bgp node2 from lab_node4 { neighbor 198.51.100.12 as 64513; }');
   });
 
+  test('BIRD with bfd.graceful: a BFD Down starts graceful restart (bfd graceful) in place of bfd on', () => {
+    const opts = { ...ebgp, bfd: { intervalMs: 100, multiplier: 3, graceful: true } };
+    const c = renderBirdConfig(planFor(opts), opts);
+    expect(c.match(/  bfd graceful;/g)).toHaveLength(2);
+    expect(c).not.toContain('bfd on;');
+  });
+
   test('BIRD, iBGP: same AS on both ends, direct sessions, no IGP table', () => {
     const c = renderBirdConfig(planFor(ibgp), ibgp);
     expect(c).toContain('  local as 64512;\n  passive on;\n  password "lab-secret";\n  direct;');

@@ -53,7 +53,8 @@ function birdSessionLines(plan: LabPlan, opts: BgpRouterOptions, family: 4 | 6):
   if (opts.gracefulRestartSec !== undefined) {
     lines.push('  graceful restart on;', `  graceful restart time ${opts.gracefulRestartSec};`);
   }
-  if (opts.bfd !== undefined) lines.push('  bfd on;');
+  // `bfd graceful`: a BFD Down is treated like the TCP session dropping, so graceful restart keeps the paths.
+  if (opts.bfd !== undefined) lines.push(opts.bfd.graceful === true ? '  bfd graceful;' : '  bfd on;');
   return lines;
 }
 
