@@ -23,7 +23,13 @@ import { birdSocket, frrDir, frrQuery } from '../lab/routerDaemon';
 import type { BgpRouterOptions } from '../lab/bgpOptions';
 import type { RouterKind } from '../lab/plan';
 import { mustRun, runCmd } from '../lab/sh';
-import { bgpConfigYaml, bgpServiceYaml, hostRoute, nodesByAddress } from '../testing/bgpLab';
+import {
+  bgpConfigYaml,
+  bgpServiceYaml,
+  hostRoute,
+  nodesByAddress,
+  BFD_PROFILE_FAST as BFD_PROFILE,
+} from '../testing/bgpLab';
 import { until } from '../testing/controllerProcess';
 import { ipMonitor, type IpMonitor } from '../testing/ipMonitor';
 import { serviceIPOf, startSpeakerLab, type SpeakerLab } from '../testing/speakerLab';
@@ -51,16 +57,6 @@ const RESTART_SEC = 15;
 /** What ironlb-speaker announces in its graceful restart capability (DEFAULT_RESTART_TIME_SEC, not configurable). */
 const SPEAKER_RESTART_SEC = 120;
 
-const BFD_PROFILE = `apiVersion: ironlb.io/v1beta1
-kind: BFDProfile
-metadata:
-  name: fast
-  namespace: ironlb-system
-spec:
-  receiveInterval: 100
-  transmitInterval: 100
-  detectMultiplier: 3
-`;
 const BFD_ROUTER: BgpRouterOptions = {
   bfd: { intervalMs: 100, multiplier: 3 },
   gracefulRestartSec: 120,

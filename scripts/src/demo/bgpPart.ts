@@ -9,7 +9,13 @@ import { clientRouteGet, routerBfdSessions, routerFib } from '../lab/routerQueri
 import { birdSocket } from '../lab/routerDaemon';
 import { serveTcp, tcpRequest } from '../lab/labServices';
 import { mustRun, runCmd, type CmdResult } from '../lab/sh';
-import { bgpConfigYaml, bgpServiceYaml, hostRoute, routerNextHopNodes } from '../testing/bgpLab';
+import {
+  bgpConfigYaml,
+  bgpServiceYaml,
+  hostRoute,
+  routerNextHopNodes,
+  BFD_PROFILE_FAST as BFD_PROFILE,
+} from '../testing/bgpLab';
 import { until } from '../testing/controllerProcess';
 import { indent, must, say } from './show';
 
@@ -18,16 +24,6 @@ const ALL = NODES.join(',');
 /** The node whose link the demo takes down. */
 const CUT = 'node2';
 
-const BFD_PROFILE = `apiVersion: ironlb.io/v1beta1
-kind: BFDProfile
-metadata:
-  name: fast
-  namespace: ironlb-system
-spec:
-  receiveInterval: 100
-  transmitInterval: 100
-  detectMultiplier: 3
-`;
 /**
  * A hold time long enough that only BFD can explain a drop within a second; a 1 s connect retry (default 5 s,
  * doubling) so a node whose link comes back is dialled again soon.

@@ -8,19 +8,8 @@ import { labTestGate } from '../lab/testGate';
 import { routerBfdSessions } from '../lab/routerQueries';
 import type { RouterKind } from '../lab/plan';
 import { until } from '../testing/controllerProcess';
-import { bgpConfigYaml, bgpServiceYaml, routerNextHopNodes } from '../testing/bgpLab';
+import { bgpConfigYaml, bgpServiceYaml, routerNextHopNodes, BFD_PROFILE_FAST as BFD_PROFILE } from '../testing/bgpLab';
 import { serviceIPOf, startSpeakerLab, type SpeakerLab } from '../testing/speakerLab';
-
-const BFD_PROFILE = `apiVersion: ironlb.io/v1beta1
-kind: BFDProfile
-metadata:
-  name: fast
-  namespace: ironlb-system
-spec:
-  receiveInterval: 100
-  transmitInterval: 100
-  detectMultiplier: 3
-`;
 
 /** Long enough that only BFD can explain a drop within the test's wait. */
 const HOLD = '  holdTime: 90s\n  enableGracefulRestart: true\n  bfdProfile: fast\n';

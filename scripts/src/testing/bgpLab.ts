@@ -56,6 +56,18 @@ ${o.communities ? `  communities: [${o.communities.map((c) => JSON.stringify(c))
 export const bgpServiceYaml = (name: string, family: 'IPv4' | 'IPv6', extraSpec = ''): string =>
   familyServiceYaml(name, family, { pool: 'bgp', extraSpec });
 
+/** The BFDProfile `fast`: 100 ms x 3, what the issue's failover figures use. */
+export const BFD_PROFILE_FAST = `apiVersion: ironlb.io/v1beta1
+kind: BFDProfile
+metadata:
+  name: fast
+  namespace: ironlb-system
+spec:
+  receiveInterval: 100
+  transmitInterval: 100
+  detectMultiplier: 3
+`;
+
 export const hostRoute = (ip: string): string => (ip.includes(':') ? `${ip}/128` : `${ip}/32`);
 
 /** Node name by each of its segment addresses. */
