@@ -188,6 +188,21 @@ describe('BgpPeer: opening the session', () => {
     expect(h.changes).toEqual(['established']);
   });
 
+  it('the mode hears of Established only once the table has left Node for the kernel (drain)', async () => {
+    const h = start();
+    h.peer.setRoutes([R4, R6]);
+    const stream = h.dials[0].connect();
+    await settle();
+    stream.take();
+    // net.Socket still holds part of the table: the mode's replan must not run before it is sent.
+    stream.writableNeedDrain = true;
+    stream.send([routerOpen(ROUTER_CAPS), KEEPALIVE]);
+    expect(h.peer.status().state).toBe('established');
+    expect(h.changes).toEqual([]);
+    stream.drain();
+    expect(h.changes).toEqual(['established']);
+  });
+
   it('a router offering IPv4 alone: IPv4 routes and its End-of-RIB only', async () => {
     const h = start();
     h.peer.setRoutes([R4, R6]);

@@ -25,6 +25,12 @@ export interface BgpStream {
   on(event: 'data', listener: (chunk: Uint8Array) => void): unknown;
   on(event: 'close', listener: () => void): unknown;
   on(event: 'error', listener: (err: Error) => void): unknown;
+  /**
+   * net.Socket's: a write returned false and 'drain' will follow once the buffer has gone to the kernel (only then is
+   * 'drain' emitted). Absent: nothing is ever held back.
+   */
+  readonly writableNeedDrain?: boolean;
+  once?(event: 'drain', listener: () => void): unknown;
 }
 
 /** Opens a TCP connection to the peer with the spec's MD5 key, TTL and source address. */
@@ -198,8 +204,24 @@ export class BgpPeer implements BgpPeerEdge {
     const now = this.session.state;
     if (now !== before) {
       this.deps.log?.({ peer: this.spec.name, from: before, to: now }, 'BGP session state changed');
-      if (tellsTheMode(before, now)) this.onChange();
+      if (now === 'established') this.tellWhenSent();
+      else if (tellsTheMode(before, now)) this.onChange();
     }
+  }
+
+  /**
+   * The mode hears of Established once the whole table has left for the kernel: the plan it runs then (a second or
+   * so at 10,000 Services) would otherwise hold the rest of the table in Node's buffer while it runs.
+   */
+  private tellWhenSent(): void {
+    const stream = this.establishedConn === undefined ? undefined : this.conns.get(this.establishedConn)?.stream;
+    if (stream?.once && stream.writableNeedDrain === true) {
+      stream.once('drain', () => {
+        if (!this.closed) this.onChange();
+      });
+      return;
+    }
+    this.onChange();
   }
 
   private schedule(): void {

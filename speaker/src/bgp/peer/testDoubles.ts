@@ -21,6 +21,20 @@ export class FakeStream implements BgpStream {
   ended = false;
   destroyed = false;
   closed = false;
+  /** As net.Socket's: a test sets it (a write returned false) and calls drain(). */
+  writableNeedDrain = false;
+  private readonly drains: (() => void)[] = [];
+
+  once(_event: 'drain', listener: () => void): this {
+    this.drains.push(listener);
+    return this;
+  }
+
+  /** The buffer has gone to the kernel: 'drain' listeners run once. */
+  drain(): void {
+    this.writableNeedDrain = false;
+    for (const l of this.drains.splice(0)) l();
+  }
 
   /** `closeOnEnd`: the router answers our FIN with its own, so 'close' follows end(); false: it never reads. */
   constructor(private readonly closeOnEnd = true) {}
