@@ -24,6 +24,7 @@
 #include <arpa/inet.h>
 #include <node_api.h>
 #include <uv.h>
+#include "napi_errno.h"
 
 #define RECV_BUF_SIZE 65536
 #define FRAMES_PER_CALL 64      // frames per crossing into JS
@@ -58,42 +59,6 @@ static struct sock_filter ndp_arp_filter[] = {
     BPF_STMT(BPF_RET | BPF_K, 0x40000),                  // 8: accept (whole frame)
     BPF_STMT(BPF_RET | BPF_K, 0),                        // 9: drop
 };
-
-static const char *errno_name(int err) {
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
-  const char *n = strerrorname_np(err);
-  if (n) return n;
-#else
-  switch (err) {
-    case EPERM: return "EPERM";
-    case ENODEV: return "ENODEV";
-    case ENXIO: return "ENXIO";
-    case ENETDOWN: return "ENETDOWN";
-    case EINVAL: return "EINVAL";
-    case EAGAIN: return "EAGAIN";
-    case ENOBUFS: return "ENOBUFS";
-    case EMSGSIZE: return "EMSGSIZE";
-    case EADDRNOTAVAIL: return "EADDRNOTAVAIL";
-    case EAFNOSUPPORT: return "EAFNOSUPPORT";
-    case EMFILE: return "EMFILE";
-    case ENOMEM: return "ENOMEM";
-  }
-#endif
-  return "EUNKNOWN";
-}
-
-// An Error "<op> <ifname>: ENAME (text)" with .code = "ENAME" and .errno = err.
-static napi_value errno_error(napi_env env, const char *op, const char *ifname, int err) {
-  char msg[160];
-  snprintf(msg, sizeof msg, "%s %s: %s (%s)", op, ifname, errno_name(err), strerror(err));
-  napi_value code, text, e, num;
-  napi_create_string_utf8(env, errno_name(err), NAPI_AUTO_LENGTH, &code);
-  napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &text);
-  napi_create_error(env, code, text, &e);
-  napi_create_int32(env, err, &num);
-  napi_set_named_property(env, e, "errno", num);
-  return e;
-}
 
 static void throw_errno(napi_env env, const char *op, const char *ifname, int err) {
   napi_throw(env, errno_error(env, op, ifname, err));

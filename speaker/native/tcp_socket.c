@@ -26,31 +26,12 @@
 #include <unistd.h>
 #include <node_api.h>
 #include <uv.h>
+#include "napi_errno.h"
 
 #ifndef IPV6_MINHOPCOUNT
 #define IPV6_MINHOPCOUNT 73  // linux/in6.h; older libc headers lack it
 #endif
 
-static const char *errno_name(int err) {
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
-  const char *n = strerrorname_np(err);
-  if (n) return n;
-#endif
-  return "EUNKNOWN";
-}
-
-// Error("<op> <what>: ENAME (text)") with .code = "ENAME" and .errno = err.
-static napi_value errno_error(napi_env env, const char *op, const char *what, int err) {
-  char msg[200];
-  snprintf(msg, sizeof msg, "%s%s%s: %s (%s)", op, what[0] ? " " : "", what, errno_name(err), strerror(err));
-  napi_value code, text, e, num;
-  napi_create_string_utf8(env, errno_name(err), NAPI_AUTO_LENGTH, &code);
-  napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &text);
-  napi_create_error(env, code, text, &e);
-  napi_create_int32(env, err, &num);
-  napi_set_named_property(env, e, "errno", num);
-  return e;
-}
 
 // Throws errno_error(...); returns NULL for the caller to return.
 static napi_value throw_errno(napi_env env, const char *op, const char *what, int err) {

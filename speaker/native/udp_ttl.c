@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <node_api.h>
 #include <uv.h>
+#include "napi_errno.h"
 
 #define RECV_BUF_SIZE 2048           // BFD control packets are 24..60 bytes; anything longer is cut (and dropped in JS)
 #define DATAGRAMS_PER_WAKEUP 256     // then yield to the loop; uv_poll is level-triggered and comes back
@@ -36,25 +37,6 @@ typedef struct {
   int in_callback;
 } usock;
 
-static const char *errno_name(int err) {
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 32))
-  const char *n = strerrorname_np(err);
-  if (n) return n;
-#endif
-  return "EUNKNOWN";
-}
-
-static napi_value errno_error(napi_env env, const char *op, const char *where, int err) {
-  char msg[160];
-  snprintf(msg, sizeof msg, "%s %s: %s (%s)", op, where, errno_name(err), strerror(err));
-  napi_value code, text, e, num;
-  napi_create_string_utf8(env, errno_name(err), NAPI_AUTO_LENGTH, &code);
-  napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &text);
-  napi_create_error(env, code, text, &e);
-  napi_create_int32(env, err, &num);
-  napi_set_named_property(env, e, "errno", num);
-  return e;
-}
 
 static void free_poll(uv_handle_t *h) { free(h); }
 
