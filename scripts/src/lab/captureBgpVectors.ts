@@ -32,6 +32,7 @@ import {
   type Daemon,
 } from './bgpCapturePlan';
 import { randomTestPrefix } from './names';
+import { frrArgv, writeFrrDir } from './routerDaemon';
 import { watchChild, watchTcpdump, type Watched } from './pcapCapture';
 import { killPids, netnsPids } from './processes';
 import { inNetns, mustRun, runCmd, sleep, waitFor } from './sh';
@@ -159,16 +160,6 @@ const vtysh = (env: Env, cmds: string[]): Promise<string> =>
 const gobgp = (env: Env, args: string[]): Promise<string> =>
   must(nsOf(env, 'gobgp'), ['gobgp', '-u', '127.0.0.1', '-p', String(GOBGP_API_PORT), ...args]);
 
-function fileOwner(name: string): { uid: number; gid: number } {
-  const line = fs
-    .readFileSync('/etc/passwd', 'utf8')
-    .split('\n')
-    .find((l) => l.startsWith(`${name}:`));
-  if (!line) throw new Error(`user ${name} does not exist (is the frr package installed?)`);
-  const f = line.split(':');
-  return { uid: Number(f[2]), gid: Number(f[3]) };
-}
-
 async function startDaemons(env: Env): Promise<void> {
   // GoBGP first, with its routes in its RIB before any peer connects: otherwise whether its first UPDATEs come
   // before or after its End-of-RIB, packed or one by one, depends on a race.
@@ -198,29 +189,9 @@ async function startDaemons(env: Env): Promise<void> {
     watchChild,
   );
 
-  // FRR drops privileges to user frr: its directory (configs, vty sockets, pid files) must be frr's.
   const d = frrDir(env);
-  fs.mkdirSync(d, { mode: 0o755 });
-  const { uid, gid } = fileOwner('frr');
-  fs.writeFileSync(path.join(d, 'zebra.conf'), 'hostname capture-zebra\n');
-  fs.writeFileSync(path.join(d, 'bgpd.conf'), frrConfig());
-  for (const f of ['', 'zebra.conf', 'bgpd.conf']) fs.chownSync(path.join(d, f), uid, gid);
-  const zserv = path.join(d, 'zserv.api');
-  const frr = (daemon: string): string[] => [
-    `/usr/lib/frr/${daemon}`,
-    '-f',
-    path.join(d, `${daemon}.conf`),
-    '-i',
-    path.join(d, `${daemon}.pid`),
-    '-z',
-    zserv,
-    '--vty_socket',
-    d,
-    '-u',
-    'frr',
-    '-g',
-    'frr',
-  ];
+  const zserv = writeFrrDir(d, { 'zebra.conf': 'hostname capture-zebra\n', 'bgpd.conf': frrConfig() });
+  const frr = (daemon: string): string[] => frrArgv(d, daemon);
   spawnIn(env, nsOf(env, 'frr'), frr('zebra'), path.join(env.dir, 'zebra.log'), watchChild);
   if (!(await waitFor(async () => fs.existsSync(zserv), 10000))) throw new Error('zebra did not come up');
   spawnIn(env, nsOf(env, 'frr'), frr('bgpd'), path.join(env.dir, 'bgpd.log'), watchChild);

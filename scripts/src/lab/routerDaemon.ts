@@ -64,33 +64,47 @@ async function startBird(plan: LabPlan, dir: string, spawn: SpawnDaemon, opts: B
   if (!ok) throw new Error(`bird did not come up: ${logTail(path.join(dir, 'bird.log'))}`);
 }
 
+/**
+ * Writes FRR's config files into a fresh directory `d` owned by user frr (FRR drops privileges to it: configs, vty
+ * sockets and pid files live there); returns the zserv socket path zebra will create.
+ */
+export function writeFrrDir(d: string, files: Readonly<Record<string, string>>): string {
+  fs.rmSync(d, { recursive: true, force: true });
+  fs.mkdirSync(d, { recursive: true });
+  const { uid, gid } = userIds('frr');
+  for (const [f, text] of Object.entries(files)) fs.writeFileSync(path.join(d, f), text);
+  for (const f of ['', ...Object.keys(files)]) fs.chownSync(path.join(d, f), uid, gid);
+  return path.join(d, 'zserv.api');
+}
+
+/** The argv of one FRR daemon (zebra, bgpd, bfdd) with its config, pid, zserv and vty sockets in `d`. */
+export const frrArgv = (d: string, daemon: string): string[] => [
+  `/usr/lib/frr/${daemon}`,
+  '-f',
+  path.join(d, `${daemon}.conf`),
+  '-i',
+  path.join(d, `${daemon}.pid`),
+  '-z',
+  path.join(d, 'zserv.api'),
+  '--vty_socket',
+  d,
+  '-u',
+  'frr',
+  '-g',
+  'frr',
+];
+
 async function startFrr(plan: LabPlan, dir: string, spawn: SpawnDaemon, opts: BgpRouterOptions): Promise<void> {
   // FRR drops privileges to user frr: its own directory (configs, vty sockets, pid files) must be frr's.
   // A restart starts from an empty one: a stale zserv.api would pass for a zebra that is not up yet.
   const d = frrDir(dir);
-  fs.rmSync(d, { recursive: true, force: true });
-  fs.mkdirSync(d, { recursive: true });
-  const { uid, gid } = userIds('frr');
   const conf = renderFrrConfig(plan, opts);
-  const files = { 'zebra.conf': conf.zebra, 'bgpd.conf': conf.bgpd, ...(conf.bfdd ? { 'bfdd.conf': conf.bfdd } : {}) };
-  for (const [f, text] of Object.entries(files)) fs.writeFileSync(path.join(d, f), text);
-  for (const f of ['', ...Object.keys(files)]) fs.chownSync(path.join(d, f), uid, gid);
-  const zserv = path.join(d, 'zserv.api');
-  const common = (daemon: string): string[] => [
-    `/usr/lib/frr/${daemon}`,
-    '-f',
-    path.join(d, `${daemon}.conf`),
-    '-i',
-    path.join(d, `${daemon}.pid`),
-    '-z',
-    zserv,
-    '--vty_socket',
-    d,
-    '-u',
-    'frr',
-    '-g',
-    'frr',
-  ];
+  const zserv = writeFrrDir(d, {
+    'zebra.conf': conf.zebra,
+    'bgpd.conf': conf.bgpd,
+    ...(conf.bfdd ? { 'bfdd.conf': conf.bfdd } : {}),
+  });
+  const common = (daemon: string): string[] => frrArgv(d, daemon);
   spawn('router', 'zebra', common('zebra'), path.join(dir, 'zebra.log'));
   if (!(await waitFor(async () => fs.existsSync(zserv), READY_MS))) {
     throw new Error(`zebra did not come up: ${logTail(path.join(dir, 'zebra.log'))}`);
