@@ -13,3 +13,4 @@ export { decodeControl, encodeControl, type ControlPacket } from './bgp/bfd/code
 export { createAdjRibOut } from './bgp/rib/adjRibOut';
 export type { Route } from './bgp/rib/types';
 export { encodeMessage, endOfRib } from './bgp/codec';
+export { DEFAULT_RESTART_TIME_SEC } from './bgp/peer/edge';

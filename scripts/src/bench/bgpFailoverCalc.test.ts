@@ -1,5 +1,6 @@
 import {
   birdDownsBetween,
+  sameSince,
   fibGaps,
   linkDownAt,
   parseBirdBfdRows,
@@ -107,7 +108,37 @@ describe('BIRD BFD rows', () => {
       ['c', up('2')],
       ['e', up('2')],
     ]);
-    expect(birdDownsBetween(prev, next)).toBe(3);
+    expect(birdDownsBetween(prev, next)).toEqual([
+      { peer: 'b', before: up('1'), after: { state: 'down', mark: '2' } },
+      { peer: 'c', before: up('1'), after: up('2') },
+      { peer: 'd', before: up('1'), after: undefined },
+    ]);
+  });
+});
+
+describe('sameSince', () => {
+  it.each([
+    ['12:57:26.853', '12:57:26.854', true],
+    ['12:57:26.853', '12:57:26.903', true],
+    ['12:57:26.853', '12:57:26.904', false],
+    ['12:57:26.853', '12:57:27.153', false],
+    ['12:57:26', '12:57:26.040', true],
+    ['12:57:26.5', '12:57:26.500', true],
+    ['23:59:59.990', '00:00:00.010', true],
+    ['23:59:59.900', '00:00:00.100', false],
+    ['13:57:26.853', '12:57:26.853', false],
+    ['2026-12-01', '2026-12-01', true],
+    ['2026-12-01', '2026-12-02', false],
+    ['2026-12-01', '12:57:26.853', false],
+  ])('%s and %s: %s', (a, b, same) => {
+    expect(sameSince(a, b)).toBe(same);
+    expect(sameSince(b, a)).toBe(same);
+  });
+
+  it('a Since that moved by a millisecond between polls is no Down', () => {
+    const prev = new Map([['a', { state: 'up', mark: '12:57:26.853' }]]);
+    const next = new Map([['a', { state: 'up', mark: '12:57:26.854' }]]);
+    expect(birdDownsBetween(prev, next)).toEqual([]);
   });
 });
 

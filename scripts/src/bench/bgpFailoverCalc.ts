@@ -117,13 +117,43 @@ export function parseFrrBfdCounters(json: string): Map<string, number> {
   return out;
 }
 
+/** A BIRD session seen Up at one poll and not (or not the same Up) at the next; `after` is absent when it vanished. */
+export interface BirdDown {
+  readonly peer: string;
+  readonly before: BfdRow;
+  readonly after?: BfdRow;
+}
+
+/**
+ * BIRD prints Since by turning its monotonic clock into wall time at each query, so the same instant reads a
+ * millisecond apart from one poll to the next (seen: 12:57:26.853, then .854, then .853). A real Down and Up
+ * again moves it by at least the detection time (300 ms here): within SINCE_JITTER_MS it is the same instant.
+ */
+export const SINCE_JITTER_MS = 50;
+
+/** Milliseconds into the day of a "HH:MM:SS[.fff]" Since, or undefined for any other form (a date). */
+function timeOfDayMs(mark: string): number | undefined {
+  const m = /^(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,3}))?$/.exec(mark);
+  if (!m) return undefined;
+  return ((Number(m[1]) * 60 + Number(m[2])) * 60 + Number(m[3])) * 1000 + Number((m[4] ?? '0').padEnd(3, '0'));
+}
+
+/** Whether two Since marks name the same instant: within SINCE_JITTER_MS as times of day (across midnight too). */
+export function sameSince(a: string, b: string): boolean {
+  const x = timeOfDayMs(a);
+  const y = timeOfDayMs(b);
+  if (x === undefined || y === undefined) return a === b;
+  const d = Math.abs(x - y);
+  return Math.min(d, 86_400_000 - d) <= SINCE_JITTER_MS;
+}
+
 /** Down transitions of BIRD sessions between two polls: Up then not Up, or Up both times with a new Since. */
-export function birdDownsBetween(prev: ReadonlyMap<string, BfdRow>, next: ReadonlyMap<string, BfdRow>): number {
-  let downs = 0;
+export function birdDownsBetween(prev: ReadonlyMap<string, BfdRow>, next: ReadonlyMap<string, BfdRow>): BirdDown[] {
+  const downs: BirdDown[] = [];
   for (const [peer, before] of prev) {
     const after = next.get(peer);
     if (before.state !== 'up') continue;
-    if (!after || after.state !== 'up' || after.mark !== before.mark) downs++;
+    if (!after || after.state !== 'up' || !sameSince(after.mark, before.mark)) downs.push({ peer, before, after });
   }
   return downs;
 }

@@ -24,6 +24,7 @@ import { describeKeys, loadHeartbeatKeys, StartupError, watchHeartbeatKeys } fro
 import { DEFAULT_NODE_LEASE, NodeLease } from './nodeLease';
 import { COMPONENT, ServiceEvents } from './serviceEvents';
 import { Speaker } from './speaker';
+import { DEFAULT_RESTART_TIME_SEC } from '../bgp/peer/edge';
 import { startPeerEdges } from '../bgp/peer/edges';
 import { SpeakerApi } from './speakerApi';
 import { speakerMetrics } from './metrics';
@@ -44,6 +45,7 @@ interface Options {
   metricsPort?: number;
   naSource: 'target' | 'link-local';
   bgpPort: number;
+  bgpRestartTime: number;
 }
 
 /**
@@ -51,7 +53,11 @@ interface Options {
  * on `listenPort` for passive sessions (0: does not listen) and hands incoming connections to the edge of the peer
  * they come from; `createEdge` makes one peer's edge; `close` stops listening once every edge is closed.
  */
-export type PeerEdgesStarter = (opts: { readonly listenPort: number; readonly log: typeof log }) => {
+export type PeerEdgesStarter = (opts: {
+  readonly listenPort: number;
+  readonly restartTimeSec: number;
+  readonly log: typeof log;
+}) => {
   readonly createEdge: PeerEdgeFactory;
   close(): Promise<void>;
 };
@@ -67,10 +73,13 @@ const PASSWORD_RETRY_MS = 5_000;
 
 const log = pino({ name: COMPONENT });
 
-function integer(min: number) {
+function integer(min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`"${value}" is not an integer >= ${min}`);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+      throw new InvalidArgumentError(`"${value}" is not an integer ${range}`);
+    }
     return n;
   };
 }
@@ -128,6 +137,13 @@ export function parseOptions(argv: readonly string[]): Options {
       'TCP port BGP sessions are accepted on, for routers that connect first (0: do not listen)',
       integer(0),
       179,
+    )
+    .option(
+      '--bgp-restart-time <seconds>',
+      "graceful restart time told to routers: how long they keep this node's routes while its speaker restarts, " +
+        'and how long a dead node without BFD stays a next hop after the hold time (RFC 4724: at most 4095)',
+      integer(1, 4095),
+      DEFAULT_RESTART_TIME_SEC,
     )
     .parse([...argv])
     .opts<Options>();
@@ -227,7 +243,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     () => changes.emit('change'),
     log,
   );
-  const peerEdges = deps.peerEdges?.({ listenPort: opts.bgpPort, log });
+  const peerEdges = deps.peerEdges?.({ listenPort: opts.bgpPort, restartTimeSec: opts.bgpRestartTime, log });
   if (!peerEdges) log.warn('BGP mode is not built into this speaker: BGPPeers and BGPAdvertisements are ignored');
   const bgp = peerEdges
     ? new BgpMode({
@@ -307,11 +323,9 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
 /** The command's entry point (bin/ironlb-speaker.js); a stray rejection is logged, never fatal. */
 export function run(argv: readonly string[]): void {
   process.on('unhandledRejection', (e: unknown) => log.error({ err: errorText(e) }, 'unhandled rejection'));
-  main(argv, { peerEdges: ({ listenPort, log: logger }) => startPeerEdges({ listenPort, log: logger }) }).catch(
-    (e: unknown) => {
-      if (e instanceof StartupError) process.stderr.write(`${e.message}\n`);
-      log.fatal({ err: errorText(e) }, 'speaker failed');
-      process.exit(1);
-    },
-  );
+  main(argv, { peerEdges: (o) => startPeerEdges(o) }).catch((e: unknown) => {
+    if (e instanceof StartupError) process.stderr.write(`${e.message}\n`);
+    log.fatal({ err: errorText(e) }, 'speaker failed');
+    process.exit(1);
+  });
 }

@@ -7,3 +7,26 @@ describe('parseOptions: --bgp-port', () => {
     expect(parseOptions(['node', 'ironlb-speaker', '--node-name', 'node1', '--bgp-port', '1179']).bgpPort).toBe(1179);
   });
 });
+
+describe('parseOptions: --bgp-restart-time', () => {
+  const base = ['node', 'ironlb-speaker', '--node-name', 'node1'];
+  it('is 120 s unless given', () => {
+    expect(parseOptions(base).bgpRestartTime).toBe(120);
+    expect(parseOptions([...base, '--bgp-restart-time', '15']).bgpRestartTime).toBe(15);
+    expect(parseOptions([...base, '--bgp-restart-time', '4095']).bgpRestartTime).toBe(4095);
+  });
+
+  it.each(['0', '4096', '1.5', 'soon'])('refuses %s, naming the range', (v) => {
+    const exit = jest.spyOn(process, 'exit').mockImplementation(() => {
+      throw new Error('exit');
+    });
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(() => parseOptions([...base, '--bgp-restart-time', v])).toThrow('exit');
+      expect(String(err.mock.calls[0]?.[0])).toContain(`"${v}" is not an integer from 1 to 4095`);
+    } finally {
+      exit.mockRestore();
+      err.mockRestore();
+    }
+  });
+});

@@ -591,6 +591,48 @@ describe('BgpPeer: BFD', () => {
     expect(b.watch.close).toHaveBeenCalledTimes(1);
   });
 
+  it('close(true) ends BFD only after the router has closed the TCP session too', async () => {
+    const b = bfdHarness();
+    const stream = b.h.dials[0].connect(new FakeStream(false));
+    await settle();
+    stream.send([routerOpen(ROUTER_CAPS), KEEPALIVE]);
+    b.up();
+    const closed = b.h.peer.close(true);
+    await settle();
+    expect(stream.ended).toBe(true);
+    expect(b.watch.close).not.toHaveBeenCalled();
+    stream.emitClose();
+    await closed;
+    expect(b.watch.close).toHaveBeenCalledTimes(1);
+  });
+
+  it('close(true) ends BFD after the 1 s wait when the router never closes its side', async () => {
+    const b = bfdHarness();
+    const stream = b.h.dials[0].connect(new FakeStream(false));
+    await settle();
+    stream.send([routerOpen(ROUTER_CAPS), KEEPALIVE]);
+    const closed = b.h.peer.close(true);
+    await settle();
+    b.h.clock.advance(999);
+    await settle();
+    expect(b.watch.close).not.toHaveBeenCalled();
+    b.h.clock.advance(1);
+    await closed;
+    expect(stream.destroyed).toBe(true);
+    expect(b.watch.close).toHaveBeenCalledTimes(1);
+  });
+
+  it('close(false) ends BFD at once, before the TCP session', async () => {
+    const b = bfdHarness();
+    const stream = b.h.dials[0].connect(new FakeStream(false));
+    await settle();
+    stream.send([routerOpen(ROUTER_CAPS), KEEPALIVE]);
+    const closed = b.h.peer.close(false);
+    expect(b.watch.close).toHaveBeenCalledTimes(1);
+    stream.emitClose();
+    await closed;
+  });
+
   it('no BFD starter, or no BFD in the spec: no bfd field', () => {
     expect(start().peer.status().bfd).toBeUndefined();
     expect(start({ bfd: () => ({ state: () => 'up', close: () => undefined }) }).peer.status().bfd).toBeUndefined();

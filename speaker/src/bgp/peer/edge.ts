@@ -175,9 +175,13 @@ export class BgpPeer implements BgpPeerEdge {
     this.feed(graceful ? { type: 'stop', graceful: true } : { type: 'stop' });
     this.closed = true;
     this.clock.clearTimeout(this.timer);
-    this.bfd?.close();
+    // For graceful restart BFD must outlive the TCP session: a router that sees BFD go down while the session is
+    // still up takes it for this node's failure and drops the routes graceful restart should keep (FRR did, one
+    // restart in two). Once the router has closed its side too it is restarting the session, so BFD ends after.
+    if (!graceful) this.bfd?.close();
     for (const [id, c] of this.conns) this.dropConnection(id, c, true);
     await Promise.all(this.closing);
+    if (graceful) this.bfd?.close();
   }
 
   private codecOptions(): CodecOptions {

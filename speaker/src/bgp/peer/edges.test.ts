@@ -173,3 +173,28 @@ describe('startPeerEdges: the listeners hand connections to the peer of their ad
     await edges.close();
   });
 });
+
+describe('startPeerEdges: the graceful restart capability', () => {
+  async function grOf(restartTimeSec?: number): Promise<unknown> {
+    const { dial, dials } = fakeDialer();
+    const edges = startPeerEdges({
+      listenPort: 0,
+      dial,
+      ...(restartTimeSec !== undefined ? { restartTimeSec } : {}),
+      log: { info: () => undefined, warn: () => undefined },
+    });
+    const edge = edges.createEdge(SPEC4, () => undefined);
+    await settle();
+    const s = dials[0].connect();
+    await settle();
+    const open = s.take().find((m) => m.type === 'open');
+    await edge.close(false);
+    await edges.close();
+    return open?.type === 'open' ? open.capabilities.find((c) => c.code === 'gracefulRestart') : undefined;
+  }
+
+  it("tells the router this process restarted, with the speaker's restart time (120 s unless given)", async () => {
+    expect(await grOf()).toMatchObject({ restarted: true, restartTimeSec: 120 });
+    expect(await grOf(15)).toMatchObject({ restarted: true, restartTimeSec: 15 });
+  });
+});

@@ -15,6 +15,8 @@ import { BgpPeer, type BfdStarter, type Dialer, type EdgeDeps } from './edge';
 export interface PeerEdgesOptions {
   /** 0: do not listen (every session is dialled). */
   readonly listenPort: number;
+  /** Absent: DEFAULT_RESTART_TIME_SEC. */
+  readonly restartTimeSec?: number;
   readonly dial?: Dialer;
   /** Absent: listenBgp (tests hand in listeners that need no port). */
   readonly listen?: (opts: ListenOptions) => Promise<BgpListener>;
@@ -60,6 +62,7 @@ export function startPeerEdges(opts: PeerEdgesOptions): PeerEdges {
     bfd: opts.bfd ?? ownBfd,
     // A new process: a router that kept our routes through graceful restart learns we are back (RFC 4724 R bit).
     restarted: true,
+    ...(opts.restartTimeSec !== undefined ? { restartTimeSec: opts.restartTimeSec } : {}),
     log: (fields, message) => opts.log.info(fields, message),
   };
   const onConnection = (socket: net.Socket): void => {
