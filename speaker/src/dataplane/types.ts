@@ -96,7 +96,9 @@ export type DataplaneProblem =
       readonly kept: string;
       readonly dropped: string;
     }
-  | { readonly code: 'badSourceRange'; readonly service: string; readonly value: string };
+  | { readonly code: 'badSourceRange'; readonly service: string; readonly value: string }
+  /** Source ranges are given, none of this IP's family: the IP accepts every source, as kube-proxy does. */
+  | { readonly code: 'noRangeOfFamily'; readonly service: string; readonly ip: string };
 
 export interface DataplanePlan {
   /** By Forward.key. */
