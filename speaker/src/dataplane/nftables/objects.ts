@@ -1,0 +1,106 @@
+/**
+ * What one Forward owns in the `inet ironlb` table: its chains, its affinity sets and its elements in the shared
+ * maps and sets. Every name derives from the forward's key (and a backend's address), so the same forward renders
+ * the same objects in every plan and a diff can touch only the forwards that changed.
+ *
+ * The packet path (one hash lookup whatever the number of Services, as kube-proxy's nftables mode):
+ *   nat prerouting/output: `daddr . l4proto . dport` in the verdict map `forwards4|6` -> goto svc-<h>
+ *   svc-<h>: mark for masquerade (Cluster policy); affinity: a client seen recently goes to its endpoint;
+ *            else `numgen random mod N` picks an endpoint chain
+ *   ep-<h>: remember the client (affinity), DNAT to the endpoint
+ *   nat postrouting: marked packets are masqueraded (the mark cleared)
+ *   filter prerouting: a forward with source ranges drops every other source, before any DNAT
+ *   filter input/forward/output: a new connection to a forward with no endpoint is refused (TCP reset, ICMP)
+ */
+import { createHash } from 'node:crypto';
+import { formatIP } from '@ironlb/shared';
+import type { Backend, Forward } from '../types';
+
+export const TABLE = 'ironlb';
+/** The packet mark bit that asks nat postrouting to masquerade (kube-proxy's own bit, for the same meaning). */
+export const DEFAULT_MASQUERADE_MARK = 0x4000;
+
+/** Names of the shared sets and maps a forward puts elements in, per IP family. */
+export const SHARED = {
+  forwards: { IPv4: 'forwards4', IPv6: 'forwards6' },
+  refused: { IPv4: 'refused4', IPv6: 'refused6' },
+  limited: { IPv4: 'limited4', IPv6: 'limited6' },
+  allowed: { IPv4: 'allowed4', IPv6: 'allowed6' },
+} as const;
+
+/** An element of a shared set (no value) or verdict map (value: the verdict). */
+export interface Element {
+  readonly set: string;
+  readonly key: string;
+  readonly value?: string;
+}
+
+export interface ForwardObjects {
+  /** Set name -> its declaration body (affinity sets). */
+  readonly sets: ReadonlyMap<string, string>;
+  /** Chain name -> its rules, in order. Endpoint chains come before the service chain that jumps to them. */
+  readonly chains: ReadonlyMap<string, readonly string[]>;
+  readonly elements: readonly Element[];
+}
+
+/** 16 hex characters of the SHA-256 of `text`: names stay short and stable, collisions out of reach. */
+export function nameHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+export const serviceChain = (f: Forward): string => `svc-${nameHash(f.key)}`;
+const backendText = (b: Backend): string => `${formatIP(b.ip)} ${b.port}`;
+export const endpointChain = (f: Forward, b: Backend): string => `ep-${nameHash(`${f.key} ${backendText(b)}`)}`;
+// The timeout is in the name: a set's timeout cannot change in place, so a new timeout is a new set.
+const affinitySet = (f: Forward, b: Backend, sec: number): string =>
+  `aff-${nameHash(`${f.key} ${backendText(b)} ${sec}`)}`;
+
+const l4 = (f: Forward): string => f.protocol.toLowerCase();
+/** The element key `ip . proto . port` of a forward in the shared sets and maps. */
+export const elementKey = (f: Forward): string => `${formatIP(f.ip)} . ${l4(f)} . ${f.port}`;
+
+function dnat(f: Forward, b: Backend): string {
+  const to = b.ip.family === 'IPv4' ? `${formatIP(b.ip)}:${b.port}` : `[${formatIP(b.ip)}]:${b.port}`;
+  return `meta l4proto ${l4(f)} dnat ${b.ip.family === 'IPv4' ? 'ip' : 'ip6'} to ${to}`;
+}
+
+export function forwardObjects(f: Forward, mark: number = DEFAULT_MASQUERADE_MARK): ForwardObjects {
+  const family = f.ip.family;
+  const saddr = family === 'IPv4' ? 'ip saddr' : 'ip6 saddr';
+  const sets = new Map<string, string>();
+  const chains = new Map<string, string[]>();
+  const elements: Element[] = [];
+  const key = elementKey(f);
+  if (f.backends.length === 0) {
+    elements.push({ set: SHARED.refused[family], key });
+  } else {
+    const svc: string[] = [];
+    if (f.masquerade) svc.push(`meta mark set meta mark | 0x${mark.toString(16)}`);
+    const picks: string[] = [];
+    f.backends.forEach((b, i) => {
+      const ep = endpointChain(f, b);
+      const rules: string[] = [];
+      if (f.affinitySec !== undefined) {
+        const aff = affinitySet(f, b, f.affinitySec);
+        sets.set(
+          aff,
+          `type ${family === 'IPv4' ? 'ipv4_addr' : 'ipv6_addr'}; flags dynamic,timeout; timeout ${f.affinitySec}s;`,
+        );
+        svc.push(`${saddr} @${aff} goto ${ep}`);
+        rules.push(`update @${aff} { ${saddr} }`);
+      }
+      rules.push(dnat(f, b));
+      chains.set(ep, rules);
+      picks.push(`${i} : goto ${ep}`);
+    });
+    svc.push(`numgen random mod ${f.backends.length} vmap { ${picks.join(', ')} }`);
+    chains.set(serviceChain(f), svc);
+    elements.push({ set: SHARED.forwards[family], key, value: `goto ${serviceChain(f)}` });
+  }
+  if (f.sourceRanges.length > 0) {
+    elements.push({ set: SHARED.limited[family], key });
+    for (const r of f.sourceRanges)
+      elements.push({ set: SHARED.allowed[family], key: `${key} . ${formatIP(r.ip)}/${r.length}` });
+  }
+  return { sets, chains, elements };
+}
