@@ -1,0 +1,292 @@
+import { mustParseIP } from '@ironlb/shared';
+import type { DataplanePlan, Forward } from '../types';
+import { endpointChain, forwardObjects, nameHash, serviceChain } from './objects';
+import { renderDiff, renderFull, sameForward } from './render';
+
+function fwd(
+  ip: string,
+  protocol: Forward['protocol'],
+  port: number,
+  backends: string[],
+  over: Partial<Forward> = {},
+): Forward {
+  return {
+    key: `${ip} ${protocol} ${port}`,
+    ip: mustParseIP(ip),
+    protocol,
+    port,
+    service: 'ns/web',
+    portName: 'http',
+    backends: backends.map((b) => {
+      const i = b.lastIndexOf(':');
+      return { ip: mustParseIP(b.slice(0, i).replace(/^\[|\]$/g, '')), port: Number(b.slice(i + 1)) };
+    }),
+    masquerade: true,
+    sourceRanges: [],
+    ...over,
+  };
+}
+const plan = (...fs: Forward[]): DataplanePlan => ({ forwards: new Map(fs.map((f) => [f.key, f])), problems: [] });
+
+const WEB = fwd('198.51.100.200', 'TCP', 80, ['203.0.113.18:8080', '203.0.113.34:8080']);
+const svcOf = (f: Forward): string => serviceChain(f);
+const epOf = (f: Forward, i: number): string => endpointChain(f, f.backends[i]);
+
+describe('forwardObjects', () => {
+  it('names derive from the key (and the backend): stable across plans, 16 hex characters', () => {
+    expect(svcOf(WEB)).toBe(`svc-${nameHash('198.51.100.200 TCP 80')}`);
+    expect(svcOf(WEB)).toMatch(/^svc-[0-9a-f]{16}$/);
+    expect(epOf(WEB, 0)).toBe(`ep-${nameHash('198.51.100.200 TCP 80 203.0.113.18 8080')}`);
+    expect(epOf(WEB, 1)).not.toBe(epOf(WEB, 0));
+  });
+
+  it('Cluster, two endpoints: mark, then an even random pick; DNAT per endpoint; one verdict map element', () => {
+    const o = forwardObjects(WEB);
+    expect([...o.sets]).toEqual([]);
+    expect([...o.chains]).toEqual([
+      [epOf(WEB, 0), ['meta l4proto tcp dnat ip to 203.0.113.18:8080']],
+      [epOf(WEB, 1), ['meta l4proto tcp dnat ip to 203.0.113.34:8080']],
+      [
+        svcOf(WEB),
+        [
+          'meta mark set meta mark | 0x4000',
+          `numgen random mod 2 vmap { 0 : goto ${epOf(WEB, 0)}, 1 : goto ${epOf(WEB, 1)} }`,
+        ],
+      ],
+    ]);
+    expect(o.elements).toEqual([{ set: 'forwards4', key: '198.51.100.200 . tcp . 80', value: `goto ${svcOf(WEB)}` }]);
+  });
+
+  it('Local (no masquerade), IPv6, UDP: no mark; bracketed DNAT; the IPv6 map', () => {
+    const f = fwd('2001:db8:1::200', 'UDP', 53, ['[2001:db8:100:1::2]:5353'], { masquerade: false });
+    const o = forwardObjects(f);
+    expect(o.chains.get(svcOf(f))).toEqual([`numgen random mod 1 vmap { 0 : goto ${epOf(f, 0)} }`]);
+    expect(o.chains.get(epOf(f, 0))).toEqual(['meta l4proto udp dnat ip6 to [2001:db8:100:1::2]:5353']);
+    expect(o.elements).toEqual([{ set: 'forwards6', key: '2001:db8:1::200 . udp . 53', value: `goto ${svcOf(f)}` }]);
+  });
+
+  it('SCTP is sctp; a custom mark bit', () => {
+    const f = fwd('198.51.100.200', 'SCTP', 38412, ['203.0.113.18:38412']);
+    const o = forwardObjects(f, 0x100000);
+    expect(o.chains.get(epOf(f, 0))).toEqual(['meta l4proto sctp dnat ip to 203.0.113.18:38412']);
+    expect(o.chains.get(svcOf(f))?.[0]).toBe('meta mark set meta mark | 0x100000');
+  });
+
+  it('affinity: a timeout set per endpoint, checked before the pick, updated in the endpoint chain', () => {
+    const f = { ...WEB, affinitySec: 10800 };
+    const o = forwardObjects(f);
+    const sets = [...o.sets.keys()];
+    expect(sets).toHaveLength(2);
+    for (const s of sets) expect(o.sets.get(s)).toBe('type ipv4_addr; flags dynamic,timeout; timeout 10800s;');
+    expect(o.chains.get(svcOf(f))).toEqual([
+      'meta mark set meta mark | 0x4000',
+      `ip saddr @${sets[0]} goto ${epOf(f, 0)}`,
+      `ip saddr @${sets[1]} goto ${epOf(f, 1)}`,
+      `numgen random mod 2 vmap { 0 : goto ${epOf(f, 0)}, 1 : goto ${epOf(f, 1)} }`,
+    ]);
+    expect(o.chains.get(epOf(f, 0))).toEqual([
+      `update @${sets[0]} { ip saddr }`,
+      'meta l4proto tcp dnat ip to 203.0.113.18:8080',
+    ]);
+    // A new timeout is a new set (a set's timeout cannot change in place).
+    expect([...forwardObjects({ ...f, affinitySec: 60 }).sets.keys()]).not.toContain(sets[0]);
+    const v6 = forwardObjects(fwd('2001:db8:1::200', 'TCP', 80, ['[2001:db8:100:1::2]:80'], { affinitySec: 5 }));
+    expect([...v6.sets.values()]).toEqual(['type ipv6_addr; flags dynamic,timeout; timeout 5s;']);
+    expect([...v6.chains.values()][0][0]).toMatch(/^update @aff-[0-9a-f]{16} \{ ip6 saddr \}$/);
+  });
+
+  it('no endpoint: no chains, an element in refused; source ranges: limited plus one allowed element each', () => {
+    const f = fwd('198.51.100.201', 'TCP', 443, [], {
+      sourceRanges: [
+        { ip: mustParseIP('198.51.100.0'), length: 24 },
+        { ip: mustParseIP('203.0.113.7'), length: 32 },
+      ],
+    });
+    const o = forwardObjects(f);
+    expect([...o.chains]).toEqual([]);
+    expect(o.elements).toEqual([
+      { set: 'refused4', key: '198.51.100.201 . tcp . 443' },
+      { set: 'limited4', key: '198.51.100.201 . tcp . 443' },
+      { set: 'allowed4', key: '198.51.100.201 . tcp . 443 . 198.51.100.0/24' },
+      { set: 'allowed4', key: '198.51.100.201 . tcp . 443 . 203.0.113.7/32' },
+    ]);
+    const v6 = forwardObjects(
+      fwd('2001:db8:1::200', 'TCP', 80, [], { sourceRanges: [{ ip: mustParseIP('2001:db8::'), length: 32 }] }),
+    );
+    expect(v6.elements.map((e) => e.set)).toEqual(['refused6', 'limited6', 'allowed6']);
+  });
+});
+
+describe('renderFull', () => {
+  it('replaces the table atomically: add, delete, then the whole table and its elements', () => {
+    const text = renderFull(plan(WEB, fwd('198.51.100.201', 'UDP', 53, [])));
+    const lines = text.split('\n');
+    expect(lines.slice(0, 3)).toEqual(['add table inet ironlb', 'delete table inet ironlb', 'table inet ironlb {']);
+    expect(text.endsWith('\n')).toBe(true);
+    expect(lines.slice(-4)).toEqual([
+      '}',
+      `add element inet ironlb forwards4 { 198.51.100.200 . tcp . 80 : goto ${svcOf(WEB)} }`,
+      'add element inet ironlb refused4 { 198.51.100.201 . udp . 53 }',
+      '',
+    ]);
+    expect(text).toContain(`  chain ${epOf(WEB, 0)} {\n    meta l4proto tcp dnat ip to 203.0.113.18:8080\n  }\n`);
+    // Endpoint chains are declared before the service chain that jumps to them.
+    expect(text.indexOf(`chain ${epOf(WEB, 1)} {`)).toBeLessThan(text.indexOf(`chain ${svcOf(WEB)} {`));
+  });
+
+  it('the base: maps and sets per family, and the hooked chains with their priorities', () => {
+    const text = renderFull(plan(), 0x4000);
+    for (const line of [
+      '  map forwards4 { type ipv4_addr . inet_proto . inet_service : verdict; }',
+      '  map forwards6 { type ipv6_addr . inet_proto . inet_service : verdict; }',
+      '  set refused6 { type ipv6_addr . inet_proto . inet_service; }',
+      '  set limited4 { type ipv4_addr . inet_proto . inet_service; }',
+      '  set allowed6 { type ipv6_addr . inet_proto . inet_service . ipv6_addr; flags interval; }',
+      '  chain refuse {\n    meta l4proto tcp reject with tcp reset\n    reject with icmpx port-unreachable\n  }',
+      '    type filter hook prerouting priority dstnat - 10; policy accept;\n    ip daddr . meta l4proto . th dport @limited4 ip daddr . meta l4proto . th dport . ip saddr != @allowed4 drop\n    ip6 daddr . meta l4proto . th dport @limited6 ip6 daddr . meta l4proto . th dport . ip6 saddr != @allowed6 drop',
+      '  chain filter-forward {\n    type filter hook forward priority filter; policy accept;\n    ct state new ip daddr . meta l4proto . th dport @refused4 goto refuse\n    ct state new ip6 daddr . meta l4proto . th dport @refused6 goto refuse\n  }',
+      '  chain filter-input {\n    type filter hook input priority filter;',
+      '  chain filter-output {\n    type filter hook output priority filter;',
+      '  chain nat-prerouting {\n    type nat hook prerouting priority dstnat; policy accept;\n    ip daddr . meta l4proto . th dport vmap @forwards4\n    ip6 daddr . meta l4proto . th dport vmap @forwards6\n  }',
+      '  chain nat-output {\n    type nat hook output priority -100; policy accept;\n    ip daddr . meta l4proto . th dport vmap @forwards4',
+      '  chain nat-postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n    meta mark & 0x4000 == 0x4000 meta mark set meta mark ^ 0x4000 masquerade\n  }',
+    ])
+      expect(text).toContain(line);
+    expect(renderFull(plan(), 0x80)).toContain('meta mark & 0x80 == 0x80 meta mark set meta mark ^ 0x80 masquerade');
+    // An empty plan adds no elements.
+    expect(text.trimEnd().endsWith('}')).toBe(true);
+  });
+});
+
+describe('renderDiff', () => {
+  const OTHER = fwd('198.51.100.202', 'TCP', 80, ['203.0.113.50:80']);
+
+  it('nothing changed: nothing to send', () => {
+    expect(renderDiff(plan(WEB, OTHER), plan({ ...WEB, backends: [...WEB.backends] }, OTHER))).toBe('');
+  });
+
+  it('an endpoint added: its chain, the service chain rewritten, and nothing of other forwards', () => {
+    const next = fwd('198.51.100.200', 'TCP', 80, ['203.0.113.18:8080', '203.0.113.34:8080', '203.0.113.50:8080']);
+    const ep = epOf(next, 2);
+    expect(renderDiff(plan(WEB, OTHER), plan(next, OTHER))).toBe(
+      [
+        `add chain inet ironlb ${ep}`,
+        `add rule inet ironlb ${ep} meta l4proto tcp dnat ip to 203.0.113.50:8080`,
+        `flush chain inet ironlb ${svcOf(WEB)}`,
+        `add rule inet ironlb ${svcOf(WEB)} meta mark set meta mark | 0x4000`,
+        `add rule inet ironlb ${svcOf(WEB)} numgen random mod 3 vmap { 0 : goto ${epOf(WEB, 0)}, 1 : goto ${epOf(WEB, 1)}, 2 : goto ${ep} }`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('a forward gone: its element out first, then its service chain, then its endpoint chains', () => {
+    expect(renderDiff(plan(WEB, OTHER), plan(OTHER))).toBe(
+      [
+        'delete element inet ironlb forwards4 { 198.51.100.200 . tcp . 80 }',
+        `delete chain inet ironlb ${svcOf(WEB)}`,
+        `delete chain inet ironlb ${epOf(WEB, 0)}`,
+        `delete chain inet ironlb ${epOf(WEB, 1)}`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('a new forward: chains, rules, then its element', () => {
+    const text = renderDiff(plan(OTHER), plan(WEB, OTHER));
+    const lines = text.trimEnd().split('\n');
+    expect(lines.slice(0, 3)).toEqual([
+      `add chain inet ironlb ${epOf(WEB, 0)}`,
+      `add chain inet ironlb ${epOf(WEB, 1)}`,
+      `add chain inet ironlb ${svcOf(WEB)}`,
+    ]);
+    expect(lines.at(-1)).toBe(`add element inet ironlb forwards4 { 198.51.100.200 . tcp . 80 : goto ${svcOf(WEB)} }`);
+  });
+
+  it('the last endpoint gone: the element moves from the verdict map to refused, then the chains go', () => {
+    const none = { ...WEB, backends: [] };
+    expect(renderDiff(plan(WEB), plan(none))).toBe(
+      [
+        'delete element inet ironlb forwards4 { 198.51.100.200 . tcp . 80 }',
+        'add element inet ironlb refused4 { 198.51.100.200 . tcp . 80 }',
+        `delete chain inet ironlb ${svcOf(WEB)}`,
+        `delete chain inet ironlb ${epOf(WEB, 0)}`,
+        `delete chain inet ironlb ${epOf(WEB, 1)}`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('an affinity timeout changed: new sets first, old sets deleted last, after the chains stop using them', () => {
+    const a = { ...WEB, affinitySec: 10800 };
+    const b = { ...WEB, affinitySec: 60 };
+    const lines = renderDiff(plan(a), plan(b)).trimEnd().split('\n');
+    const oldSets = [...forwardObjects(a).sets.keys()];
+    const newSets = [...forwardObjects(b).sets.keys()];
+    expect(lines.slice(0, 2)).toEqual(
+      newSets.map((s) => `add set inet ironlb ${s} { type ipv4_addr; flags dynamic,timeout; timeout 60s; }`),
+    );
+    expect(lines.slice(-2)).toEqual(oldSets.map((s) => `delete set inet ironlb ${s}`));
+    expect(lines.filter((l) => l.startsWith('flush chain'))).toHaveLength(3);
+  });
+
+  it('source ranges changed: only the allowed elements that differ', () => {
+    const r = (ip: string, length: number) => ({ ip: mustParseIP(ip), length });
+    const a = { ...WEB, sourceRanges: [r('198.51.100.0', 24), r('203.0.113.0', 24)] };
+    const b = { ...WEB, sourceRanges: [r('198.51.100.0', 24), r('203.0.113.0', 25)] };
+    expect(renderDiff(plan(a), plan(b))).toBe(
+      [
+        'delete element inet ironlb allowed4 { 198.51.100.200 . tcp . 80 . 203.0.113.0/24 }',
+        'add element inet ironlb allowed4 { 198.51.100.200 . tcp . 80 . 203.0.113.0/25 }',
+        '',
+      ].join('\n'),
+    );
+    expect(renderDiff(plan(b), plan(WEB))).toBe(
+      [
+        'delete element inet ironlb limited4 { 198.51.100.200 . tcp . 80 }',
+        'delete element inet ironlb allowed4 { 198.51.100.200 . tcp . 80 . 198.51.100.0/24, 198.51.100.200 . tcp . 80 . 203.0.113.0/25 }',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('masquerade switched (Cluster to Local): only the service chain', () => {
+    expect(renderDiff(plan(WEB), plan({ ...WEB, masquerade: false }))).toBe(
+      [
+        `flush chain inet ironlb ${svcOf(WEB)}`,
+        `add rule inet ironlb ${svcOf(WEB)} numgen random mod 2 vmap { 0 : goto ${epOf(WEB, 0)}, 1 : goto ${epOf(WEB, 1)} }`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('one endpoint change renders the same statements beside 1 or 1,000 unchanged forwards', () => {
+    const others = (n: number): Forward[] =>
+      Array.from({ length: n }, (_, i) => fwd(`203.0.113.${128 + (i % 100)}`, 'TCP', 1000 + i, ['203.0.113.18:80']));
+    const next = { ...WEB, backends: WEB.backends.slice(1) };
+    const small = renderDiff(plan(WEB, ...others(1)), plan(next, ...others(1)));
+    const large = renderDiff(plan(WEB, ...others(1000)), plan(next, ...others(1000)));
+    expect(large).toBe(small);
+    expect(small).toContain(`delete chain inet ironlb ${epOf(WEB, 0)}`);
+  });
+});
+
+describe('sameForward', () => {
+  const r = (ip: string, length: number) => ({ ip: mustParseIP(ip), length });
+  const base = { ...WEB, affinitySec: 10, sourceRanges: [r('198.51.100.0', 24)] };
+  it.each<[string, Partial<Forward>]>([
+    ['service', { service: 'ns/other' }],
+    ['portName', { portName: 'https' }],
+    ['masquerade', { masquerade: false }],
+    ['affinitySec', { affinitySec: 11 }],
+    ['a backend fewer', { backends: WEB.backends.slice(1) }],
+    ['a backend port', { backends: [WEB.backends[0], { ...WEB.backends[1], port: 8081 }] }],
+    ['a backend address', { backends: [WEB.backends[0], { ...WEB.backends[1], ip: mustParseIP('203.0.113.35') }] }],
+    ['a range fewer', { sourceRanges: [] }],
+    ['a range length', { sourceRanges: [r('198.51.100.0', 25)] }],
+    ['a range address', { sourceRanges: [r('198.51.101.0', 24)] }],
+  ])('differs by %s', (_, over) => {
+    expect(sameForward(base, { ...base, ...over })).toBe(false);
+    expect(sameForward(base, { ...base })).toBe(true);
+  });
+});
