@@ -1,0 +1,45 @@
+/**
+ * The nftables backend's edge: one `nft -f -` per apply, so every sync is one atomic transaction; a failed one
+ * changes nothing. Only our table is ever named, so rules of other owners (kube-proxy, firewalld, Docker) stay.
+ */
+import type { ApplyStats, DataplaneBackend } from '../backend';
+import { failureText, type CommandRunner } from '../command';
+import type { DataplanePlan } from '../types';
+import { DEFAULT_MASQUERADE_MARK, TABLE } from './objects';
+import { renderDiff, renderFull } from './render';
+
+export interface NftablesOptions {
+  readonly run: CommandRunner;
+  /** Put before every argv: `ip netns exec NS` in tests; empty for the speaker. */
+  readonly argvPrefix?: readonly string[];
+  readonly mark?: number;
+}
+
+export function nftablesBackend(opts: NftablesOptions): DataplaneBackend {
+  const prefix = opts.argvPrefix ?? [];
+  const mark = opts.mark ?? DEFAULT_MASQUERADE_MARK;
+  const nft = async (args: string[], input?: string): Promise<string> => {
+    const argv = [...prefix, 'nft', ...args];
+    const r = await opts.run(argv, input);
+    if (r.code !== 0) throw new Error(failureText(argv, r));
+    return r.stdout;
+  };
+  return {
+    name: 'nftables',
+    async apply(prev: DataplanePlan | undefined, next: DataplanePlan, full: boolean): Promise<ApplyStats> {
+      const text = full || !prev ? renderFull(next, mark) : renderDiff(prev, next, mark);
+      if (text === '') return { bytes: 0 };
+      await nft(['-f', '-'], text);
+      return { bytes: Buffer.byteLength(text) };
+    },
+    async drifted(): Promise<boolean> {
+      // The hooked chain that does the lookups: gone with the table, empty after `nft flush table`/`flush ruleset`.
+      const r = await opts.run([...prefix, 'nft', 'list', 'chain', 'inet', TABLE, 'nat-prerouting']);
+      return r.code !== 0 || (r.stdout.match(/vmap @forwards[46]/g) ?? []).length !== 2;
+    },
+    async cleanup(): Promise<void> {
+      // `add` first: deleting a table that is not there is an error, and cleanup must not fail for that.
+      await nft(['-f', '-'], `add table inet ${TABLE}\ndelete table inet ${TABLE}\n`);
+    },
+  };
+}
