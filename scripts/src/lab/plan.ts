@@ -12,6 +12,7 @@
 //   pod network of node k                 203.0.113.(16k)/28   2001:db8:100:k::/64
 //     node k's side (veth-pod)            203.0.113.(16k+1)    2001:db8:100:k::1
 //     pod k host (eth0, default via node) 203.0.113.(16k+2)    2001:db8:100:k::2
+//     its pods pod{k}-{i}, i = 0..4       203.0.113.(16k+2+i)  2001:db8:100:k::(2+i)  (podAddresses.ts; i=0: the host)
 //   free for BGP LoadBalancer pools       203.0.113.128/25     2001:db8:200::/64    (client routes them via router)
 //
 //   The client reaches pod k's subnet only via node k (a static route per node); the router forwards.
