@@ -211,3 +211,17 @@ export async function askTcpMany(
   for (let i = 0; i < n; i++) results.push(await askTcp(lab, from, addr, port, opts));
   return tallyResults(results);
 }
+
+/** `n` UDP requests one after another (each a new socket, so a new source port): answers per pod, and failures. */
+export async function askUdpMany(
+  lab: Lab,
+  from: string,
+  addr: string,
+  port: number,
+  n: number,
+  opts: AskOptions = {},
+): Promise<EchoTally> {
+  const results: EchoResult[] = [];
+  for (let i = 0; i < n; i++) results.push(await askUdp(lab, from, addr, port, opts));
+  return tallyResults(results);
+}

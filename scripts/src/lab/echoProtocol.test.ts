@@ -29,13 +29,17 @@ const SS = [
 describe('echo servers and clients as data', () => {
   const pod = podAddress(2, 1);
 
-  test('servers bind one pod address; IPv6 in brackets; each answers `<pod> $SOCAT_PEERADDR`', () => {
+  test('servers bind one pod address; IPv6 in brackets; each answers `<pod> $SOCAT_PEERADDR`, UDP after reading', () => {
     expect(echoServerArgv(pod, 'tcp', 4, 8080)).toEqual([
       'socat',
       'TCP4-LISTEN:8080,bind=203.0.113.35,fork,reuseaddr',
       'SYSTEM:echo pod2-1 $SOCAT_PEERADDR',
     ]);
-    expect(echoServerArgv(pod, 'udp', 4, 53)[1]).toBe('UDP4-RECVFROM:53,bind=203.0.113.35,fork');
+    expect(echoServerArgv(pod, 'udp', 4, 53)).toEqual([
+      'socat',
+      'UDP4-RECVFROM:53,bind=203.0.113.35,fork',
+      'SYSTEM:read request; echo pod2-1 $SOCAT_PEERADDR',
+    ]);
     expect(echoServerArgv(pod, 'tcp', 6, 8080)[1]).toBe('TCP6-LISTEN:8080,bind=[2001:db8:100:2::3],fork,reuseaddr');
     expect(echoServerArgv(pod, 'udp', 6, 8080)[1]).toBe('UDP6-RECVFROM:8080,bind=[2001:db8:100:2::3],fork');
   });

@@ -10,6 +10,8 @@
 //     exit 1, at once;
 //   - UDP to an address:port nobody listens on: the host answers ICMP(v6) port unreachable, the kernel reports it on
 //     the connected socket's next read: `E read(5, ..., 8192): Connection refused`, exit 1, at once;
+//   - a UDP server whose SYSTEM: shell exits before socat has written the datagram into it logs
+//     `E write(7, ..., 5): Broken pipe` and exits without answering: the shell must read the request first;
 //   - UDP6-RECVFROM needs `bind=[addr]` (bracketless it reads the last group as a port: "port specification not
 //     allowed in this bind option"); TCP6-LISTEN takes either, so both use brackets.
 import type { PodAddress } from './podAddresses';
@@ -53,8 +55,11 @@ export function echoServerArgv(pod: PodAddress, proto: EchoProto, family: IpFami
     proto === 'tcp'
       ? `TCP${family}-LISTEN:${port},bind=${hostPart(ip)},fork,reuseaddr`
       : `UDP${family}-RECVFROM:${port},bind=${hostPart(ip)},fork`;
-  // SYSTEM: runs through /bin/sh, which expands the variable socat set for this peer.
-  return ['socat', listen, `SYSTEM:echo ${pod.name} $SOCAT_PEERADDR`];
+  // SYSTEM: runs through /bin/sh, which expands the variable socat set for this peer. UDP: socat writes the
+  // datagram into the shell, so the shell reads it first; a shell that answered and exited before that write
+  // made socat fail with EPIPE and drop the answer (1 request in ~30 in the lab). TCP clients send nothing (-u).
+  const answer = `echo ${pod.name} $SOCAT_PEERADDR`;
+  return ['socat', listen, `SYSTEM:${proto === 'udp' ? `read request; ${answer}` : answer}`];
 }
 
 export interface EchoClientOptions {
