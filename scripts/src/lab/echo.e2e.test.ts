@@ -87,8 +87,11 @@ labTestGate(
       expect(await askTcp(l, 'pod2', podAddress(1, 1).ipv6, PORT)).toEqual(answer('pod1-1', '2001:db8:100:2::2'));
     });
 
-    test('a port nobody serves is refused: TCP by RST, UDP by ICMP port unreachable', async () => {
+    test('a port nobody serves is refused: TCP by RST, UDP by ICMP port unreachable, every time', async () => {
       const l = need();
+      // Pod hosts do not rate-limit ICMP (Linux would after 6 in a row): ten refusals in a row stay refusals.
+      const many = await askUdpMany(l, 'client', podAddress(1, 0).ipv4, NO_SERVER_PORT, 10, { timeoutMs: 1000 });
+      expect([many.counts, many.failures.map((f) => f.kind)]).toEqual([{}, Array<string>(10).fill('refused')]);
       for (const addr of [podAddress(1, 0).ipv4, podAddress(2, 1).ipv6]) {
         expect(await askTcp(l, 'client', addr, NO_SERVER_PORT)).toMatchObject({
           kind: 'refused',

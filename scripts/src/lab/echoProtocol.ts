@@ -9,7 +9,9 @@
 //   - TCP to an address:port nobody listens on (RST): `E connect(5, AF=2 203.0.113.18:8080, 16): Connection refused`,
 //     exit 1, at once;
 //   - UDP to an address:port nobody listens on: the host answers ICMP(v6) port unreachable, the kernel reports it on
-//     the connected socket's next read: `E read(5, ..., 8192): Connection refused`, exit 1, at once;
+//     the connected socket's next read: `E read(5, ..., 8192): Connection refused`, exit 1, at once (Linux sends
+//     6 such ICMPs in a row to one destination, then one a second: the lab's pod hosts turn that limit off,
+//     topology.ts; a node or a host a test adds still has it, and there a refusal may read as a timeout);
 //   - a UDP server whose SYSTEM: shell exits before socat has written the datagram into it logs
 //     `E write(7, ..., 5): Broken pipe` and exits without answering: the shell must read the request first;
 //   - UDP6-RECVFROM needs `bind=[addr]` (bracketless it reads the last group as a port: "port specification not
