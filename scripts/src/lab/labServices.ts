@@ -1,5 +1,6 @@
 // Test helpers over a lab: TCP echo servers and requests to them (socat; `ping` is not among the lab's tools),
-// and a BIRD "speaker" in a node that peers with the router like ironlb's speaker will.
+// and a BIRD "speaker" in a node that peers with the router like ironlb's speaker will. Pods with several
+// addresses, TCP+UDP echo servers that name the pod and the source they saw, and typed failures: echo.ts.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Lab } from './lab';

@@ -46,6 +46,48 @@ describe('address plan', () => {
     expect(plan.hosts.filter((h) => h.forwarding).map((h) => h.name)).toEqual(['router', 'node1', 'node2', 'node3']);
   });
 
+  test("every node routes every other node's pod subnets via that node (host-gw), and nothing else", () => {
+    expect(findHost(plan, 'node1').routes).toEqual([
+      { dst: '203.0.113.32/28', via: '198.51.100.12' },
+      { dst: '2001:db8:100:2::/64', via: '2001:db8:1::12' },
+      { dst: '203.0.113.48/28', via: '198.51.100.13' },
+      { dst: '2001:db8:100:3::/64', via: '2001:db8:1::13' },
+    ]);
+    expect(findHost(plan, 'node2').routes).toEqual([
+      { dst: '203.0.113.16/28', via: '198.51.100.11' },
+      { dst: '2001:db8:100:1::/64', via: '2001:db8:1::11' },
+      { dst: '203.0.113.48/28', via: '198.51.100.13' },
+      { dst: '2001:db8:100:3::/64', via: '2001:db8:1::13' },
+    ]);
+    expect(findHost(plan, 'node3').routes).toEqual([
+      { dst: '203.0.113.16/28', via: '198.51.100.11' },
+      { dst: '2001:db8:100:1::/64', via: '2001:db8:1::11' },
+      { dst: '203.0.113.32/28', via: '198.51.100.12' },
+      { dst: '2001:db8:100:2::/64', via: '2001:db8:1::12' },
+    ]);
+    const v4 = planLab({ prefix: 'x', nodes: 2, router: 'none', ipv6: false });
+    expect(findHost(v4, 'node2').routes).toEqual([{ dst: '203.0.113.16/28', via: '198.51.100.11' }]);
+    const single = planLab({ prefix: 'x', nodes: 1, router: 'none', ipv6: true });
+    expect(findHost(single, 'node1').routes).toEqual([]);
+  });
+
+  test('the router and the client route each pod subnet via its own node', () => {
+    const both = [
+      { dst: '203.0.113.16/28', via: '198.51.100.11' },
+      { dst: '2001:db8:100:1::/64', via: '2001:db8:1::11' },
+      { dst: '203.0.113.32/28', via: '198.51.100.12' },
+      { dst: '2001:db8:100:2::/64', via: '2001:db8:1::12' },
+      { dst: '203.0.113.48/28', via: '198.51.100.13' },
+      { dst: '2001:db8:100:3::/64', via: '2001:db8:1::13' },
+    ];
+    expect(findHost(plan, 'router').routes).toEqual(both);
+    expect(findHost(plan, 'client').routes).toEqual([
+      ...both,
+      { dst: '203.0.113.128/25', via: '198.51.100.1' },
+      { dst: '2001:db8:200::/64', via: '2001:db8:1::1' },
+    ]);
+  });
+
   test('pod subnets and segment addresses never reach into the LoadBalancer pools', () => {
     const big = planLab({ prefix: 'ilb', nodes: 7, router: 'none', ipv6: true });
     const bgpPool = mustParsePrefix(big.pools.bgpV4);

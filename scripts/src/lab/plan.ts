@@ -12,9 +12,12 @@
 //   pod network of node k                 203.0.113.(16k)/28   2001:db8:100:k::/64
 //     node k's side (veth-pod)            203.0.113.(16k+1)    2001:db8:100:k::1
 //     pod k host (eth0, default via node) 203.0.113.(16k+2)    2001:db8:100:k::2
+//     its pods pod{k}-{i}, i = 0..4       203.0.113.(16k+2+i)  2001:db8:100:k::(2+i)  (podAddresses.ts; i=0: the host)
 //   free for BGP LoadBalancer pools       203.0.113.128/25     2001:db8:200::/64    (client routes them via router)
 //
 //   The client reaches pod k's subnet only via node k (a static route per node); the router forwards.
+//   Every node routes every other node's pod subnet via that node's segment address, as a host-gw CNI does,
+//   so traffic a node sends (or DNATs) to another node's pod arrives.
 //   BGP: router AS 64512 listens passively for every node (AS 64513) on its segment addresses.
 import { mustParsePrefix, contains, type Prefix } from './cidr';
 import { netnsName } from './names';
@@ -94,6 +97,9 @@ export const FORBIDDEN_RANGE = '192.0.2.0/24';
 const mac = (a: number, b: number, c: number): string =>
   ['02', '1b', '1b', a, b, c].map((x) => (typeof x === 'number' ? x.toString(16).padStart(2, '0') : x)).join(':');
 
+/** 1..n */
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
+
 function hostIface(ipv6: boolean, name: string, macAddr: string, v4: string, v4Len: number, v6: string): IfacePlan {
   return { name, mac: macAddr, ipv4: v4, ipv4Len: v4Len, ipv6: ipv6 ? v6 : undefined, ipv6Len: 64 };
 }
@@ -130,6 +136,10 @@ export function planLab(opts: PlanOptions): LabPlan {
   bridged('router', mac(0, 0, 1), mac(0xff, 0, 1));
 
   const clientRoutes: RoutePlan[] = [];
+  const podRoutesVia = (k: number): RoutePlan[] => [
+    { dst: `203.0.113.${16 * k}/28`, via: `198.51.100.${10 + k}` },
+    ...(ipv6 ? [{ dst: `2001:db8:100:${k}::/64`, via: `2001:db8:1::${10 + k}` }] : []),
+  ];
   for (let k = 1; k <= nodes; k++) {
     const seg4 = `198.51.100.${10 + k}`;
     const seg6 = `2001:db8:1::${10 + k}`;
@@ -143,7 +153,9 @@ export function planLab(opts: PlanOptions): LabPlan {
         hostIface(ipv6, 'eth0', mac(1, k, 0), seg4, 24, seg6),
         hostIface(ipv6, 'veth-pod', mac(1, k, 1), pod4(1), 28, pod6(1)),
       ],
-      routes: [],
+      routes: range(nodes)
+        .filter((j) => j !== k)
+        .flatMap(podRoutesVia),
       forwarding: true,
       index: k,
     });
@@ -166,10 +178,7 @@ export function planLab(opts: PlanOptions): LabPlan {
       bMac: mac(2, k, 2),
       bridged: false,
     });
-    for (const r of [clientRoutes, routerRoutes]) {
-      r.push({ dst: `${pod4(0)}/28`, via: seg4 });
-      if (ipv6) r.push({ dst: `2001:db8:100:${k}::/64`, via: seg6 });
-    }
+    for (const r of [clientRoutes, routerRoutes]) r.push(...podRoutesVia(k));
   }
 
   const pools = {

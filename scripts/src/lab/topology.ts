@@ -22,6 +22,12 @@ function sysctlsFor(plan: LabPlan, host: HostPlan | undefined): string[] {
     // No IPv6 at all unless asked; the switch never needs it (it only bridges frames).
     s.push('net.ipv6.conf.all.disable_ipv6=1', 'net.ipv6.conf.default.disable_ipv6=1');
   }
+  if (host?.role === 'pod') {
+    // Every datagram to a port nobody serves gets its ICMP port unreachable (tests read it as `refused`):
+    // Linux otherwise allows a burst of 6 per destination, then one a second.
+    s.push('net.ipv4.icmp_ratelimit=0');
+    if (plan.ipv6) s.push('net.ipv6.icmp.ratelimit=0');
+  }
   if (host?.forwarding) {
     s.push('net.ipv4.ip_forward=1');
     if (plan.ipv6) s.push('net.ipv6.conf.all.forwarding=1');
