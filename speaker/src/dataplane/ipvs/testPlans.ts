@@ -54,3 +54,14 @@ export function virtual(s: IpvsService, ...dests: IpvsDest[]): IpvsVirtual {
 export function state(...virtuals: IpvsVirtual[]): IpvsState {
   return new Map(virtuals.map((v) => [serviceKey(v.service), v]));
 }
+
+/** Hex written one field per line: spaces and `// comments` are dropped. */
+export function hex(text: string): Buffer {
+  const digits = text
+    .split('\n')
+    .map((l) => l.replace(/\/\/.*$/, ''))
+    .join('')
+    .replace(/\s+/g, '');
+  if (!/^([0-9a-f]{2})*$/i.test(digits)) throw new Error(`not whole bytes of hex: ${digits}`);
+  return Buffer.from(digits, 'hex');
+}
