@@ -34,6 +34,7 @@ import {
   parseAttrs,
   parseGenl,
   readBe16,
+  readBe32,
   readString,
   readU16,
   readU32,
@@ -256,9 +257,11 @@ function nestOf(payload: Buffer, cmd: number, nest: number, order: ByteOrder): M
   return parseAttrs(inner, order);
 }
 
-/** One message of an IPVS_CMD_GET_SERVICE dump (the generic netlink payload, after the nlmsghdr). */
-export function decodeService(payload: Buffer, order: ByteOrder = HOST_ORDER): DumpedService {
-  const a = nestOf(payload, IPVS_CMD_NEW_SERVICE, IPVS_CMD_ATTR_SERVICE, order);
+/** A service nest's identifying attributes (what ip_vs_genl_parse_service reads for every command). */
+export function serviceIdFrom(
+  a: ReadonlyMap<number, Buffer>,
+  order: ByteOrder = HOST_ORDER,
+): { readonly kind: 'id'; readonly id: IpvsServiceId } | { readonly kind: 'foreign'; readonly why: string } {
   const af = readU16(a.get(IPVS_SVC_ATTR_AF), order);
   const family = familyOf(af);
   if (!family) return { kind: 'foreign', why: `address family ${af ?? 'missing'}` };
@@ -267,42 +270,75 @@ export function decodeService(payload: Buffer, order: ByteOrder = HOST_ORDER): D
   const protocolNumber = need('IPVS_SVC_ATTR_PROTOCOL', readU16(a.get(IPVS_SVC_ATTR_PROTOCOL), order));
   const protocol = protocolOf(protocolNumber);
   if (!protocol) return { kind: 'foreign', why: `protocol ${protocolNumber}` };
-  const addrBytes = need('IPVS_SVC_ATTR_ADDR', a.get(IPVS_SVC_ATTR_ADDR));
-  const flags = a.get(IPVS_SVC_ATTR_FLAGS);
-  if (!flags || flags.length < 4) throw new NetlinkFormatError(`the kernel's answer lacks IPVS_SVC_ATTR_FLAGS`);
-  const netmask = a.get(IPVS_SVC_ATTR_NETMASK);
-  if (!netmask || netmask.length < 4) throw new NetlinkFormatError(`the kernel's answer lacks IPVS_SVC_ATTR_NETMASK`);
+  return {
+    kind: 'id',
+    id: {
+      addr: addressFrom(need('IPVS_SVC_ATTR_ADDR', a.get(IPVS_SVC_ATTR_ADDR)), family),
+      protocol,
+      port: need('IPVS_SVC_ATTR_PORT', readBe16(a.get(IPVS_SVC_ATTR_PORT))),
+    },
+  };
+}
+
+/** A whole service nest: its identity and settings (a dump answer, or a new or changed service). */
+export function serviceFrom(a: ReadonlyMap<number, Buffer>, order: ByteOrder = HOST_ORDER): DumpedService {
+  const id = serviceIdFrom(a, order);
+  if (id.kind === 'foreign') return id;
+  const flags = need('IPVS_SVC_ATTR_FLAGS', readU32(a.get(IPVS_SVC_ATTR_FLAGS), order));
+  const netmask = need('IPVS_SVC_ATTR_NETMASK', a.get(IPVS_SVC_ATTR_NETMASK));
   return {
     kind: 'service',
     service: {
-      addr: addressFrom(addrBytes, family),
-      protocol,
-      port: need('IPVS_SVC_ATTR_PORT', readBe16(a.get(IPVS_SVC_ATTR_PORT))),
+      ...id.id,
       scheduler: need('IPVS_SVC_ATTR_SCHED_NAME', readString(a.get(IPVS_SVC_ATTR_SCHED_NAME))),
-      flags: (readU32(flags, order) ?? 0) & ~IP_VS_SVC_F_HASHED,
+      flags: flags & ~IP_VS_SVC_F_HASHED,
       timeoutSec: need('IPVS_SVC_ATTR_TIMEOUT', readU32(a.get(IPVS_SVC_ATTR_TIMEOUT), order)),
-      netmask: family === 'IPv4' ? netmask.readUInt32BE(0) : (readU32(netmask, order) ?? 0),
+      netmask:
+        id.id.addr.family === 'IPv4' ? need('a __be32', readBe32(netmask)) : need('a u32', readU32(netmask, order)),
     },
   };
 }
 
 /**
- * One message of an IPVS_CMD_GET_DEST dump. `serviceFamily` is the family when the kernel does not say (before
+ * A destination nest's identifying attributes. `serviceFamily` is the family when the nest does not say (before
  * 3.18 there is no IPVS_DEST_ATTR_ADDR_FAMILY; a destination then has its service's family).
  */
-export function decodeDest(payload: Buffer, serviceFamily: IPFamily, order: ByteOrder = HOST_ORDER): IpvsDest {
-  const a = nestOf(payload, IPVS_CMD_NEW_DEST, IPVS_CMD_ATTR_DEST, order);
+export function destIdFrom(
+  a: ReadonlyMap<number, Buffer>,
+  serviceFamily: IPFamily,
+  order: ByteOrder = HOST_ORDER,
+): { readonly addr: ParsedIP; readonly port: number } {
   const af = readU16(a.get(IPVS_DEST_ATTR_ADDR_FAMILY), order);
   const family = af === undefined ? serviceFamily : familyOf(af);
   if (!family) throw new NetlinkFormatError(`a destination of address family ${af}`);
-  const addrBytes = need('IPVS_DEST_ATTR_ADDR', a.get(IPVS_DEST_ATTR_ADDR));
+  return {
+    addr: addressFrom(need('IPVS_DEST_ATTR_ADDR', a.get(IPVS_DEST_ATTR_ADDR)), family),
+    port: need('IPVS_DEST_ATTR_PORT', readBe16(a.get(IPVS_DEST_ATTR_PORT))),
+  };
+}
+
+/** A whole destination nest. */
+export function destFrom(
+  a: ReadonlyMap<number, Buffer>,
+  serviceFamily: IPFamily,
+  order: ByteOrder = HOST_ORDER,
+): IpvsDest {
   const num = (name: string, type: number): number => need(name, readU32(a.get(type), order));
   return {
-    addr: addressFrom(addrBytes, family),
-    port: need('IPVS_DEST_ATTR_PORT', readBe16(a.get(IPVS_DEST_ATTR_PORT))),
+    ...destIdFrom(a, serviceFamily, order),
     fwdMethod: num('IPVS_DEST_ATTR_FWD_METHOD', IPVS_DEST_ATTR_FWD_METHOD),
     weight: num('IPVS_DEST_ATTR_WEIGHT', IPVS_DEST_ATTR_WEIGHT),
     upperThreshold: num('IPVS_DEST_ATTR_U_THRESH', IPVS_DEST_ATTR_U_THRESH),
     lowerThreshold: num('IPVS_DEST_ATTR_L_THRESH', IPVS_DEST_ATTR_L_THRESH),
   };
+}
+
+/** One message of an IPVS_CMD_GET_SERVICE dump (the generic netlink payload, after the nlmsghdr). */
+export function decodeService(payload: Buffer, order: ByteOrder = HOST_ORDER): DumpedService {
+  return serviceFrom(nestOf(payload, IPVS_CMD_NEW_SERVICE, IPVS_CMD_ATTR_SERVICE, order), order);
+}
+
+/** One message of an IPVS_CMD_GET_DEST dump; `serviceFamily` as for destIdFrom. */
+export function decodeDest(payload: Buffer, serviceFamily: IPFamily, order: ByteOrder = HOST_ORDER): IpvsDest {
+  return destFrom(nestOf(payload, IPVS_CMD_NEW_DEST, IPVS_CMD_ATTR_DEST, order), serviceFamily, order);
 }

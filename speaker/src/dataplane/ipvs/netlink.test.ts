@@ -10,6 +10,7 @@ import {
   parseAttrs,
   parseGenl,
   readBe16,
+  readBe32,
   readString,
   readU16,
   readU32,
@@ -148,6 +149,9 @@ describe('decoding', () => {
     expect(() => readU16(hex('0a'), 'LE')).toThrow(NetlinkFormatError);
     expect(() => readU32(hex('0a0000'), 'LE')).toThrow(NetlinkFormatError);
     expect(() => readBe16(hex('0a'))).toThrow(NetlinkFormatError);
+    expect(readBe32(undefined)).toBeUndefined();
+    expect(readBe32(hex('ffffff00'))).toBe(0xffffff00);
+    expect(() => readBe32(hex('ffff'))).toThrow(NetlinkFormatError);
     expect(readString(hex('7272'))).toBe('rr');
     expect(readString(hex('7272 00 7878'))).toBe('rr');
   });

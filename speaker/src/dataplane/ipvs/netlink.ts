@@ -212,6 +212,12 @@ export function readBe16(b: Buffer | undefined): number | undefined {
   return b.readUInt16BE(0);
 }
 
+export function readBe32(b: Buffer | undefined): number | undefined {
+  if (b === undefined) return undefined;
+  if (b.length < 4) throw new NetlinkFormatError(`a be32 attribute of ${b.length} bytes`);
+  return b.readUInt32BE(0);
+}
+
 /** An NLA_NUL_STRING's characters, up to the first NUL. */
 export function readString(b: Buffer | undefined): string | undefined {
   if (b === undefined) return undefined;
