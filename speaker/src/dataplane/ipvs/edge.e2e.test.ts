@@ -36,7 +36,8 @@ function kernelHasIpvs(): boolean {
 const HAS_IPVS = kernelHasIpvs();
 
 async function probe(args: string[]): Promise<ProbeResult> {
-  const { stdout } = await run('ip', ['netns', 'exec', NS, process.execPath, PROBE_JS, ...args]);
+  // `ip netns exec` execs node in its own process: the timeout ends that process by its pid if it ever hangs.
+  const { stdout } = await run('ip', ['netns', 'exec', NS, process.execPath, PROBE_JS, ...args], { timeout: 30_000 });
   return JSON.parse(stdout) as ProbeResult;
 }
 
