@@ -1,0 +1,67 @@
+/** Plans, services and destinations the IPVS tests build from (addresses from the documentation ranges only). */
+import { mustParseIP } from '@ironlb/shared';
+import type { DataplanePlan, Forward, L4Protocol } from '../types';
+import type { IpvsDest, IpvsService, IpvsState, IpvsVirtual } from './model';
+import { destKey, serviceKey } from './model';
+
+export function forward(
+  ip: string,
+  protocol: L4Protocol,
+  port: number,
+  backends: readonly (readonly [string, number])[],
+  extra: Partial<Pick<Forward, 'affinitySec' | 'masquerade'>> = {},
+): Forward {
+  return {
+    key: `${ip} ${protocol} ${port}`,
+    ip: mustParseIP(ip),
+    protocol,
+    port,
+    service: 'default/web',
+    portName: '',
+    backends: backends.map(([a, p]) => ({ ip: mustParseIP(a), port: p })),
+    masquerade: extra.masquerade ?? true,
+    ...(extra.affinitySec === undefined ? {} : { affinitySec: extra.affinitySec }),
+    sourceRanges: [],
+  };
+}
+
+export function plan(...forwards: Forward[]): DataplanePlan {
+  return { forwards: new Map(forwards.map((f) => [f.key, f])), problems: [] };
+}
+
+export function service(ip: string, protocol: L4Protocol, port: number, s: Partial<IpvsService> = {}): IpvsService {
+  const addr = mustParseIP(ip);
+  return {
+    addr,
+    protocol,
+    port,
+    scheduler: 'rr',
+    flags: 0,
+    timeoutSec: 0,
+    netmask: addr.family === 'IPv4' ? 0xffffffff : 128,
+    ...s,
+  };
+}
+
+export function dest(ip: string, port: number, d: Partial<IpvsDest> = {}): IpvsDest {
+  return { addr: mustParseIP(ip), port, fwdMethod: 0, weight: 1, upperThreshold: 0, lowerThreshold: 0, ...d };
+}
+
+export function virtual(s: IpvsService, ...dests: IpvsDest[]): IpvsVirtual {
+  return { service: s, dests: new Map(dests.map((d) => [destKey(d), d])) };
+}
+
+export function state(...virtuals: IpvsVirtual[]): IpvsState {
+  return new Map(virtuals.map((v) => [serviceKey(v.service), v]));
+}
+
+/** Hex written one field per line: spaces and `// comments` are dropped. */
+export function hex(text: string): Buffer {
+  const digits = text
+    .split('\n')
+    .map((l) => l.replace(/\/\/.*$/, ''))
+    .join('')
+    .replace(/\s+/g, '');
+  if (!/^([0-9a-f]{2})*$/i.test(digits)) throw new Error(`not whole bytes of hex: ${digits}`);
+  return Buffer.from(digits, 'hex');
+}
