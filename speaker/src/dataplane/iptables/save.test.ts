@@ -56,13 +56,27 @@ describe('ruleWords', () => {
 });
 
 describe('chainRules', () => {
-  test("the chain's -A lines, without the policy line or other chains", () => {
-    const s =
-      '-P INPUT ACCEPT\n-A INPUT -j ACCEPT\n-A OTHER -j DROP\n-A INPUT -m conntrack --ctstate NEW -j IRONLB-FILTER\n';
-    expect(chainRules(s, 'INPUT')).toEqual([
+  test("one chain's rules in one table: not another table's chain of the same name, not the chain's policy", () => {
+    const save = [
+      '*filter',
+      ':OUTPUT ACCEPT [0:0]',
+      '-A OUTPUT -j ACCEPT',
+      '-A OUTPUT -m conntrack --ctstate NEW -j IRONLB-FILTER',
+      '-A OUTPUTX -j DROP',
+      'COMMIT',
+      '*nat',
+      ':OUTPUT ACCEPT [0:0]',
+      '-A OUTPUT -j IRONLB-OUTPUT',
+      'COMMIT',
+      '',
+    ].join('\n');
+    expect(chainRules(save, 'filter', 'OUTPUT')).toEqual([
       ['-j', 'ACCEPT'],
       ['-m', 'conntrack', '--ctstate', 'NEW', '-j', 'IRONLB-FILTER'],
     ]);
+    expect(chainRules(save, 'nat', 'OUTPUT')).toEqual([['-j', 'IRONLB-OUTPUT']]);
+    expect(chainRules(SAVE, 'nat', 'PREROUTING')).toEqual([['-j', 'IRONLB-PREROUTING']]);
+    expect(chainRules(SAVE, 'nat', 'POSTROUTING')).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
- * Reading what iptables prints: the chains of ours a save lists (so a new process, or cleanup, finds what an earlier
- * one left), and the jump rules a built-in chain holds (`iptables -S <chain>`), so each of ours exists exactly once.
- * Pure: text in, values out.
+ * Reading `iptables-save`: the chains of ours it lists (what the next restore must delete when the plan no longer has
+ * them, whoever wrote them: this process, an earlier one, or nobody after a crash), and the rules of the built-in
+ * chains, so that each of our jumps exists exactly once. Pure: text in, values out.
  */
 import { CHAIN_PREFIX, jumpSpec, type BuiltinJump, type IptablesTable } from './names';
 
@@ -54,12 +54,13 @@ export function ruleWords(line: string): string[] {
   return words;
 }
 
-/** The rules `iptables -S <chain>` lists for that chain, as words after `-A <chain>`. */
-export function chainRules(sText: string, chain: string): string[][] {
+/** The rules a save lists for one chain of one table, each as its words after `-A <chain>`. */
+export function chainRules(saveText: string, table: IptablesTable, chain: string): string[][] {
   const rules: string[][] = [];
-  for (const line of sText.split('\n')) {
-    const words = ruleWords(line.trim());
-    if (words[0] === '-A' && words[1] === chain) rules.push(words.slice(2));
+  let inTable = false;
+  for (const line of saveText.split('\n')) {
+    if (line.startsWith('*')) inTable = line.slice(1).trim() === table;
+    else if (inTable && line.startsWith(`-A ${chain} `)) rules.push(ruleWords(line).slice(2));
   }
   return rules;
 }
