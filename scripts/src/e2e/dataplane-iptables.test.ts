@@ -97,25 +97,21 @@ labTestGate(
 
     /**
      * One request from `host` to addr:80 over `proto`: what came back, and how it failed. `connectSec` bounds the
-     * TCP handshake (short where a drop is expected); an answer may take `idleSec` (generous: the machine is shared
-     * and the echo server forks a shell per request).
+     * TCP handshake (short where a drop is expected). socat stops waiting for the answer (or the ICMP error) `-t`
+     * seconds after its stdin ends, 0.5 s by default: too short on a shared, loaded machine, where the echo server
+     * forks a shell per request. TCP ends sooner when the server closes; UDP has no end, so it waits 3 s.
      */
-    const ask = async (
-      host: string,
-      addr: string,
-      proto: Proto = 'TCP',
-      connectSec = 2,
-      idleSec = 5,
-    ): Promise<Answer> => {
+    const ask = async (host: string, addr: string, proto: Proto = 'TCP', connectSec = 2): Promise<Answer> => {
       const v6 = addr.includes(':');
       const target =
         proto === 'TCP'
           ? `TCP${v6 ? 6 : 4}:${v6 ? `[${addr}]` : addr}:80,connect-timeout=${connectSec}`
           : `UDP${v6 ? 6 : 4}:${v6 ? `[${addr}]` : addr}:80`;
+      const wait = proto === 'TCP' ? '8' : '3';
       const t0 = Date.now();
-      const r = await need().exec(host, ['socat', '-T', String(idleSec), 'STDIO', target], {
+      const r = await need().exec(host, ['socat', '-T', wait, '-t', wait, 'STDIO', target], {
         input: 'hello\n',
-        timeoutMs: (connectSec + idleSec + 5) * 1000,
+        timeoutMs: (connectSec + 15) * 1000,
       });
       return { code: r.code, text: r.stdout.trim(), stderr: r.stderr.trim(), ms: Date.now() - t0 };
     };
@@ -126,14 +122,20 @@ labTestGate(
       return `${name} ${formatIP(mustParseIP(seen.replace(/^\[|\]$/g, '')))}`;
     };
 
-    /** An echo server in pod1 bound to `addr`:8080 answering `<name> $SOCAT_PEERADDR`. */
+    /**
+     * An echo server in pod1 bound to `addr`:8080 answering `<name> $SOCAT_PEERADDR`. The shell reads the request
+     * line before it answers: a shell that exits before socat has written the request to it makes socat fail on the
+     * closed pipe and close the connection without the answer. `-t 5`: socat's default 0.5 s wait for the shell's
+     * answer after the client's end is too short on a loaded machine.
+     */
     const serve = async (name: string, addr: string, proto: Proto): Promise<void> => {
       const v6 = addr.includes(':');
       const listen =
         proto === 'TCP'
           ? `TCP${v6 ? 6 : 4}-LISTEN:8080,bind=${addr},fork,reuseaddr`
           : `UDP${v6 ? 6 : 4}-RECVFROM:8080,bind=${addr},fork`;
-      servers.push(need().spawn('pod1', ['socat', listen, `SYSTEM:echo ${name} $SOCAT_PEERADDR`], { stdio: 'ignore' }));
+      const argv = ['socat', '-t', '5', listen, `SYSTEM:read line; echo ${name} $SOCAT_PEERADDR`];
+      servers.push(need().spawn('pod1', argv, { stdio: 'ignore' }));
       const listening = async (): Promise<boolean> => {
         const r = await need().exec('pod1', ['ss', proto === 'TCP' ? '-Hltn' : '-Hlun', 'sport = :8080']);
         return r.stdout.includes(v6 ? `[${addr}]:8080` : `${addr}:8080`);
@@ -215,7 +217,7 @@ labTestGate(
       expect(tcp.stderr).toMatch(/connect\(.*\): Connection refused/);
       expect(tcp.ms).toBeLessThan(2000);
       const udp = await ask('client', VIP, 'UDP', 3);
-      expect(udp.stderr).toMatch(/Connection refused/);
+      expect(`exit ${udp.code} after ${udp.ms} ms: ${udp.text} ${udp.stderr}`).toMatch(/Connection refused/);
     });
 
     test('source ranges 203.0.113.0/24: our rule drops the client (it times out); pod1, inside, gets through', async () => {
