@@ -9,14 +9,20 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { formatIP, mustParseIP } from '@ironlb/shared';
-import { IptablesDataplane, processRunner, type CommandRunner } from '@ironlb/speaker';
+import {
+  IptablesDataplane,
+  processRunner,
+  type CommandRunner,
+  type DataplanePlan,
+  type Forward,
+} from '@ironlb/speaker';
 import { Lab } from '../lab/lab';
 import { randomTestPrefix } from '../lab/names';
 import { waitFor } from '../lab/sh';
 import { labTestGate } from '../lab/testGate';
 
-// Local copies of the speaker's plan types, written as the test's own plain data.
 type Proto = 'TCP' | 'UDP';
+/** A Forward on VIP:80 to backends on port 8080, by what the tests vary. */
 interface FwdSpec {
   vip?: string;
   proto?: Proto;
@@ -35,7 +41,7 @@ const NODE1_POD_SIDE = '203.0.113.17';
 const NODE1_POD_SIDE6 = '2001:db8:100:1::1';
 const CLIENT = '198.51.100.100';
 
-function forward(s: FwdSpec) {
+function forward(s: FwdSpec): Forward {
   const vip = s.vip ?? VIP;
   const proto = s.proto ?? 'TCP';
   const ip = mustParseIP(vip);
@@ -56,7 +62,7 @@ function forward(s: FwdSpec) {
   };
 }
 
-const planOf = (...specs: FwdSpec[]) => ({
+const planOf = (...specs: FwdSpec[]): DataplanePlan => ({
   forwards: new Map(specs.map(forward).map((f) => [f.key, f])),
   problems: [],
 });
