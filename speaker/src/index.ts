@@ -15,5 +15,6 @@ export type { Route } from './bgp/rib/types';
 export { encodeMessage, endOfRib } from './bgp/codec';
 export { DEFAULT_RESTART_TIME_SEC } from './bgp/peer/edge';
 // The dataplane's iptables backend and the plan it renders, for its lab test (scripts/src/e2e/dataplane-iptables).
-export { IptablesDataplane, processRunner, renderIptables, type CommandRunner } from './dataplane/iptables';
+export { IptablesDataplane, renderIptables } from './dataplane/iptables';
+export { processRunner, type CommandRunner } from './dataplane/command';
 export type { DataplanePlan, Forward } from './dataplane/types';

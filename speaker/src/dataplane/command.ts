@@ -1,44 +1,58 @@
 /**
  * The dataplane's only way to the kernel's rules: programs run to completion (nft, iptables-restore, conntrack), with
- * their input on stdin. Behind an interface, so the backends' edges are tested by the argv and input they hand over.
+ * their input on stdin. An interface, so that the backends' edges are tested by the argv and input they hand over
+ * without running anything; `processRunner` is the real one.
  */
 import { spawn } from 'node:child_process';
 
 export interface CommandResult {
+  /** The exit code; -1 when the program could not start, was killed, or timed out. */
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
 }
 
-export type CommandRunner = (argv: readonly string[], input?: string) => Promise<CommandResult>;
+export interface CommandRunner {
+  /** Runs argv to completion, writing `input` to its stdin; never rejects (a failure is in the result). */
+  run(argv: readonly string[], input?: string): Promise<CommandResult>;
+}
 
-/** Runs argv; never throws (code -1 when it could not start or ran past `timeoutMs` and was killed). */
-export function runProgram(timeoutMs = 60_000): CommandRunner {
-  return (argv, input) =>
-    new Promise((resolve) => {
-      const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      let note = '';
-      const timer = setTimeout(() => {
-        note = `\n(killed after ${timeoutMs} ms)`;
-        child.kill('SIGKILL');
-      }, timeoutMs);
-      child.stdout.on('data', (d: Buffer) => out.push(d));
-      child.stderr.on('data', (d: Buffer) => err.push(d));
-      const done = (code: number, extra = ''): void => {
-        clearTimeout(timer);
-        resolve({
-          code,
-          stdout: Buffer.concat(out).toString(),
-          stderr: `${Buffer.concat(err).toString()}${extra}${note}`,
+/**
+ * Runs each command as a child process. `timeoutMs` bounds a command that hangs (iptables waiting on a lock held
+ * forever): it is killed and reported as code -1.
+ */
+export function processRunner(timeoutMs = 30_000): CommandRunner {
+  return {
+    run: (argv, input) =>
+      new Promise((resolve) => {
+        const [cmd, ...args] = argv;
+        const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+        const out: Buffer[] = [];
+        const err: Buffer[] = [];
+        let failure: string | undefined;
+        const timer = setTimeout(() => {
+          failure = `timed out after ${timeoutMs} ms`;
+          child.kill('SIGKILL');
+        }, timeoutMs);
+        child.stdout.on('data', (b: Buffer) => out.push(b));
+        child.stderr.on('data', (b: Buffer) => err.push(b));
+        // A program that exits before reading its stdin closes the pipe: EPIPE here, its exit code tells the rest.
+        child.stdin.on('error', () => undefined);
+        child.on('error', (e) => {
+          failure ??= e.message;
         });
-      };
-      child.on('error', (e) => done(-1, e.message));
-      child.on('close', (code) => done(code ?? -1));
-      child.stdin.on('error', () => undefined);
-      child.stdin.end(input ?? '');
-    });
+        child.on('close', (code) => {
+          clearTimeout(timer);
+          const stderr = Buffer.concat(err).toString('utf8');
+          resolve({
+            code: failure === undefined && code !== null ? code : -1,
+            stdout: Buffer.concat(out).toString('utf8'),
+            stderr: failure === undefined ? stderr : `${failure}${stderr === '' ? '' : `\n${stderr}`}`,
+          });
+        });
+        child.stdin.end(input ?? '');
+      }),
+  };
 }
 
 /** The first lines of a failed command's stderr, for an error message (nft can print a screenful). */

@@ -100,9 +100,11 @@ function harness(run?: (argv: readonly string[]) => CommandResult) {
     onApplied: (s) => applied.push(s),
     ...(run
       ? {
-          run: (argv: readonly string[]) => {
-            argvs.push([...argv]);
-            return Promise.resolve(run(argv));
+          runner: {
+            run: (argv: readonly string[]) => {
+              argvs.push([...argv]);
+              return Promise.resolve(run(argv));
+            },
           },
           argvPrefix: ['ip', 'netns', 'exec', 'ns1'],
         }

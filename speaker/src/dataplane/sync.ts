@@ -42,7 +42,7 @@ type Log = {
 export interface DataplaneSyncOptions {
   readonly backend: DataplaneBackend;
   /** For conntrack; absent: UDP entries are left to time out. */
-  readonly run?: CommandRunner;
+  readonly runner?: CommandRunner;
   readonly argvPrefix?: readonly string[];
   readonly resyncMs?: number;
   readonly probeMs?: number;
@@ -138,11 +138,11 @@ export class DataplaneSync {
   }
 
   private async flushStaleUdp(prev: DataplanePlan | undefined, next: DataplanePlan): Promise<void> {
-    const run = this.opts.run;
-    if (!run) return;
+    const runner = this.opts.runner;
+    if (!runner) return;
     for (const s of staleUdp(prev, next)) {
       const argv = [...(this.opts.argvPrefix ?? []), ...conntrackArgv(s)];
-      const r = await run(argv);
+      const r = await runner.run(argv);
       // conntrack exits 1 when no entry matched: nothing to delete is no failure.
       if (r.code !== 0 && !/0 flow entries have been deleted/.test(r.stderr))
         this.opts.log.warn({ error: failureText(argv, r) }, 'stale UDP conntrack entries could not be deleted');

@@ -2,7 +2,7 @@ import { mustParseIP } from '@ironlb/shared';
 import type { DataplanePlan, Forward } from '../types';
 import { IptablesCommandError, IptablesDataplane } from './edge';
 import { renderIptables } from './render';
-import type { CommandResult, CommandRunner } from './runner';
+import type { CommandResult, CommandRunner } from '../command';
 import { ownedChains } from './save';
 
 interface Call {

@@ -13,7 +13,7 @@ import { errorText, type IPFamily } from '@ironlb/shared';
 import type { DataplanePlan } from '../types';
 import { JUMPS, jumpSpec, type BuiltinJump, type IptablesTable } from './names';
 import { renderIptables, renderRemoval } from './render';
-import { processRunner, type CommandResult, type CommandRunner } from './runner';
+import { processRunner, type CommandResult, type CommandRunner } from '../command';
 import { chainRules, ourJumps, ownedChains, repairJump } from './save';
 
 export interface IptablesDataplaneOptions {
@@ -76,6 +76,8 @@ export class IptablesDataplane {
   private readonly families: readonly IPFamily[];
   private readonly wait: string;
   private tail: Promise<void> = Promise.resolve();
+  /** Bytes of restore input the last sync wrote, over both families. */
+  lastBytes = 0;
 
   constructor(opts: IptablesDataplaneOptions = {}) {
     this.runner = opts.runner ?? processRunner();
@@ -89,7 +91,10 @@ export class IptablesDataplane {
    * tables fail still forwards IPv4), then the failures are thrown together.
    */
   sync(plan: DataplanePlan): Promise<void> {
-    return this.serial(() => this.eachFamily((f) => this.syncFamily(plan, f)));
+    return this.serial(() => {
+      this.lastBytes = 0;
+      return this.eachFamily((f) => this.syncFamily(plan, f));
+    });
   }
 
   /** Removes our jumps and every IRONLB- chain, and nothing else. */
@@ -102,6 +107,7 @@ export class IptablesDataplane {
     const saved = (await this.must([t.save])).stdout;
     const rendered = renderIptables(plan, family, ownedChains(saved));
     await this.must([t.restore, '--noflush', '-w', this.wait], rendered.text);
+    this.lastBytes += Buffer.byteLength(rendered.text);
     // After the restore: a jump's target must exist before the jump. The restore does not touch built-in chains,
     // so the save still shows what they hold.
     for (const b of builtinChains()) {

@@ -2,5 +2,5 @@
 export { IptablesCommandError, IptablesDataplane, type IptablesDataplaneOptions } from './edge';
 export { CHAIN_PREFIX, FIXED_CHAINS, JUMPS, MASQ_MARK, type BuiltinJump, type IptablesTable } from './names';
 export { renderIptables, renderRemoval, type RenderedIptables } from './render';
-export { processRunner, type CommandResult, type CommandRunner } from './runner';
 export { ownedChains, type RenderedChains } from './save';
+export { iptablesBackend } from './backend';

@@ -7,7 +7,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { formatIP, mustParseIP, rng } from '@ironlb/shared';
-import { runProgram } from '../command';
+import { processRunner } from '../command';
 import type { DataplanePlan, Forward } from '../types';
 import { nftablesBackend } from './edge';
 
@@ -95,9 +95,9 @@ function randomPlan(next: () => number): DataplanePlan {
 }
 
 maybe('nftables backend in network namespaces', () => {
-  const run = runProgram(20_000);
-  const diffSide = nftablesBackend({ run, argvPrefix: inNs(NS_DIFF) });
-  const fullSide = nftablesBackend({ run, argvPrefix: inNs(NS_FULL) });
+  const run = processRunner(20_000);
+  const diffSide = nftablesBackend({ runner: run, argvPrefix: inNs(NS_DIFF) });
+  const fullSide = nftablesBackend({ runner: run, argvPrefix: inNs(NS_FULL) });
 
   beforeAll(async () => {
     await exec('ip', ['netns', 'add', NS_DIFF]);

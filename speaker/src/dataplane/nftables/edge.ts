@@ -9,7 +9,7 @@ import { DEFAULT_MASQUERADE_MARK, TABLE } from './objects';
 import { renderDiff, renderFull } from './render';
 
 export interface NftablesOptions {
-  readonly run: CommandRunner;
+  readonly runner: CommandRunner;
   /** Put before every argv: `ip netns exec NS` in tests; empty for the speaker. */
   readonly argvPrefix?: readonly string[];
   readonly mark?: number;
@@ -20,7 +20,7 @@ export function nftablesBackend(opts: NftablesOptions): DataplaneBackend {
   const mark = opts.mark ?? DEFAULT_MASQUERADE_MARK;
   const nft = async (args: string[], input?: string): Promise<string> => {
     const argv = [...prefix, 'nft', ...args];
-    const r = await opts.run(argv, input);
+    const r = await opts.runner.run(argv, input);
     if (r.code !== 0) throw new Error(failureText(argv, r));
     return r.stdout;
   };
@@ -34,7 +34,7 @@ export function nftablesBackend(opts: NftablesOptions): DataplaneBackend {
     },
     async drifted(): Promise<boolean> {
       // The hooked chain that does the lookups: gone with the table, empty after `nft flush table`/`flush ruleset`.
-      const r = await opts.run([...prefix, 'nft', 'list', 'chain', 'inet', TABLE, 'nat-prerouting']);
+      const r = await opts.runner.run([...prefix, 'nft', 'list', 'chain', 'inet', TABLE, 'nat-prerouting']);
       return r.code !== 0 || (r.stdout.match(/vmap @forwards[46]/g) ?? []).length !== 2;
     },
     async cleanup(): Promise<void> {

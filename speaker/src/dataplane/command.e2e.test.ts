@@ -1,5 +1,5 @@
 // The real command runner, with harmless programs (it starts processes, so it is an end-to-end test).
-import { processRunner } from './runner';
+import { processRunner } from './command';
 
 describe('processRunner', () => {
   const runner = processRunner(2000);
