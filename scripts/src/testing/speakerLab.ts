@@ -205,6 +205,9 @@ export function spawnSpeaker(
       '--node-name',
       node,
       '--register-node',
+      // Tests that predate the dataplane serve VIPs from listeners on the nodes themselves, which our DNAT would
+      // take the traffic from: a test of the dataplane asks for one with its own --dataplane.
+      ...(extra.includes('--dataplane') ? [] : ['--dataplane', 'none']),
       ...extra,
     ],
     {

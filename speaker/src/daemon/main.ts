@@ -26,6 +26,8 @@ import { COMPONENT, ServiceEvents } from './serviceEvents';
 import { Speaker } from './speaker';
 import { DEFAULT_RESTART_TIME_SEC } from '../bgp/peer/edge';
 import { startPeerEdges } from '../bgp/peer/edges';
+import { DATAPLANE_CHOICES, type DataplaneChoice } from '../dataplane/choose';
+import { startDataplane } from '../dataplane/start';
 import { SpeakerApi } from './speakerApi';
 import { speakerMetrics } from './metrics';
 
@@ -46,6 +48,9 @@ interface Options {
   naSource: 'target' | 'link-local';
   bgpPort: number;
   bgpRestartTime: number;
+  dataplane: DataplaneChoice;
+  dataplaneResync: number;
+  cleanup: boolean;
 }
 
 /**
@@ -145,6 +150,22 @@ export function parseOptions(argv: readonly string[]): Options {
       integer(1, 4095),
       DEFAULT_RESTART_TIME_SEC,
     )
+    .addOption(
+      new Option(
+        '--dataplane <backend>',
+        "rules from VIP:port to the Service's endpoints on this node; auto: none where kube-proxy's rules are found, " +
+          'else nftables (iptables without nft)',
+      )
+        .choices(DATAPLANE_CHOICES)
+        .default('auto'),
+    )
+    .option(
+      '--dataplane-resync <seconds>',
+      'rewrite every dataplane rule this often, whatever the last diff said',
+      integer(1),
+      300,
+    )
+    .option('--cleanup', 'on SIGTERM remove every dataplane rule of ours (a restart keeps them)', false)
     .parse([...argv])
     .opts<Options>();
 }
@@ -261,10 +282,20 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
         log,
       })
     : undefined;
+  const dataplane = await startDataplane({
+    choice: opts.dataplane,
+    resyncSec: opts.dataplaneResync,
+    node,
+    lbClass: opts.lbClass,
+    log,
+    onApplied: (backend, s) => metrics.dataplaneApplied(backend, s),
+    onFailed: (backend) => metrics.dataplaneFailed(backend),
+  });
   const speaker = new Speaker({
     api,
     self: node,
     lbClass: opts.lbClass,
+    ...(dataplane ? { dataplane: dataplane.feed } : {}),
     liveness: {
       eligible: () => membership.eligible(),
       starting: () => membership.starting(),
@@ -310,7 +341,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     // forwarding to this node while it restarts.
     const bgpClosed = (bgp?.closeGracefully() ?? Promise.resolve()).then(() => peerEdges?.close());
     void Promise.all([leaving, handedOver, bgpClosed.catch(() => undefined)])
-      .then(() => Promise.all([speaker.stop(), keyWatch?.stop()]))
+      .then(() => Promise.all([speaker.stop(), keyWatch?.stop(), dataplane?.sync.stop(opts.cleanup)]))
       .finally(() => {
         layer2.close();
         process.exit(0);

@@ -6,12 +6,13 @@
  */
 import type * as http from 'node:http';
 import type { Logger } from 'pino';
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { serveMetrics, type IPFamily } from '@ironlb/shared';
 import type { Announcement, ModePlan } from '../mode/mode';
 import { NOT_ANNOUNCED_CODES, type NotAnnouncedCode } from '../mode/reasons';
 import { REJECTED_REASONS, type RejectedReason } from '../membership';
 import type { PeerStatus, SessionState } from '../bgp/peer/types';
+import type { AppliedSync } from '../dataplane/sync';
 
 const SESSION_STATES: readonly SessionState[] = ['idle', 'connect', 'active', 'openSent', 'openConfirm', 'established'];
 
@@ -24,6 +25,9 @@ export interface SpeakerMetrics {
   heartbeatRejected(reason: RejectedReason): void;
   /** After each BGP apply: every session's status by peer name; peers no longer listed lose their series. */
   bgpSessions(statuses: ReadonlyMap<string, PeerStatus>): void;
+  /** After each successful dataplane apply, and each failed one. */
+  dataplaneApplied(backend: string, s: AppliedSync): void;
+  dataplaneFailed(backend: string): void;
   serve(port: number, log: Logger): http.Server;
 }
 
@@ -66,6 +70,7 @@ export function speakerMetrics(): SpeakerMetrics {
   });
   for (const reason of REJECTED_REASONS) rejected.inc({ reason }, 0);
   const bgp = bgpMetrics(registry);
+  const dataplane = dataplaneMetrics(registry);
   return {
     registry,
     planned(mode, plan) {
@@ -80,6 +85,8 @@ export function speakerMetrics(): SpeakerMetrics {
     l2Conflict: () => conflicts.inc(),
     heartbeatRejected: (reason) => rejected.inc({ reason }),
     bgpSessions: (statuses) => bgp(statuses),
+    dataplaneApplied: dataplane.applied,
+    dataplaneFailed: dataplane.failed,
     serve: (port, log) => serveMetrics(registry, port, log),
   };
 }
@@ -148,5 +155,45 @@ function bgpMetrics(registry: Registry): (statuses: ReadonlyMap<string, PeerStat
       if (st.bfd === undefined) bfd.remove({ peer });
       else bfd.set({ peer }, st.bfd === 'up' ? 1 : 0);
     }
+  };
+}
+
+/** The dataplane: sync time by kind (full or diff), bytes of rules written, forwards programmed, failed syncs. */
+function dataplaneMetrics(registry: Registry): {
+  applied(backend: string, s: AppliedSync): void;
+  failed(backend: string): void;
+} {
+  const seconds = new Histogram({
+    name: 'ironlb_speaker_dataplane_sync_seconds',
+    help: 'Time to apply a dataplane sync, by backend and kind (full: the whole ruleset; diff: only what changed)',
+    labelNames: ['backend', 'kind'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const bytes = new Counter({
+    name: 'ironlb_speaker_dataplane_bytes_total',
+    help: 'Bytes of rules handed to the kernel by dataplane syncs',
+    labelNames: ['backend'] as const,
+    registers: [registry],
+  });
+  const forwards = new Gauge({
+    name: 'ironlb_speaker_dataplane_forwards',
+    help: 'VIP:protocol:port forwards programmed on this node',
+    labelNames: ['backend'] as const,
+    registers: [registry],
+  });
+  const failures = new Counter({
+    name: 'ironlb_speaker_dataplane_sync_failures_total',
+    help: 'Dataplane syncs that failed (retried as full rewrites)',
+    labelNames: ['backend'] as const,
+    registers: [registry],
+  });
+  return {
+    applied(backend, s) {
+      seconds.observe({ backend, kind: s.full ? 'full' : 'diff' }, s.seconds);
+      bytes.inc({ backend }, s.bytes);
+      forwards.set({ backend }, s.forwards);
+    },
+    failed: (backend) => failures.inc({ backend }),
   };
 }

@@ -32,6 +32,7 @@ import {
   type Reported,
   type ReportScope,
 } from './reports';
+import type { DataplaneFeed } from '../dataplane/feed';
 import type { ServiceEvents } from './serviceEvents';
 import { PlanPacer } from './planPacer';
 import { WriteQueue } from './writeQueue';
@@ -75,6 +76,8 @@ export interface SpeakerDeps {
   /** Emits 'change' when something outside the API (a peer, a link) calls for a new plan. */
   readonly changes: EventEmitter;
   readonly log: Logger;
+  /** Told after every plan what this node serves (the modes' live announcements); absent: --dataplane none. */
+  readonly dataplane?: Pick<DataplaneFeed, 'update'>;
 }
 
 type Raw = Record<string, unknown>;
@@ -244,18 +247,26 @@ export class Speaker {
     this.pacer.planned();
     const view = this.view();
     const services = new Set(view.services.map((s) => s.key));
+    const served = new Map<string, Announcement>();
     for (const mode of this.deps.modes) {
       const plan: ModePlan<Announcement> = this.isActive(mode, view)
         ? mode.plan(view)
         : { announce: new Map(), skip: new Map() };
       this.logReasons(mode, plan);
       this.deps.metrics.planned(mode.name, plan);
-      this.report(mode, mode.apply(plan.announce), {
+      const applied = mode.apply(plan.announce);
+      for (const [ip, a] of applied) {
+        const held = served.get(ip);
+        served.set(ip, held ? { ip: a.ip, services: [...new Set([...held.services, ...a.services])] } : a);
+      }
+      this.report(mode, applied, {
         services,
         live: view.live,
         announcers: announcersOf(view.self, plan),
       });
     }
+    // Only what the modes made live: an IP this node stopped serving loses its rules in this same pass.
+    this.deps.dataplane?.update(served, this.deps.cache.services.values(), this.deps.cache.slices.values());
   }
 
   private view(): SpeakerView {

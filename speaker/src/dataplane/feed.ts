@@ -1,0 +1,59 @@
+/**
+ * Where the speaker loop hands the dataplane what it serves: after every plan, the IPs the modes report live, with
+ * the cached Services and EndpointSlices. Parsing is memoised per object (the cache replaces an object when it
+ * changes, so identity stands for content), the plan is made and handed to the sync, and its problems are logged
+ * when they change.
+ */
+import type { ParsedIP } from '@ironlb/shared';
+import { dataplaneEndpointsOf, dataplaneServiceOf } from './input';
+import { planDataplane, problemText } from './plan';
+import type { DataplaneEndpoint, DataplanePlan, DataplaneService } from './types';
+
+export interface PlanSink {
+  update(plan: DataplanePlan): void;
+}
+
+type Log = { warn(o: object, msg: string): void };
+
+export type Served = ReadonlyMap<string, { readonly ip: ParsedIP; readonly services: readonly string[] }>;
+
+export class DataplaneFeed {
+  private readonly services = new WeakMap<object, DataplaneService | undefined>();
+  private readonly slices = new WeakMap<object, DataplaneEndpoint[]>();
+  private lastProblems = '';
+
+  constructor(
+    private readonly sink: PlanSink,
+    private readonly node: string,
+    private readonly lbClass: string,
+    private readonly log: Log,
+  ) {}
+
+  update(served: Served, services: Iterable<object>, slices: Iterable<object>): DataplanePlan {
+    const byKey = new Map<string, DataplaneService>();
+    for (const s of services) {
+      if (!this.services.has(s)) this.services.set(s, dataplaneServiceOf(s, this.lbClass));
+      const v = this.services.get(s);
+      if (v) byKey.set(v.key, v);
+    }
+    const endpoints = new Map<string, DataplaneEndpoint[]>();
+    for (const s of slices) {
+      let eps = this.slices.get(s);
+      if (!eps) this.slices.set(s, (eps = dataplaneEndpointsOf(s)));
+      for (const e of eps) {
+        const list = endpoints.get(e.service);
+        if (list) list.push(e);
+        else endpoints.set(e.service, [e]);
+      }
+    }
+    const plan = planDataplane({ node: this.node, served, services: byKey, endpoints });
+    const problems = plan.problems.map(problemText).join('\n');
+    if (problems !== this.lastProblems) {
+      for (const p of plan.problems)
+        this.log.warn({ service: 'service' in p ? p.service : p.kept, problem: p.code }, problemText(p));
+      this.lastProblems = problems;
+    }
+    this.sink.update(plan);
+    return plan;
+  }
+}
