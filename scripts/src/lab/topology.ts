@@ -28,6 +28,18 @@ function sysctlsFor(plan: LabPlan, host: HostPlan | undefined): string[] {
     s.push('net.ipv4.icmp_ratelimit=0');
     if (plan.ipv6) s.push('net.ipv6.icmp.ratelimit=0');
   }
+  if (host?.role === 'router') {
+    // ECMP by the connection (addresses and ports), as routers in front of load balancers hash: Linux's default
+    // hashes the addresses alone, which sends every connection of one client to one VIP over one node.
+    s.push('net.ipv4.fib_multipath_hash_policy=1');
+    if (plan.ipv6) s.push('net.ipv6.fib_multipath_hash_policy=1');
+    // The client shares the segment with the nodes: a redirect would send it to one node directly, past the ECMP.
+    s.push('net.ipv4.conf.all.send_redirects=0', 'net.ipv4.conf.default.send_redirects=0');
+  }
+  if (host?.role === 'client') {
+    s.push('net.ipv4.conf.all.accept_redirects=0', 'net.ipv4.conf.default.accept_redirects=0');
+    if (plan.ipv6) s.push('net.ipv6.conf.all.accept_redirects=0', 'net.ipv6.conf.default.accept_redirects=0');
+  }
   if (host?.forwarding) {
     s.push('net.ipv4.ip_forward=1');
     if (plan.ipv6) s.push('net.ipv6.conf.all.forwarding=1');
