@@ -36,6 +36,11 @@ function sysctlsFor(plan: LabPlan, host: HostPlan | undefined): string[] {
     // The client shares the segment with the nodes: a redirect would send it to one node directly, past the ECMP.
     s.push('net.ipv4.conf.all.send_redirects=0', 'net.ipv4.conf.default.send_redirects=0');
   }
+  if (host?.role === 'node') {
+    // A node forwards VIP traffic to another node's pod out of the interface it came in on: the redirects that
+    // would draw name the pod, mean nothing to the client, and spend the ICMP rate budget its refusals need.
+    s.push('net.ipv4.conf.all.send_redirects=0', 'net.ipv4.conf.default.send_redirects=0');
+  }
   if (host?.role === 'client') {
     s.push('net.ipv4.conf.all.accept_redirects=0', 'net.ipv4.conf.default.accept_redirects=0');
     if (plan.ipv6) s.push('net.ipv6.conf.all.accept_redirects=0', 'net.ipv6.conf.default.accept_redirects=0');
