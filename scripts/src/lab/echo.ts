@@ -198,30 +198,25 @@ export async function askUdp(
   return echoOutcome(await runClient(lab, from, argv, 'ping\n', opts.timeoutMs ?? DEFAULT_ASK_TIMEOUT_MS));
 }
 
-/** `n` TCP connections one after another (each its own source port): answers per pod, and the failures. */
-export async function askTcpMany(
+/** `n` requests one after another, each from a new socket (so a new source port): answers per pod, and failures. */
+async function askMany(
+  ask: typeof askTcp,
   lab: Lab,
   from: string,
   addr: string,
   port: number,
   n: number,
-  opts: AskOptions = {},
+  opts: AskOptions,
 ): Promise<EchoTally> {
   const results: EchoResult[] = [];
-  for (let i = 0; i < n; i++) results.push(await askTcp(lab, from, addr, port, opts));
+  for (let i = 0; i < n; i++) results.push(await ask(lab, from, addr, port, opts));
   return tallyResults(results);
 }
 
-/** `n` UDP requests one after another (each a new socket, so a new source port): answers per pod, and failures. */
-export async function askUdpMany(
-  lab: Lab,
-  from: string,
-  addr: string,
-  port: number,
-  n: number,
-  opts: AskOptions = {},
-): Promise<EchoTally> {
-  const results: EchoResult[] = [];
-  for (let i = 0; i < n; i++) results.push(await askUdp(lab, from, addr, port, opts));
-  return tallyResults(results);
-}
+/** `n` TCP connections one after another: answers per pod, and the failures. */
+export const askTcpMany = (lab: Lab, from: string, addr: string, port: number, n: number, opts: AskOptions = {}) =>
+  askMany(askTcp, lab, from, addr, port, n, opts);
+
+/** `n` UDP requests one after another: answers per pod, and the failures. */
+export const askUdpMany = (lab: Lab, from: string, addr: string, port: number, n: number, opts: AskOptions = {}) =>
+  askMany(askUdp, lab, from, addr, port, n, opts);
