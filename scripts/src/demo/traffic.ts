@@ -5,6 +5,7 @@
  * source belongs to (Cluster policy: the forwarding node's masquerade).
  */
 import type { Lab } from '../lab/lab';
+import type { LabPlan } from '../lab/plan';
 import { askTcp, askUdp, serveEchoPods, type EchoServer } from '../lab/echo';
 import type { EchoProto, EchoResult } from '../lab/echoProtocol';
 import { podAddress, type PodAddress } from '../lab/podAddresses';
@@ -63,9 +64,9 @@ ${ports}`;
 }
 
 /** Node name by each of the node's own IPv4 addresses (segment and veth-pod): whose masquerade a pod saw. */
-export function nodesBySource(lab: Lab): Map<string, string> {
+export function nodesBySource(plan: Pick<LabPlan, 'hosts'>): Map<string, string> {
   const out = new Map<string, string>();
-  for (const h of lab.plan.hosts) if (h.role === 'node') for (const i of h.ifaces) out.set(i.ipv4, h.name);
+  for (const h of plan.hosts) if (h.role === 'node') for (const i of h.ifaces) out.set(i.ipv4, h.name);
   return out;
 }
 
@@ -87,12 +88,12 @@ export async function ask(lab: Lab, vip: string, request: Request): Promise<Answ
     request.proto === 'tcp'
       ? await askTcp(lab, 'client', vip, request.port)
       : await askUdp(lab, 'client', vip, request.port);
-  const via = result.kind === 'answer' ? nodesBySource(lab).get(result.source) : undefined;
+  const via = result.kind === 'answer' ? nodesBySource(lab.plan).get(result.source) : undefined;
   return { request, result, ...(via ? { via } : {}) };
 }
 
 /** `tcp 198.51.100.244:9610 -> pod3-0, which saw 198.51.100.11 (node1)`, or why no answer came. */
-export function describe(vip: string, a: Answered): string {
+export function describeAnswer(vip: string, a: Answered): string {
   const what = `${a.request.proto} ${vip}:${a.request.port}`;
   const r = a.result;
   if (r.kind !== 'answer') return `${what} -> no answer: ${r.kind}${r.kind === 'timeout' ? '' : ` (${r.text})`}`;
@@ -113,7 +114,7 @@ export async function askSpread(
   const via = new Set<string>();
   while (out.length < o.max && (out.length < o.min || via.size < o.nodes)) {
     const a = await ask(lab, vip, request);
-    console.log(`    ${describe(vip, a)}`);
+    console.log(`    ${describeAnswer(vip, a)}`);
     out.push(a);
     if (a.via) via.add(a.via);
   }
@@ -125,7 +126,7 @@ export async function askAndShow(lab: Lab, vip: string, requests: readonly Reque
   const out: Answered[] = [];
   for (const request of requests) {
     const a = await ask(lab, vip, request);
-    console.log(`    ${describe(vip, a)}`);
+    console.log(`    ${describeAnswer(vip, a)}`);
     out.push(a);
   }
   return allAnswered(vip, out);
