@@ -1,13 +1,13 @@
 /**
  * The demo's BGP part, after layer 2 in the same lab: the speakers peer with the lab's BIRD router (BFD at
  * 100 ms x 3 on top of a 90 s hold time), an IPv4 and an IPv6 Service in the BGP pool reach the router as host
- * routes with three next hops (ECMP in the router's kernel), the client's request to the VIP is answered, and a
- * node whose link goes down leaves the router's kernel route; the time that takes is measured.
+ * routes with three next hops (ECMP in the router's kernel), the client's connections to the IPv4 VIP are spread
+ * over the nodes and forwarded to the pods, and a node whose link goes down leaves the router's kernel route (the
+ * time that takes is measured) while the connections are still answered through the others.
  */
 import type { Lab } from '../lab/lab';
 import { clientRouteGet, routerBfdSessions, routerFib } from '../lab/routerQueries';
 import { birdSocket } from '../lab/routerDaemon';
-import { serveTcp, tcpRequest } from '../lab/labServices';
 import { mustRun, runCmd, type CmdResult } from '../lab/sh';
 import {
   bgpConfigYaml,
@@ -18,11 +18,20 @@ import {
 } from '../testing/bgpLab';
 import { until } from '../testing/controllerProcess';
 import { indent, must, say } from './show';
+import { ask, askSpread, POD_PORT, PODS, sliceYaml, type Answered, type Request } from './traffic';
 
 const NODES = ['node1', 'node2', 'node3'];
 const ALL = NODES.join(',');
 /** The node whose link the demo takes down. */
 const CUT = 'node2';
+/**
+ * web4's pods: those behind node1 and node3. None runs behind node2, which forwards to them all the same (Cluster
+ * policy), so its link going down takes a path away, never a pod.
+ */
+const WEB4_PODS = PODS.filter((p) => p.node !== CUT);
+/** web4's one port, TCP 80, unnamed, as the slice's. */
+const WEB4_SLICE = sliceYaml({ service: 'web4', ports: [{ protocol: 'TCP' }], pods: WEB4_PODS });
+const HTTP: Request = { proto: 'tcp', port: 80 };
 
 /**
  * A hold time long enough that only BFD can explain a drop within a second; a 1 s connect retry (default 5 s,
@@ -112,16 +121,29 @@ export async function bgpPart(c: BgpPartContext): Promise<void> {
   const via = await clientRouteGet(lab, vip4);
   console.log(`    client$ ip route get ${vip4}\n    ${vip4} via ${via.gateway ?? '(on link)'} dev ${via.dev}`);
 
-  say('a request from the client to the VIP, through the router, to one of the nodes');
-  // No kube-proxy runs in the lab to carry VIP:80 to a pod: each node holds the VIP itself and answers.
-  for (const node of NODES) {
-    await mustRun(['ip', '-n', lab.host(node).netns, 'addr', 'add', hostRoute(vip4), 'dev', 'lo']);
-    await serveTcp(lab, node, 80, `hello-from-${node}`);
+  say(`connections from the client to ${vip4}:80, spread over the nodes by the router (ECMP by ports), to the pods`);
+  console.log(
+    `    web4's EndpointSlice (written by the demo: no kubelet runs in the lab): ` +
+      `${WEB4_PODS.map((p) => p.name).join(', ')}, port ${POD_PORT}\n` +
+      `    (no pod behind ${CUT}, which forwards all the same: Cluster policy)`,
+  );
+  await must(kubectl(['apply', '-f', '-'], WEB4_SLICE));
+  // Every node's rules are in once a connection came through each (one without them would refuse it).
+  const ready = new Set<string>();
+  await until(
+    async () => {
+      const a = await ask(lab, vip4, HTTP);
+      if (a.result.kind === 'answer' && a.via) ready.add(a.via);
+      return ready.size;
+    },
+    (n) => n === NODES.length,
+    logs,
+  );
+  const before = await askSpread(lab, vip4, HTTP, { min: 6, max: 12, nodes: 2 });
+  mustCome(before, vip4, (a) => a.via !== undefined, 'through a node');
+  if (new Set(before.map((a) => a.via)).size < 2) {
+    throw new Error(`${before.length} connections to ${vip4} all came through one node`);
   }
-  const answer = await tcpRequest(lab, 'client', vip4, 80);
-  console.log(`    (each node holds ${vip4} on lo and answers port 80, standing in for kube-proxy and a pod)`);
-  console.log(`    client -> ${vip4}:80 answered: ${answer || '(nothing)'}`);
-  if (!/^hello-from-node\d$/.test(answer)) throw new Error(`the client's request to ${vip4} was not answered`);
 
   const cutAddress = lab.host(CUT).ipv4;
   say(`${CUT}'s link goes down; the router's kernel route is read every 10 ms until ${CUT} (${cutAddress}) leaves it`);
@@ -137,6 +159,9 @@ export async function bgpPart(c: BgpPartContext): Promise<void> {
     const dropped = Math.round(performance.now() - downAt);
     console.log(`    the router dropped ${CUT} ${dropped} ms after its link went down (BFD; the hold time is 90 s)`);
     console.log(`    router$ ip route show ${vip4}\n${indent(await routerKernelRoute(lab, vip4))}`);
+    console.log(`    the client's connections, still answered, through the other nodes:`);
+    const during = await askSpread(lab, vip4, HTTP, { min: 4, max: 4, nodes: 2 });
+    mustCome(during, vip4, (a) => a.via !== undefined && a.via !== CUT, `through a node other than ${CUT}`);
   } finally {
     await lab.setLink(CUT, true);
   }
@@ -151,6 +176,12 @@ export async function bgpPart(c: BgpPartContext): Promise<void> {
   );
   console.log(`    three next hops again ${((performance.now() - upAt) / 1000).toFixed(1)} s later`);
   console.log(`    router$ ip route show ${vip4}\n${indent(await routerKernelRoute(lab, vip4))}`);
+}
+
+/** Throws unless every answer came as `ok` says (`how`, for the message). */
+function mustCome(answers: Answered[], vip: string, ok: (a: Answered) => boolean, how: string): void {
+  const bad = answers.filter((a) => !ok(a));
+  if (bad.length > 0) throw new Error(`${bad.length} of ${answers.length} answers from ${vip} did not come ${how}`);
 }
 
 /** `birdc show route <vip> all`, kept to the route, its paths and their BGP next hops and AS paths. */

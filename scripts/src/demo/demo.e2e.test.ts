@@ -8,7 +8,7 @@ import { repoRoot } from '../tools';
 const DEMO = path.join(repoRoot, 'scripts', 'dist', 'demo', 'main.js');
 
 labTestGate('npm run demo', () => {
-  test('builds the lab, reaches pod1 and the API server from every node, assigns the seeds their IPs, fails over in layer 2, shows BGP ECMP and a BFD drop, cleans up', async () => {
+  test('builds the lab, reaches pod1 and the API server from every node, assigns the seeds their IPs, sends traffic to the pods through the L2 VIP before and after its failover, shows BGP ECMP and connections to the pods over the nodes, and a BFD drop, cleans up', async () => {
     expect(fs.existsSync(DEMO)).toBe(true);
     const r = await runCmd([process.execPath, DEMO], { timeoutMs: 180_000 });
     expect(r.stderr).toBe('');
@@ -42,7 +42,23 @@ labTestGate('npm run demo', () => {
     );
     // The SIGKILLed speaker's IP is answered by another node, and the outage is printed.
     expect(r.stdout).toMatch(/(node\d) \(([0-9a-f:]{17})\) answers now; outage \d+ ms/);
-    expect(/(node\d) \([0-9a-f:]{17}\) answers now/.exec(r.stdout)?.[1]).not.toBe(answered?.[2]);
+    const taker = /(node\d) \([0-9a-f:]{17}\) answers now/.exec(r.stdout)?.[1];
+    expect(taker).not.toBe(answered?.[2]);
+    // The client's requests through the L2 VIP reach the pods: first through the announcing node, then, after the
+    // failover, through the one that took over; each pod saw that node's address (Cluster policy).
+    const l2Before = echoAnswers(section(r.stdout, '=== layer 2 traffic'), '198.51.100.244:9610');
+    const l2After = echoAnswers(section(r.stdout, 'the same requests, now answered through'), '198.51.100.244:9610');
+    for (const [answers, node] of [
+      [l2Before, answered?.[2]],
+      [l2After, taker],
+    ] as const) {
+      expect(answers.map((a) => a.proto)).toEqual(['tcp', 'tcp', 'tcp', 'udp']);
+      for (const a of answers) {
+        expect(['pod1-0', 'pod2-0', 'pod3-0']).toContain(a.pod);
+        expect(a.via).toBe(node);
+        expect(nodeAddresses(a.via)).toContain(a.source);
+      }
+    }
     // BGP: every node's IPv4 and IPv6 sessions are up with BFD, the IPv4 and IPv6 Services get IPs in the BGP pool,
     // and the router learns each from all three nodes.
     for (const k of [1, 2, 3]) {
@@ -62,14 +78,28 @@ labTestGate('npm run demo', () => {
     const kernel = section(r.stdout, `router$ ip route show ${vip4}\n`);
     expect(kernel).toMatch(ecmp([1, 2, 3]));
     expect(r.stdout).toContain(`client$ ip route get ${vip4}\n    ${vip4} via 198.51.100.1 dev eth0`);
-    expect(r.stdout).toMatch(
-      new RegExp(`client -> ${vip4?.replaceAll('.', '\\.')}:80 answered: hello-from-node[123]\\n`),
-    );
+    // The client's connections to the BGP VIP come through at least two nodes (ECMP by ports), each forwarding to
+    // web4's pods, pod1-0 and pod3-0.
+    const bgpBefore = echoAnswers(section(r.stdout, `=== connections from the client to ${vip4}:80`), `${vip4}:80`);
+    expect(bgpBefore.length).toBeGreaterThanOrEqual(6);
+    expect(new Set(bgpBefore.map((a) => a.via)).size).toBeGreaterThanOrEqual(2);
+    for (const a of bgpBefore) {
+      expect(['pod1-0', 'pod3-0']).toContain(a.pod);
+      expect(nodeAddresses(a.via)).toContain(a.source);
+    }
     // node2's link goes down: the router drops it (BFD, well within the 90 s hold time), then takes it back.
     const dropped = /the router dropped node2 (\d+) ms after its link went down/.exec(r.stdout);
     expect(dropped).not.toBeNull();
     expect(Number(dropped?.[1])).toBeLessThan(20_000);
     expect(section(r.stdout, 'the router dropped node2')).toMatch(ecmp([1, 3]));
+    // With node2's link down, the connections are still answered, through node1 and node3.
+    const bgpCut = echoAnswers(section(r.stdout, "the client's connections, still answered"), `${vip4}:80`);
+    expect(bgpCut).toHaveLength(4);
+    for (const a of bgpCut) {
+      expect(['pod1-0', 'pod3-0']).toContain(a.pod);
+      expect(['node1', 'node3']).toContain(a.via);
+      expect(nodeAddresses(a.via)).toContain(a.source);
+    }
     expect(section(r.stdout, 'three next hops again')).toMatch(ecmp([1, 2, 3]));
     expect(r.stdout).toContain("controller stopped, lab 'ilbdemo' removed, API server stopped");
     // Nothing of the demo's lab is left behind.
@@ -77,6 +107,27 @@ labTestGate('npm run demo', () => {
     expect(left.stdout).not.toMatch(/^ilbdemo-/m);
   }, 200_000);
 });
+
+interface EchoLine {
+  proto: string;
+  pod: string;
+  source: string;
+  via: string;
+}
+
+/** The demo's request lines to `target` (`tcp 198.51.100.244:9610 -> pod3-0, which saw 198.51.100.11 (node1)`). */
+function echoAnswers(text: string, target: string): EchoLine[] {
+  const line = /^\s+(tcp|udp) (\S+) -> (pod\d-\d), which saw (\S+) \((node\d)\)$/gm;
+  return [...text.matchAll(line)]
+    .filter((m) => m[2] === target)
+    .map((m) => ({ proto: m[1], pod: m[3], source: m[4], via: m[5] }));
+}
+
+/** Node k's own addresses, the sources its masquerade gives: on the segment, and toward its pod (lab plan). */
+function nodeAddresses(node: string): string[] {
+  const k = Number(node.replace('node', ''));
+  return [`198.51.100.${10 + k}`, `203.0.113.${16 * k + 1}`];
+}
 
 /** The output from `from` up to the next heading (or the end). */
 function section(stdout: string, from: string): string {

@@ -1,10 +1,12 @@
 /**
  * `npm run demo`: the first thing a newcomer runs. Starts ironlb-kube, builds the network lab (3 nodes, a BIRD
- * router, a client, a pod per node), shows that the lab routes and that every node reaches the API server, starts
- * ironlb-controller with a pool for the lab segment, applies the seed documents' Services with the real kubectl and
- * shows the IPs assigned, the split pair sharing one, and the refused request's Event; then layer 2 (ARP answers and
- * a failover) and BGP (bgpPart.ts: ECMP at the router, a node dropped by BFD). Everything it starts it stops, even
- * on failure.
+ * router, a client, a pod per node with an echo server), shows that the lab routes and that every node reaches the
+ * API server, starts ironlb-controller with a pool for the lab segment and the speakers with their nftables
+ * dataplane, applies the seed documents' Services with the real kubectl and shows the IPs assigned, the split pair
+ * sharing one, and the refused request's Event; then layer 2 (ARP answers, the client's requests through the VIP
+ * to the pods, a failover, the same requests through the new node) and BGP (bgpPart.ts: ECMP at the router,
+ * connections spread over the nodes to the pods, a node dropped by BFD while the others still answer). Everything
+ * it starts it stops, even on failure.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -30,6 +32,8 @@ import { startController, until, type ControllerProcess } from '../testing/contr
 import { repoRoot } from '../tools';
 import { bgpPart } from './bgpPart';
 import { indent, must, say, tail } from './show';
+import { ask, askAndShow, PODS, POD_PORT, servePods, sliceYaml, type Request } from './traffic';
+import type { EchoServer } from '../lab/echo';
 
 const PREFIX = 'ilbdemo';
 const NODES = ['node1', 'node2', 'node3'];
@@ -45,6 +49,36 @@ const LAB_ADDRESSES: [string, string][] = [
   ['192.168.1.144', '198.51.100.244'],
   ['192.168.1.200', '198.51.100.200'],
 ];
+/** The speakers forward VIP traffic to the pods with nftables rules (DNAT, and masquerade for Cluster policy). */
+const SPEAKER_ARGS = ['--dataplane', 'nftables'];
+/** The split pair's VIP (seed 000, its address swapped for the lab's), and what the client asks it. */
+const L2_VIP = '198.51.100.244';
+const L2_REQUESTS: Request[] = [
+  { proto: 'tcp', port: 9610 },
+  { proto: 'tcp', port: 9610 },
+  { proto: 'tcp', port: 9610 },
+  { proto: 'udp', port: 9610 },
+];
+/**
+ * The split pair's EndpointSlices (the seed YAML stays as its users wrote it): its Services' named ports, served by
+ * the demo's pods. An endpoint controller would write the pods' port for targetPort 9610; these pods' echo servers
+ * listen on 8080, and the slice's port is the one the rules forward to, as kube-proxy's do.
+ */
+const L2_SLICES = [
+  sliceYaml({
+    service: 'acserver1-service-tcp',
+    namespace: 'acserver',
+    ports: [
+      { name: 'query1', protocol: 'TCP' },
+      { name: 'query2', protocol: 'TCP' },
+    ],
+  }),
+  sliceYaml({
+    service: 'acserver1-service-udp',
+    namespace: 'acserver',
+    ports: [{ name: 'connection', protocol: 'UDP' }],
+  }),
+].join('---\n');
 
 async function main(): Promise<void> {
   if (process.getuid?.() !== 0) {
@@ -56,11 +90,14 @@ async function main(): Promise<void> {
   let lab: Lab | undefined;
   let controller: ControllerProcess | undefined;
   const speakers = new Map<string, SpeakerProcess>();
+  let pods: EchoServer[] = [];
   const stop = async (): Promise<void> => {
     for (const s of speakers.values()) await stopSpeaker(s);
     speakers.clear();
     await controller?.stop();
     controller = undefined;
+    for (const p of pods) await p.stop();
+    pods = [];
     if (lab) await Lab.down(PREFIX);
     lab = undefined;
     await server?.stop();
@@ -99,6 +136,11 @@ async function main(): Promise<void> {
     const answer = await tcpRequest(lab, 'client', '203.0.113.18', 7000);
     console.log(`    client -> 203.0.113.18:7000 answered: ${answer || '(nothing)'}`);
     if (answer !== 'hello-from-pod1') throw new Error('the client could not reach pod1');
+    pods = await servePods(lab);
+    console.log(
+      `    echo servers in the pods (TCP and UDP ${POD_PORT}) answer each request with the pod's name and the source ` +
+        `it saw:\n    ${PODS.map((p) => `${p.name} ${p.ipv4}`).join(', ')}`,
+    );
 
     say(`every node reaches the API server at 127.0.0.1:${KUBE_PORT}, as a speaker on that node will`);
     for (const node of NODES) {
@@ -121,9 +163,9 @@ async function main(): Promise<void> {
     const nodeKubeconfig = path.join(dir, 'node-kubeconfig');
     writeNodeKubeconfig(nodeKubeconfig);
     for (const node of NODES) {
-      const s = spawnSpeaker(lab, node, nodeKubeconfig, path.join(dir, `speaker-${node}.log`));
+      const s = spawnSpeaker(lab, node, nodeKubeconfig, path.join(dir, `speaker-${node}.log`), SPEAKER_ARGS);
       speakers.set(node, s);
-      console.log(`    ${node}: ironlb-speaker --node-name ${node} (pid ${s.child.pid})`);
+      console.log(`    ${node}: ironlb-speaker --node-name ${node} ${SPEAKER_ARGS.join(' ')} (pid ${s.child.pid})`);
     }
     // The speakers sign their heartbeats with the key the controller generated (they wait for it to exist).
     const secret = await until(
@@ -183,7 +225,7 @@ async function main(): Promise<void> {
     console.log(`    $ kubectl get ipaddresspools -n ironlb-system\n${indent(pools.stdout)}`);
 
     say("layer 2: the client resolves the split pair's VIP to the MAC of the node that announces it");
-    const vip = '198.51.100.244';
+    const vip = L2_VIP;
     const macs = new Map<string, string>();
     for (const node of NODES) macs.set(await macOf(lab, node), node);
     const speakerLogs = (): string => [...speakers.values()].map((s) => `--- ${s.node}\n${s.output()}`).join('\n');
@@ -203,8 +245,18 @@ async function main(): Promise<void> {
     const l2 = await kubectl(['get', 'servicel2statuses', '-n', 'ironlb-system']);
     console.log(`    $ kubectl get servicel2statuses -n ironlb-system\n${indent(l2.stdout)}`);
 
+    say(`layer 2 traffic: the client's requests to ${vip} reach the pods through ${announcing}, which announces it`);
+    console.log(
+      `    the split pair's EndpointSlices (written by the demo: no kubelet runs in the lab): ` +
+        `${PODS.map((p) => p.name).join(', ')}, port ${POD_PORT}`,
+    );
+    await must(kubectl(['apply', '-f', '-'], L2_SLICES));
+    await throughNode(lab, vip, announcing, speakerLogs);
+    await askAndShow(lab, vip, L2_REQUESTS);
+
     say(`failover: the client asks for ${vip} every 10 ms while the speaker on ${announcing} is SIGKILLed`);
     const pinger = await ArpPinger.start(lab, 'client', { intervalMs: 10, targets: [vip] });
+    let taker = '';
     try {
       const sole = { intervalMs: 10, holdMs: 300, timeoutMs: 15_000, context: speakerLogs };
       await waitSole(pinger, vip, { ...sole, mac: answers[0] });
@@ -219,6 +271,7 @@ async function main(): Promise<void> {
       const replies = pinger.replies(vip);
       const lastOld = [...replies].reverse().find((r) => r.mac === answers[0] && r.t < after.since);
       const outage = lastOld ? Math.round(after.since - lastOld.t) : Math.round(after.since - killedAt);
+      taker = macs.get(after.mac) ?? after.mac;
       console.log(
         `    ${macs.get(after.mac) ?? after.mac} (${after.mac}) answers now; outage ${outage} ms ` +
           '(last answer from the old MAC to the first from the new one)',
@@ -226,6 +279,9 @@ async function main(): Promise<void> {
     } finally {
       await pinger.stop();
     }
+    console.log(`    the same requests, now answered through ${taker}:`);
+    await throughNode(lab, vip, taker, speakerLogs);
+    await askAndShow(lab, vip, L2_REQUESTS);
 
     const theLab = lab;
     await bgpPart({
@@ -233,7 +289,8 @@ async function main(): Promise<void> {
       kubectl,
       ensureSpeaker: (node) => {
         if (speakers.get(node)?.running()) return false;
-        speakers.set(node, spawnSpeaker(theLab, node, nodeKubeconfig, path.join(dir, `speaker-${node}.log`)));
+        const log = path.join(dir, `speaker-${node}.log`);
+        speakers.set(node, spawnSpeaker(theLab, node, nodeKubeconfig, log, SPEAKER_ARGS));
         return true;
       },
       logs: () => `--- controller\n${controller?.output() ?? ''}\n${speakerLogs()}`,
@@ -242,6 +299,17 @@ async function main(): Promise<void> {
     say('tearing down');
     await stop();
     console.log(`    controller stopped, lab '${PREFIX}' removed, API server stopped`);
+  }
+}
+
+/** Waits until TCP and UDP requests to `vip` are answered through `node` (its rules in, the client's ARP on it). */
+async function throughNode(lab: Lab, vip: string, node: string, logs: () => string): Promise<void> {
+  for (const proto of ['tcp', 'udp'] as const) {
+    await until(
+      () => ask(lab, vip, { proto, port: 9610 }),
+      (a) => a.via === node,
+      logs,
+    );
   }
 }
 
