@@ -18,7 +18,7 @@ import {
 } from '../testing/bgpLab';
 import { until } from '../testing/controllerProcess';
 import { indent, must, say } from './show';
-import { ask, askSpread, POD_PORT, PODS, sliceYaml, type Answered, type Request } from './traffic';
+import { ask, askSpread, PODS, sliceYaml, type Answered, type Request } from './traffic';
 
 const NODES = ['node1', 'node2', 'node3'];
 const ALL = NODES.join(',');
@@ -30,7 +30,7 @@ const CUT = 'node2';
  */
 const WEB4_PODS = PODS.filter((p) => p.node !== CUT);
 /** web4's one port, TCP 80, unnamed, as the slice's. */
-const WEB4_SLICE = sliceYaml({ service: 'web4', ports: [{ protocol: 'TCP' }], pods: WEB4_PODS });
+const WEB4_SLICE = sliceYaml({ service: 'web4', ports: [{ protocol: 'TCP', port: 80 }], pods: WEB4_PODS });
 const HTTP: Request = { proto: 'tcp', port: 80 };
 
 /**
@@ -124,7 +124,7 @@ export async function bgpPart(c: BgpPartContext): Promise<void> {
   say(`connections from the client to ${vip4}:80, spread over the nodes by the router (ECMP by ports), to the pods`);
   console.log(
     `    web4's EndpointSlice (written by the demo: no kubelet runs in the lab): ` +
-      `${WEB4_PODS.map((p) => p.name).join(', ')}, port ${POD_PORT}\n` +
+      `${WEB4_PODS.map((p) => p.name).join(', ')}, port 80\n` +
       `    (no pod behind ${CUT}, which forwards all the same: Cluster policy)`,
   );
   await must(kubectl(['apply', '-f', '-'], WEB4_SLICE));

@@ -32,7 +32,7 @@ import { startController, until, type ControllerProcess } from '../testing/contr
 import { repoRoot } from '../tools';
 import { bgpPart } from './bgpPart';
 import { indent, must, say, tail } from './show';
-import { ask, askAndShow, PODS, POD_PORT, servePods, sliceYaml, type Request } from './traffic';
+import { ask, askAndShow, PODS, POD_PORTS, servePods, sliceYaml, type Request } from './traffic';
 import type { EchoServer } from '../lab/echo';
 
 const PREFIX = 'ilbdemo';
@@ -60,23 +60,22 @@ const L2_REQUESTS: Request[] = [
   { proto: 'udp', port: 9610 },
 ];
 /**
- * The split pair's EndpointSlices (the seed YAML stays as its users wrote it): its Services' named ports, served by
- * the demo's pods. An endpoint controller would write the pods' port for targetPort 9610; these pods' echo servers
- * listen on 8080, and the slice's port is the one the rules forward to, as kube-proxy's do.
+ * The split pair's EndpointSlices (the seed YAML stays as its users wrote it), as an endpoint controller would write
+ * them: its Services' named ports with the pods' ports their targetPorts name.
  */
 const L2_SLICES = [
   sliceYaml({
     service: 'acserver1-service-tcp',
     namespace: 'acserver',
     ports: [
-      { name: 'query1', protocol: 'TCP' },
-      { name: 'query2', protocol: 'TCP' },
+      { name: 'query1', protocol: 'TCP', port: 9610 },
+      { name: 'query2', protocol: 'TCP', port: 8085 },
     ],
   }),
   sliceYaml({
     service: 'acserver1-service-udp',
     namespace: 'acserver',
-    ports: [{ name: 'connection', protocol: 'UDP' }],
+    ports: [{ name: 'connection', protocol: 'UDP', port: 9610 }],
   }),
 ].join('---\n');
 
@@ -138,7 +137,7 @@ async function main(): Promise<void> {
     if (answer !== 'hello-from-pod1') throw new Error('the client could not reach pod1');
     pods = await servePods(lab);
     console.log(
-      `    echo servers in the pods (TCP and UDP ${POD_PORT}) answer each request with the pod's name and the source ` +
+      `    echo servers in the pods (TCP and UDP ${POD_PORTS.join(', ')}) answer each request with the pod's name and the source ` +
         `it saw:\n    ${PODS.map((p) => `${p.name} ${p.ipv4}`).join(', ')}`,
     );
 
@@ -248,7 +247,7 @@ async function main(): Promise<void> {
     say(`layer 2 traffic: the client's requests to ${vip} reach the pods through ${announcing}, which announces it`);
     console.log(
       `    the split pair's EndpointSlices (written by the demo: no kubelet runs in the lab): ` +
-        `${PODS.map((p) => p.name).join(', ')}, port ${POD_PORT}`,
+        `${PODS.map((p) => p.name).join(', ')}, ports 9610 (query1, connection) and 8085 (query2)`,
     );
     await must(kubectl(['apply', '-f', '-'], L2_SLICES));
     await throughNode(lab, vip, announcing, speakerLogs);

@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { planLab } from '../lab/plan';
-import { describeAnswer, nodesBySource, PODS, POD_PORT, sliceYaml, type Answered } from './traffic';
+import { describeAnswer, nodesBySource, PODS, sliceYaml, type Answered } from './traffic';
 
 interface Slice {
   metadata: { name: string; namespace: string; labels: Record<string, string> };
@@ -21,8 +21,8 @@ describe('sliceYaml', () => {
         service: 'acserver1-service-tcp',
         namespace: 'acserver',
         ports: [
-          { name: 'query1', protocol: 'TCP' },
-          { name: 'query2', protocol: 'TCP' },
+          { name: 'query1', protocol: 'TCP', port: 9610 },
+          { name: 'query2', protocol: 'TCP', port: 8085 },
         ],
       }),
     ) as Slice;
@@ -53,16 +53,18 @@ describe('sliceYaml', () => {
       },
     ]);
     expect(slice.ports).toEqual([
-      { name: 'query1', protocol: 'TCP', port: POD_PORT },
-      { name: 'query2', protocol: 'TCP', port: POD_PORT },
+      { name: 'query1', protocol: 'TCP', port: 9610 },
+      { name: 'query2', protocol: 'TCP', port: 8085 },
     ]);
   });
 
   test("an unnamed port stays unnamed (a Service's one port); default namespace; only the pods given", () => {
-    const slice = parse(sliceYaml({ service: 'web4', ports: [{ protocol: 'UDP' }], pods: [PODS[2]] })) as Slice;
+    const slice = parse(
+      sliceYaml({ service: 'web4', ports: [{ protocol: 'UDP', port: 80 }], pods: [PODS[2]] }),
+    ) as Slice;
     expect(slice.metadata.namespace).toBe('default');
     expect(slice.endpoints.map((e) => e.targetRef.name)).toEqual(['pod3-0']);
-    expect(slice.ports).toEqual([{ protocol: 'UDP', port: POD_PORT }]);
+    expect(slice.ports).toEqual([{ protocol: 'UDP', port: 80 }]);
   });
 });
 

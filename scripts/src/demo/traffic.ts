@@ -1,6 +1,6 @@
 /**
- * The demo's real traffic through the speakers' dataplane: an echo server in each node's pod (pod{k}-0, port 8080,
- * TCP and UDP), the EndpointSlices naming them (no kubelet runs in the lab, so the demo writes them), and requests
+ * The demo's real traffic through the speakers' dataplane: an echo server in each node's pod (pod{k}-0, on the
+ * ports the Services' targetPorts name, TCP and UDP), the EndpointSlices naming them (no kubelet runs in the lab, so the demo writes them), and requests
  * from the client through a VIP, one printed line each: the pod that answered, the source it saw, and the node that
  * source belongs to (Cluster policy: the forwarding node's masquerade).
  */
@@ -10,21 +10,28 @@ import { askTcp, askUdp, serveEchoPods, type EchoServer } from '../lab/echo';
 import type { EchoProto, EchoResult } from '../lab/echoProtocol';
 import { podAddress, type PodAddress } from '../lab/podAddresses';
 
-/** Where the pods' echo servers listen; the slices' ports say so, whatever the Service's targetPort. */
-export const POD_PORT = 8080;
+/**
+ * Where the pods' echo servers listen: the ports the demo's Services' targetPorts name (seed 000's split pair: 9610
+ * and 8085; web4: 80), which an endpoint controller would write into the slices.
+ */
+export const POD_PORTS: readonly number[] = [9610, 8085, 80];
 
 /** One pod behind each of the demo's three nodes. */
 export const PODS: readonly PodAddress[] = [1, 2, 3].map((k) => podAddress(k, 0));
 
 /** The pods' echo servers (IPv4: the demo's traffic goes to IPv4 VIPs); they listen once this resolves. */
-export function servePods(lab: Lab): Promise<EchoServer[]> {
-  return serveEchoPods(lab, [...PODS], POD_PORT, { families: [4] });
+export async function servePods(lab: Lab): Promise<EchoServer[]> {
+  const servers: EchoServer[] = [];
+  for (const port of POD_PORTS) servers.push(...(await serveEchoPods(lab, [...PODS], port, { families: [4] })));
+  return servers;
 }
 
 export interface SlicePort {
   /** The Service port's name it serves (absent: the Service's one unnamed port). */
   readonly name?: string;
   readonly protocol: 'TCP' | 'UDP';
+  /** The pods' port: what the Service port's targetPort names. */
+  readonly port: number;
 }
 
 export interface SliceOptions {
@@ -46,8 +53,7 @@ export function sliceYaml(o: SliceOptions): string {
     .join('');
   const ports = o.ports
     .map(
-      (p) =>
-        `  - ${p.name === undefined ? '' : `name: ${p.name}\n    `}protocol: ${p.protocol}\n    port: ${POD_PORT}\n`,
+      (p) => `  - ${p.name === undefined ? '' : `name: ${p.name}\n    `}protocol: ${p.protocol}\n    port: ${p.port}\n`,
     )
     .join('');
   return `apiVersion: discovery.k8s.io/v1
