@@ -40,36 +40,41 @@ describe('forwardObjects', () => {
     expect(epOf(WEB, 1)).not.toBe(epOf(WEB, 0));
   });
 
-  it('Cluster, two endpoints: mark, then an even random pick; DNAT per endpoint; one verdict map element', () => {
+  it('Cluster, two endpoints: mark, then DNAT to an even random pick of an inline map; one verdict map element', () => {
     const o = forwardObjects(WEB);
     expect([...o.sets]).toEqual([]);
     expect([...o.chains]).toEqual([
-      [epOf(WEB, 0), ['meta l4proto tcp dnat ip to 203.0.113.18:8080']],
-      [epOf(WEB, 1), ['meta l4proto tcp dnat ip to 203.0.113.34:8080']],
       [
         svcOf(WEB),
         [
           'meta mark set meta mark | 0x4000',
-          `numgen random mod 2 vmap { 0 : goto ${epOf(WEB, 0)}, 1 : goto ${epOf(WEB, 1)} }`,
+          'meta l4proto tcp dnat ip to numgen random mod 2 map { 0 : 203.0.113.18 . 8080, 1 : 203.0.113.34 . 8080 }',
         ],
       ],
     ]);
     expect(o.elements).toEqual([{ set: 'forwards4', key: '198.51.100.200 . tcp . 80', value: `goto ${svcOf(WEB)}` }]);
   });
 
-  it('Local (no masquerade), IPv6, UDP: no mark; bracketed DNAT; the IPv6 map', () => {
+  it('Local (no masquerade), IPv6, UDP: no mark; ip6 DNAT; the IPv6 map', () => {
     const f = fwd('2001:db8:1::200', 'UDP', 53, ['[2001:db8:100:1::2]:5353'], { masquerade: false });
     const o = forwardObjects(f);
-    expect(o.chains.get(svcOf(f))).toEqual([`numgen random mod 1 vmap { 0 : goto ${epOf(f, 0)} }`]);
-    expect(o.chains.get(epOf(f, 0))).toEqual(['meta l4proto udp dnat ip6 to [2001:db8:100:1::2]:5353']);
+    expect([...o.chains]).toEqual([
+      [svcOf(f), ['meta l4proto udp dnat ip6 to numgen random mod 1 map { 0 : 2001:db8:100:1::2 . 5353 }']],
+    ]);
     expect(o.elements).toEqual([{ set: 'forwards6', key: '2001:db8:1::200 . udp . 53', value: `goto ${svcOf(f)}` }]);
   });
 
   it('SCTP is sctp; a custom mark bit', () => {
     const f = fwd('198.51.100.200', 'SCTP', 38412, ['203.0.113.18:38412']);
-    const o = forwardObjects(f, 0x100000);
-    expect(o.chains.get(epOf(f, 0))).toEqual(['meta l4proto sctp dnat ip to 203.0.113.18:38412']);
-    expect(o.chains.get(svcOf(f))?.[0]).toBe('meta mark set meta mark | 0x100000');
+    expect(forwardObjects(f, 0x100000).chains.get(svcOf(f))).toEqual([
+      'meta mark set meta mark | 0x100000',
+      'meta l4proto sctp dnat ip to numgen random mod 1 map { 0 : 203.0.113.18 . 38412 }',
+    ]);
+  });
+
+  it('affinity, IPv6: the endpoint chain DNATs with brackets', () => {
+    const f = fwd('2001:db8:1::200', 'UDP', 53, ['[2001:db8:100:1::2]:5353'], { masquerade: false, affinitySec: 5 });
+    expect(forwardObjects(f).chains.get(epOf(f, 0))?.[1]).toBe('meta l4proto udp dnat ip6 to [2001:db8:100:1::2]:5353');
   });
 
   it('affinity: a timeout set per endpoint, checked before the pick, updated in the endpoint chain', () => {
@@ -129,9 +134,13 @@ describe('renderFull', () => {
       'add element inet ironlb refused4 { 198.51.100.201 . udp . 53 }',
       '',
     ]);
-    expect(text).toContain(`  chain ${epOf(WEB, 0)} {\n    meta l4proto tcp dnat ip to 203.0.113.18:8080\n  }\n`);
-    // Endpoint chains are declared before the service chain that jumps to them.
-    expect(text.indexOf(`chain ${epOf(WEB, 1)} {`)).toBeLessThan(text.indexOf(`chain ${svcOf(WEB)} {`));
+    expect(text).toContain(
+      `  chain ${svcOf(WEB)} {\n    meta mark set meta mark | 0x4000\n    meta l4proto tcp dnat ip to numgen random mod 2 map { 0 : 203.0.113.18 . 8080, 1 : 203.0.113.34 . 8080 }\n  }\n`,
+    );
+    // With affinity, endpoint chains are declared before the service chain that jumps to them.
+    const aff = renderFull(plan({ ...WEB, affinitySec: 60 }));
+    expect(aff.indexOf(`chain ${epOf(WEB, 1)} {`)).toBeLessThan(aff.indexOf(`chain ${svcOf(WEB)} {`));
+    expect(aff.indexOf(`chain ${epOf(WEB, 1)} {`)).toBeGreaterThan(0);
   });
 
   it('the base: maps and sets per family, and the hooked chains with their priorities', () => {
@@ -165,53 +174,72 @@ describe('renderDiff', () => {
     expect(renderDiff(plan(WEB, OTHER), plan({ ...WEB, backends: [...WEB.backends] }, OTHER))).toBe('');
   });
 
-  it('an endpoint added: its chain, the service chain rewritten, and nothing of other forwards', () => {
+  it('an endpoint added: only the service chain is rewritten, nothing of other forwards', () => {
     const next = fwd('198.51.100.200', 'TCP', 80, ['203.0.113.18:8080', '203.0.113.34:8080', '203.0.113.50:8080']);
-    const ep = epOf(next, 2);
     expect(renderDiff(plan(WEB, OTHER), plan(next, OTHER))).toBe(
       [
-        `add chain inet ironlb ${ep}`,
-        `add rule inet ironlb ${ep} meta l4proto tcp dnat ip to 203.0.113.50:8080`,
         `flush chain inet ironlb ${svcOf(WEB)}`,
         `add rule inet ironlb ${svcOf(WEB)} meta mark set meta mark | 0x4000`,
-        `add rule inet ironlb ${svcOf(WEB)} numgen random mod 3 vmap { 0 : goto ${epOf(WEB, 0)}, 1 : goto ${epOf(WEB, 1)}, 2 : goto ${ep} }`,
+        `add rule inet ironlb ${svcOf(WEB)} meta l4proto tcp dnat ip to numgen random mod 3 map { 0 : 203.0.113.18 . 8080, 1 : 203.0.113.34 . 8080, 2 : 203.0.113.50 . 8080 }`,
         '',
       ].join('\n'),
     );
   });
 
-  it('a forward gone: its element out first, then its service chain, then its endpoint chains', () => {
+  it('with affinity, an endpoint added: its chain and set, then the service chain rewritten', () => {
+    const a = { ...WEB, affinitySec: 60 };
+    const b = {
+      ...fwd('198.51.100.200', 'TCP', 80, ['203.0.113.18:8080', '203.0.113.34:8080', '203.0.113.50:8080']),
+      affinitySec: 60,
+    };
+    const lines = renderDiff(plan(a), plan(b)).trimEnd().split('\n');
+    const ep = epOf(b, 2);
+    expect(lines[0]).toMatch(
+      /^add set inet ironlb aff-[0-9a-f]{16} \{ type ipv4_addr; flags dynamic,timeout; timeout 60s; \}$/,
+    );
+    expect(lines[1]).toBe(`add chain inet ironlb ${ep}`);
+    expect(lines.filter((l) => l.startsWith('flush chain'))).toEqual([`flush chain inet ironlb ${svcOf(a)}`]);
+    expect(lines.some((l) => l.startsWith('delete'))).toBe(false);
+  });
+
+  it('a forward gone: its element out first, then its service chain; with affinity then its endpoint chains and sets', () => {
     expect(renderDiff(plan(WEB, OTHER), plan(OTHER))).toBe(
       [
         'delete element inet ironlb forwards4 { 198.51.100.200 . tcp . 80 }',
         `delete chain inet ironlb ${svcOf(WEB)}`,
-        `delete chain inet ironlb ${epOf(WEB, 0)}`,
-        `delete chain inet ironlb ${epOf(WEB, 1)}`,
         '',
       ].join('\n'),
     );
-  });
-
-  it('a new forward: chains, rules, then its element', () => {
-    const text = renderDiff(plan(OTHER), plan(WEB, OTHER));
-    const lines = text.trimEnd().split('\n');
-    expect(lines.slice(0, 3)).toEqual([
-      `add chain inet ironlb ${epOf(WEB, 0)}`,
-      `add chain inet ironlb ${epOf(WEB, 1)}`,
-      `add chain inet ironlb ${svcOf(WEB)}`,
+    const aff = { ...WEB, affinitySec: 60 };
+    const lines = renderDiff(plan(aff, OTHER), plan(OTHER)).trimEnd().split('\n');
+    expect(lines.slice(0, 4)).toEqual([
+      'delete element inet ironlb forwards4 { 198.51.100.200 . tcp . 80 }',
+      `delete chain inet ironlb ${svcOf(WEB)}`,
+      `delete chain inet ironlb ${epOf(WEB, 0)}`,
+      `delete chain inet ironlb ${epOf(WEB, 1)}`,
     ]);
-    expect(lines.at(-1)).toBe(`add element inet ironlb forwards4 { 198.51.100.200 . tcp . 80 : goto ${svcOf(WEB)} }`);
+    expect(lines.slice(4).map((l) => l.replace(/aff-[0-9a-f]{16}/, 'aff-*'))).toEqual([
+      'delete set inet ironlb aff-*',
+      'delete set inet ironlb aff-*',
+    ]);
   });
 
-  it('the last endpoint gone: the element moves from the verdict map to refused, then the chains go', () => {
+  it('a new forward: its chain, its rules, then its element', () => {
+    expect(renderDiff(plan(OTHER), plan(WEB, OTHER)).trimEnd().split('\n')).toEqual([
+      `add chain inet ironlb ${svcOf(WEB)}`,
+      `add rule inet ironlb ${svcOf(WEB)} meta mark set meta mark | 0x4000`,
+      `add rule inet ironlb ${svcOf(WEB)} meta l4proto tcp dnat ip to numgen random mod 2 map { 0 : 203.0.113.18 . 8080, 1 : 203.0.113.34 . 8080 }`,
+      `add element inet ironlb forwards4 { 198.51.100.200 . tcp . 80 : goto ${svcOf(WEB)} }`,
+    ]);
+  });
+
+  it('the last endpoint gone: the element moves from the verdict map to refused, then the chain goes', () => {
     const none = { ...WEB, backends: [] };
     expect(renderDiff(plan(WEB), plan(none))).toBe(
       [
         'delete element inet ironlb forwards4 { 198.51.100.200 . tcp . 80 }',
         'add element inet ironlb refused4 { 198.51.100.200 . tcp . 80 }',
         `delete chain inet ironlb ${svcOf(WEB)}`,
-        `delete chain inet ironlb ${epOf(WEB, 0)}`,
-        `delete chain inet ironlb ${epOf(WEB, 1)}`,
         '',
       ].join('\n'),
     );
@@ -254,7 +282,7 @@ describe('renderDiff', () => {
     expect(renderDiff(plan(WEB), plan({ ...WEB, masquerade: false }))).toBe(
       [
         `flush chain inet ironlb ${svcOf(WEB)}`,
-        `add rule inet ironlb ${svcOf(WEB)} numgen random mod 2 vmap { 0 : goto ${epOf(WEB, 0)}, 1 : goto ${epOf(WEB, 1)} }`,
+        `add rule inet ironlb ${svcOf(WEB)} meta l4proto tcp dnat ip to numgen random mod 2 map { 0 : 203.0.113.18 . 8080, 1 : 203.0.113.34 . 8080 }`,
         '',
       ].join('\n'),
     );
@@ -267,7 +295,7 @@ describe('renderDiff', () => {
     const small = renderDiff(plan(WEB, ...others(1)), plan(next, ...others(1)));
     const large = renderDiff(plan(WEB, ...others(1000)), plan(next, ...others(1000)));
     expect(large).toBe(small);
-    expect(small).toContain(`delete chain inet ironlb ${epOf(WEB, 0)}`);
+    expect(small).toContain('numgen random mod 1 map { 0 : 203.0.113.34 . 8080 }');
   });
 });
 
