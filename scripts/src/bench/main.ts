@@ -3,6 +3,7 @@ import { benchBgpBurst } from './bgpBurst';
 import { benchBgpScale } from './bgpScale';
 import { benchBgpFailover } from './bgpFailover';
 import { benchController } from './controller';
+import { benchDataplanePath } from './dataplanePath';
 import { benchDataplaneSync } from './dataplaneSync';
 import { benchKube } from './kube';
 import { benchL2Failover } from './l2Failover';
@@ -21,6 +22,7 @@ const benches: Record<string, (args: string[]) => Promise<void>> = {
   'speaker-memory': benchSpeakerMemory,
   'bgp-interop': benchBgpInterop,
   'dataplane-sync': benchDataplaneSync,
+  'dataplane-path': benchDataplanePath,
 };
 
 async function main(): Promise<void> {
