@@ -231,6 +231,15 @@ export async function benchDataplanePath(args: string[]): Promise<void> {
       const ratio = (x: Config['id'], y: Config['id']): string =>
         MODES.map((m) => `${m} ${fmt(rate(x, m) / rate(y, m), 2)}`).join(', ');
       console.log(`  (c)/(b) nftables, ${services} vs ${SMALL} Services: ${ratio('c', 'b')} (target 1.0 within noise)`);
+      // The noise: the wider max/min spread of the two configurations' own runs; 1.0 "within" it when the ratio
+      // lies between its inverse and it.
+      for (const m of MODES) {
+        const noise = Math.max(spread('b', m), spread('c', m));
+        const r = rate('c', m) / rate('b', m);
+        console.log(
+          `    ${m}: ${fmt(r, 2)} against a spread of ${fmt(noise, 2)}: ${r <= noise && r >= 1 / noise ? 'within noise (met)' : 'outside the noise (NOT met)'}`,
+        );
+      }
       console.log(`  (e)/(d) iptables, ${services} vs ${SMALL} Services: ${ratio('e', 'd')}`);
       console.log(`  (b)/(a) nftables rules' own cost, ${SMALL} Services: ${ratio('b', 'a')}`);
       console.log(`  (d)/(a) iptables rules' own cost, ${SMALL} Services: ${ratio('d', 'a')}`);
