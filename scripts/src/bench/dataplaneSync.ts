@@ -1,13 +1,14 @@
 /**
- * `npm run bench -- dataplane-sync [--services N] [--endpoints E] [--rounds R]`: what one sync of the dataplane's
- * rules costs, nftables beside iptables, with 10 and with N Services (E endpoints each), in a network namespace of
- * the bench's own (created here, deleted in `finally`; nothing is added to the root namespace).
+ * `npm run bench -- dataplane-sync [--services N] [--endpoints E] [--rounds R] [--ipt-budget-min M]`: what one sync
+ * of the dataplane's rules costs, nftables beside iptables, with 10 and with N Services (E endpoints each), in a
+ * network namespace of the bench's own (created here, deleted in `finally`; nothing is added to the root namespace).
  *
  * Per backend and size: the first full sync (apply(undefined, plan, true)) and a single-endpoint change (one Service
  * loses one endpoint: nftables as a diff, iptables as it always does, a save and a full restore), wall ms around
  * the backend's apply and the bytes it handed over. Beside them `nft -f` alone loading the same full text (rendered
  * once, only the process timed), so what our side adds is visible; and, in process, the planner and the renderers.
  * Rounds alternate the backends (nft, ipt, ipt, nft, ...); figures are medians. Timings are printed, never asserted.
+ * An iptables apply still running after M minutes (15) is killed: shown as "> M min", that size not tried again.
  */
 import { errorText } from '@ironlb/shared';
 import {
