@@ -18,3 +18,11 @@ export { DEFAULT_RESTART_TIME_SEC } from './bgp/peer/edge';
 export { IptablesDataplane, renderIptables } from './dataplane/iptables';
 export { processRunner, type CommandRunner } from './dataplane/command';
 export type { DataplanePlan, Forward } from './dataplane/types';
+// The dataplane benchmarks (scripts/src/bench/dataplaneSync, dataplanePath): the planner, both rule backends, and
+// nftables' full render, timed alone against `nft -f` of the same text.
+export { planDataplane } from './dataplane/plan';
+export { nftablesBackend } from './dataplane/nftables/edge';
+export { renderFull as renderNftablesFull } from './dataplane/nftables/render';
+export { iptablesBackend } from './dataplane/iptables';
+export type { ApplyStats, DataplaneBackend } from './dataplane/backend';
+export type { DataplaneEndpoint, DataplaneInput, DataplaneService } from './dataplane/types';

@@ -3,6 +3,8 @@ import { benchBgpBurst } from './bgpBurst';
 import { benchBgpScale } from './bgpScale';
 import { benchBgpFailover } from './bgpFailover';
 import { benchController } from './controller';
+import { benchDataplanePath } from './dataplanePath';
+import { benchDataplaneSync } from './dataplaneSync';
 import { benchKube } from './kube';
 import { benchL2Failover } from './l2Failover';
 import { benchL2Flood } from './l2Flood';
@@ -19,6 +21,8 @@ const benches: Record<string, (args: string[]) => Promise<void>> = {
   'l2-flood': benchL2Flood,
   'speaker-memory': benchSpeakerMemory,
   'bgp-interop': benchBgpInterop,
+  'dataplane-sync': benchDataplaneSync,
+  'dataplane-path': benchDataplanePath,
 };
 
 async function main(): Promise<void> {
