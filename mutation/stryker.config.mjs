@@ -13,6 +13,22 @@ export default {
     // udp.ts is the socket edge, tested with real sockets: its mutants would make timing-dependent runs.
     '!speaker/src/membership/udp.ts',
     'speaker/src/l2/plan.ts',
+    // The dataplane's pure core (issue 12); its edges (edge.ts, command.ts, genlClient.ts, probe.ts, vipLink.ts)
+    // run processes or sockets and are tested for real in the lab.
+    'speaker/src/dataplane/plan.ts',
+    'speaker/src/dataplane/input.ts',
+    'speaker/src/dataplane/conntrack.ts',
+    'speaker/src/dataplane/choose.ts',
+    'speaker/src/dataplane/sync.ts',
+    'speaker/src/dataplane/nftables/objects.ts',
+    'speaker/src/dataplane/nftables/render.ts',
+    'speaker/src/dataplane/iptables/render.ts',
+    'speaker/src/dataplane/iptables/names.ts',
+    'speaker/src/dataplane/iptables/save.ts',
+    'speaker/src/dataplane/ipvs/model.ts',
+    'speaker/src/dataplane/ipvs/diff.ts',
+    'speaker/src/dataplane/ipvs/messages.ts',
+    'speaker/src/dataplane/ipvs/netlink.ts',
     '!**/*.test.ts',
     '!**/testFixtures.ts',
     '!**/index.ts',

@@ -23,7 +23,10 @@ describe('decide', () => {
       kind: 'iptables',
       why: 'no kube-proxy rules on this node; nft is missing, iptables works',
     });
-    expect(decide('auto', { nft: false, iptables: false }).kind).toBe('none');
+    expect(decide('auto', { nft: false, iptables: false })).toEqual({
+      kind: 'none',
+      why: 'no kube-proxy rules on this node, but neither nft nor iptables runs: nothing forwards VIP traffic here',
+    });
   });
 });
 
@@ -58,6 +61,24 @@ describe('hostFacts', () => {
       nft: true,
       iptables: true,
     });
+  });
+
+  it("kube-proxy's IPv4 table alone is found too", async () => {
+    expect(await hostFacts(runner({ 'nft list tables': ok('table inet filter\ntable ip kube-proxy\n') }))).toEqual({
+      kubeProxy: "its nftables table 'kube-proxy'",
+      nft: true,
+      iptables: false,
+    });
+  });
+
+  it('a rule that merely mentions :KUBE-SERVICES (in a comment) is no kube-proxy chain', async () => {
+    expect(
+      await hostFacts(
+        runner({
+          'iptables-save -t nat': ok('*nat\n-A PREROUTING -m comment --comment "old:KUBE-SERVICES gone" -j ACCEPT\n'),
+        }),
+      ),
+    ).toEqual({ nft: false, iptables: true });
   });
 
   it('a table merely named like it, or chains of another KUBE- prefix, are not kube-proxy', async () => {

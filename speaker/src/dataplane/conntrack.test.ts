@@ -42,6 +42,13 @@ describe('staleUdp', () => {
     ]);
   });
 
+  it('a UDP forward without endpoints, new or still without: nothing to delete (no NAT was ever made for it)', () => {
+    const none = plan(f('198.51.100.200', 'UDP', []));
+    expect(staleUdp(undefined, none)).toEqual([]);
+    expect(staleUdp(plan(), none)).toEqual([]);
+    expect(staleUdp(none, none)).toEqual([]);
+  });
+
   it('TCP and SCTP: never (their connections end; entries of a gone endpoint die with them)', () => {
     for (const p of ['TCP', 'SCTP'] as const) {
       expect(staleUdp(plan(f('198.51.100.200', p, ['203.0.113.18'])), plan())).toEqual([]);

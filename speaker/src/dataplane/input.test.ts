@@ -47,6 +47,31 @@ describe('dataplaneServiceOf', () => {
     ]);
   });
 
+  it('ports 1 and 65535 are ports', () => {
+    const s = dataplaneServiceOf(svc({ ports: [{ port: 1 }, { port: 65535, protocol: 'UDP' }] }), 'ironlb');
+    expect(s?.ports).toEqual([
+      { name: '', protocol: 'TCP', port: 1 },
+      { name: '', protocol: 'UDP', port: 65535 },
+    ]);
+  });
+
+  it('a ClientIP timeout that is no number: the 3 h default', () => {
+    const s = dataplaneServiceOf(
+      svc({ sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: '60' } } }),
+      'ironlb',
+    );
+    expect(s?.affinitySec).toBe(DEFAULT_AFFINITY_SEC);
+  });
+
+  it('no namespace or name: empty parts of the key, never a crash', () => {
+    expect(dataplaneServiceOf({ spec: { type: 'LoadBalancer' } }, 'ironlb')).toEqual({
+      key: '/',
+      ports: [],
+      local: false,
+      sourceRanges: [],
+    });
+  });
+
   it('Local policy; ClientIP affinity with its timeout or the 3 h default; ranges as strings', () => {
     const s = dataplaneServiceOf(
       svc({
@@ -115,6 +140,15 @@ describe('dataplaneEndpointsOf', () => {
       slice([{ addresses: [] }, { addresses: ['nope'] }, {}, { addresses: ['2001:db8:100:1::2', '203.0.113.5'] }]),
     );
     expect(eps.map((e) => e.address)).toEqual([mustParseIP('2001:db8:100:1::2')]);
+  });
+
+  it("an unnamed slice port is '' (a Service's only port, unnamed); a slice without namespace keys as '/name'", () => {
+    const eps = dataplaneEndpointsOf({
+      metadata: { labels: { 'kubernetes.io/service-name': 'dns' } },
+      ports: [{ protocol: 'UDP', port: 5353 }],
+      endpoints: [{ addresses: ['203.0.113.18'] }],
+    });
+    expect(eps.map((e) => [e.service, e.ports])).toEqual([['/dns', [{ name: '', protocol: 'UDP', port: 5353 }]]]);
   });
 
   it('slice ports: UDP kept, a bad port left out', () => {

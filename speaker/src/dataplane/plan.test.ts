@@ -37,6 +37,12 @@ function input(
   };
 }
 
+/** Every order of `xs` (the plan must not depend on the order the API lists things in). */
+function permutations<T>(xs: readonly T[]): T[][] {
+  if (xs.length <= 1) return [[...xs]];
+  return xs.flatMap((x, i) => permutations([...xs.slice(0, i), ...xs.slice(i + 1)]).map((rest) => [x, ...rest]));
+}
+
 const backends = (f: Forward | undefined): string[] => (f?.backends ?? []).map((b) => `${formatIP(b.ip)}:${b.port}`);
 const only = (i: DataplaneInput): Forward => {
   const fs = [...planDataplane(i).forwards.values()];
@@ -76,6 +82,23 @@ describe('planDataplane: forwards', () => {
       ),
     );
     expect(backends(f)).toEqual(['203.0.113.9:79', '203.0.113.9:81', '203.0.113.9:8080', '203.0.113.100:8080']);
+  });
+
+  it('backends come in one order whatever order the slices list them in (address value first, then port)', () => {
+    // A higher address with a lower port, and one address with two ports, in every input order.
+    const given = ['203.0.113.100:79', '203.0.113.9:8080', '203.0.113.10:80', '203.0.113.9:81'];
+    for (const order of permutations(given)) {
+      const eps = order.map((b) => {
+        const [address, port] = b.split(':');
+        return ep('ns/web', address, { ports: [{ name: 'http', protocol: 'TCP', port: Number(port) }] });
+      });
+      expect(backends(only(input([svc('ns/web')], eps)))).toEqual([
+        '203.0.113.9:81',
+        '203.0.113.9:8080',
+        '203.0.113.10:80',
+        '203.0.113.100:79',
+      ]);
+    }
   });
 
   it('the same endpoint in two slices is one backend', () => {
@@ -272,6 +295,19 @@ describe('planDataplane: affinity and source ranges', () => {
       input([svc('ns/web', { sourceRanges: ['203.0.113.77/24', ' 198.51.100.0/25 ', '2001:db8::/32'] })], []),
     );
     expect(f.sourceRanges.map((r) => `${formatIP(r.ip)}/${r.length}`)).toEqual(['198.51.100.0/25', '203.0.113.0/24']);
+  });
+
+  it('source ranges come in one order whatever order the Service lists them in (address, then length)', () => {
+    const given = ['203.0.113.0/24', '198.51.100.128/25', '198.51.100.0/25', '198.51.100.0/24'];
+    for (const order of permutations(given)) {
+      const f = only(input([svc('ns/web', { sourceRanges: order })], []));
+      expect(f.sourceRanges.map((r) => `${formatIP(r.ip)}/${r.length}`)).toEqual([
+        '198.51.100.0/24',
+        '198.51.100.0/25',
+        '198.51.100.128/25',
+        '203.0.113.0/24',
+      ]);
+    }
   });
 
   it('the same prefix with two lengths sorts shorter first', () => {

@@ -267,9 +267,9 @@ describe('renderIptables: exact output', () => {
     expect(r.text).toContain(`-A IRONLB-FILTER ${WEB} -j DROP\n`);
   });
 
-  test('source ranges and no backends: allowed sources are refused, the others dropped', () => {
+  test('source ranges and no backends: allowed sources are refused (a range of the other family left out), the others dropped', () => {
     const r = renderIptables(
-      plan(fwd('198.51.100.200', 'TCP', 80, { sourceRanges: ['203.0.113.0/24', '198.51.100.64/26'] })),
+      plan(fwd('198.51.100.200', 'TCP', 80, { sourceRanges: ['203.0.113.0/24', '2001:db8::/32', '198.51.100.64/26'] })),
       'IPv4',
     );
     expect(r.text).toBe(

@@ -32,6 +32,12 @@ describe('ownedChains', () => {
     expect([...c.filter]).toEqual(['IRONLB-FILTER']);
   });
 
+  test('a table line with trailing whitespace (or a CR) still names its table', () => {
+    const c = ownedChains('*nat \n:IRONLB-SERVICES - [0:0]\nCOMMIT\n*filter\r\n:IRONLB-FILTER - [0:0]\nCOMMIT\n');
+    expect([...c.nat]).toEqual(['IRONLB-SERVICES']);
+    expect([...c.filter]).toEqual(['IRONLB-FILTER']);
+  });
+
   test('an empty save (no table yet) holds none', () => {
     const c = ownedChains('');
     expect(c.nat.size + c.filter.size).toBe(0);
@@ -52,6 +58,11 @@ describe('ruleWords', () => {
     ]);
     expect(ruleWords('  -P  INPUT ACCEPT ')).toEqual(['-P', 'INPUT', 'ACCEPT']);
     expect(ruleWords('')).toEqual([]);
+  });
+
+  test('a quote left open ends with the line; a backslash as the last character is kept', () => {
+    expect(ruleWords('-m comment --comment "ns/a b')).toEqual(['-m', 'comment', '--comment', 'ns/a b']);
+    expect(ruleWords('--comment "ns/a\\')).toEqual(['--comment', 'ns/a\\']);
   });
 });
 
@@ -77,6 +88,10 @@ describe('chainRules', () => {
     expect(chainRules(save, 'nat', 'OUTPUT')).toEqual([['-j', 'IRONLB-OUTPUT']]);
     expect(chainRules(SAVE, 'nat', 'PREROUTING')).toEqual([['-j', 'IRONLB-PREROUTING']]);
     expect(chainRules(SAVE, 'nat', 'POSTROUTING')).toEqual([]);
+  });
+  test('rules before any table line belong to no table; a table line with trailing whitespace counts', () => {
+    const save = ['-A OUTPUT -j STRAY', '*filter ', '-A OUTPUT -j IRONLB-FILTER', 'COMMIT', ''].join('\n');
+    expect(chainRules(save, 'filter', 'OUTPUT')).toEqual([['-j', 'IRONLB-FILTER']]);
   });
 });
 
@@ -117,6 +132,11 @@ describe('repairJump', () => {
     expect(r).toEqual({ remove: [['-j', 'IRONLB-FILTER']], insert: true });
   });
 
+  test('a jump of the same length with another match is replaced', () => {
+    const old = ['-m', 'conntrack', '--ctstate', 'NEW,RELATED', '-j', 'IRONLB-FILTER'];
+    expect(repairJump([old], input)).toEqual({ remove: [old], insert: true });
+  });
+
   test('a rule matching more but jumping elsewhere is not ours', () => {
     expect(repairJump([['-s', '203.0.113.0/24', '-j', 'IRONLB-PREROUTINGX']], pre)).toEqual({
       remove: [],
@@ -126,12 +146,14 @@ describe('repairJump', () => {
 });
 
 describe('ourJumps', () => {
-  test('every rule jumping to an IRONLB- chain, whatever its match', () => {
+  test('every rule jumping to an IRONLB- chain, whatever its match; a rule without a target is none', () => {
     const rules = [
       ['-j', 'OTHER'],
       ['-j', 'IRONLB-PREROUTING'],
       ['-s', '203.0.113.0/24', '-j', 'IRONLB-X'],
       ['-j', 'ACCEPT'],
+      // A rule without a target (it only counts packets) jumps nowhere.
+      ['-s', '203.0.113.0/24'],
     ];
     expect(ourJumps(rules)).toEqual([
       ['-j', 'IRONLB-PREROUTING'],

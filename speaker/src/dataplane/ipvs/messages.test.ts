@@ -13,11 +13,13 @@ import {
   addressFrom,
   decodeDest,
   decodeService,
+  destFrom,
   encodeGetDests,
   encodeGetServices,
   encodeIpvsCommand,
+  serviceFrom,
 } from './messages';
-import { NetlinkFormatError, splitMessages } from './netlink';
+import { NetlinkFormatError, parseAttrs, parseGenl, splitMessages, u16, u32 } from './netlink';
 import { dest, hex, service } from './testPlans';
 
 const FRAME = { family: 0x23, seq: 1 };
@@ -327,14 +329,74 @@ describe('decoding dump answers', () => {
   });
 
   test('malformed answers are NetlinkFormatError', () => {
-    expect(() => decodeService(hex('01010000'), 'LE')).toThrow(NetlinkFormatError); // no nest
-    expect(() => decodeService(hex('05010000 0400 0100'), 'LE')).toThrow(NetlinkFormatError); // wrong command
+    expect(() => decodeService(hex('01010000'), 'LE')).toThrow(
+      new NetlinkFormatError('IPVS answer without attribute 1'),
+    ); // no nest
+    expect(() => decodeService(hex('05010000 0400 0100'), 'LE')).toThrow(
+      new NetlinkFormatError('IPVS answer with command 5, expected 1'),
+    ); // wrong command
     expect(() => decodeService(hex('01010000 0c00 0100 0600 0100 0200'), 'LE')).toThrow(NetlinkFormatError); // length
     const noPort = hex(DUMPED_SERVICE);
     noPort.writeUInt16LE(0x3fff, 46); // PORT's type made unknown
     expect(() => decodeService(noPort, 'LE')).toThrow('IPVS_SVC_ATTR_PORT');
-    expect(() => addressFrom(Buffer.alloc(3), 'IPv4')).toThrow(NetlinkFormatError);
+    expect(() => addressFrom(Buffer.alloc(3), 'IPv4')).toThrow(new NetlinkFormatError('an IPv4 address in 3 bytes'));
     expect(() => addressFrom(Buffer.alloc(4), 'IPv6')).toThrow(NetlinkFormatError);
+  });
+});
+
+describe('decoding nests attribute by attribute', () => {
+  /** The attributes of the nest an encoded command carries (type -> payload), to take apart. */
+  const nestOf = (cmd: IpvsCommand, nest: number): Map<number, Buffer> => {
+    const [msg] = splitMessages(encodeIpvsCommand(cmd, FRAME, 'LE'), 'LE');
+    return parseAttrs(parseGenl(msg.payload, 'LE').attrs.get(nest)!, 'LE');
+  };
+  const without = (m: Map<number, Buffer>, type: number): Map<number, Buffer> =>
+    new Map([...m].filter(([t]) => t !== type));
+  const svcAttrs = nestOf({ op: 'newService', service: web }, 1);
+  const destAttrs = nestOf({ op: 'newDest', service: web, dest: backend }, 2);
+
+  test.each([
+    [2, 'IPVS_SVC_ATTR_PROTOCOL'],
+    [3, 'IPVS_SVC_ATTR_ADDR'],
+    [4, 'IPVS_SVC_ATTR_PORT'],
+    [6, 'IPVS_SVC_ATTR_SCHED_NAME'],
+    [7, 'IPVS_SVC_ATTR_FLAGS'],
+    [8, 'IPVS_SVC_ATTR_TIMEOUT'],
+    [9, 'IPVS_SVC_ATTR_NETMASK'],
+  ])('a service without attribute %i: the error names %s', (type, name) => {
+    expect(serviceFrom(svcAttrs, 'LE')).toEqual({ kind: 'service', service: web });
+    expect(() => serviceFrom(without(svcAttrs, type), 'LE')).toThrow(
+      new NetlinkFormatError(`the kernel's answer lacks ${name}`),
+    );
+  });
+
+  test('a service of no address family we know, or none, is foreign; a firewall mark of 0 is no mark', () => {
+    expect(serviceFrom(new Map([...svcAttrs, [1, u16(99, 'LE')]]), 'LE')).toEqual({
+      kind: 'foreign',
+      why: 'address family 99',
+    });
+    expect(serviceFrom(without(svcAttrs, 1), 'LE')).toEqual({ kind: 'foreign', why: 'address family missing' });
+    expect(serviceFrom(new Map([...svcAttrs, [5, u32(0, 'LE')]]), 'LE')).toEqual({ kind: 'service', service: web });
+  });
+
+  test.each([
+    [1, 'IPVS_DEST_ATTR_ADDR'],
+    [2, 'IPVS_DEST_ATTR_PORT'],
+    [3, 'IPVS_DEST_ATTR_FWD_METHOD'],
+    [4, 'IPVS_DEST_ATTR_WEIGHT'],
+    [5, 'IPVS_DEST_ATTR_U_THRESH'],
+    [6, 'IPVS_DEST_ATTR_L_THRESH'],
+  ])('a destination without attribute %i: the error names %s', (type, name) => {
+    expect(destFrom(destAttrs, 'IPv4', 'LE')).toEqual(backend);
+    expect(() => destFrom(without(destAttrs, type), 'IPv4', 'LE')).toThrow(
+      new NetlinkFormatError(`the kernel's answer lacks ${name}`),
+    );
+  });
+
+  test('a destination of an address family we do not know is an error that names it', () => {
+    expect(() => destFrom(new Map([...destAttrs, [11, u16(99, 'LE')]]), 'IPv4', 'LE')).toThrow(
+      new NetlinkFormatError('a destination of address family 99'),
+    );
   });
 });
 

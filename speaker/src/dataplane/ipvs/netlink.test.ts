@@ -75,7 +75,13 @@ describe('encoding', () => {
         version: 0,
         attrs: [{ type: 1, payload: Buffer.alloc(65532) }],
       }),
-    ).toThrow(RangeError);
+    ).toThrow(new RangeError('netlink attribute 1 too long: 65536 bytes'));
+    // 65535 bytes with the header is the most an attribute's u16 length can say: still written.
+    const most = encodeGenl(
+      { family: 1, flags: 0, seq: 0, cmd: 0, version: 0, attrs: [{ type: 1, payload: Buffer.alloc(65531) }] },
+      'LE',
+    );
+    expect(most.readUInt16LE(20)).toBe(65535);
   });
 
   test('integers', () => {
@@ -86,6 +92,11 @@ describe('encoding', () => {
     expect(be16(8080)).toEqual(hex('1f90'));
     expect(be32(0xffffff00)).toEqual(hex('ffffff00'));
     expect(stringz('rr')).toEqual(hex('727200'));
+  });
+
+  test('strings are one byte per character both ways (NLA_NUL_STRING is bytes, not UTF-8)', () => {
+    expect(stringz('\u00fc')).toEqual(hex('fc00'));
+    expect(readString(stringz('\u00fc'))).toBe('\u00fc');
   });
 });
 
@@ -113,11 +124,28 @@ describe('decoding', () => {
     expect(errnoOf(hex('feffffff 20000000 1000 0500 01000000 00000000'), 'LE')).toBe(2);
   });
 
-  test('a truncated or overlong message is NetlinkFormatError', () => {
+  test('a truncated or overlong message is NetlinkFormatError, saying where', () => {
     expect(() => splitMessages(hex('14000000 0300'), 'LE')).toThrow(NetlinkFormatError);
-    expect(() => splitMessages(hex('18000000 0300 0200 05000000 00000000 00000000'), 'LE')).toThrow(NetlinkFormatError);
-    expect(() => splitMessages(hex('08000000 0300 0200 05000000 00000000'), 'LE')).toThrow(NetlinkFormatError);
-    expect(() => errnoOf(hex('0000'), 'LE')).toThrow(NetlinkFormatError);
+    expect(() => splitMessages(hex('18000000 0300 0200 05000000 00000000 00000000'), 'LE')).toThrow(
+      new NetlinkFormatError('netlink message length 24 at offset 0 of 20'),
+    );
+    expect(() => splitMessages(hex('08000000 0300 0200 05000000 00000000'), 'LE')).toThrow(
+      new NetlinkFormatError('netlink message length 8 at offset 0 of 16'),
+    );
+    // A whole message, then 2 bytes: too few for a header.
+    expect(() => splitMessages(hex('10000000 0300 0200 05000000 00000000 0000'), 'LE')).toThrow(
+      new NetlinkFormatError('2 trailing bytes, less than a netlink header'),
+    );
+    expect(() => errnoOf(hex('0000'), 'LE')).toThrow(new NetlinkFormatError('error message payload of 2 bytes'));
+    // Named as its class in the log line that reports it.
+    let caught: unknown;
+    try {
+      errnoOf(hex('00'), 'LE');
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(NetlinkFormatError);
+    expect((caught as Error).name).toBe('NetlinkFormatError');
     expect(splitMessages(Buffer.alloc(0), 'LE')).toEqual([]);
   });
 
@@ -125,7 +153,11 @@ describe('decoding', () => {
     const a = parseAttrs(hex('0600 0180 0100 0000  0500 0240 07 000000  0500 0200 08 000000'), 'LE');
     expect([...a.keys()]).toEqual([1, 2]);
     expect(a.get(2)).toEqual(hex('08'));
-    expect(() => parseAttrs(hex('0900 0100 00000000'), 'LE')).toThrow(NetlinkFormatError);
+    expect(() => parseAttrs(hex('0900 0100 00000000'), 'LE')).toThrow(
+      new NetlinkFormatError('attribute length 9 at offset 0 of 8'),
+    );
+    // An attribute of 4 bytes is a header alone: an empty payload (an empty nest), not an error.
+    expect(parseAttrs(hex('0400 0300'), 'LE').get(3)).toEqual(Buffer.alloc(0));
     expect(() => parseAttrs(hex('0200 0100'), 'LE')).toThrow(NetlinkFormatError);
   });
 
@@ -136,7 +168,7 @@ describe('decoding', () => {
       version: 1,
       port: 8080,
     });
-    expect(() => parseGenl(hex('0501'), 'LE')).toThrow(NetlinkFormatError);
+    expect(() => parseGenl(hex('0501'), 'LE')).toThrow(new NetlinkFormatError('generic netlink payload of 2 bytes'));
   });
 
   test('attribute readers: absent is undefined, too short is an error', () => {
@@ -146,14 +178,15 @@ describe('decoding', () => {
     expect(readString(undefined)).toBeUndefined();
     expect(readU16(hex('0a00'), 'LE')).toBe(10);
     expect(readU32(hex('0000000a'), 'BE')).toBe(10);
-    expect(() => readU16(hex('0a'), 'LE')).toThrow(NetlinkFormatError);
-    expect(() => readU32(hex('0a0000'), 'LE')).toThrow(NetlinkFormatError);
-    expect(() => readBe16(hex('0a'))).toThrow(NetlinkFormatError);
+    expect(() => readU16(hex('0a'), 'LE')).toThrow(new NetlinkFormatError('a u16 attribute of 1 bytes'));
+    expect(() => readU32(hex('0a0000'), 'LE')).toThrow(new NetlinkFormatError('a u32 attribute of 3 bytes'));
+    expect(() => readBe16(hex('0a'))).toThrow(new NetlinkFormatError('a be16 attribute of 1 bytes'));
     expect(readBe32(undefined)).toBeUndefined();
     expect(readBe32(hex('ffffff00'))).toBe(0xffffff00);
-    expect(() => readBe32(hex('ffff'))).toThrow(NetlinkFormatError);
+    expect(() => readBe32(hex('ffff'))).toThrow(new NetlinkFormatError('a be32 attribute of 2 bytes'));
     expect(readString(hex('7272'))).toBe('rr');
     expect(readString(hex('7272 00 7878'))).toBe('rr');
+    expect(readString(hex('00'))).toBe('');
   });
 
   test("the controller's answer: CTRL_ATTR_FAMILY_ID", () => {

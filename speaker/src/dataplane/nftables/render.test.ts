@@ -143,6 +143,17 @@ describe('renderFull', () => {
     expect(aff.indexOf(`chain ${epOf(WEB, 1)} {`)).toBeGreaterThan(0);
   });
 
+  it('affinity sets are declared in the table, before the chains that name them', () => {
+    const f = { ...WEB, affinitySec: 10800 };
+    const sets = [...forwardObjects(f).sets.keys()];
+    const text = renderFull(plan(f));
+    for (const name of sets) {
+      const decl = `  set ${name} { type ipv4_addr; flags dynamic,timeout; timeout 10800s; }\n`;
+      expect(text).toContain(decl);
+      expect(text.indexOf(decl)).toBeLessThan(text.indexOf(`  chain ${epOf(f, 0)} {`));
+    }
+  });
+
   it('the base: maps and sets per family, and the hooked chains with their priorities', () => {
     const text = renderFull(plan(), 0x4000);
     for (const line of [
@@ -152,7 +163,7 @@ describe('renderFull', () => {
       '  set limited4 { type ipv4_addr . inet_proto . inet_service; }',
       '  set allowed6 { type ipv6_addr . inet_proto . inet_service . ipv6_addr; flags interval; }',
       '  chain refuse {\n    meta l4proto tcp reject with tcp reset\n    reject with icmpx port-unreachable\n  }',
-      '    type filter hook prerouting priority dstnat - 10; policy accept;\n    ip daddr . meta l4proto . th dport @limited4 ip daddr . meta l4proto . th dport . ip saddr != @allowed4 drop\n    ip6 daddr . meta l4proto . th dport @limited6 ip6 daddr . meta l4proto . th dport . ip6 saddr != @allowed6 drop',
+      '  chain filter-prerouting {\n    type filter hook prerouting priority dstnat - 10; policy accept;\n    ip daddr . meta l4proto . th dport @limited4 ip daddr . meta l4proto . th dport . ip saddr != @allowed4 drop\n    ip6 daddr . meta l4proto . th dport @limited6 ip6 daddr . meta l4proto . th dport . ip6 saddr != @allowed6 drop',
       '  chain filter-forward {\n    type filter hook forward priority filter; policy accept;\n    ct state new ip daddr . meta l4proto . th dport @refused4 goto refuse\n    ct state new ip6 daddr . meta l4proto . th dport @refused6 goto refuse\n  }',
       '  chain filter-input {\n    type filter hook input priority filter;',
       '  chain filter-output {\n    type filter hook output priority filter;',
@@ -256,6 +267,38 @@ describe('renderDiff', () => {
     );
     expect(lines.slice(-2)).toEqual(oldSets.map((s) => `delete set inet ironlb ${s}`));
     expect(lines.filter((l) => l.startsWith('flush chain'))).toHaveLength(3);
+  });
+
+  it('affinity, an endpoint added: only its set and chain are added; the sets still in use are neither re-added nor deleted', () => {
+    const a = { ...WEB, affinitySec: 10800 };
+    const b = {
+      ...fwd('198.51.100.200', 'TCP', 80, ['203.0.113.18:8080', '203.0.113.34:8080', '203.0.113.50:8080']),
+      affinitySec: 10800,
+    };
+    const sets = [...forwardObjects(b).sets.keys()];
+    expect([...forwardObjects(a).sets.keys()]).toEqual(sets.slice(0, 2));
+    const ep = epOf(b, 2);
+    expect(renderDiff(plan(a), plan(b))).toBe(
+      [
+        `add set inet ironlb ${sets[2]} { type ipv4_addr; flags dynamic,timeout; timeout 10800s; }`,
+        `add chain inet ironlb ${ep}`,
+        `add rule inet ironlb ${ep} update @${sets[2]} { ip saddr }`,
+        `add rule inet ironlb ${ep} meta l4proto tcp dnat ip to 203.0.113.50:8080`,
+        `flush chain inet ironlb ${svcOf(b)}`,
+        `add rule inet ironlb ${svcOf(b)} meta mark set meta mark | 0x4000`,
+        `add rule inet ironlb ${svcOf(b)} ip saddr @${sets[0]} goto ${epOf(b, 0)}`,
+        `add rule inet ironlb ${svcOf(b)} ip saddr @${sets[1]} goto ${epOf(b, 1)}`,
+        `add rule inet ironlb ${svcOf(b)} ip saddr @${sets[2]} goto ${ep}`,
+        `add rule inet ironlb ${svcOf(b)} numgen random mod 3 vmap { 0 : goto ${epOf(b, 0)}, 1 : goto ${epOf(b, 1)}, 2 : goto ${ep} }`,
+        '',
+      ].join('\n'),
+    );
+    // And back: the gone endpoint's chain and set go, last; the others stay.
+    const back = renderDiff(plan(b), plan(a)).trimEnd().split('\n');
+    expect(back.filter((l) => l.startsWith('delete') || l.startsWith('add set'))).toEqual([
+      `delete chain inet ironlb ${ep}`,
+      `delete set inet ironlb ${sets[2]}`,
+    ]);
   });
 
   it('source ranges changed: only the allowed elements that differ', () => {
