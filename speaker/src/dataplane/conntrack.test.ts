@@ -1,19 +1,15 @@
-import { mustParseIP } from '@ironlb/shared';
 import { conntrackArgv, staleUdp } from './conntrack';
-import type { DataplanePlan, Forward } from './types';
+import { forward, plan } from './testPlans';
+import type { Forward } from './types';
 
-const f = (ip: string, protocol: Forward['protocol'], backends: string[]): Forward => ({
-  key: `${ip} ${protocol} 53`,
-  ip: mustParseIP(ip),
-  protocol,
-  port: 53,
-  service: 'ns/dns',
-  portName: '',
-  backends: backends.map((b) => ({ ip: mustParseIP(b), port: 5353 })),
-  masquerade: true,
-  sourceRanges: [],
-});
-const plan = (...fs: Forward[]): DataplanePlan => ({ forwards: new Map(fs.map((x) => [x.key, x])), problems: [] });
+const f = (ip: string, protocol: Forward['protocol'], backends: string[]): Forward =>
+  forward(
+    ip,
+    protocol,
+    53,
+    backends.map((b) => [b, 5353] as const),
+    { service: 'ns/dns' },
+  );
 
 describe('staleUdp', () => {
   it('an endpoint gone: its entries; kept ones and a new one: none', () => {

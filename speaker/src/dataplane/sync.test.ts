@@ -1,7 +1,7 @@
-import { mustParseIP } from '@ironlb/shared';
 import type { ApplyStats, DataplaneBackend } from './backend';
 import type { CommandResult } from './command';
 import { DataplaneSync, type AppliedSync, type SyncClock } from './sync';
+import { forward, plan as planOf } from './testPlans';
 import type { DataplanePlan, Forward } from './types';
 
 class Clock implements SyncClock {
@@ -64,26 +64,18 @@ function fakeBackend() {
   };
 }
 
-const plan = (n: number, proto: Forward['protocol'] = 'TCP', backends = ['203.0.113.18']): DataplanePlan => ({
-  forwards: new Map(
-    Array.from({ length: n }, (_, i) => {
-      const key = `198.51.100.${200 + i} ${proto} 80`;
-      const f: Forward = {
-        key,
-        ip: mustParseIP(`198.51.100.${200 + i}`),
-        protocol: proto,
-        port: 80,
-        service: 'ns/a',
-        portName: '',
-        backends: backends.map((b) => ({ ip: mustParseIP(b), port: 8080 })),
-        masquerade: true,
-        sourceRanges: [],
-      };
-      return [key, f];
-    }),
-  ),
-  problems: [],
-});
+const plan = (n: number, proto: Forward['protocol'] = 'TCP', backends = ['203.0.113.18']): DataplanePlan =>
+  planOf(
+    ...Array.from({ length: n }, (_, i) =>
+      forward(
+        `198.51.100.${200 + i}`,
+        proto,
+        80,
+        backends.map((b) => [b, 8080] as const),
+        { service: 'ns/a' },
+      ),
+    ),
+  );
 
 function harness(run?: (argv: readonly string[]) => CommandResult) {
   const clock = new Clock();

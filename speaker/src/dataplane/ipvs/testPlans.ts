@@ -1,33 +1,11 @@
 /** Plans, services and destinations the IPVS tests build from (addresses from the documentation ranges only). */
 import { mustParseIP } from '@ironlb/shared';
-import type { DataplanePlan, Forward, L4Protocol } from '../types';
+import type { L4Protocol } from '../types';
 import type { IpvsDest, IpvsService, IpvsState, IpvsVirtual } from './model';
 import { destKey, serviceKey } from './model';
 
-export function forward(
-  ip: string,
-  protocol: L4Protocol,
-  port: number,
-  backends: readonly (readonly [string, number])[],
-  extra: Partial<Pick<Forward, 'affinitySec' | 'masquerade'>> = {},
-): Forward {
-  return {
-    key: `${ip} ${protocol} ${port}`,
-    ip: mustParseIP(ip),
-    protocol,
-    port,
-    service: 'default/web',
-    portName: '',
-    backends: backends.map(([a, p]) => ({ ip: mustParseIP(a), port: p })),
-    masquerade: extra.masquerade ?? true,
-    ...(extra.affinitySec === undefined ? {} : { affinitySec: extra.affinitySec }),
-    sourceRanges: [],
-  };
-}
-
-export function plan(...forwards: Forward[]): DataplanePlan {
-  return { forwards: new Map(forwards.map((f) => [f.key, f])), problems: [] };
-}
+// The dataplane's own builders, under the names these tests use.
+export { forward, plan } from '../testPlans';
 
 export function service(ip: string, protocol: L4Protocol, port: number, s: Partial<IpvsService> = {}): IpvsService {
   const addr = mustParseIP(ip);

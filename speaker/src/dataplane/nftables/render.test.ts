@@ -1,32 +1,27 @@
 import { mustParseIP } from '@ironlb/shared';
-import type { DataplanePlan, Forward } from '../types';
+import { forward, plan } from '../testPlans';
+import type { Forward } from '../types';
 import { endpointChain, forwardObjects, nameHash, serviceChain } from './objects';
 import { renderDiff, renderFull, sameForward } from './render';
 
-function fwd(
+/** A Forward with backends written `address:port` (`[v6]:port`). */
+const fwd = (
   ip: string,
   protocol: Forward['protocol'],
   port: number,
   backends: string[],
   over: Partial<Forward> = {},
-): Forward {
-  return {
-    key: `${ip} ${protocol} ${port}`,
-    ip: mustParseIP(ip),
+) =>
+  forward(
+    ip,
     protocol,
     port,
-    service: 'ns/web',
-    portName: 'http',
-    backends: backends.map((b) => {
+    backends.map((b) => {
       const i = b.lastIndexOf(':');
-      return { ip: mustParseIP(b.slice(0, i).replace(/^\[|\]$/g, '')), port: Number(b.slice(i + 1)) };
+      return [b.slice(0, i).replace(/^\[|\]$/g, ''), Number(b.slice(i + 1))] as const;
     }),
-    masquerade: true,
-    sourceRanges: [],
-    ...over,
-  };
-}
-const plan = (...fs: Forward[]): DataplanePlan => ({ forwards: new Map(fs.map((f) => [f.key, f])), problems: [] });
+    { service: 'ns/web', portName: 'http', ...over },
+  );
 
 const WEB = fwd('198.51.100.200', 'TCP', 80, ['203.0.113.18:8080', '203.0.113.34:8080']);
 const svcOf = (f: Forward): string => serviceChain(f);
