@@ -27,7 +27,7 @@ export function nftablesBackend(opts: NftablesOptions): DataplaneBackend {
   return {
     name: 'nftables',
     async apply(prev: DataplanePlan | undefined, next: DataplanePlan, full: boolean): Promise<ApplyStats> {
-      const text = full || !prev ? renderFull(next, mark) : renderDiff(prev, next, mark);
+      const text = full || !prev ? renderFull(next, mark) : renderDiff(prev, next);
       if (text === '') return { bytes: 0 };
       await nft(['-f', '-'], text);
       return { bytes: Buffer.byteLength(text) };

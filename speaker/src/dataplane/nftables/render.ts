@@ -3,10 +3,20 @@
  * replaces the table), or the diff between two plans (one atomic transaction touching only the forwards that
  * changed, so one endpoint change costs the same with 10 or 10,000 Services).
  */
-import type { DataplanePlan, Forward } from '../types';
-import { DEFAULT_MASQUERADE_MARK, SHARED, TABLE, forwardObjects, type Element, type ForwardObjects } from './objects';
+import type { DataplanePlan, Forward, L4Protocol } from '../types';
+import {
+  DEFAULT_MASQUERADE_MARK,
+  SHARED,
+  TABLE,
+  forwardObjects,
+  endpointsMap,
+  sharedChainOf,
+  type Element,
+  type ForwardObjects,
+} from './objects';
 
 const T = `inet ${TABLE}`;
+const PROTOCOLS: readonly L4Protocol[] = ['TCP', 'UDP', 'SCTP'];
 
 /** The table's own objects: the shared maps and sets, and the base chains hooked into netfilter. */
 function baseLines(mark: number): string[] {
@@ -22,9 +32,20 @@ function baseLines(mark: number): string[] {
   const refuse = both(
     (f, v) => `ct state new ${lookup(f)} @${SHARED.refused[v === '4' ? 'IPv4' : 'IPv6']} goto refuse`,
   );
-  const forward = both((f, v) => `${lookup(f)} vmap @${SHARED.forwards[v === '4' ? 'IPv4' : 'IPv6']}`);
+  const forward = [
+    ...both((f, v) => `${lookup(f)} @masquerade${v} meta mark set meta mark | ${m}`),
+    ...both((f, v) => `${lookup(f)} vmap @forwards${v}`),
+  ];
   return [
     ...both((_, v) => `  map forwards${v} { type ipv${v}_addr . inet_proto . inet_service : verdict; }`),
+    // typeof, not type: numgen's value is a plain integer, which only typeof can declare in a concatenation.
+    ...both((f, v) =>
+      PROTOCOLS.map(
+        (p) =>
+          `  map ${endpointsMap(v === '4' ? 'IPv4' : 'IPv6', p)} { typeof ${f} daddr . th dport . numgen random mod 1 : ${f} daddr . ${p.toLowerCase()} dport; }`,
+      ).join('\n'),
+    ),
+    ...both((_, v) => `  set masquerade${v} { type ipv${v}_addr . inet_proto . inet_service; }`),
     ...both((_, v) => `  set refused${v} { type ipv${v}_addr . inet_proto . inet_service; }`),
     ...both((_, v) => `  set limited${v} { type ipv${v}_addr . inet_proto . inet_service; }`),
     ...both(
@@ -65,12 +86,15 @@ function elementLines(verb: 'add' | 'delete', elements: readonly Element[]): str
 export function renderFull(plan: DataplanePlan, mark: number = DEFAULT_MASQUERADE_MARK): string {
   const lines = [`add table ${T}`, `delete table ${T}`, `table ${T} {`, ...baseLines(mark)];
   const elements: Element[] = [];
+  const shared = new Map<string, readonly string[]>();
   for (const f of plan.forwards.values()) {
-    const o = forwardObjects(f, mark);
+    const o = forwardObjects(f);
+    for (const [name, rules] of o.sharedChains) shared.set(name, rules);
     for (const [name, decl] of o.sets) lines.push(`  set ${name} { ${decl} }`);
     for (const [name, rules] of o.chains) lines.push(`  chain ${name} {`, ...rules.map((r) => `    ${r}`), '  }');
     elements.push(...o.elements);
   }
+  for (const [name, rules] of shared) lines.push(`  chain ${name} {`, ...rules.map((r) => `    ${r}`), '  }');
   lines.push('}', ...elementLines('add', elements));
   return `${lines.join('\n')}\n`;
 }
@@ -89,17 +113,27 @@ export function sameForward(a: Forward, b: Forward): boolean {
   );
 }
 
-const NONE: ForwardObjects = { sets: new Map(), chains: new Map(), elements: [] };
+const NONE: ForwardObjects = { sets: new Map(), chains: new Map(), sharedChains: new Map(), elements: [] };
 const sameRules = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && a.every((r, i) => r === b[i]);
 const elementId = (e: Element): string => `${e.set}\n${elementText(e)}`;
+
+/** The shared chains some forward of the plan goes to. */
+function sharedChainsOf(plan: DataplanePlan): Set<string> {
+  const names = new Set<string>();
+  for (const f of plan.forwards.values()) {
+    const name = sharedChainOf(f);
+    if (name !== undefined) names.add(name);
+  }
+  return names;
+}
 
 /**
  * The statements that turn the table rendered for `prev` into the one for `next`; '' when nothing changed. Order
  * inside the one transaction: new sets and chains, chain contents, elements out then in, and only then the chains
  * and sets nothing refers to any more (service chains before the endpoint chains they jump to).
  */
-export function renderDiff(prev: DataplanePlan, next: DataplanePlan, mark: number = DEFAULT_MASQUERADE_MARK): string {
+export function renderDiff(prev: DataplanePlan, next: DataplanePlan): string {
   const addSets: string[] = [];
   const addChains: string[] = [];
   const fill: string[] = [];
@@ -108,13 +142,12 @@ export function renderDiff(prev: DataplanePlan, next: DataplanePlan, mark: numbe
   const delServiceChains: string[] = [];
   const delEndpointChains: string[] = [];
   const delSets: string[] = [];
-  const keys = new Set([...prev.forwards.keys(), ...next.forwards.keys()]);
-  for (const key of keys) {
-    const a = prev.forwards.get(key);
-    const b = next.forwards.get(key);
-    if (a && b && sameForward(a, b)) continue;
-    const oa = a ? forwardObjects(a, mark) : NONE;
-    const ob = b ? forwardObjects(b, mark) : NONE;
+  // Shared chains a changed forward left or joined: whether another forward holds them is known only at the end.
+  const leftShared = new Set<string>();
+  const joinedShared = new Map<string, readonly string[]>();
+  const change = (a: Forward | undefined, b: Forward | undefined): void => {
+    const oa = a ? forwardObjects(a) : NONE;
+    const ob = b ? forwardObjects(b) : NONE;
     for (const [name, decl] of ob.sets) if (!oa.sets.has(name)) addSets.push(`add set ${T} ${name} { ${decl} }`);
     for (const name of oa.sets.keys()) if (!ob.sets.has(name)) delSets.push(`delete set ${T} ${name}`);
     for (const [name, rules] of ob.chains) {
@@ -128,10 +161,29 @@ export function renderDiff(prev: DataplanePlan, next: DataplanePlan, mark: numbe
       if (ob.chains.has(name)) continue;
       (name.startsWith('svc-') ? delServiceChains : delEndpointChains).push(`delete chain ${T} ${name}`);
     }
+    for (const name of oa.sharedChains.keys()) leftShared.add(name);
+    for (const [name, rules] of ob.sharedChains) joinedShared.set(name, rules);
     const inB = new Set(ob.elements.map(elementId));
     const inA = new Set(oa.elements.map(elementId));
     delElements.push(...oa.elements.filter((e) => !inB.has(elementId(e))));
     addElements.push(...ob.elements.filter((e) => !inA.has(elementId(e))));
+  };
+  // Two passes over the maps rather than over their union: this loop is the whole in-process cost of a small change.
+  for (const [key, a] of prev.forwards) {
+    const b = next.forwards.get(key);
+    if (a !== b && !(b && sameForward(a, b))) change(a, b);
+  }
+  for (const [key, b] of next.forwards) if (!prev.forwards.has(key)) change(undefined, b);
+  const delShared: string[] = [];
+  if (leftShared.size > 0 || joinedShared.size > 0) {
+    const before = sharedChainsOf(prev);
+    const after = sharedChainsOf(next);
+    for (const [name, rules] of joinedShared) {
+      if (before.has(name)) continue;
+      addChains.push(`add chain ${T} ${name}`);
+      for (const r of rules) fill.push(`add rule ${T} ${name} ${r}`);
+    }
+    for (const name of leftShared) if (!after.has(name)) delShared.push(`delete chain ${T} ${name}`);
   }
   const lines = [
     ...addSets,
@@ -141,6 +193,7 @@ export function renderDiff(prev: DataplanePlan, next: DataplanePlan, mark: numbe
     ...elementLines('add', addElements),
     ...delServiceChains,
     ...delEndpointChains,
+    ...delShared,
     ...delSets,
   ];
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
