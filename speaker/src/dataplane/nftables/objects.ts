@@ -83,8 +83,7 @@ function dnat(f: Forward, b: Backend): string {
 }
 
 /** The shared chain that DNATs the forwards of one family and protocol with `n` endpoints. */
-const dnatChain = (f: Forward): string =>
-  `dnat${f.ip.family === 'IPv4' ? 4 : 6}-${l4(f)}-${f.backends.length}`;
+const dnatChain = (f: Forward): string => `dnat${f.ip.family === 'IPv4' ? 4 : 6}-${l4(f)}-${f.backends.length}`;
 
 /** The shared chain a forward goes to, if any (not for affinity, which has its own chains, nor for refusals). */
 export function sharedChainOf(f: Forward): string | undefined {
@@ -94,7 +93,9 @@ export function sharedChainOf(f: Forward): string | undefined {
 function dnatChainRules(f: Forward): string[] {
   const ip = f.ip.family === 'IPv4' ? 'ip' : 'ip6';
   const map = endpointsMap(f.ip.family, f.protocol);
-  return [`meta l4proto ${l4(f)} dnat ${ip} to ${ip} daddr . th dport . numgen random mod ${f.backends.length} map @${map}`];
+  return [
+    `meta l4proto ${l4(f)} dnat ${ip} to ${ip} daddr . th dport . numgen random mod ${f.backends.length} map @${map}`,
+  ];
 }
 
 export function forwardObjects(f: Forward): ForwardObjects {

@@ -40,10 +40,7 @@ describe('forwardObjects', () => {
     expect([...o.sets]).toEqual([]);
     expect([...o.chains]).toEqual([]);
     expect([...o.sharedChains]).toEqual([
-      [
-        'dnat4-tcp-2',
-        ['meta l4proto tcp dnat ip to ip daddr . th dport . numgen random mod 2 map @endpoints4-tcp'],
-      ],
+      ['dnat4-tcp-2', ['meta l4proto tcp dnat ip to ip daddr . th dport . numgen random mod 2 map @endpoints4-tcp']],
     ]);
     expect(sharedChainOf(WEB)).toBe('dnat4-tcp-2');
     expect(o.elements).toEqual([
@@ -58,10 +55,7 @@ describe('forwardObjects', () => {
     const f = fwd('2001:db8:1::200', 'UDP', 53, ['[2001:db8:100:1::2]:5353'], { masquerade: false });
     const o = forwardObjects(f);
     expect([...o.sharedChains]).toEqual([
-      [
-        'dnat6-udp-1',
-        ['meta l4proto udp dnat ip6 to ip6 daddr . th dport . numgen random mod 1 map @endpoints6-udp'],
-      ],
+      ['dnat6-udp-1', ['meta l4proto udp dnat ip6 to ip6 daddr . th dport . numgen random mod 1 map @endpoints6-udp']],
     ]);
     expect(o.elements).toEqual([
       { set: 'endpoints6-udp', key: '2001:db8:1::200 . 53 . 0', value: '2001:db8:100:1::2 . 5353' },
@@ -72,10 +66,7 @@ describe('forwardObjects', () => {
   it('SCTP is sctp, in a map and chain of its own', () => {
     const f = fwd('198.51.100.200', 'SCTP', 38412, ['203.0.113.18:38412']);
     expect([...forwardObjects(f).sharedChains]).toEqual([
-      [
-        'dnat4-sctp-1',
-        ['meta l4proto sctp dnat ip to ip daddr . th dport . numgen random mod 1 map @endpoints4-sctp'],
-      ],
+      ['dnat4-sctp-1', ['meta l4proto sctp dnat ip to ip daddr . th dport . numgen random mod 1 map @endpoints4-sctp']],
     ]);
     expect(endpointsMap('IPv6', 'SCTP')).toBe('endpoints6-sctp');
   });
@@ -236,7 +227,10 @@ describe('renderDiff', () => {
     const A = '198.51.100.1';
     const B = '198.51.100.2';
     // B still uses dnat4-tcp-2, another forward already had dnat4-tcp-3: no chain statement at all.
-    const lines = renderDiff(plan(two(A), two(B), three('198.51.100.3')), plan(three(A), two(B), three('198.51.100.3')));
+    const lines = renderDiff(
+      plan(two(A), two(B), three('198.51.100.3')),
+      plan(three(A), two(B), three('198.51.100.3')),
+    );
     expect(lines.split('\n').filter((l) => l.includes('chain'))).toEqual([]);
     // A middle endpoint gone: the indexes after it move down.
     const mid = renderDiff(plan(three(A)), plan(fwd(A, 'TCP', 80, ['203.0.113.50:80', '203.0.113.52:80'])));
@@ -380,7 +374,6 @@ describe('renderDiff', () => {
       'delete element inet ironlb masquerade4 { 198.51.100.200 . tcp . 80 }\n',
     );
   });
-
 
   it('one endpoint change renders the same statements beside 1 or 1,000 unchanged forwards', () => {
     const others = (n: number): Forward[] =>
