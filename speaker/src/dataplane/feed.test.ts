@@ -51,4 +51,34 @@ describe('DataplaneFeed', () => {
     const plan = feed.update(served('198.51.100.200', 'ns/web'), [web], []);
     expect([...plan.forwards.keys()]).toEqual(['198.51.100.200 TCP 80']);
   });
+
+  it('unchanged Services keep their forward objects; a replaced slice re-plans its Service only', () => {
+    const feed = new DataplaneFeed({ update: () => undefined }, 'node1', 'ironlb', { warn: () => undefined });
+    const services = [service('web'), service('other')];
+    const webA = slice('web', ['203.0.113.18']);
+    const webB = slice('web', ['203.0.113.19']);
+    const other = slice('other', ['203.0.113.50']);
+    const ips = new Map([
+      ['198.51.100.200', { ip: mustParseIP('198.51.100.200'), services: ['ns/web'] }],
+      ['198.51.100.201', { ip: mustParseIP('198.51.100.201'), services: ['ns/other'] }],
+    ]);
+    const WEB = '198.51.100.200 TCP 80';
+    const OTHER = '198.51.100.201 TCP 80';
+    const first = feed.update(ips, services, [webA, webB, other]);
+    const again = feed.update(ips, services, [webA, webB, other]);
+    expect(again.forwards.get(WEB)).toBe(first.forwards.get(WEB));
+    expect(again.forwards.get(OTHER)).toBe(first.forwards.get(OTHER));
+    const webC = slice('web', ['203.0.113.20']);
+    const next = feed.update(ips, services, [webA, webC, other]);
+    expect(next.forwards.get(OTHER)).toBe(first.forwards.get(OTHER));
+    expect(next.forwards.get(WEB)?.backends.map((b) => b.ip)).toEqual([
+      mustParseIP('203.0.113.18'),
+      mustParseIP('203.0.113.20'),
+    ]);
+    // A slice fewer, and an empty slice (no endpoints, so no Service to file it under) changes nothing else.
+    const empty = slice('other', []);
+    const fewer = feed.update(ips, services, [webA, empty, other]);
+    expect(fewer.forwards.get(WEB)?.backends.map((b) => b.ip)).toEqual([mustParseIP('203.0.113.18')]);
+    expect(fewer.forwards.get(OTHER)?.backends.map((b) => b.ip)).toEqual([mustParseIP('203.0.113.50')]);
+  });
 });

@@ -6,7 +6,7 @@
  */
 import type { ParsedIP } from '@ironlb/shared';
 import { dataplaneEndpointsOf, dataplaneServiceOf } from './input';
-import { planDataplane, problemText } from './plan';
+import { DataplanePlanner, problemText } from './plan';
 import type { DataplaneEndpoint, DataplanePlan, DataplaneService } from './types';
 
 export interface PlanSink {
@@ -20,6 +20,9 @@ export type Served = ReadonlyMap<string, { readonly ip: ParsedIP; readonly servi
 export class DataplaneFeed {
   private readonly services = new WeakMap<object, DataplaneService | undefined>();
   private readonly slices = new WeakMap<object, DataplaneEndpoint[]>();
+  private readonly planner = new DataplanePlanner();
+  /** Per Service, the slices its endpoints came from last time and the list made of them. */
+  private merged = new Map<string, { readonly slices: readonly object[]; readonly endpoints: DataplaneEndpoint[] }>();
   private lastProblems = '';
 
   constructor(
@@ -36,17 +39,29 @@ export class DataplaneFeed {
       const v = this.services.get(s);
       if (v) byKey.set(v.key, v);
     }
-    const endpoints = new Map<string, DataplaneEndpoint[]>();
+    const bySvc = new Map<string, object[]>();
     for (const s of slices) {
       let eps = this.slices.get(s);
       if (!eps) this.slices.set(s, (eps = dataplaneEndpointsOf(s)));
-      for (const e of eps) {
-        const list = endpoints.get(e.service);
-        if (list) list.push(e);
-        else endpoints.set(e.service, [e]);
-      }
+      // A slice belongs to one Service (its service-name label); an empty one adds nothing.
+      if (eps.length === 0) continue;
+      const list = bySvc.get(eps[0].service);
+      if (list) list.push(s);
+      else bySvc.set(eps[0].service, [s]);
     }
-    const plan = planDataplane({ node: this.node, served, services: byKey, endpoints });
+    // The same slices give the same list object, so the planner knows the Service's endpoints did not change.
+    const merged = new Map<string, { readonly slices: readonly object[]; readonly endpoints: DataplaneEndpoint[] }>();
+    const endpoints = new Map<string, DataplaneEndpoint[]>();
+    for (const [svc, list] of bySvc) {
+      const last = this.merged.get(svc);
+      const same =
+        last !== undefined && last.slices.length === list.length && last.slices.every((x, i) => x === list[i]);
+      const entry = same ? last : { slices: list, endpoints: list.flatMap((x) => this.slices.get(x) ?? []) };
+      merged.set(svc, entry);
+      endpoints.set(svc, entry.endpoints);
+    }
+    this.merged = merged;
+    const plan = this.planner.plan({ node: this.node, served, services: byKey, endpoints });
     const problems = plan.problems.map(problemText).join('\n');
     if (problems !== this.lastProblems) {
       for (const p of plan.problems)

@@ -1,5 +1,5 @@
 import { formatIP, mustParseIP } from '@ironlb/shared';
-import { forwardKey, parseSourceRange, planDataplane, problemText } from './plan';
+import { DataplanePlanner, forwardKey, parseSourceRange, planDataplane, problemText } from './plan';
 import type { DataplaneEndpoint, DataplaneInput, DataplaneProblem, DataplaneService, Forward } from './types';
 
 const VIP4 = mustParseIP('198.51.100.200');
@@ -373,6 +373,72 @@ describe('planDataplane: one IP, one protocol and port, one Service', () => {
     expect(plan.forwards.get('198.51.100.200 TCP 80')?.service).toBe('ns/a');
     expect(plan.forwards.get('198.51.100.200 TCP 81')?.service).toBe('ns/b');
     expect(plan.problems).toEqual([{ code: 'portTaken', key: '198.51.100.200 TCP 80', kept: 'ns/a', dropped: 'ns/b' }]);
+  });
+});
+
+describe('DataplanePlanner: memory per Service object', () => {
+  const web = svc('ns/web');
+  const api = svc('ns/api', { ports: [{ name: 'http', protocol: 'TCP', port: 81 }] });
+  const base = input([web, api], [ep('ns/web', '203.0.113.18'), ep('ns/api', '203.0.113.50')]);
+  const keys = ['198.51.100.200 TCP 80', '198.51.100.200 TCP 81'];
+
+  it('the same objects again: the very same forwards, equal to a plan made without memory', () => {
+    const planner = new DataplanePlanner();
+    const first = planner.plan(base);
+    const second = planner.plan({ ...base, served: new Map(base.served) });
+    for (const k of keys) expect(second.forwards.get(k)).toBe(first.forwards.get(k));
+    expect(second).toEqual(planDataplane(base));
+  });
+
+  it("one Service's endpoints changed: only its forward is new, with the new endpoints", () => {
+    const planner = new DataplanePlanner();
+    const first = planner.plan(base);
+    const endpoints = new Map(base.endpoints);
+    endpoints.set('ns/web', [ep('ns/web', '203.0.113.19')]);
+    const second = planner.plan({ ...base, endpoints });
+    expect(second.forwards.get(keys[1])).toBe(first.forwards.get(keys[1]));
+    expect(backends(second.forwards.get(keys[0]))).toEqual(['203.0.113.19:8080']);
+    // Its endpoints gone altogether: refused, not the remembered backends.
+    endpoints.delete('ns/web');
+    expect(backends(planner.plan({ ...base, endpoints }).forwards.get(keys[0]))).toEqual([]);
+  });
+
+  it('a changed Service object, another node or another IP is planned anew', () => {
+    const planner = new DataplanePlanner();
+    const local = svc('ns/web', { local: true });
+    const eps = [
+      ep('ns/web', '203.0.113.18', { nodeName: 'node1' }),
+      ep('ns/web', '203.0.113.19', { nodeName: 'node2' }),
+    ];
+    const one = input([local], eps);
+    expect(backends(planner.plan(one).forwards.get(keys[0]))).toEqual(['203.0.113.18:8080']);
+    expect(backends(planner.plan({ ...one, node: 'node2' }).forwards.get(keys[0]))).toEqual(['203.0.113.19:8080']);
+    const cluster = planner.plan({ ...one, services: new Map([['ns/web', svc('ns/web')]]) });
+    expect(backends(cluster.forwards.get(keys[0]))).toEqual(['203.0.113.18:8080', '203.0.113.19:8080']);
+    const moved = planner.plan(input([local], eps, [['198.51.100.201', ['ns/web']]]));
+    expect([...moved.forwards.keys()]).toEqual(['198.51.100.201 TCP 80']);
+    expect(moved.forwards.get('198.51.100.201 TCP 80')?.ip).toEqual(mustParseIP('198.51.100.201'));
+  });
+
+  it('problems are said in every plan, not only the first that found them', () => {
+    const planner = new DataplanePlanner();
+    const odd = svc('ns/odd', { sourceRanges: ['nope', '2001:db8::/32'] });
+    const twin = svc('ns/twin');
+    const i = input([odd, twin], []);
+    const codes = (p: { problems: readonly DataplaneProblem[] }) => p.problems.map((x) => x.code);
+    const expected = ['badSourceRange', 'noRangeOfFamily', 'portTaken'];
+    expect(codes(planner.plan(i))).toEqual(expected);
+    expect(codes(planner.plan(i))).toEqual(expected);
+    // On two IPs: the bad entry once, the family problem per IP.
+    const two = input(
+      [odd],
+      [],
+      [
+        ['198.51.100.200', ['ns/odd']],
+        ['198.51.100.201', ['ns/odd']],
+      ],
+    );
+    expect(codes(planner.plan(two))).toEqual(['badSourceRange', 'noRangeOfFamily', 'noRangeOfFamily']);
   });
 });
 

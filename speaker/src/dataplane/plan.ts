@@ -59,60 +59,116 @@ function backendsOf(
   return [...seen.values()].sort((a, b) => byIP(a.ip, b.ip) || a.port - b.port);
 }
 
-/** The Service's source ranges of one family; problems for entries that are no CIDR (each reported once). */
-function rangesOf(svc: DataplaneService, problems: DataplaneProblem[], reported: Set<string>): SourcePrefix[] {
+/** The Service's source ranges; a problem for each entry that is no CIDR (a repeated one reported once). */
+function rangesOf(svc: DataplaneService, problems: DataplaneProblem[]): SourcePrefix[] {
   const out: SourcePrefix[] = [];
+  const reported = new Set<string>();
   for (const value of svc.sourceRanges) {
     const p = parseSourceRange(value);
     if (p) out.push(p);
-    else if (!reported.has(`${svc.key} ${value}`)) {
-      reported.add(`${svc.key} ${value}`);
+    else if (!reported.has(value)) {
+      reported.add(value);
       problems.push({ code: 'badSourceRange', service: svc.key, value });
     }
   }
   return out;
 }
 
-export function planDataplane(input: DataplaneInput): DataplanePlan {
-  const forwards = new Map<string, Forward>();
-  const problems: DataplaneProblem[] = [];
-  const reported = new Set<string>();
-  const served = [...input.served.values()].sort((a, b) => byIP(a.ip, b.ip));
-  for (const { ip, services } of served) {
-    for (const key of [...services].sort()) {
-      const svc = input.services.get(key);
-      if (!svc) continue;
-      const ranges = rangesOf(svc, problems, reported);
-      const sourceRanges = ranges
-        .filter((r) => r.ip.family === ip.family)
-        .sort((a, b) => byIP(a.ip, b.ip) || a.length - b.length);
-      // kube-proxy reads the ranges per family: none of this family leaves this IP open to every source. Kept, so
-      // a Service behaves the same with or without kube-proxy, and said, as it is rarely what the author meant.
-      if (ranges.length > 0 && sourceRanges.length === 0)
-        problems.push({ code: 'noRangeOfFamily', service: svc.key, ip: formatIP(ip) });
-      for (const sp of svc.ports) {
-        const k = forwardKey(ip, sp.protocol, sp.port);
-        const held = forwards.get(k);
-        if (held) {
-          problems.push({ code: 'portTaken', key: k, kept: held.service, dropped: svc.key });
-          continue;
+/** What a Service planned on one IP gave, kept while the Service, its endpoints and the node are the same objects. */
+interface OnIP {
+  readonly endpoints: readonly DataplaneEndpoint[] | undefined;
+  readonly node: string;
+  /** One per Service port, in the Service's order; reused as they are, so an unchanged forward keeps its identity. */
+  readonly forwards: readonly Forward[];
+  readonly noRangeOfFamily: boolean;
+}
+
+interface Remembered {
+  readonly ranges: readonly SourcePrefix[];
+  readonly badRanges: readonly DataplaneProblem[];
+  readonly onIP: Map<string, OnIP>;
+}
+
+/**
+ * The planner, remembering per Service object what it planned: the speaker's cache replaces an object when it
+ * changes, so with 10,000 Services one endpoint change re-plans one Service, and every other forward is the very
+ * object of the previous plan (the renderers' diffs skip those without comparing them).
+ */
+export class DataplanePlanner {
+  private readonly memory = new WeakMap<DataplaneService, Remembered>();
+
+  plan(input: DataplaneInput): DataplanePlan {
+    const forwards = new Map<string, Forward>();
+    const problems: DataplaneProblem[] = [];
+    const reported = new Set<DataplaneService>();
+    const served = [...input.served].sort(([, a], [, b]) => byIP(a.ip, b.ip));
+    for (const [ipText, { ip, services }] of served) {
+      for (const key of [...services].sort()) {
+        const svc = input.services.get(key);
+        if (!svc) continue;
+        const remembered = this.remembered(svc);
+        if (!reported.has(svc)) {
+          reported.add(svc);
+          problems.push(...remembered.badRanges);
         }
-        forwards.set(k, {
-          key: k,
-          ip,
-          protocol: sp.protocol,
-          port: sp.port,
-          service: svc.key,
-          portName: sp.name,
-          backends: backendsOf(svc, sp, ip.family, input.endpoints.get(key) ?? [], input.node),
-          masquerade: !svc.local,
-          ...(svc.affinitySec !== undefined ? { affinitySec: svc.affinitySec } : {}),
-          sourceRanges,
-        });
+        const endpoints = input.endpoints.get(key);
+        let on = remembered.onIP.get(ipText);
+        if (!on || on.endpoints !== endpoints || on.node !== input.node) {
+          on = planOnIP(svc, ip, remembered.ranges, endpoints, input.node);
+          remembered.onIP.set(ipText, on);
+        }
+        // kube-proxy reads the ranges per family: none of this family leaves this IP open to every source. Kept,
+        // so a Service behaves the same with or without kube-proxy, and said, as it is rarely what the author meant.
+        if (on.noRangeOfFamily) problems.push({ code: 'noRangeOfFamily', service: svc.key, ip: ipText });
+        for (const f of on.forwards) {
+          const held = forwards.get(f.key);
+          if (held) problems.push({ code: 'portTaken', key: f.key, kept: held.service, dropped: svc.key });
+          else forwards.set(f.key, f);
+        }
       }
     }
+    return { forwards, problems };
   }
-  return { forwards, problems };
+
+  private remembered(svc: DataplaneService): Remembered {
+    let r = this.memory.get(svc);
+    if (!r) {
+      const badRanges: DataplaneProblem[] = [];
+      r = { ranges: rangesOf(svc, badRanges), badRanges, onIP: new Map() };
+      this.memory.set(svc, r);
+    }
+    return r;
+  }
+}
+
+function planOnIP(
+  svc: DataplaneService,
+  ip: ParsedIP,
+  ranges: readonly SourcePrefix[],
+  endpoints: readonly DataplaneEndpoint[] | undefined,
+  node: string,
+): OnIP {
+  const sourceRanges = ranges
+    .filter((r) => r.ip.family === ip.family)
+    .sort((a, b) => byIP(a.ip, b.ip) || a.length - b.length);
+  const forwards = svc.ports.map((sp): Forward => ({
+    key: forwardKey(ip, sp.protocol, sp.port),
+    ip,
+    protocol: sp.protocol,
+    port: sp.port,
+    service: svc.key,
+    portName: sp.name,
+    backends: backendsOf(svc, sp, ip.family, endpoints ?? [], node),
+    masquerade: !svc.local,
+    ...(svc.affinitySec !== undefined ? { affinitySec: svc.affinitySec } : {}),
+    sourceRanges,
+  }));
+  return { endpoints, node, forwards, noRangeOfFamily: ranges.length > 0 && sourceRanges.length === 0 };
+}
+
+/** A plan made without memory (tests, benchmarks, one-off plans). */
+export function planDataplane(input: DataplaneInput): DataplanePlan {
+  return new DataplanePlanner().plan(input);
 }
 
 /** A problem in words, for the log line and the Event. */
