@@ -20,7 +20,7 @@ export { processRunner, type CommandRunner } from './dataplane/command';
 export type { DataplanePlan, Forward } from './dataplane/types';
 // The dataplane benchmarks (scripts/src/bench/dataplaneSync, dataplanePath): the planner, both rule backends, and
 // nftables' full render, timed alone against `nft -f` of the same text.
-export { planDataplane } from './dataplane/plan';
+export { DataplanePlanner, planDataplane } from './dataplane/plan';
 export { nftablesBackend } from './dataplane/nftables/edge';
 export { renderFull as renderNftablesFull } from './dataplane/nftables/render';
 export { iptablesBackend } from './dataplane/iptables';

@@ -4,14 +4,16 @@
  * network namespace of the bench's own (created here, deleted in `finally`; nothing is added to the root namespace).
  *
  * Per backend and size: the first full sync (apply(undefined, plan, true)) and a single-endpoint change (one Service
- * loses one endpoint: nftables as a diff, iptables as it always does, a save and a full restore), wall ms around
- * the backend's apply and the bytes it handed over. Beside them `nft -f` alone loading the same full text (rendered
+ * loses one endpoint: nftables as a diff, iptables as it always does, a save and a full restore), wall ms and the
+ * bytes handed over. The change is timed as the speaker makes it: its planner, which remembers the plan before,
+ * plans the new input, then the backend applies the difference. Beside them `nft -f` alone loading the same full text (rendered
  * once, only the process timed), so what our side adds is visible; and, in process, the planner and the renderers.
  * Rounds alternate the backends (nft, ipt, ipt, nft, ...); figures are medians. Timings are printed, never asserted.
  * An iptables apply still running after M minutes (15) is killed: shown as "> M min", that size not tried again.
  */
 import { errorText } from '@ironlb/shared';
 import {
+  DataplanePlanner,
   iptablesBackend,
   nftablesBackend,
   planDataplane,
@@ -44,13 +46,16 @@ interface Figure {
 interface Sample {
   readonly full: Figure;
   readonly change: Figure;
+  /** The speaker's planner, remembering the plan before, planning the changed input (NaN: not measured). */
+  readonly replanMs: number;
 }
 
-/** The two plans of one size: before and after the single-endpoint change. */
+/** The inputs and plans of one size: before and after the single-endpoint change. */
 interface SizePlans {
   readonly services: number;
+  readonly input: DataplaneInput;
   readonly plan: DataplanePlan;
-  readonly changed: DataplanePlan;
+  readonly changedInput: DataplaneInput;
   /** renderFull(plan): what `nft -f` alone loads. */
   readonly nftText: string;
   /** iptables' restore texts for the full sync and the change: their sizes when a restore is killed at the budget. */
@@ -61,12 +66,14 @@ function plansOf(services: number, endpoints: number): SizePlans {
   const input = benchInput(benchServices({ services, endpoints }));
   const plan = planDataplane(input);
   // A Service in the middle loses its last endpoint.
-  const changed = planDataplane(withoutLastEndpoint(input, `bench/svc-${Math.floor(services / 2)}`));
+  const changedInput = withoutLastEndpoint(input, `bench/svc-${Math.floor(services / 2)}`);
+  const changed = planDataplane(changedInput);
   const full = renderIptables(plan, 'IPv4');
   return {
     services,
+    input,
     plan,
-    changed,
+    changedInput,
     nftText: renderNftablesFull(plan),
     iptBytes: {
       full: Buffer.byteLength(full.text),
@@ -119,12 +126,18 @@ async function syncSample(slot: Slot, p: SizePlans): Promise<Sample> {
   try {
     const bytes = slot.bytesOf(p);
     const full = await applyTimed(slot, () => slot.backend.apply(undefined, p.plan, true), bytes.full);
+    // As in the speaker: a planner that made the plan before (untimed) plans the change, the backend applies it.
+    const planner = new DataplanePlanner();
+    const before = planner.plan(p.input);
+    const t0 = performance.now();
+    const after = planner.plan(p.changedInput);
+    const replanMs = performance.now() - t0;
     // A full sync that never finished leaves nothing to change.
     const change =
       full.ms === Infinity
         ? { ms: NaN, bytes: bytes.change }
-        : await applyTimed(slot, () => slot.backend.apply(p.plan, p.changed, false), bytes.change);
-    return { full, change };
+        : await applyTimed(slot, () => slot.backend.apply(before, after, false), bytes.change);
+    return { full, change, replanMs };
   } finally {
     await clean(slot);
   }
@@ -147,7 +160,7 @@ async function checkLoaded(kind: Kind, prefix: readonly string[], p: SizePlans):
   const out = await mustRun(argv, { timeoutMs: 300_000 });
   const count =
     kind === 'nftables'
-      ? (out.match(/: goto svc-/g) ?? []).length
+      ? (out.match(/: goto /g) ?? []).length
       : out.split('\n').filter((l) => l.startsWith('-A IRONLB-SERVICES ')).length;
   if (count !== p.plan.forwards.size)
     throw new Error(`${kind} holds ${count} forwards after the full sync, not ${p.plan.forwards.size}`);
@@ -329,7 +342,7 @@ export async function benchDataplaneSync(args: string[]): Promise<void> {
     `# ${versions.nft}; ${versions.ipt}; kernel ${versions.kernel}; a network namespace of its own; median of ${rounds} round(s), backends alternated (nft, ipt, ipt, nft, ...)${iptRounds(big.services) < rounds ? `; iptables at ${big.services}: ${iptRounds(big.services)} round(s), killed at the ${budgetMin} min budget` : ''}`,
   );
   console.log(
-    '# wall ms around the backend apply (render + `ip netns exec` + the command); iptables: IPv4 only (the plans are IPv4), iptables-save + iptables-restore --noflush per apply, as it always does; nftables: one `nft -f -`, the change as a diff',
+    '# wall ms around the backend apply (render + `ip netns exec` + the command), the change between two plans of the speaker planner (unchanged forwards are the same objects); iptables: IPv4 only (the plans are IPv4), iptables-save + iptables-restore --noflush per apply, as it always does; nftables: one `nft -f -`, the change as a diff',
   );
   for (const l of tableLines(['', 'nft ms', 'nft bytes', 'ipt ms', 'ipt bytes', 'ipt/nft ms', 'ipt/nft bytes'], rows))
     console.log(`  ${l}`);
@@ -346,8 +359,12 @@ export async function benchDataplaneSync(args: string[]): Promise<void> {
   console.log(
     `  iptables one-endpoint change at ${big.services} / at ${small.services}: ${ratioText(ichange(big.services), ichange(small.services), budgetMs)}`,
   );
+  const replan = (n: number): number => med('nftables', n, (x) => x.replanMs);
   console.log(
-    `  in process, ${services} Services x ${endpoints} endpoints: planDataplane ${fmt(pure.planMs, 1)} ms; nftables renderFull ${fmt(pure.nftMs, 1)} ms; renderIptables ${fmt(pure.iptMs, 1)} ms (median of 5)`,
+    `  the speaker planner re-planning for the change (it remembers the plan before): ${fmt(replan(big.services), 1)} ms at ${big.services}, ${fmt(replan(small.services), 2)} ms at ${small.services}`,
+  );
+  console.log(
+    `  in process, ${services} Services x ${endpoints} endpoints: the first plan (planDataplane, no memory) ${fmt(pure.planMs, 1)} ms; nftables renderFull ${fmt(pure.nftMs, 1)} ms; renderIptables ${fmt(pure.iptMs, 1)} ms (median of 5)`,
   );
   console.log(`  whole run: ${fmt((performance.now() - started) / 60_000, 1)} min`);
   console.log(`  reproduce: ${cmd} (root: it creates a network namespace)`);

@@ -240,6 +240,27 @@ describe('renderDiff', () => {
     expect(mid).toContain('add chain inet ironlb dnat4-tcp-2');
   });
 
+  it('shared chains over a run of diffs: each diff counts from the plan before it, not from the first', () => {
+    const two = (ip: string) => fwd(ip, 'TCP', 80, ['203.0.113.50:80', '203.0.113.51:80']);
+    const three = (ip: string) => fwd(ip, 'TCP', 80, ['203.0.113.50:80', '203.0.113.51:80', '203.0.113.52:80']);
+    const A = '198.51.100.1';
+    const B = '198.51.100.2';
+    const p1 = plan(two(A), two(B));
+    const p2 = plan(three(A), two(B));
+    const p3 = plan(three(A), three(B));
+    const p4 = plan(two(A), three(B));
+    const chainLines = (text: string) => text.split('\n').filter((l) => / chain /.test(l));
+    expect(chainLines(renderDiff(p1, p2))).toEqual(['add chain inet ironlb dnat4-tcp-3']);
+    expect(chainLines(renderDiff(p2, p3))).toEqual(['delete chain inet ironlb dnat4-tcp-2']);
+    expect(chainLines(renderDiff(p3, p4))).toEqual(['add chain inet ironlb dnat4-tcp-2']);
+    // The same plans diffed the other way round, and from a plan never diffed before.
+    expect(chainLines(renderDiff(p4, p3))).toEqual(['delete chain inet ironlb dnat4-tcp-2']);
+    expect(chainLines(renderDiff(plan(two(A), two(B)), p3))).toEqual([
+      'add chain inet ironlb dnat4-tcp-3',
+      'delete chain inet ironlb dnat4-tcp-2',
+    ]);
+  });
+
   it('with affinity, an endpoint added: its chain and set, then the service chain rewritten', () => {
     const a = { ...WEB, affinitySec: 60 };
     const b = {

@@ -118,14 +118,21 @@ const sameRules = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && a.every((r, i) => r === b[i]);
 const elementId = (e: Element): string => `${e.set}\n${elementText(e)}`;
 
-/** The shared chains some forward of the plan goes to. */
-function sharedChainsOf(plan: DataplanePlan): Set<string> {
-  const names = new Set<string>();
-  for (const f of plan.forwards.values()) {
-    const name = sharedChainOf(f);
-    if (name !== undefined) names.add(name);
+/** Per plan, how many of its forwards go to each shared chain. */
+const usersByPlan = new WeakMap<DataplanePlan, ReadonlyMap<string, number>>();
+
+/** How many forwards of the plan go to each shared chain: counted once per plan, or carried over by a diff. */
+function sharedChainUsers(plan: DataplanePlan): ReadonlyMap<string, number> {
+  let users = usersByPlan.get(plan);
+  if (!users) {
+    const counted = new Map<string, number>();
+    for (const f of plan.forwards.values()) {
+      const name = sharedChainOf(f);
+      if (name !== undefined) counted.set(name, (counted.get(name) ?? 0) + 1);
+    }
+    usersByPlan.set(plan, (users = counted));
   }
-  return names;
+  return users;
 }
 
 /**
@@ -142,8 +149,9 @@ export function renderDiff(prev: DataplanePlan, next: DataplanePlan): string {
   const delServiceChains: string[] = [];
   const delEndpointChains: string[] = [];
   const delSets: string[] = [];
-  // Shared chains a changed forward left or joined: whether another forward holds them is known only at the end.
-  const leftShared = new Set<string>();
+  // How many forwards use each shared chain after the diff: the counts before, moved by the forwards that changed.
+  const usersBefore = sharedChainUsers(prev);
+  const users = new Map(usersBefore);
   const joinedShared = new Map<string, readonly string[]>();
   const change = (a: Forward | undefined, b: Forward | undefined): void => {
     const oa = a ? forwardObjects(a) : NONE;
@@ -161,8 +169,11 @@ export function renderDiff(prev: DataplanePlan, next: DataplanePlan): string {
       if (ob.chains.has(name)) continue;
       (name.startsWith('svc-') ? delServiceChains : delEndpointChains).push(`delete chain ${T} ${name}`);
     }
-    for (const name of oa.sharedChains.keys()) leftShared.add(name);
-    for (const [name, rules] of ob.sharedChains) joinedShared.set(name, rules);
+    for (const name of oa.sharedChains.keys()) users.set(name, (users.get(name) ?? 0) - 1);
+    for (const [name, rules] of ob.sharedChains) {
+      users.set(name, (users.get(name) ?? 0) + 1);
+      joinedShared.set(name, rules);
+    }
     const inB = new Set(ob.elements.map(elementId));
     const inA = new Set(oa.elements.map(elementId));
     delElements.push(...oa.elements.filter((e) => !inB.has(elementId(e))));
@@ -175,16 +186,17 @@ export function renderDiff(prev: DataplanePlan, next: DataplanePlan): string {
   }
   for (const [key, b] of next.forwards) if (!prev.forwards.has(key)) change(undefined, b);
   const delShared: string[] = [];
-  if (leftShared.size > 0 || joinedShared.size > 0) {
-    const before = sharedChainsOf(prev);
-    const after = sharedChainsOf(next);
-    for (const [name, rules] of joinedShared) {
-      if (before.has(name)) continue;
-      addChains.push(`add chain ${T} ${name}`);
-      for (const r of rules) fill.push(`add rule ${T} ${name} ${r}`);
-    }
-    for (const name of leftShared) if (!after.has(name)) delShared.push(`delete chain ${T} ${name}`);
+  for (const [name, rules] of joinedShared) {
+    if ((usersBefore.get(name) ?? 0) > 0) continue;
+    addChains.push(`add chain ${T} ${name}`);
+    for (const r of rules) fill.push(`add rule ${T} ${name} ${r}`);
   }
+  for (const [name, n] of users) {
+    if (n > 0) continue;
+    users.delete(name);
+    if ((usersBefore.get(name) ?? 0) > 0) delShared.push(`delete chain ${T} ${name}`);
+  }
+  usersByPlan.set(next, users);
   const lines = [
     ...addSets,
     ...addChains,
