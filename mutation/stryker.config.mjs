@@ -16,6 +16,7 @@ export default {
     // The dataplane's pure core (issue 12); its edges (edge.ts, command.ts, genlClient.ts, probe.ts, vipLink.ts)
     // run processes or sockets and are tested for real in the lab.
     'speaker/src/dataplane/plan.ts',
+    'speaker/src/dataplane/feed.ts',
     'speaker/src/dataplane/input.ts',
     'speaker/src/dataplane/conntrack.ts',
     'speaker/src/dataplane/choose.ts',

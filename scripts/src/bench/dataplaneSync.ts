@@ -120,24 +120,34 @@ async function clean(slot: Slot): Promise<void> {
   }
 }
 
-/** The first full sync and the single-endpoint change, from a namespace holding nothing of ours; cleaned after. */
+/** Single-endpoint changes timed per sample: the endpoint goes, comes back, goes... (the speaker's steady state). */
+const CHANGES = 5;
+
+/**
+ * The first full sync, then CHANGES single-endpoint changes (median), from a namespace holding nothing of ours;
+ * cleaned after. Each change is planned as the speaker plans it: by a planner that made the plan before.
+ */
 async function syncSample(slot: Slot, p: SizePlans): Promise<Sample> {
   await clean(slot);
   try {
     const bytes = slot.bytesOf(p);
     const full = await applyTimed(slot, () => slot.backend.apply(undefined, p.plan, true), bytes.full);
-    // As in the speaker: a planner that made the plan before (untimed) plans the change, the backend applies it.
-    const planner = new DataplanePlanner();
-    const before = planner.plan(p.input);
-    const t0 = performance.now();
-    const after = planner.plan(p.changedInput);
-    const replanMs = performance.now() - t0;
     // A full sync that never finished leaves nothing to change.
-    const change =
-      full.ms === Infinity
-        ? { ms: NaN, bytes: bytes.change }
-        : await applyTimed(slot, () => slot.backend.apply(before, after, false), bytes.change);
-    return { full, change, replanMs };
+    if (full.ms === Infinity) return { full, change: { ms: NaN, bytes: bytes.change }, replanMs: NaN };
+    const planner = new DataplanePlanner();
+    let before = planner.plan(p.input);
+    const changes: Figure[] = [];
+    const replans: number[] = [];
+    for (let i = 0; i < CHANGES; i++) {
+      const t0 = performance.now();
+      const after = planner.plan(i % 2 === 0 ? p.changedInput : p.input);
+      replans.push(performance.now() - t0);
+      const prev = before;
+      changes.push(await applyTimed(slot, () => slot.backend.apply(prev, after, false), bytes.change));
+      before = after;
+    }
+    const change = { ms: median(changes.map((c) => c.ms)), bytes: changes[0].bytes };
+    return { full, change, replanMs: median(replans) };
   } finally {
     await clean(slot);
   }
@@ -342,7 +352,7 @@ export async function benchDataplaneSync(args: string[]): Promise<void> {
     `# ${versions.nft}; ${versions.ipt}; kernel ${versions.kernel}; a network namespace of its own; median of ${rounds} round(s), backends alternated (nft, ipt, ipt, nft, ...)${iptRounds(big.services) < rounds ? `; iptables at ${big.services}: ${iptRounds(big.services)} round(s), killed at the ${budgetMin} min budget` : ''}`,
   );
   console.log(
-    '# wall ms around the backend apply (render + `ip netns exec` + the command), the change between two plans of the speaker planner (unchanged forwards are the same objects); iptables: IPv4 only (the plans are IPv4), iptables-save + iptables-restore --noflush per apply, as it always does; nftables: one `nft -f -`, the change as a diff',
+    `# wall ms around the backend apply (render + \`ip netns exec\` + the command), the change as the median of ${CHANGES} (an endpoint gone, back, gone...) between plans of the speaker planner (unchanged forwards are the same objects); iptables: IPv4 only (the plans are IPv4), iptables-save + iptables-restore --noflush per apply, as it always does; nftables: one \`nft -f -\`, the change as a diff`,
   );
   for (const l of tableLines(['', 'nft ms', 'nft bytes', 'ipt ms', 'ipt bytes', 'ipt/nft ms', 'ipt/nft bytes'], rows))
     console.log(`  ${l}`);

@@ -58,6 +58,22 @@ export function normalizeListing(text: string): string[] {
   return blocks.sort();
 }
 
+/**
+ * The blocks without the shared DNAT chains no forward goes to: a diff keeps those until the next full rewrite (see
+ * render.ts), so the diff side may hold some the full side lacks. Each one left out must still be a whole DNAT chain.
+ */
+function withoutKeptChains(blocks: string[]): string[] {
+  const all = blocks.join('\n');
+  return blocks.filter((b) => {
+    const name = /^chain (dnat[46]-(?:tcp|udp|sctp)-\d+) \{/.exec(b)?.[1];
+    if (name === undefined || new RegExp(`goto ${name}\\b`).test(all)) return true;
+    expect(b).toMatch(
+      /^chain dnat([46])-(tcp|udp|sctp)-(\d+) \{\n.*dnat ip6? to .* numgen random mod \3 map @endpoints\1-\2$/,
+    );
+    return false;
+  });
+}
+
 /** A random plan: up to 6 VIPs of both families, TCP/UDP/SCTP ports, 0-4 backends, affinity, ranges, policy. */
 function randomPlan(next: () => number): DataplanePlan {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)];
@@ -118,17 +134,22 @@ maybe('nftables backend in network namespaces', () => {
     let prev: DataplanePlan | undefined;
     let bytesDiff = 0;
     let bytesFull = 0;
+    // Steps that found shared chains kept with no user: the run must show that case, not only pass around it.
+    let keptSeen = 0;
     for (let step = 0; step < 80; step++) {
       const plan = randomPlan(next);
       bytesDiff += (await diffSide.apply(prev, plan, false)).bytes;
       bytesFull += (await fullSide.apply(undefined, plan, true)).bytes;
-      const a = normalizeListing(await nft(NS_DIFF, 'list', 'table', 'inet', 'ironlb'));
+      const listed = normalizeListing(await nft(NS_DIFF, 'list', 'table', 'inet', 'ironlb'));
+      const a = withoutKeptChains(listed);
+      keptSeen += listed.length - a.length;
       const b = normalizeListing(await nft(NS_FULL, 'list', 'table', 'inet', 'ironlb'));
       expect({ step, blocks: a }).toEqual({ step, blocks: b });
       prev = plan;
     }
     console.log(`80 plans: ${bytesDiff} bytes as diffs, ${bytesFull} as full rewrites`);
     expect(bytesDiff).toBeLessThan(bytesFull);
+    expect(keptSeen).toBeGreaterThan(0);
   });
 
   it('drift: none after an apply; seen after a flush or a delete of our table, gone after a full apply', async () => {

@@ -6,7 +6,7 @@ import type { ApplyStats, DataplaneBackend } from '../backend';
 import { failureText, type CommandRunner } from '../command';
 import type { DataplanePlan } from '../types';
 import { DEFAULT_MASQUERADE_MARK, TABLE } from './objects';
-import { renderDiff, renderFull } from './render';
+import { diffTable, renderFull, sharedChainUsers } from './render';
 
 export interface NftablesOptions {
   readonly runner: CommandRunner;
@@ -24,13 +24,19 @@ export function nftablesBackend(opts: NftablesOptions): DataplaneBackend {
     if (r.code !== 0) throw new Error(failureText(argv, r));
     return r.stdout;
   };
+  // The shared chains in our table as the last successful apply left them (diffs keep unused ones; see render.ts).
+  let inTable: ReadonlyMap<string, number> | undefined;
   return {
     name: 'nftables',
     async apply(prev: DataplanePlan | undefined, next: DataplanePlan, full: boolean): Promise<ApplyStats> {
-      const text = full || !prev ? renderFull(next, mark) : renderDiff(prev, next);
-      if (text === '') return { bytes: 0 };
-      await nft(['-f', '-'], text);
-      return { bytes: Buffer.byteLength(text) };
+      const step =
+        full || !prev
+          ? { text: renderFull(next, mark), inTable: sharedChainUsers(next) }
+          : diffTable(prev, next, inTable ?? sharedChainUsers(prev));
+      // A failed transaction changes nothing, so what the table holds is only updated after a success.
+      if (step.text !== '') await nft(['-f', '-'], step.text);
+      inTable = step.inTable;
+      return { bytes: Buffer.byteLength(step.text) };
     },
     async drifted(): Promise<boolean> {
       // The hooked chain that does the lookups: gone with the table, empty after `nft flush table`/`flush ruleset`.
@@ -40,6 +46,7 @@ export function nftablesBackend(opts: NftablesOptions): DataplaneBackend {
     async cleanup(): Promise<void> {
       // `add` first: deleting a table that is not there is an error, and cleanup must not fail for that.
       await nft(['-f', '-'], `add table inet ${TABLE}\ndelete table inet ${TABLE}\n`);
+      inTable = undefined;
     },
   };
 }

@@ -2,7 +2,7 @@ import { mustParseIP } from '@ironlb/shared';
 import { forward, plan } from '../testPlans';
 import type { Forward } from '../types';
 import { endpointChain, endpointsMap, forwardObjects, nameHash, serviceChain, sharedChainOf } from './objects';
-import { renderDiff, renderFull, sameForward } from './render';
+import { diffTable, renderDiff, renderFull, sameForward, sharedChainUsers } from './render';
 
 /** A Forward with backends written `address:port` (`[v6]:port`). */
 const fwd = (
@@ -206,7 +206,7 @@ describe('renderDiff', () => {
     expect(renderDiff(plan(WEB, OTHER), plan({ ...WEB, backends: [...WEB.backends] }, OTHER))).toBe('');
   });
 
-  it('an endpoint added: elements only, and the shared chain of 3 created; nothing of other forwards', () => {
+  it('an endpoint added: elements only, and the shared chain of 3 created (the one of 2 kept); nothing of other forwards', () => {
     const next = fwd('198.51.100.200', 'TCP', 80, ['203.0.113.18:8080', '203.0.113.34:8080', '203.0.113.50:8080']);
     expect(renderDiff(plan(WEB, OTHER), plan(next, OTHER))).toBe(
       [
@@ -215,13 +215,12 @@ describe('renderDiff', () => {
         'delete element inet ironlb forwards4 { 198.51.100.200 . tcp . 80 }',
         'add element inet ironlb endpoints4-tcp { 198.51.100.200 . 80 . 2 : 203.0.113.50 . 8080 }',
         'add element inet ironlb forwards4 { 198.51.100.200 . tcp . 80 : goto dnat4-tcp-3 }',
-        'delete chain inet ironlb dnat4-tcp-2',
         '',
       ].join('\n'),
     );
   });
 
-  it('shared chains: created only when no forward had them, deleted only when no forward keeps them', () => {
+  it('shared chains: created only when the table lacks them; kept when their last user leaves', () => {
     const two = (ip: string) => fwd(ip, 'TCP', 80, ['203.0.113.50:80', '203.0.113.51:80']);
     const three = (ip: string) => fwd(ip, 'TCP', 80, ['203.0.113.50:80', '203.0.113.51:80', '203.0.113.52:80']);
     const A = '198.51.100.1';
@@ -236,29 +235,40 @@ describe('renderDiff', () => {
     const mid = renderDiff(plan(three(A)), plan(fwd(A, 'TCP', 80, ['203.0.113.50:80', '203.0.113.52:80'])));
     expect(mid).toContain('delete element inet ironlb endpoints4-tcp { 198.51.100.1 . 80 . 1, 198.51.100.1 . 80 . 2 }');
     expect(mid).toContain('add element inet ironlb endpoints4-tcp { 198.51.100.1 . 80 . 1 : 203.0.113.52 . 80 }');
-    expect(mid).toContain('delete chain inet ironlb dnat4-tcp-3');
+    expect(mid).not.toContain('delete chain');
     expect(mid).toContain('add chain inet ironlb dnat4-tcp-2');
   });
 
-  it('shared chains over a run of diffs: each diff counts from the plan before it, not from the first', () => {
+  it('shared chains over a run of diffs: each diff starts from the chains the one before left in the table', () => {
     const two = (ip: string) => fwd(ip, 'TCP', 80, ['203.0.113.50:80', '203.0.113.51:80']);
     const three = (ip: string) => fwd(ip, 'TCP', 80, ['203.0.113.50:80', '203.0.113.51:80', '203.0.113.52:80']);
     const A = '198.51.100.1';
     const B = '198.51.100.2';
-    const p1 = plan(two(A), two(B));
-    const p2 = plan(three(A), two(B));
-    const p3 = plan(three(A), three(B));
-    const p4 = plan(two(A), three(B));
+    const plans = [
+      plan(two(A), two(B)),
+      plan(three(A), two(B)),
+      plan(three(A), three(B)),
+      plan(two(A), three(B)),
+      plan(fwd(A, 'TCP', 80, ['203.0.113.50:80']), three(B)),
+    ];
     const chainLines = (text: string) => text.split('\n').filter((l) => / chain /.test(l));
-    expect(chainLines(renderDiff(p1, p2))).toEqual(['add chain inet ironlb dnat4-tcp-3']);
-    expect(chainLines(renderDiff(p2, p3))).toEqual(['delete chain inet ironlb dnat4-tcp-2']);
-    expect(chainLines(renderDiff(p3, p4))).toEqual(['add chain inet ironlb dnat4-tcp-2']);
-    // The same plans diffed the other way round, and from a plan never diffed before.
-    expect(chainLines(renderDiff(p4, p3))).toEqual(['delete chain inet ironlb dnat4-tcp-2']);
-    expect(chainLines(renderDiff(plan(two(A), two(B)), p3))).toEqual([
-      'add chain inet ironlb dnat4-tcp-3',
-      'delete chain inet ironlb dnat4-tcp-2',
+    let inTable = sharedChainUsers(plans[0]);
+    expect([...inTable]).toEqual([['dnat4-tcp-2', 2]]);
+    const steps: string[][] = [];
+    for (let i = 1; i < plans.length; i++) {
+      const d = diffTable(plans[i - 1], plans[i], inTable);
+      steps.push(chainLines(d.text));
+      inTable = d.inTable;
+    }
+    // dnat4-tcp-2 lost its last user at the second step and stayed, so coming back to it added nothing.
+    expect(steps).toEqual([['add chain inet ironlb dnat4-tcp-3'], [], [], ['add chain inet ironlb dnat4-tcp-1']]);
+    expect([...inTable].sort()).toEqual([
+      ['dnat4-tcp-1', 1],
+      ['dnat4-tcp-2', 0],
+      ['dnat4-tcp-3', 1],
     ]);
+    // Without what the table holds, a diff starts from a full rewrite to its first plan, which has no kept chains.
+    expect(chainLines(renderDiff(plans[2], plans[3]))).toEqual(['add chain inet ironlb dnat4-tcp-2']);
   });
 
   it('with affinity, an endpoint added: its chain and set, then the service chain rewritten', () => {
@@ -283,7 +293,6 @@ describe('renderDiff', () => {
         'delete element inet ironlb masquerade4 { 198.51.100.200 . tcp . 80 }',
         'delete element inet ironlb endpoints4-tcp { 198.51.100.200 . 80 . 0, 198.51.100.200 . 80 . 1 }',
         'delete element inet ironlb forwards4 { 198.51.100.200 . tcp . 80 }',
-        'delete chain inet ironlb dnat4-tcp-2',
         '',
       ].join('\n'),
     );
@@ -312,7 +321,7 @@ describe('renderDiff', () => {
     ]);
   });
 
-  it('the last endpoint gone: the elements move from the maps to refused, then the shared chain goes', () => {
+  it('the last endpoint gone: the elements move from the maps to refused (the shared chain stays)', () => {
     const none = { ...WEB, backends: [] };
     expect(renderDiff(plan(WEB), plan(none))).toBe(
       [
@@ -320,7 +329,6 @@ describe('renderDiff', () => {
         'delete element inet ironlb endpoints4-tcp { 198.51.100.200 . 80 . 0, 198.51.100.200 . 80 . 1 }',
         'delete element inet ironlb forwards4 { 198.51.100.200 . tcp . 80 }',
         'add element inet ironlb refused4 { 198.51.100.200 . tcp . 80 }',
-        'delete chain inet ironlb dnat4-tcp-2',
         '',
       ].join('\n'),
     );

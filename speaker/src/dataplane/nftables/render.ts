@@ -118,29 +118,38 @@ const sameRules = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && a.every((r, i) => r === b[i]);
 const elementId = (e: Element): string => `${e.set}\n${elementText(e)}`;
 
-/** Per plan, how many of its forwards go to each shared chain. */
-const usersByPlan = new WeakMap<DataplanePlan, ReadonlyMap<string, number>>();
-
-/** How many forwards of the plan go to each shared chain: counted once per plan, or carried over by a diff. */
-function sharedChainUsers(plan: DataplanePlan): ReadonlyMap<string, number> {
-  let users = usersByPlan.get(plan);
-  if (!users) {
-    const counted = new Map<string, number>();
-    for (const f of plan.forwards.values()) {
-      const name = sharedChainOf(f);
-      if (name !== undefined) counted.set(name, (counted.get(name) ?? 0) + 1);
-    }
-    usersByPlan.set(plan, (users = counted));
+/**
+ * The shared chains of a table that renderFull(plan) made, with how many of the plan's forwards go to each. A diff
+ * carries these on: a chain whose last user left stays (with 0) until the next full rewrite, because adding a chain
+ * with a DNAT rule makes the kernel validate every jump of the table (+20-30 ms at 10,000 Services) and an endpoint
+ * count that went from 10 to 9 comes back to 10 soon enough (a rolling update); a kept chain costs nothing.
+ */
+export function sharedChainUsers(plan: DataplanePlan): ReadonlyMap<string, number> {
+  const counted = new Map<string, number>();
+  for (const f of plan.forwards.values()) {
+    const name = sharedChainOf(f);
+    if (name !== undefined) counted.set(name, (counted.get(name) ?? 0) + 1);
   }
-  return users;
+  return counted;
+}
+
+/** The statements that turn the table for `prev` into the one for `next` (see diffTable); '' when nothing changed. */
+export function renderDiff(prev: DataplanePlan, next: DataplanePlan): string {
+  return diffTable(prev, next).text;
 }
 
 /**
- * The statements that turn the table rendered for `prev` into the one for `next`; '' when nothing changed. Order
+ * The statements that turn the table rendered for `prev` into the one for `next` ('' when nothing changed), and
+ * the shared chains the table then holds. `inTable`: the shared chains it holds now (by default those of a full
+ * rewrite to `prev`); the caller keeps the returned ones for its next diff once the statements were applied. Order
  * inside the one transaction: new sets and chains, chain contents, elements out then in, and only then the chains
  * and sets nothing refers to any more (service chains before the endpoint chains they jump to).
  */
-export function renderDiff(prev: DataplanePlan, next: DataplanePlan): string {
+export function diffTable(
+  prev: DataplanePlan,
+  next: DataplanePlan,
+  inTable: ReadonlyMap<string, number> = sharedChainUsers(prev),
+): { readonly text: string; readonly inTable: ReadonlyMap<string, number> } {
   const addSets: string[] = [];
   const addChains: string[] = [];
   const fill: string[] = [];
@@ -150,8 +159,7 @@ export function renderDiff(prev: DataplanePlan, next: DataplanePlan): string {
   const delEndpointChains: string[] = [];
   const delSets: string[] = [];
   // How many forwards use each shared chain after the diff: the counts before, moved by the forwards that changed.
-  const usersBefore = sharedChainUsers(prev);
-  const users = new Map(usersBefore);
+  const users = new Map(inTable);
   const joinedShared = new Map<string, readonly string[]>();
   const change = (a: Forward | undefined, b: Forward | undefined): void => {
     const oa = a ? forwardObjects(a) : NONE;
@@ -185,18 +193,11 @@ export function renderDiff(prev: DataplanePlan, next: DataplanePlan): string {
     if (a !== b && !(b && sameForward(a, b))) change(a, b);
   }
   for (const [key, b] of next.forwards) if (!prev.forwards.has(key)) change(undefined, b);
-  const delShared: string[] = [];
   for (const [name, rules] of joinedShared) {
-    if ((usersBefore.get(name) ?? 0) > 0) continue;
+    if (inTable.has(name)) continue;
     addChains.push(`add chain ${T} ${name}`);
     for (const r of rules) fill.push(`add rule ${T} ${name} ${r}`);
   }
-  for (const [name, n] of users) {
-    if (n > 0) continue;
-    users.delete(name);
-    if ((usersBefore.get(name) ?? 0) > 0) delShared.push(`delete chain ${T} ${name}`);
-  }
-  usersByPlan.set(next, users);
   const lines = [
     ...addSets,
     ...addChains,
@@ -205,8 +206,7 @@ export function renderDiff(prev: DataplanePlan, next: DataplanePlan): string {
     ...elementLines('add', addElements),
     ...delServiceChains,
     ...delEndpointChains,
-    ...delShared,
     ...delSets,
   ];
-  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+  return { text: lines.length === 0 ? '' : `${lines.join('\n')}\n`, inTable: users };
 }
