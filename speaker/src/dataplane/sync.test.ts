@@ -97,7 +97,8 @@ const plan = (n: number, proto: Forward['protocol'] = 'TCP', backends = ['203.0.
 interface HarnessOptions {
   /** The conntrack runner's answer; absent: no runner. */
   run?: (argv: readonly string[]) => CommandResult;
-  argvPrefix?: readonly string[];
+  /** `none`: the option left out. */
+  argvPrefix?: readonly string[] | 'none';
   /** `default`: the option left out. */
   resyncMs?: number | 'default';
   probeMs?: number | 'default';
@@ -131,9 +132,9 @@ function harness(o: HarnessOptions = {}) {
               return Promise.resolve(run(argv));
             },
           },
-          argvPrefix: o.argvPrefix ?? ['ip', 'netns', 'exec', 'ns1'],
         }
       : {}),
+    ...(run && o.argvPrefix !== 'none' ? { argvPrefix: o.argvPrefix ?? ['ip', 'netns', 'exec', 'ns1'] } : {}),
   });
   return {
     clock,
@@ -491,7 +492,7 @@ describe('DataplaneSync', () => {
   });
 
   it('conntrack run without a prefix; a deletion that succeeds is no warning', async () => {
-    const h = harness({ run: () => ({ code: 0, stdout: '', stderr: '' }), argvPrefix: [] });
+    const h = harness({ run: () => ({ code: 0, stdout: '', stderr: '' }), argvPrefix: 'none' });
     h.sync.update(plan(1, 'UDP', ['203.0.113.18']));
     await flush();
     h.calls[0].done();
@@ -508,7 +509,7 @@ describe('DataplaneSync on the process clock', () => {
 
   it('times applies with performance.now, runs its timers with setTimeout and clears them on stop', async () => {
     jest.useFakeTimers();
-    const h = harness({ realClock: true, resyncMs: 60_000, probeMs: 'default' });
+    const h = harness({ realClock: true, resyncMs: 60_000, probeMs: 10_000 });
     h.sync.update(plan(1));
     await jest.advanceTimersByTimeAsync(2500);
     h.calls[0].done();
