@@ -44,13 +44,19 @@ function fakeBackend() {
   const calls: Call[] = [];
   let drift = false;
   let cleaned = 0;
+  let probes = 0;
+  // While set, drifted() answers only when the test releases it (a probe's `nft list` still running).
+  let held: Promise<void> | undefined;
   const backend: DataplaneBackend = {
     name: 'fake',
     apply: (prev, next, full) =>
       new Promise<ApplyStats>((resolve, reject) =>
         calls.push({ prev, next, full, done: (err) => (err ? reject(err) : resolve({ bytes: 10 })) }),
       ),
-    drifted: () => Promise.resolve(drift),
+    drifted: () => {
+      probes++;
+      return held ? held.then(() => drift) : Promise.resolve(drift);
+    },
     cleanup: () => {
       cleaned++;
       return Promise.resolve();
@@ -61,6 +67,17 @@ function fakeBackend() {
     calls,
     setDrift: (d: boolean) => (drift = d),
     cleaned: () => cleaned,
+    /** How many times the backend was asked whether our rules drifted (each a listing of the kernel's rules). */
+    probes: () => probes,
+    /** Holds the next probes' answers until the returned function is called. */
+    holdProbes: (): (() => void) => {
+      let release = (): void => undefined;
+      held = new Promise<void>((r) => (release = r));
+      return () => {
+        held = undefined;
+        release();
+      };
+    },
   };
 }
 
@@ -77,19 +94,36 @@ const plan = (n: number, proto: Forward['protocol'] = 'TCP', backends = ['203.0.
     ),
   );
 
-function harness(run?: (argv: readonly string[]) => CommandResult) {
+interface HarnessOptions {
+  /** The conntrack runner's answer; absent: no runner. */
+  run?: (argv: readonly string[]) => CommandResult;
+  /** `none`: the option left out. */
+  argvPrefix?: readonly string[] | 'none';
+  /** `default`: the option left out. */
+  resyncMs?: number | 'default';
+  probeMs?: number | 'default';
+  /** false: no onApplied callback. */
+  onApplied?: boolean;
+  /** The process's timers and clock (jest's fake timers where a test installs them) instead of the fake clock. */
+  realClock?: boolean;
+}
+
+function harness(o: HarnessOptions = {}) {
   const clock = new Clock();
   const b = fakeBackend();
   const applied: AppliedSync[] = [];
-  const warnings: string[] = [];
+  const warned: { o: object; m: string }[] = [];
   const argvs: string[][] = [];
+  const run = o.run;
+  const resyncMs = o.resyncMs ?? 300_000;
+  const probeMs = o.probeMs ?? 10_000;
   const sync = new DataplaneSync({
     backend: b.backend,
-    clock,
-    resyncMs: 300_000,
-    probeMs: 10_000,
-    log: { info: () => undefined, warn: (_o, m) => warnings.push(m) },
-    onApplied: (s) => applied.push(s),
+    ...(o.realClock ? {} : { clock }),
+    ...(resyncMs === 'default' ? {} : { resyncMs }),
+    ...(probeMs === 'default' ? {} : { probeMs }),
+    log: { info: () => undefined, warn: (obj, m) => warned.push({ o: obj, m }) },
+    ...(o.onApplied === false ? {} : { onApplied: (s: AppliedSync) => applied.push(s) }),
     ...(run
       ? {
           runner: {
@@ -98,11 +132,21 @@ function harness(run?: (argv: readonly string[]) => CommandResult) {
               return Promise.resolve(run(argv));
             },
           },
-          argvPrefix: ['ip', 'netns', 'exec', 'ns1'],
         }
       : {}),
+    ...(run && o.argvPrefix !== 'none' ? { argvPrefix: o.argvPrefix ?? ['ip', 'netns', 'exec', 'ns1'] } : {}),
   });
-  return { clock, sync, applied, warnings, argvs, ...b };
+  return {
+    clock,
+    sync,
+    applied,
+    warned,
+    get warnings(): string[] {
+      return warned.map((w) => w.m);
+    },
+    argvs,
+    ...b,
+  };
 }
 
 describe('DataplaneSync', () => {
@@ -116,13 +160,14 @@ describe('DataplaneSync', () => {
     expect(h.calls[0]).toMatchObject({ prev: undefined, next: p1, full: true });
     h.calls[0].done();
     await flush();
-    expect(h.applied).toEqual([{ full: true, seconds: 0, bytes: 10, forwards: 1, why: 'start' }]);
+    // Strict: a diff's record has no `why` at all (the metrics and the "written in full" log read it).
+    expect(h.applied).toStrictEqual([{ full: true, seconds: 0, bytes: 10, forwards: 1, why: 'start' }]);
     h.sync.update(p2);
     await flush();
     expect(h.calls[1]).toMatchObject({ prev: p1, next: p2, full: false });
     h.calls[1].done();
     await h.sync.idle();
-    expect(h.applied[1]).toEqual({ full: false, seconds: 0, bytes: 10, forwards: 2 });
+    expect(h.applied[1]).toStrictEqual({ full: false, seconds: 0, bytes: 10, forwards: 2 });
   });
 
   it('plans arriving during an apply are coalesced: only the newest is applied next', async () => {
@@ -168,6 +213,11 @@ describe('DataplaneSync', () => {
     await flush();
     await h.clock.advance(1999);
     expect(h.calls).toHaveLength(3);
+    // Each failure is logged with the backend, the wait before its retry and the error.
+    expect(h.warned.map((w) => w.o)).toEqual([
+      { backend: 'fake', retryMs: 1000, error: 'nft: boom' },
+      { backend: 'fake', retryMs: 2000, error: 'again' },
+    ]);
     await h.clock.advance(1);
     expect(h.calls).toHaveLength(4);
     for (let i = 0; i < 6; i++) {
@@ -209,7 +259,9 @@ describe('DataplaneSync', () => {
     await h.clock.advance(10_000);
     expect(h.calls).toHaveLength(2);
     expect(h.calls[1].full).toBe(true);
-    expect(h.warnings).toEqual(['dataplane rules were changed by someone else: rewriting them']);
+    expect(h.warned).toEqual([
+      { o: { backend: 'fake' }, m: 'dataplane rules were changed by someone else: rewriting them' },
+    ]);
     h.calls[1].done();
     await flush();
     expect(h.applied.at(-1)?.why).toBe('drift');
@@ -229,11 +281,12 @@ describe('DataplaneSync', () => {
   });
 
   it('after an apply, stale UDP conntrack entries are deleted; "0 deleted" is no warning', async () => {
-    const h = harness((argv) =>
-      argv.includes('203.0.113.19')
-        ? { code: 1, stdout: '', stderr: 'conntrack v1.4.7 (conntrack-tools): 0 flow entries have been deleted.' }
-        : { code: 1, stdout: '', stderr: 'conntrack: Operation failed' },
-    );
+    const h = harness({
+      run: (argv) =>
+        argv.includes('203.0.113.19')
+          ? { code: 1, stdout: '', stderr: 'conntrack v1.4.7 (conntrack-tools): 0 flow entries have been deleted.' }
+          : { code: 1, stdout: '', stderr: 'conntrack: Operation failed' },
+    });
     h.sync.update(plan(1, 'UDP', ['203.0.113.18', '203.0.113.19']));
     await flush();
     h.calls[0].done();
@@ -278,6 +331,210 @@ describe('DataplaneSync', () => {
         '203.0.113.19',
       ],
     ]);
-    expect(h.warnings).toEqual(['stale UDP conntrack entries could not be deleted']);
+    // Only the failed deletion (the first one) is logged, with its command and conntrack's error.
+    expect(h.warned).toEqual([
+      {
+        o: {
+          error:
+            "'ip netns exec ns1 conntrack -D -f ipv4 -p udp --orig-dst 198.51.100.200 --orig-port-dst 80' failed " +
+            '(exit 1): conntrack: Operation failed',
+        },
+        m: 'stale UDP conntrack entries could not be deleted',
+      },
+    ]);
+  });
+
+  it('the time an apply took, in seconds, from the clock', async () => {
+    const h = harness();
+    await h.clock.advance(1000);
+    h.sync.update(plan(1));
+    await flush();
+    await h.clock.advance(2500);
+    h.calls[0].done();
+    await h.sync.idle();
+    expect(h.applied.map((a) => a.seconds)).toEqual([2.5]);
+  });
+
+  it('before the first plan the timers leave the kernel alone: no apply, no probe, no drift logged', async () => {
+    const h = harness();
+    // Our objects do not exist yet: a probe would call that drift.
+    h.setDrift(true);
+    await h.clock.advance(300_000);
+    expect(h.calls).toHaveLength(0);
+    expect(h.probes()).toBe(0);
+    expect(h.warnings).toEqual([]);
+    h.sync.update(plan(1));
+    await flush();
+    h.calls[0].done();
+    await h.sync.idle();
+    expect(h.applied).toStrictEqual([{ full: true, seconds: 0, bytes: 10, forwards: 1, why: 'start' }]);
+  });
+
+  it('while a retry is due the probe does not list the rules; once applied it does again', async () => {
+    const h = harness({ probeMs: 500 });
+    h.sync.update(plan(1));
+    await flush();
+    h.calls[0].done();
+    await flush();
+    h.sync.update(plan(2));
+    await flush();
+    h.calls[1].done(new Error('nft: boom'));
+    await flush();
+    h.setDrift(true);
+    await h.clock.advance(500);
+    expect(h.probes()).toBe(0);
+    expect(h.warnings).toEqual(['dataplane sync failed; the rules applied before stay; retrying with a full rewrite']);
+    await h.clock.advance(500);
+    expect(h.calls[2]).toMatchObject({ full: true });
+    h.calls[2].done();
+    await flush();
+    await h.clock.advance(500);
+    expect(h.probes()).toBe(1);
+    expect(h.warnings.at(-1)).toBe('dataplane rules were changed by someone else: rewriting them');
+    h.calls[3].done();
+    await flush();
+    expect(h.applied.map((a) => a.why)).toEqual(['start', 'retry', 'drift']);
+  });
+
+  it('stop waits for the apply in flight, then cleans up; a plan queued meanwhile is never applied', async () => {
+    const h = harness();
+    h.sync.update(plan(1));
+    await flush();
+    h.sync.update(plan(2));
+    let stopped = false;
+    const stopping = h.sync.stop(true).then(() => (stopped = true));
+    await flush();
+    expect(stopped).toBe(false);
+    expect(h.cleaned()).toBe(0);
+    h.calls[0].done();
+    await stopping;
+    expect(h.cleaned()).toBe(1);
+    expect(h.calls).toHaveLength(1);
+  });
+
+  it('a probe running when stop is called is the last one', async () => {
+    const h = harness();
+    h.sync.update(plan(1));
+    await flush();
+    h.calls[0].done();
+    await flush();
+    const release = h.holdProbes();
+    await h.clock.advance(10_000);
+    expect(h.probes()).toBe(1);
+    await h.sync.stop(false);
+    release();
+    await flush();
+    await h.clock.advance(60_000);
+    expect(h.probes()).toBe(1);
+    expect(h.clock.timers).toEqual([]);
+  });
+
+  it('the resync and probe periods given, else 5 min and 10 s', async () => {
+    const given = harness({ resyncMs: 60_000, probeMs: 2_000 });
+    const defaults = harness({ resyncMs: 'default', probeMs: 'default' });
+    for (const h of [given, defaults]) {
+      h.sync.update(plan(1));
+      await flush();
+      h.calls[0].done();
+      await flush();
+    }
+    given.setDrift(true);
+    defaults.setDrift(true);
+    await given.clock.advance(1_999);
+    await defaults.clock.advance(9_999);
+    expect([given.probes(), defaults.probes()]).toEqual([0, 0]);
+    await given.clock.advance(1);
+    await defaults.clock.advance(1);
+    expect([given.probes(), defaults.probes()]).toEqual([1, 1]);
+    for (const h of [given, defaults]) {
+      h.calls[1].done();
+      await flush();
+      h.setDrift(false);
+    }
+    // The first resync: 60 s (the given) and 300 s (the default) after the start.
+    await given.clock.advance(60_000 - 2_000 - 1);
+    await defaults.clock.advance(300_000 - 10_000 - 1);
+    expect([given.calls.length, defaults.calls.length]).toEqual([2, 2]);
+    await given.clock.advance(1);
+    await defaults.clock.advance(1);
+    expect([given.calls[2], defaults.calls[2]]).toMatchObject([{ full: true }, { full: true }]);
+    given.calls[2].done();
+    defaults.calls[2].done();
+    await flush();
+    expect([given.applied.at(-1)?.why, defaults.applied.at(-1)?.why]).toEqual(['resync', 'resync']);
+  });
+
+  it('without onApplied a successful apply is still a success: no warning, the next plan a diff', async () => {
+    const h = harness({ onApplied: false });
+    h.sync.update(plan(1));
+    await flush();
+    h.calls[0].done();
+    await flush();
+    h.sync.update(plan(2));
+    await flush();
+    expect(h.calls[1].full).toBe(false);
+    expect(h.warnings).toEqual([]);
+  });
+
+  it('without a runner stale UDP entries are left to time out, and the apply is no failure', async () => {
+    const h = harness();
+    h.sync.update(plan(1, 'UDP', ['203.0.113.18', '203.0.113.19']));
+    await flush();
+    h.calls[0].done();
+    await flush();
+    h.sync.update(plan(1, 'UDP', ['203.0.113.18']));
+    await flush();
+    expect(h.calls[1].full).toBe(false);
+    h.calls[1].done();
+    await h.sync.idle();
+    expect(h.warnings).toEqual([]);
+    expect(h.clock.timers.map((t) => t.at)).toEqual([300_000, 10_000]);
+  });
+
+  it('conntrack run without a prefix; a deletion that succeeds is no warning', async () => {
+    const h = harness({ run: () => ({ code: 0, stdout: '', stderr: '' }), argvPrefix: 'none' });
+    h.sync.update(plan(1, 'UDP', ['203.0.113.18']));
+    await flush();
+    h.calls[0].done();
+    await h.sync.idle();
+    expect(h.argvs).toEqual([
+      ['conntrack', '-D', '-f', 'ipv4', '-p', 'udp', '--orig-dst', '198.51.100.200', '--orig-port-dst', '80'],
+    ]);
+    expect(h.warnings).toEqual([]);
+  });
+});
+
+describe('DataplaneSync on the process clock', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('times applies with performance.now, runs its timers with setTimeout and clears them on stop', async () => {
+    jest.useFakeTimers();
+    const h = harness({ realClock: true, resyncMs: 60_000, probeMs: 10_000 });
+    h.sync.update(plan(1));
+    await jest.advanceTimersByTimeAsync(2500);
+    h.calls[0].done();
+    await h.sync.idle();
+    expect(h.applied.map((a) => a.seconds)).toEqual([2.5]);
+    await jest.advanceTimersByTimeAsync(60_000 - 2500);
+    expect(h.calls[1]).toMatchObject({ full: true });
+    h.calls[1].done();
+    await h.sync.idle();
+    // Probes every 10 s (one at 60 s may find the resync running and skip the listing).
+    const probed = h.probes();
+    expect(probed).toBeGreaterThanOrEqual(5);
+    await h.sync.stop(false);
+    h.setDrift(true);
+    await jest.advanceTimersByTimeAsync(300_000);
+    expect(h.probes()).toBe(probed);
+    expect(h.calls).toHaveLength(2);
+    expect(h.warnings).toEqual([]);
+  });
+
+  it('its timers do not keep the process alive', async () => {
+    const refTimers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = refTimers();
+    const h = harness({ realClock: true });
+    expect(refTimers()).toBe(before);
+    await h.sync.stop(false);
   });
 });
