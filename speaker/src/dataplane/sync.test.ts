@@ -538,3 +538,42 @@ describe('DataplaneSync on the process clock', () => {
     await h.sync.stop(false);
   });
 });
+
+describe('DataplaneSync: a full rewrite asked for during an apply', () => {
+  it('a resync that falls due during a diff apply is done after it, not dropped for a period', async () => {
+    const h = harness();
+    h.sync.update(plan(1));
+    await flush();
+    h.calls[0].done();
+    await flush();
+    await h.clock.advance(299_000);
+    h.sync.update(plan(2));
+    await flush();
+    expect(h.calls[1].full).toBe(false);
+    await h.clock.advance(1_000); // the resync period ends while the diff is in flight
+    h.calls[1].done();
+    await flush();
+    expect(h.calls).toHaveLength(3);
+    expect(h.calls[2]).toMatchObject({ full: true });
+  });
+
+  it('drift found by a probe whose listing ended during a diff apply is rewritten after it', async () => {
+    const h = harness();
+    h.sync.update(plan(1));
+    await flush();
+    h.calls[0].done();
+    await flush();
+    h.setDrift(true);
+    const release = h.holdProbes();
+    await h.clock.advance(10_000); // the probe lists the rules...
+    h.sync.update(plan(2)); // ...while a diff starts
+    await flush();
+    release();
+    await flush();
+    expect(h.warnings).toEqual(['dataplane rules were changed by someone else: rewriting them']);
+    h.calls[1].done();
+    await flush();
+    expect(h.calls).toHaveLength(3);
+    expect(h.calls[2]).toMatchObject({ full: true });
+  });
+});

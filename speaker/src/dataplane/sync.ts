@@ -105,11 +105,12 @@ export class DataplaneSync {
       const next = this.wanted;
       const prev = this.applied;
       const why = this.fullWhy;
+      // Cleared before the apply: a resync or drift that comes up during it asks for another rewrite after it.
+      this.fullWhy = undefined;
       const t0 = this.clock.now();
       try {
         const stats = await this.opts.backend.apply(prev, next, why !== undefined);
         this.applied = next;
-        this.fullWhy = undefined;
         this.retryMs = MIN_RETRY_MS;
         this.opts.onApplied?.({
           full: why !== undefined,
