@@ -42,7 +42,7 @@ interface Call {
 }
 function fakeBackend() {
   const calls: Call[] = [];
-  let drift = false;
+  let drift: boolean | Error = false;
   let cleaned = 0;
   let probes = 0;
   // While set, drifted() answers only when the test releases it (a probe's `nft list` still running).
@@ -55,7 +55,8 @@ function fakeBackend() {
       ),
     drifted: () => {
       probes++;
-      return held ? held.then(() => drift) : Promise.resolve(drift);
+      const answer = (): Promise<boolean> => (drift instanceof Error ? Promise.reject(drift) : Promise.resolve(drift));
+      return held ? held.then(answer) : answer();
     },
     cleanup: () => {
       cleaned++;
@@ -65,7 +66,8 @@ function fakeBackend() {
   return {
     backend,
     calls,
-    setDrift: (d: boolean) => (drift = d),
+    /** An Error: drifted() rejects with it. */
+    setDrift: (d: boolean | Error) => (drift = d),
     cleaned: () => cleaned,
     /** How many times the backend was asked whether our rules drifted (each a listing of the kernel's rules). */
     probes: () => probes,
@@ -575,5 +577,25 @@ describe('DataplaneSync: a full rewrite asked for during an apply', () => {
     await flush();
     expect(h.calls).toHaveLength(3);
     expect(h.calls[2]).toMatchObject({ full: true });
+  });
+
+  it('a probe that cannot tell (drifted() rejects) is taken as drift: logged with the error, the rules rewritten', async () => {
+    const h = harness();
+    h.sync.update(plan(1));
+    await flush();
+    h.calls[0].done();
+    await flush();
+    h.setDrift(new Error('nft: cannot list'));
+    await h.clock.advance(10_000);
+    expect(h.warnings).toEqual(['dataplane rules could not be checked: rewriting them']);
+    expect(h.calls).toHaveLength(2);
+    expect(h.calls[1]).toMatchObject({ full: true });
+    // The probes go on.
+    h.setDrift(false);
+    h.calls[1].done();
+    await flush();
+    const probes = h.probes();
+    await h.clock.advance(10_000);
+    expect(h.probes()).toBe(probes + 1);
   });
 });

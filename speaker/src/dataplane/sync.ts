@@ -171,11 +171,20 @@ export class DataplaneSync {
   private async probe(): Promise<void> {
     // Nothing applied yet, or a rewrite already due: nothing to learn.
     if (!this.applied || this.fullWhy !== undefined || this.running) return;
-    if (!(await this.opts.backend.drifted())) return;
-    this.opts.log.warn(
-      { backend: this.opts.backend.name },
-      'dataplane rules were changed by someone else: rewriting them',
-    );
+    try {
+      if (!(await this.opts.backend.drifted())) return;
+      this.opts.log.warn(
+        { backend: this.opts.backend.name },
+        'dataplane rules were changed by someone else: rewriting them',
+      );
+    } catch (err) {
+      // Not knowing is taken as drift: a rewrite is cheap beside rules left wrong, and a timer must never throw.
+      const message = err instanceof Error ? err.message : String(err);
+      this.opts.log.warn(
+        { backend: this.opts.backend.name, error: message },
+        'dataplane rules could not be checked: rewriting them',
+      );
+    }
     this.fullWhy ??= 'drift';
     this.kick();
   }
