@@ -151,6 +151,8 @@ describe('renderFull', () => {
     );
     // With affinity, endpoint chains are declared before the service chain that jumps to them.
     const aff = renderFull(plan({ ...WEB, affinitySec: 60 }));
+    const affRules = forwardObjects({ ...WEB, affinitySec: 60 }).chains.get(epOf(WEB, 1)) ?? [];
+    expect(aff).toContain(`  chain ${epOf(WEB, 1)} {\n${affRules.map((r) => `    ${r}\n`).join('')}  }\n`);
     expect(aff.indexOf(`chain ${epOf(WEB, 1)} {`)).toBeLessThan(aff.indexOf(`chain ${svcOf(WEB)} {`));
     expect(aff.indexOf(`chain ${epOf(WEB, 1)} {`)).toBeGreaterThan(0);
   });
@@ -192,6 +194,11 @@ describe('renderFull', () => {
       '  chain nat-postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n    meta mark & 0x4000 == 0x4000 meta mark set meta mark ^ 0x4000 masquerade\n  }',
     ])
       expect(text).toContain(line);
+    // Each declaration on a line of its own.
+    const lines = text.split('\n');
+    for (const v of ['4', '6'])
+      for (const p of ['tcp', 'udp', 'sctp'])
+        expect(lines.filter((l) => l.startsWith(`  map endpoints${v}-${p} {`))).toHaveLength(1);
     expect(renderFull(plan(), 0x80)).toContain('meta mark & 0x80 == 0x80 meta mark set meta mark ^ 0x80 masquerade');
     expect(renderFull(plan(), 0x80)).toContain('th dport @masquerade6 meta mark set meta mark | 0x80\n');
     // An empty plan adds no elements.
@@ -254,6 +261,9 @@ describe('renderDiff', () => {
     const chainLines = (text: string) => text.split('\n').filter((l) => / chain /.test(l));
     let inTable = sharedChainUsers(plans[0]);
     expect([...inTable]).toEqual([['dnat4-tcp-2', 2]]);
+    // Refusals and affinity forwards go to no shared chain.
+    const others = plan(two(A), fwd(B, 'TCP', 80, []), { ...two('198.51.100.3'), affinitySec: 60 });
+    expect([...sharedChainUsers(others)]).toEqual([['dnat4-tcp-2', 1]]);
     const steps: string[][] = [];
     for (let i = 1; i < plans.length; i++) {
       const d = diffTable(plans[i - 1], plans[i], inTable);
