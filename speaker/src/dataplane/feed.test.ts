@@ -81,4 +81,52 @@ describe('DataplaneFeed', () => {
     expect(fewer.forwards.get(WEB)?.backends.map((b) => b.ip)).toEqual([mustParseIP('203.0.113.18')]);
     expect(fewer.forwards.get(OTHER)?.backends.map((b) => b.ip)).toEqual([mustParseIP('203.0.113.50')]);
   });
+
+  it('a slice appended to a Service is planned; a Service not of type LoadBalancer is left out without harm', () => {
+    const feed = new DataplaneFeed({ update: () => undefined }, 'node1', 'ironlb', { warn: () => undefined });
+    const a = slice('web', ['203.0.113.18']);
+    const web = service('web');
+    const notLB = { metadata: { namespace: 'ns', name: 'cip' }, spec: { type: 'ClusterIP', ports: [{ port: 80 }] } };
+    feed.update(served('198.51.100.200', 'ns/web'), [web, notLB], [a]);
+    const b = slice('web', ['203.0.113.19']);
+    const plan = feed.update(served('198.51.100.200', 'ns/web', 'ns/cip'), [web, notLB], [a, b]);
+    expect(plan.forwards.get('198.51.100.200 TCP 80')?.backends.map((x) => x.ip)).toEqual([
+      mustParseIP('203.0.113.18'),
+      mustParseIP('203.0.113.19'),
+    ]);
+    expect(plan.forwards.size).toBe(1);
+  });
+
+  it('a slice parsed once is not parsed again (the cache replaces changed objects)', () => {
+    const feed = new DataplaneFeed({ update: () => undefined }, 'node1', 'ironlb', { warn: () => undefined });
+    const a = slice('web', ['203.0.113.18']) as { endpoints: unknown[] };
+    feed.update(served('198.51.100.200', 'ns/web'), [service('web')], [a]);
+    a.endpoints = [{ addresses: ['203.0.113.99'], nodeName: 'node1' }];
+    const plan = feed.update(served('198.51.100.200', 'ns/web'), [service('web')], [a]);
+    expect(plan.forwards.get('198.51.100.200 TCP 80')?.backends.map((x) => x.ip)).toEqual([
+      mustParseIP('203.0.113.18'),
+    ]);
+  });
+
+  it('each problem is logged with the Service it is about and its code; one more problem logs them again', () => {
+    const logged: object[] = [];
+    const feed = new DataplaneFeed({ update: () => undefined }, 'node1', 'ironlb', {
+      warn: (o) => logged.push(o),
+    });
+    const bad = service('web', { loadBalancerSourceRanges: ['nope'] });
+    const twin = service('twin');
+    feed.update(served('198.51.100.200', 'ns/web', 'ns/twin'), [bad, twin], []);
+    expect(logged).toEqual([
+      { service: 'ns/web', problem: 'badSourceRange' },
+      { service: 'ns/twin', problem: 'portTaken' },
+    ]);
+    feed.update(served('198.51.100.200', 'ns/web', 'ns/twin'), [bad, twin], []);
+    expect(logged).toHaveLength(2);
+    const worse = service('web', { loadBalancerSourceRanges: ['nope', 'worse'] });
+    feed.update(served('198.51.100.200', 'ns/web', 'ns/twin'), [worse, twin], []);
+    expect(logged).toHaveLength(5);
+    // Fewer problems is a change too.
+    feed.update(served('198.51.100.200', 'ns/web', 'ns/twin'), [bad, twin], []);
+    expect(logged).toHaveLength(7);
+  });
 });

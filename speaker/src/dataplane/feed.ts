@@ -23,7 +23,7 @@ export class DataplaneFeed {
   private readonly planner = new DataplanePlanner();
   /** Per Service, the slices its endpoints came from last time and the list made of them. */
   private merged = new Map<string, { readonly slices: readonly object[]; readonly endpoints: DataplaneEndpoint[] }>();
-  private lastProblems = '';
+  private lastProblems: readonly string[] = [];
 
   constructor(
     private readonly sink: PlanSink,
@@ -39,31 +39,35 @@ export class DataplaneFeed {
       const v = this.services.get(s);
       if (v) byKey.set(v.key, v);
     }
-    const bySvc = new Map<string, object[]>();
+    const bySvc = new Map<string, { slices: object[]; endpoints: DataplaneEndpoint[][] }>();
     for (const s of slices) {
       let eps = this.slices.get(s);
       if (!eps) this.slices.set(s, (eps = dataplaneEndpointsOf(s)));
       // A slice belongs to one Service (its service-name label); an empty one adds nothing.
       if (eps.length === 0) continue;
-      const list = bySvc.get(eps[0].service);
-      if (list) list.push(s);
-      else bySvc.set(eps[0].service, [s]);
+      const group = bySvc.get(eps[0].service);
+      if (group) {
+        group.slices.push(s);
+        group.endpoints.push(eps);
+      } else bySvc.set(eps[0].service, { slices: [s], endpoints: [eps] });
     }
     // The same slices give the same list object, so the planner knows the Service's endpoints did not change.
     const merged = new Map<string, { readonly slices: readonly object[]; readonly endpoints: DataplaneEndpoint[] }>();
     const endpoints = new Map<string, DataplaneEndpoint[]>();
-    for (const [svc, list] of bySvc) {
+    for (const [svc, group] of bySvc) {
       const last = this.merged.get(svc);
+      const list = group.slices;
       const same =
         last !== undefined && last.slices.length === list.length && last.slices.every((x, i) => x === list[i]);
-      const entry = same ? last : { slices: list, endpoints: list.flatMap((x) => this.slices.get(x) ?? []) };
+      const entry = same ? last : { slices: list, endpoints: group.endpoints.flat() };
       merged.set(svc, entry);
       endpoints.set(svc, entry.endpoints);
     }
     this.merged = merged;
     const plan = this.planner.plan({ node: this.node, served, services: byKey, endpoints });
-    const problems = plan.problems.map(problemText).join('\n');
-    if (problems !== this.lastProblems) {
+    const problems = plan.problems.map(problemText);
+    const last = this.lastProblems;
+    if (problems.length !== last.length || problems.some((p, i) => p !== last[i])) {
       for (const p of plan.problems)
         this.log.warn({ service: 'service' in p ? p.service : p.kept, problem: p.code }, problemText(p));
       this.lastProblems = problems;

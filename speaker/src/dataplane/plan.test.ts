@@ -347,6 +347,11 @@ describe('planDataplane: affinity and source ranges', () => {
     for (const f of plan.forwards.values()) expect(f.sourceRanges).toHaveLength(1);
   });
 
+  it('the same bad entry twice in one Service is one problem', () => {
+    const p = planDataplane(input([svc('ns/web', { sourceRanges: ['nope', 'nope', '198.51.100.0/24'] })], []));
+    expect(p.problems).toEqual([{ code: 'badSourceRange', service: 'ns/web', value: 'nope' }]);
+  });
+
   it('ranges given but none of the VIP family: open to every source, as kube-proxy, and said', () => {
     const plan = planDataplane(
       input([svc('ns/web', { sourceRanges: ['2001:db8::/32'] })], [], [[formatIP(VIP4), ['ns/web']]]),
