@@ -6,6 +6,7 @@ import type { ApplyStats, DataplaneBackend } from '../backend';
 import { failureText, type CommandRunner } from '../command';
 import type { DataplanePlan } from '../types';
 import { DEFAULT_MASQUERADE_MARK, TABLE } from './objects';
+import { hasOurHookedChains } from './probe';
 import { diffTable, renderFull, sharedChainUsers } from './render';
 
 export interface NftablesOptions {
@@ -39,9 +40,12 @@ export function nftablesBackend(opts: NftablesOptions): DataplaneBackend {
       return { bytes: Buffer.byteLength(step.text) };
     },
     async drifted(): Promise<boolean> {
-      // The hooked chain that does the lookups: gone with the table, empty after `nft flush table`/`flush ruleset`.
-      const r = await opts.runner.run([...prefix, 'nft', 'list', 'chain', 'inet', TABLE, 'nat-prerouting']);
-      return r.code !== 0 || (r.stdout.match(/vmap @forwards[46]/g) ?? []).length !== 2;
+      // `list chains` names chains without their rules, so nft fetches no set elements: 0.05 s at 10,000 Services
+      // where `list chain` took 2-9 s (it reads every element of the table's maps first). It sees our table or a
+      // hooked chain gone (`flush ruleset`, `delete table`), not `flush table inet ironlb`: the periodic full
+      // rewrite repairs that one.
+      const r = await opts.runner.run([...prefix, 'nft', 'list', 'chains', 'inet']);
+      return r.code !== 0 || !hasOurHookedChains(r.stdout);
     },
     async cleanup(): Promise<void> {
       // `add` first: deleting a table that is not there is an error, and cleanup must not fail for that.

@@ -25,6 +25,16 @@ import type { IPFamily } from '@ironlb/shared';
 import type { Backend, Forward, L4Protocol } from '../types';
 
 export const TABLE = 'ironlb';
+/** The table's chains that hook into netfilter (render.ts declares them). */
+export const HOOKED_CHAINS = [
+  'filter-prerouting',
+  'filter-input',
+  'filter-forward',
+  'filter-output',
+  'nat-prerouting',
+  'nat-output',
+  'nat-postrouting',
+] as const;
 /** The packet mark bit that asks nat postrouting to masquerade (kube-proxy's own bit, for the same meaning). */
 export const DEFAULT_MASQUERADE_MARK = 0x4000;
 
