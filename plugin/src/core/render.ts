@@ -84,14 +84,14 @@ export function explainText(x: Explanation, now: number): string {
       : [
           'Announced:',
           ...table(
-            ['MODE', 'NODE', 'FAMILIES', 'SINCE', 'SPEAKER', 'VIA'],
+            ['MODE', 'NODE', 'FAMILIES', 'SPEAKER', 'VIA', 'SINCE'],
             x.announcements.map((a) => [
               a.mode,
               a.node,
               orNone(a.families),
-              ageOf(timeOf(a.since), now),
               a.speakerAlive ? 'alive' : 'not alive',
               a.mode === 'layer2' ? `interfaces ${orNone(a.interfaces ?? [])}` : `peers ${orNone(a.peers ?? [])}`,
+              ageOf(timeOf(a.since), now),
             ]),
           ).map((l) => `  ${l}`),
         ];
@@ -124,12 +124,13 @@ export function statusText(r: StatusReport, now: number, wide: boolean): string 
     r.speakers.length === 0
       ? ['No speakers (no node Lease in the ironlb namespace).']
       : table(
-          ['NODE', 'SPEAKER', 'RENEWED', 'SINCE'],
+          // Ages last, so their width moves no other column.
+          ['NODE', 'SPEAKER', 'AGE', ...(wide ? ['RENEWED'] : [])],
           r.speakers.map((s) => [
             s.node,
             s.alive ? 'alive' : 'not alive',
-            `${ageOf(timeOf(s.renewed), now)} ago`,
             ageOf(timeOf(s.since), now),
+            ...(wide ? [`${ageOf(timeOf(s.renewed), now)} ago`] : []),
           ]),
         );
   const sessions =
