@@ -106,18 +106,19 @@ export function statusText(r: StatusReport, now: number, wide: boolean): string 
       'ADDRESSES',
       'IN USE',
       'AVAILABLE',
-      'AGE',
       ...(wide ? ['AUTO ASSIGN', 'IPV4 USED/FREE', 'IPV6 USED/FREE'] : []),
+      // Ages last, so their width moves no other column.
+      'AGE',
     ],
     r.pools.map((p) => [
       p.name,
       p.addresses.join(','),
       p.counted ? String(p.inUse) : '<unknown>',
       p.counted ? String(p.available) : '<unknown>',
-      ageOf(p.created, now),
       ...(wide
         ? [String(p.autoAssign), `${p.assignedIPv4}/${p.availableIPv4}`, `${p.assignedIPv6}/${p.availableIPv6}`]
         : []),
+      ageOf(p.created, now),
     ]),
   );
   const speakers =
