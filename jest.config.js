@@ -1,5 +1,5 @@
 // One jest project per workspace package: `npx jest --selectProjects controller` runs the controller's tests alone
-// (shared, controller, speaker, kube-testserver, scripts). SWC strips types (fast); `tsc -b` in `npm test` does the
+// (shared, controller, speaker, plugin, kube-testserver, scripts). SWC strips types (fast); `tsc -b` in `npm test` does the
 // type checking.
 //
 // The rule for `npm run test:unit`: a test in a package's `src/e2e/` or named `*.e2e.test.ts` is an end-to-end test:
@@ -13,6 +13,7 @@ const moduleNameMapper = {
   '^@ironlb/shared/config$': '<rootDir>/shared/src/config/index.ts',
   '^@ironlb/controller$': '<rootDir>/controller/src/index.ts',
   '^@ironlb/speaker$': '<rootDir>/speaker/src/index.ts',
+  '^@ironlb/kubectl-ironlb$': '<rootDir>/plugin/src/index.ts',
   '^@ironlb/kube-testserver$': '<rootDir>/scripts/kube-testserver/src/index.ts',
 };
 
@@ -33,6 +34,7 @@ module.exports = {
     project('shared', 'shared/src'),
     project('controller', 'controller/src'),
     project('speaker', 'speaker/src'),
+    project('plugin', 'plugin/src'),
     project('kube-testserver', 'scripts/kube-testserver/src'),
     project('scripts', 'scripts/src'),
   ],
