@@ -44,7 +44,8 @@ interface Options {
   gratuitousCount: number;
   gratuitousIntervalMs: number;
   probeMs: number;
-  metricsPort?: number;
+  metricsPort: number;
+  logLevel: LogLevel;
   naSource: 'target' | 'link-local';
   bgpPort: number;
   bgpRestartTime: number;
@@ -77,6 +78,13 @@ const PASSWORD_REFRESH_MS = 60_000;
 const PASSWORD_RETRY_MS = 5_000;
 
 const log = pino({ name: COMPONENT });
+
+/** The levels --log-level takes; lines less severe than the chosen one are not written. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** MetalLB's metrics port, so a scrape config or probe written for it finds ours. */
+export const DEFAULT_METRICS_PORT = 7472;
 
 function integer(min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
@@ -131,7 +139,13 @@ export function parseOptions(argv: readonly string[]): Options {
       integer(0),
       DEFAULT_ANNOUNCE_TIMING.probeMs,
     )
-    .option('--metrics-port <port>', 'serve Prometheus metrics on this port', integer(1))
+    .option(
+      '--metrics-port <port>',
+      'serve Prometheus metrics (/metrics) and the probes (/healthz, /readyz) on this port (0: any free port, logged)',
+      integer(0, 65535),
+      DEFAULT_METRICS_PORT,
+    )
+    .addOption(new Option('--log-level <level>', 'least severe log lines written').choices(LOG_LEVELS).default('info'))
     .addOption(
       new Option('--na-source <source>', 'IPv6 source of Neighbor Advertisements: the VIP, or the link-local address')
         .choices(['target', 'link-local'])
@@ -201,6 +215,7 @@ function nodeAddresses(): string[] {
 
 export async function main(argv: readonly string[], deps: MainDeps = {}): Promise<void> {
   const opts = parseOptions(argv);
+  log.level = opts.logLevel;
   const api = new SpeakerApi(new KubeClient(loadClusterAccess(opts.kubeconfig)), opts.namespace);
   const node = opts.nodeName;
   const addresses = nodeAddresses();
@@ -260,7 +275,12 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     },
     winner,
     events,
-    { answered: (family) => metrics.l2Answered(family), conflict: () => metrics.l2Conflict() },
+    {
+      answered: (ip) => metrics.l2Answered(ip),
+      requested: (ip) => metrics.l2Requested(ip),
+      gratuitous: (ip) => metrics.l2Gratuitous(ip),
+      conflict: (ip) => metrics.l2Conflict(ip),
+    },
     () => changes.emit('change'),
     log,
   );
@@ -328,7 +348,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     : watchHeartbeatKeys(api, opts.heartbeatSecret, keys, log, (k) => membership.setKeys(k));
   lease.start();
   speaker.start();
-  if (opts.metricsPort) metrics.serve(opts.metricsPort, log);
+  metrics.serve(opts.metricsPort, log, () => speaker.notReady());
 
   const shutdown = (): void => {
     lease.stop();
