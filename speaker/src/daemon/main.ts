@@ -220,6 +220,12 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
   const node = opts.nodeName;
   const addresses = nodeAddresses();
   log.info({ node, namespace: opts.namespace, addresses }, 'starting');
+  // The port is served first, so /healthz answers while the speaker waits for its key or its Node, and /readyz
+  // says what it waits for.
+  const metrics = speakerMetrics();
+  let waitingFor = 'reading the heartbeat key';
+  let notReady = (): string | undefined => waitingFor;
+  metrics.serve(opts.metricsPort, log, () => notReady());
 
   // Before anything is created or bound: without a key there is nothing to run.
   const insecure: HeartbeatKeys = { sign: INSECURE_KEY, accept: [INSECURE_KEY] };
@@ -228,6 +234,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
   else log.info({ secret: `${opts.namespace}/${opts.heartbeatSecret}` }, `heartbeats ${describeKeys(keys)}`);
 
   if (opts.registerNode) {
+    waitingFor = `registering the Node ${node}`;
     for (;;) {
       try {
         const r = await api.ensureNode(node, addresses);
@@ -245,7 +252,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
   const changes = new EventEmitter();
   const cache = new ClusterCache();
   const events = new ServiceEvents(api, cache, log);
-  const metrics = speakerMetrics();
+  waitingFor = 'starting the heartbeats, the modes and the dataplane';
   const stalls = stallLog(log);
   const membership = await UdpMembership.start({
     self: node,
@@ -311,7 +318,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     onApplied: (backend, s) => metrics.dataplaneApplied(backend, s),
     onFailed: (backend) => metrics.dataplaneFailed(backend),
   });
-  const speaker = new Speaker({
+  const loop = new Speaker({
     api,
     self: node,
     lbClass: opts.lbClass,
@@ -347,8 +354,8 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     ? undefined
     : watchHeartbeatKeys(api, opts.heartbeatSecret, keys, log, (k) => membership.setKeys(k));
   lease.start();
-  speaker.start();
-  metrics.serve(opts.metricsPort, log, () => speaker.notReady());
+  notReady = () => loop.notReady();
+  loop.start();
 
   const shutdown = (): void => {
     lease.stop();
@@ -361,7 +368,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     // forwarding to this node while it restarts.
     const bgpClosed = (bgp?.closeGracefully() ?? Promise.resolve()).then(() => peerEdges?.close());
     void Promise.all([leaving, handedOver, bgpClosed.catch(() => undefined)])
-      .then(() => Promise.all([speaker.stop(), keyWatch?.stop(), dataplane?.sync.stop(opts.cleanup)]))
+      .then(() => Promise.all([loop.stop(), keyWatch?.stop(), dataplane?.sync.stop(opts.cleanup)]))
       .finally(() => {
         layer2.close();
         process.exit(0);
