@@ -5,14 +5,14 @@
  */
 import * as os from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_LEADER_ELECTION_TIMING, type LeaderElectionTiming } from '../leader/leaseRules';
 import { LeaderElector } from '../leader/elector';
-import { serveMetrics } from '@ironlb/shared';
 import { KubeClient, loadClusterAccess } from '@ironlb/shared/k8s';
 import { ClusterApi } from './clusterApi';
 import { ensureHeartbeatSecret } from './heartbeatSecret';
-import { COMPONENT, errorText, log } from './log';
+import { COMPONENT, errorText, log, LOG_LEVELS, type LogLevel } from './log';
+import { serveDaemonPort } from './probes';
 import { Reconciler } from './reconciler';
 
 interface Options {
@@ -24,8 +24,12 @@ interface Options {
   leaderElectLeaseDuration: number;
   leaderElectRenewDeadline: number;
   leaderElectRetryPeriod: number;
-  metricsPort?: number;
+  metricsPort: number;
+  logLevel: LogLevel;
 }
+
+/** MetalLB's metrics port, so a scrape config or probe written for it finds ours. */
+export const DEFAULT_METRICS_PORT = 7472;
 
 function seconds(value: string): number {
   const n = Number(value);
@@ -35,7 +39,7 @@ function seconds(value: string): number {
 
 function port(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new InvalidArgumentError(`"${value}" is not a port (1-65535)`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`"${value}" is not a port (0-65535)`);
   return n;
 }
 
@@ -81,24 +85,42 @@ export function parseOptions(argv: readonly string[]): Options {
       seconds,
       seconds(s(DEFAULT_LEADER_ELECTION_TIMING.retryPeriodMs)),
     )
-    .option('--metrics-port <port>', 'serve Prometheus metrics on this port', port)
+    .option(
+      '--metrics-port <port>',
+      'serve Prometheus metrics (/metrics) and the probes (/healthz, /readyz) on this port (0: any free port, logged)',
+      port,
+      DEFAULT_METRICS_PORT,
+    )
+    .addOption(new Option('--log-level <level>', 'least severe log lines written').choices(LOG_LEVELS).default('info'))
     .parse([...argv])
     .opts<Options>();
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
   const opts = parseOptions(argv);
+  log.level = opts.logLevel;
   const api = new ClusterApi(new KubeClient(loadClusterAccess(opts.kubeconfig)), opts.namespace);
   const reconciler = new Reconciler(api, opts.lbClass);
   log.info({ namespace: opts.namespace, lbClass: opts.lbClass, leaderElect: opts.leaderElect }, 'starting');
   void ensureHeartbeatSecret(api, log);
+  // Ready once its first pass is over (the leader), or once it has seen who leads (a standby: it has reached the
+  // API server and waits; a rollout must not wait for it to win).
+  let leading = false;
+  let standingBy = false;
+  const notReady = (): string | undefined => {
+    if (standingBy) return undefined;
+    if (opts.leaderElect && !leading) return 'waiting for the leader election Lease';
+    return reconciler.notReady();
+  };
   // A standby serves its metrics too: its zeros say it is not the one assigning.
-  if (opts.metricsPort) serveMetrics(reconciler.metrics.registry, opts.metricsPort, log);
+  serveDaemonPort(reconciler.metrics.registry, opts.metricsPort, log, notReady);
 
   const identity = `${os.hostname()}_${randomBytes(4).toString('hex')}`;
   const elector = opts.leaderElect
     ? new LeaderElector(api.leaseStore(opts.leaderElectLeaseName), identity, timingOf(opts), Date.now, {
         onStartedLeading: () => {
+          leading = true;
+          standingBy = false;
           log.info({ identity }, 'became leader');
           void reconciler.start();
         },
@@ -107,7 +129,10 @@ export async function main(argv: readonly string[]): Promise<void> {
           log.fatal({ identity, reason }, 'lost leadership; exiting');
           process.exit(1);
         },
-        onLeaderSeen: (holder) => log.info({ identity, leader: holder }, 'standing by'),
+        onLeaderSeen: (holder) => {
+          standingBy = !leading;
+          log.info({ identity, leader: holder }, 'standing by');
+        },
       })
     : undefined;
   const shutdown = (): void => {

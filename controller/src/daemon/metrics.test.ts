@@ -76,3 +76,47 @@ test('each ControllerMetrics has its own registry', async () => {
   expect(await samples(b, ASSIGNED)).toEqual([`${ASSIGNED} 5`]);
   expect(await samples(b, FAILURES)).toEqual(byCode(FAILURES));
 });
+
+const IN_USE = 'ironlb_allocator_addresses_in_use_total';
+const TOTAL = 'ironlb_allocator_addresses_total';
+
+test("MetalLB's pool gauges: addresses in use and usable per pool, both families, from the allocator's view", async () => {
+  const allocator = new Allocator(
+    config(
+      pool('small', ['198.51.100.10-198.51.100.12']),
+      pool('dual', ['203.0.113.0/30', '2001:db8::/126'], { avoidBuggyIPs: true }),
+    ),
+  );
+  const m = new ControllerMetrics(
+    () => allocator.assignedServices(),
+    () => allocator.usage(),
+  );
+  const text = await m.registry.metrics();
+  expect(text).toContain(`# HELP ${IN_USE} Addresses of the IPAddressPool held by Services\n# TYPE ${IN_USE} gauge\n`);
+  expect(text).toContain(`# HELP ${TOTAL} Usable addresses of the IPAddressPool\n# TYPE ${TOTAL} gauge\n`);
+  expect(await samples(m, IN_USE)).toEqual([`${IN_USE}{pool="dual"} 0`, `${IN_USE}{pool="small"} 0`]);
+  // dual: 203.0.113.0 is skipped (avoidBuggyIPs), .1-.3 and four IPv6 addresses remain.
+  expect(await samples(m, TOTAL)).toEqual([`${TOTAL}{pool="dual"} 7`, `${TOTAL}{pool="small"} 3`]);
+  allocator.assign(service('ns/a', { requestedPool: 'small' }));
+  allocator.assign(service('ns/b', { requestedPool: 'small' }));
+  allocator.assign(service('ns/c', { requestedPool: 'dual' }));
+  expect(await samples(m, IN_USE)).toEqual([`${IN_USE}{pool="dual"} 1`, `${IN_USE}{pool="small"} 2`]);
+  expect(await samples(m, TOTAL)).toEqual([`${TOTAL}{pool="dual"} 7`, `${TOTAL}{pool="small"} 3`]);
+  // A pool no longer loaded loses its series.
+  allocator.updateConfig(config(pool('small', ['198.51.100.10-198.51.100.12'])));
+  expect(await samples(m, IN_USE)).toEqual([`${IN_USE}{pool="small"} 2`]);
+  expect(await samples(m, TOTAL)).toEqual([`${TOTAL}{pool="small"} 3`]);
+});
+
+test("MetalLB's config gauges: 0 until a parse, then loaded, and stale while the newest parse had errors", async () => {
+  const m = new ControllerMetrics(() => 0);
+  const both = async (): Promise<string[]> => [
+    ...(await samples(m, 'ironlb_k8s_client_config_loaded_bool')),
+    ...(await samples(m, 'ironlb_k8s_client_config_stale_bool')),
+  ];
+  expect(await both()).toEqual(['ironlb_k8s_client_config_loaded_bool 0', 'ironlb_k8s_client_config_stale_bool 0']);
+  m.config.parsed(1);
+  expect(await both()).toEqual(['ironlb_k8s_client_config_loaded_bool 1', 'ironlb_k8s_client_config_stale_bool 1']);
+  m.config.parsed(0);
+  expect(await both()).toEqual(['ironlb_k8s_client_config_loaded_bool 1', 'ironlb_k8s_client_config_stale_bool 0']);
+});

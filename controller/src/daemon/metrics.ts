@@ -1,10 +1,12 @@
 /**
- * The controller's Prometheus metrics (prom-client), served on --metrics-port when asked: AllocationFailed verdicts
- * written, Services waiting for their addresses, both by refusal code, and Services holding their addresses. Every
- * refusal code is a series from the start, at zero, so a rate or an alert needs no first failure to exist.
+ * The controller's Prometheus metrics (prom-client), served on --metrics-port: AllocationFailed verdicts written,
+ * Services waiting for their addresses, both by refusal code, and Services holding their addresses. Every refusal
+ * code is a series from the start, at zero, so a rate or an alert needs no first failure to exist. Beside them,
+ * MetalLB's names under ironlb_ (dashboards and alerts written for MetalLB read them): addresses per pool, from the
+ * allocator's view, and whether a config was loaded and whether the newest objects failed to parse.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { AssignResult } from '../ipam/allocator';
+import type { AssignResult, PoolUsage } from '../ipam/allocator';
 import { REFUSAL_CODES, type RefusalCode } from '../ipam/reasons';
 
 export class ControllerMetrics {
@@ -13,8 +15,11 @@ export class ControllerMetrics {
   /** Service key → the code of the refusal it waits under. */
   private readonly pending = new Map<string, RefusalCode>();
 
-  /** `assignedCount`: how many Services hold addresses now, read at each scrape. */
-  constructor(assignedCount: () => number) {
+  /**
+   * `assignedCount`: how many Services hold addresses now; `usage`: the allocator's per pool and family counts. Both
+   * are read at each scrape.
+   */
+  constructor(assignedCount: () => number, usage: () => readonly PoolUsage[] = () => []) {
     this.failures = new Counter({
       name: 'ironlb_controller_allocation_failures_total',
       help: 'AllocationFailed Events written, by the code of the refusal',
@@ -42,7 +47,12 @@ export class ControllerMetrics {
         this.set(assignedCount());
       },
     });
+    poolGauges(this.registry, usage);
+    this.config = configGauges(this.registry);
   }
+
+  /** The config was parsed from the objects read from the API server; `errors`: how many objects it left out. */
+  readonly config: ConfigGauges;
 
   /** The allocator's answer for a Service: refused, it waits under that code; assigned, it waits for nothing. */
   verdict(key: string, result: AssignResult): void {
@@ -59,4 +69,71 @@ export class ControllerMetrics {
   forget(key: string): void {
     this.pending.delete(key);
   }
+}
+
+/**
+ * Per IPAddressPool, from the allocator's view (the pools it loaded; a refused pool has no series): addresses held
+ * by Services and usable addresses in all (both families; IPv4 .0 and .255 not counted where the pool avoids them).
+ * A pool no longer loaded loses its series at the next scrape.
+ */
+function poolGauges(registry: Registry, usage: () => readonly PoolUsage[]): void {
+  const counts = (): Map<string, { inUse: number; total: number }> => {
+    const out = new Map<string, { inUse: number; total: number }>();
+    for (const u of usage()) {
+      const c = out.get(u.pool) ?? { inUse: 0, total: 0 };
+      out.set(u.pool, { inUse: c.inUse + u.assigned, total: c.total + u.assigned + Number(u.available) });
+    }
+    return out;
+  };
+  new Gauge({
+    name: 'ironlb_allocator_addresses_in_use_total',
+    help: 'Addresses of the IPAddressPool held by Services',
+    labelNames: ['pool'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [pool, c] of counts()) this.set({ pool }, c.inUse);
+    },
+  });
+  new Gauge({
+    name: 'ironlb_allocator_addresses_total',
+    help: 'Usable addresses of the IPAddressPool',
+    labelNames: ['pool'] as const,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [pool, c] of counts()) this.set({ pool }, c.total);
+    },
+  });
+}
+
+export interface ConfigGauges {
+  /** A parse of the objects read from the API server; `errors`: how many errors it reported. */
+  parsed(errors: number): void;
+}
+
+/**
+ * MetalLB's two config gauges. ironlb never falls back to an older config: an object with errors is left out whole
+ * and the rest is used (see parseConfig). So "loaded" is 1 once the objects read from the API server were parsed
+ * (what is used is valid by construction), and "stale" is 1 while the newest parse left any object out.
+ */
+function configGauges(registry: Registry): ConfigGauges {
+  const loaded = new Gauge({
+    name: 'ironlb_k8s_client_config_loaded_bool',
+    help: 'Whether a config was loaded from the API server (1) or not yet (0)',
+    registers: [registry],
+  });
+  const stale = new Gauge({
+    name: 'ironlb_k8s_client_config_stale_bool',
+    help: 'Whether the newest config objects had errors (1: those objects are left out of the config in use) or not (0)',
+    registers: [registry],
+  });
+  loaded.set(0);
+  stale.set(0);
+  return {
+    parsed(errors) {
+      loaded.set(1);
+      stale.set(errors > 0 ? 1 : 0);
+    },
+  };
 }

@@ -37,7 +37,10 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export class Reconciler {
   private allocator = new Allocator(parseConfig({}).config);
   /** Served by main on --metrics-port; kept up to date whether or not it is. */
-  readonly metrics = new ControllerMetrics(() => this.allocator.assignedServices());
+  readonly metrics = new ControllerMetrics(
+    () => this.allocator.assignedServices(),
+    () => this.allocator.usage(),
+  );
   private readonly services = new Map<string, V1Service>();
   private readonly namespaceLabels = new Map<string, Record<string, string>>();
   private readonly pools = new Map<string, KubernetesObject>();
@@ -57,6 +60,8 @@ export class Reconciler {
   private poolStatusTimer: NodeJS.Timeout | undefined;
   private watches: Watching[] = [];
   private stopped = false;
+  /** Why /readyz says no: the first pass is not over yet; undefined once it is and the watches run. */
+  private waitingFor: string | undefined = 'listing IPAddressPools, Namespaces and Services';
 
   constructor(
     private readonly api: ClusterApi,
@@ -93,8 +98,16 @@ export class Reconciler {
         await sleep(RETRY_MS);
       }
     }
+    this.waitingFor = 'adopting and assigning the listed Services';
     await this.idle();
-    if (!this.stopped) this.startInformers();
+    if (this.stopped) return;
+    this.startInformers();
+    this.waitingFor = undefined;
+  }
+
+  /** Why the controller is not ready (its first pass is not over), or undefined once it follows changes. */
+  notReady(): string | undefined {
+    return this.waitingFor;
   }
 
   async stop(): Promise<void> {
@@ -106,6 +119,7 @@ export class Reconciler {
   private loadConfig(): void {
     const { config, errors } = parseConfig({ ipAddressPools: [...this.pools.values()] });
     for (const e of errors) log.error({ pool: e.object, field: e.field }, formatConfigError(e));
+    this.metrics.config.parsed(errors.length);
     for (const s of this.allocator.updateConfig(config)) {
       log.warn(
         { service: s.key, ip: formatIP(s.ip), reason: s.reason.code },
@@ -223,7 +237,9 @@ export class Reconciler {
     this.metrics.verdict(key, result);
     const outcome = codedOutcomeOf(key, result, shown);
     if (outcome.ingress !== undefined) await this.writeIngress(svc, outcome.ingress);
-    const written = await this.emit(svc, verdictOf(result), outcome.events);
+    // The allocation's log line names what it is about: the Service, and its addresses and their pools.
+    const about = result.ok ? { ips: result.ips.map(formatIP), pools: result.pools } : {};
+    const written = await this.emit(svc, verdictOf(result), outcome.events, about);
     if (written && !result.ok) this.metrics.failureWritten(result.reason.code);
   }
 
@@ -248,11 +264,16 @@ export class Reconciler {
    * Writes the verdict's Events unless the Service's last verdict was the same; each log line carries its code.
    * Whether it wrote any.
    */
-  private async emit(svc: V1Service, verdict: Verdict, events: readonly CodedEvent[]): Promise<boolean> {
+  private async emit(
+    svc: V1Service,
+    verdict: Verdict,
+    events: readonly CodedEvent[],
+    about: object = {},
+  ): Promise<boolean> {
     const key = keyOf(svc);
     if (sameVerdict(this.lastVerdicts.get(key), verdict)) return false;
     for (const { event, code } of events) {
-      const fields = { service: key, event: event.reason, reason: code };
+      const fields = { service: key, ...about, event: event.reason, reason: code };
       (event.type === 'Warning' ? log.warn : log.info).call(log, fields, event.message);
       await this.api.createEvent(eventFor(COMPONENT, svc, event));
     }
@@ -273,12 +294,20 @@ export class Reconciler {
 
   /** Writes each pool's counts when they differ from what its object shows; the watch brings the new status back. */
   private async writePoolStatuses(): Promise<void> {
+    let failed = false;
     for (const [name, want] of poolStatuses(this.allocator.usage())) {
       const current = this.pools.get(`${this.api.namespace}/${name}`);
       if (current === undefined || statusMatches((current as { status?: unknown }).status, want)) continue;
-      await this.api.writePoolStatus(name, want);
-      this.pools.set(keyOf(current), { ...current, status: want } as KubernetesObject);
+      try {
+        await this.api.writePoolStatus(name, want);
+        this.pools.set(keyOf(current), { ...current, status: want } as KubernetesObject);
+      } catch (e) {
+        // Each pool's failure names it; the others are still written, and all are tried again.
+        log.error({ pool: name, err: errorText(e) }, 'pool status write failed; retrying');
+        failed = true;
+      }
     }
+    if (failed) this.schedulePoolStatus();
   }
 
   private startInformers(): void {

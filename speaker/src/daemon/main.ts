@@ -44,7 +44,8 @@ interface Options {
   gratuitousCount: number;
   gratuitousIntervalMs: number;
   probeMs: number;
-  metricsPort?: number;
+  metricsPort: number;
+  logLevel: LogLevel;
   naSource: 'target' | 'link-local';
   bgpPort: number;
   bgpRestartTime: number;
@@ -77,6 +78,13 @@ const PASSWORD_REFRESH_MS = 60_000;
 const PASSWORD_RETRY_MS = 5_000;
 
 const log = pino({ name: COMPONENT });
+
+/** The levels --log-level takes; lines less severe than the chosen one are not written. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** MetalLB's metrics port, so a scrape config or probe written for it finds ours. */
+export const DEFAULT_METRICS_PORT = 7472;
 
 function integer(min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
@@ -131,7 +139,13 @@ export function parseOptions(argv: readonly string[]): Options {
       integer(0),
       DEFAULT_ANNOUNCE_TIMING.probeMs,
     )
-    .option('--metrics-port <port>', 'serve Prometheus metrics on this port', integer(1))
+    .option(
+      '--metrics-port <port>',
+      'serve Prometheus metrics (/metrics) and the probes (/healthz, /readyz) on this port (0: any free port, logged)',
+      integer(0, 65535),
+      DEFAULT_METRICS_PORT,
+    )
+    .addOption(new Option('--log-level <level>', 'least severe log lines written').choices(LOG_LEVELS).default('info'))
     .addOption(
       new Option('--na-source <source>', 'IPv6 source of Neighbor Advertisements: the VIP, or the link-local address')
         .choices(['target', 'link-local'])
@@ -201,10 +215,17 @@ function nodeAddresses(): string[] {
 
 export async function main(argv: readonly string[], deps: MainDeps = {}): Promise<void> {
   const opts = parseOptions(argv);
+  log.level = opts.logLevel;
   const api = new SpeakerApi(new KubeClient(loadClusterAccess(opts.kubeconfig)), opts.namespace);
   const node = opts.nodeName;
   const addresses = nodeAddresses();
   log.info({ node, namespace: opts.namespace, addresses }, 'starting');
+  // The port is served first, so /healthz answers while the speaker waits for its key or its Node, and /readyz
+  // says what it waits for.
+  const metrics = speakerMetrics();
+  let waitingFor = 'reading the heartbeat key';
+  let notReady = (): string | undefined => waitingFor;
+  metrics.serve(opts.metricsPort, log, () => notReady());
 
   // Before anything is created or bound: without a key there is nothing to run.
   const insecure: HeartbeatKeys = { sign: INSECURE_KEY, accept: [INSECURE_KEY] };
@@ -213,6 +234,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
   else log.info({ secret: `${opts.namespace}/${opts.heartbeatSecret}` }, `heartbeats ${describeKeys(keys)}`);
 
   if (opts.registerNode) {
+    waitingFor = `registering the Node ${node}`;
     for (;;) {
       try {
         const r = await api.ensureNode(node, addresses);
@@ -230,7 +252,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
   const changes = new EventEmitter();
   const cache = new ClusterCache();
   const events = new ServiceEvents(api, cache, log);
-  const metrics = speakerMetrics();
+  waitingFor = 'starting the heartbeats, the modes and the dataplane';
   const stalls = stallLog(log);
   const membership = await UdpMembership.start({
     self: node,
@@ -260,7 +282,12 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     },
     winner,
     events,
-    { answered: (family) => metrics.l2Answered(family), conflict: () => metrics.l2Conflict() },
+    {
+      answered: (ip) => metrics.l2Answered(ip),
+      requested: (ip) => metrics.l2Requested(ip),
+      gratuitous: (ip) => metrics.l2Gratuitous(ip),
+      conflict: (ip) => metrics.l2Conflict(ip),
+    },
     () => changes.emit('change'),
     log,
   );
@@ -291,7 +318,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     onApplied: (backend, s) => metrics.dataplaneApplied(backend, s),
     onFailed: (backend) => metrics.dataplaneFailed(backend),
   });
-  const speaker = new Speaker({
+  const loop = new Speaker({
     api,
     self: node,
     lbClass: opts.lbClass,
@@ -327,8 +354,8 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     ? undefined
     : watchHeartbeatKeys(api, opts.heartbeatSecret, keys, log, (k) => membership.setKeys(k));
   lease.start();
-  speaker.start();
-  if (opts.metricsPort) metrics.serve(opts.metricsPort, log);
+  notReady = () => loop.notReady();
+  loop.start();
 
   const shutdown = (): void => {
     lease.stop();
@@ -341,7 +368,7 @@ export async function main(argv: readonly string[], deps: MainDeps = {}): Promis
     // forwarding to this node while it restarts.
     const bgpClosed = (bgp?.closeGracefully() ?? Promise.resolve()).then(() => peerEdges?.close());
     void Promise.all([leaving, handedOver, bgpClosed.catch(() => undefined)])
-      .then(() => Promise.all([speaker.stop(), keyWatch?.stop(), dataplane?.sync.stop(opts.cleanup)]))
+      .then(() => Promise.all([loop.stop(), keyWatch?.stop(), dataplane?.sync.stop(opts.cleanup)]))
       .finally(() => {
         layer2.close();
         process.exit(0);

@@ -1,18 +1,22 @@
 /**
- * The speaker's Prometheus metrics (prom-client), served on --metrics-port when asked: per mode, the IPs this node
- * announces and those it does not by reason code, and how many plans it made; for layer 2, answers sent and conflicts seen (another MAC
- * answering for one of our IPs); for BGP, per peer: session up and state, prefixes, UPDATEs, BFD; datagrams dropped on
- * the heartbeat port, by reason (a wrong key, a replay, ...).
+ * The speaker's Prometheus metrics (prom-client), served on --metrics-port: per mode, the IPs this node announces
+ * and those it does not by reason code, and how many plans it made; for layer 2, answers sent and conflicts seen
+ * (another MAC answering for one of our IPs); for BGP, per peer: session up and state, prefixes, UPDATEs, BFD;
+ * datagrams dropped on the heartbeat port, by reason (a wrong key, a replay, ...). Beside them, MetalLB's names under
+ * ironlb_ (dashboards and alerts written for MetalLB read them): the config gauges, BGP session up and prefixes per
+ * peer, and layer 2 requests, responses, gratuitous announcements and conflicts per IP; each set where its
+ * ironlb_speaker_ counterpart is, from the same value.
  */
 import type * as http from 'node:http';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { serveMetrics, type IPFamily } from '@ironlb/shared';
+import { formatIP, type ParsedIP } from '@ironlb/shared';
 import type { Announcement, ModePlan } from '../mode/mode';
 import { NOT_ANNOUNCED_CODES, type NotAnnouncedCode } from '../mode/reasons';
 import { REJECTED_REASONS, type RejectedReason } from '../membership';
 import type { PeerStatus, SessionState } from '../bgp/peer/types';
 import type { AppliedSync } from '../dataplane/sync';
+import { serveDaemonPort, type NotReady } from './probes';
 
 const SESSION_STATES: readonly SessionState[] = ['idle', 'connect', 'active', 'openSent', 'openConfirm', 'established'];
 
@@ -20,15 +24,21 @@ export interface SpeakerMetrics {
   readonly registry: Registry;
   /** After each plan: one more plan, how many IPs the mode announces here, and how many it does not, by reason code. */
   planned(mode: string, plan: ModePlan<Announcement>): void;
-  l2Answered(family: IPFamily): void;
-  l2Conflict(): void;
+  /** Layer 2, per IP: a request answered, a request heard, a gratuitous announcement sent, another MAC seen. */
+  l2Answered(ip: ParsedIP): void;
+  l2Requested(ip: ParsedIP): void;
+  l2Gratuitous(ip: ParsedIP): void;
+  l2Conflict(ip: ParsedIP): void;
+  /** The config was parsed from the objects read from the API server; `errors`: how many errors it reported. */
+  configParsed(errors: number): void;
   heartbeatRejected(reason: RejectedReason): void;
   /** After each BGP apply: every session's status by peer name; peers no longer listed lose their series. */
   bgpSessions(statuses: ReadonlyMap<string, PeerStatus>): void;
   /** After each successful dataplane apply, and each failed one. */
   dataplaneApplied(backend: string, s: AppliedSync): void;
   dataplaneFailed(backend: string): void;
-  serve(port: number, log: Logger): http.Server;
+  /** /metrics, /healthz and /readyz on `port` (probes.ts). */
+  serve(port: number, log: Logger, notReady: NotReady): http.Server;
 }
 
 export function speakerMetrics(): SpeakerMetrics {
@@ -71,9 +81,12 @@ export function speakerMetrics(): SpeakerMetrics {
   for (const reason of REJECTED_REASONS) rejected.inc({ reason }, 0);
   const bgp = bgpMetrics(registry);
   const dataplane = dataplaneMetrics(registry);
+  const layer2 = layer2Metrics(registry);
+  const config = configGauges(registry);
   return {
     registry,
     planned(mode, plan) {
+      if (mode === 'layer2') layer2.keepOnly([...plan.announce.values()].map((a) => formatIP(a.ip)));
       plans.inc({ mode });
       announced.set({ mode }, plan.announce.size);
       const byCode = new Map<NotAnnouncedCode, number>();
@@ -81,13 +94,95 @@ export function speakerMetrics(): SpeakerMetrics {
       // A reason no IP has any more must read 0, not its last count.
       for (const reason of NOT_ANNOUNCED_CODES) unannounced.set({ mode, reason }, byCode.get(reason) ?? 0);
     },
-    l2Answered: (family) => answers.inc({ family }),
-    l2Conflict: () => conflicts.inc(),
+    l2Answered(ip) {
+      answers.inc({ family: ip.family });
+      layer2.count('responses', ip);
+    },
+    l2Requested: (ip) => layer2.count('requests', ip),
+    l2Gratuitous: (ip) => layer2.count('gratuitous', ip),
+    l2Conflict(ip) {
+      conflicts.inc();
+      layer2.count('conflicts', ip);
+    },
+    configParsed: (errors) => config.parsed(errors),
     heartbeatRejected: (reason) => rejected.inc({ reason }),
     bgpSessions: (statuses) => bgp(statuses),
     dataplaneApplied: dataplane.applied,
     dataplaneFailed: dataplane.failed,
-    serve: (port, log) => serveMetrics(registry, port, log),
+    serve: (port, log, notReady) => serveDaemonPort(registry, port, log, notReady),
+  };
+}
+
+/**
+ * MetalLB's layer 2 counters, per IP. An IP's series go when a layer 2 plan no longer announces it here, so they do
+ * not pile up as Services come and go; one answered while it is handed over starts a series again until the next plan.
+ */
+function layer2Metrics(registry: Registry): {
+  count(kind: 'requests' | 'responses' | 'gratuitous' | 'conflicts', ip: ParsedIP): void;
+  keepOnly(announced: Iterable<string>): void;
+} {
+  const counter = (name: string, help: string): Counter<'ip'> =>
+    new Counter({ name, help, labelNames: ['ip'] as const, registers: [registry] });
+  const counters = {
+    requests: counter(
+      'ironlb_layer2_requests_received',
+      'ARP requests and Neighbor Solicitations received for an IP this node announces',
+    ),
+    responses: counter(
+      'ironlb_layer2_responses_sent',
+      'ARP replies and Neighbor Advertisements sent for an IP this node announces',
+    ),
+    gratuitous: counter(
+      'ironlb_layer2_gratuitous_sent',
+      'Gratuitous ARPs and unsolicited Neighbor Advertisements sent for an IP this node took',
+    ),
+    conflicts: counter(
+      'ironlb_layer2_conflicts_total',
+      'Frames in which another MAC answered or announced an IP this node announces',
+    ),
+  };
+  /** The IPs any of them has a series for. */
+  const labelled = new Set<string>();
+  return {
+    count(kind, ip) {
+      const text = formatIP(ip);
+      labelled.add(text);
+      counters[kind].inc({ ip: text });
+    },
+    keepOnly(announced) {
+      const keep = new Set(announced);
+      for (const ip of labelled) {
+        if (keep.has(ip)) continue;
+        for (const c of Object.values(counters)) c.remove({ ip });
+        labelled.delete(ip);
+      }
+    },
+  };
+}
+
+/**
+ * MetalLB's two config gauges. ironlb never falls back to an older config: an object with errors is left out whole
+ * and the rest is used (see parseConfig). So "loaded" is 1 once the objects read from the API server were parsed
+ * (what is used is valid by construction), and "stale" is 1 while the newest parse left any object out.
+ */
+function configGauges(registry: Registry): { parsed(errors: number): void } {
+  const loaded = new Gauge({
+    name: 'ironlb_k8s_client_config_loaded_bool',
+    help: 'Whether a config was loaded from the API server (1) or not yet (0)',
+    registers: [registry],
+  });
+  const stale = new Gauge({
+    name: 'ironlb_k8s_client_config_stale_bool',
+    help: 'Whether the newest config objects had errors (1: those objects are left out of the config in use) or not (0)',
+    registers: [registry],
+  });
+  loaded.set(0);
+  stale.set(0);
+  return {
+    parsed(errors) {
+      loaded.set(1);
+      stale.set(errors > 0 ? 1 : 0);
+    },
   };
 }
 
@@ -128,6 +223,19 @@ function bgpMetrics(registry: Registry): (statuses: ReadonlyMap<string, PeerStat
     labelNames,
     registers: [registry],
   });
+  // MetalLB's names, set beside ironlb_speaker_bgp_session_up and _announced_prefixes from the same values.
+  const metallbUp = new Gauge({
+    name: 'ironlb_bgp_session_up',
+    help: 'Whether the BGP session with the peer is established (1) or not (0)',
+    labelNames,
+    registers: [registry],
+  });
+  const metallbPrefixes = new Gauge({
+    name: 'ironlb_bgp_announced_prefixes_total',
+    help: 'Prefixes this node advertises to the peer (a gauge despite its name, as in MetalLB)',
+    labelNames,
+    registers: [registry],
+  });
   const bfd = new Gauge({
     name: 'ironlb_speaker_bfd_session_up',
     help: 'Whether the BFD session with the peer is up (1) or not (0); only for peers with a BFDProfile',
@@ -140,14 +248,14 @@ function bgpMetrics(registry: Registry): (statuses: ReadonlyMap<string, PeerStat
   return (statuses) => {
     for (const peer of last.keys()) {
       if (statuses.has(peer)) continue;
-      for (const m of [up, prefixes, sent, received, bfd]) m.remove({ peer });
+      for (const m of [up, metallbUp, prefixes, metallbPrefixes, sent, received, bfd]) m.remove({ peer });
       for (const s of SESSION_STATES) state.remove({ peer, state: s });
       last.delete(peer);
     }
     for (const [peer, st] of statuses) {
-      up.set({ peer }, st.state === 'established' ? 1 : 0);
+      for (const m of [up, metallbUp]) m.set({ peer }, st.state === 'established' ? 1 : 0);
       for (const s of SESSION_STATES) state.set({ peer, state: s }, st.state === s ? 1 : 0);
-      prefixes.set({ peer }, st.prefixesAdvertised);
+      for (const m of [prefixes, metallbPrefixes]) m.set({ peer }, st.prefixesAdvertised);
       const before = last.get(peer);
       sent.inc({ peer }, delta(st.updatesSent, before?.sent));
       received.inc({ peer }, delta(st.updatesReceived, before?.received));

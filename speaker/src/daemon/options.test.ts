@@ -30,3 +30,31 @@ describe('parseOptions: --bgp-restart-time', () => {
     }
   });
 });
+
+describe('parseOptions: --log-level and --metrics-port', () => {
+  const base = ['node', 'ironlb-speaker', '--node-name', 'node1'];
+  it("info and 7472 (MetalLB's port) unless given; 0 means any free port", () => {
+    expect(parseOptions(base)).toMatchObject({ logLevel: 'info', metricsPort: 7472 });
+    expect(parseOptions([...base, '--log-level', 'debug', '--metrics-port', '0'])).toMatchObject({
+      logLevel: 'debug',
+      metricsPort: 0,
+    });
+  });
+
+  it.each([
+    ['--log-level', 'verbose', "option '--log-level <level>' argument 'verbose' is invalid"],
+    ['--metrics-port', '65536', '"65536" is not an integer from 0 to 65535'],
+  ])('refuses %s %s, naming the flag or the range', (flag, v, message) => {
+    const exit = jest.spyOn(process, 'exit').mockImplementation(() => {
+      throw new Error('exit');
+    });
+    const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(() => parseOptions([...base, flag, v])).toThrow('exit');
+      expect(String(err.mock.calls[0]?.[0])).toContain(message);
+    } finally {
+      exit.mockRestore();
+      err.mockRestore();
+    }
+  });
+});

@@ -100,6 +100,8 @@ export class Speaker {
   /** When this speaker said it is ready (0: not yet), and whether it has planned since. */
   private readyAt = 0;
   private planned = false;
+  /** Whether a whole plan has been made and applied: what /readyz waits for. */
+  private plannedOnce = false;
   /** Watches whose first list has not arrived yet. */
   private readonly unsynced = new Set<string>();
   private watches: Watching[] = [];
@@ -149,6 +151,14 @@ export class Speaker {
       }),
       this.watch('leases', api.leasesPath(), (o, present) => this.leaseSeen(o, present)),
     ];
+  }
+
+  /** Why this speaker is not ready, in one line (/readyz), or undefined once it has planned once. */
+  notReady(): string | undefined {
+    if (this.plannedOnce) return undefined;
+    if (this.startedAt === 0) return 'not started';
+    if (this.unsynced.size > 0) return `waiting for the first list of ${[...this.unsynced].sort().join(', ')}`;
+    return 'waiting for the peers to settle before the first plan';
   }
 
   async stop(): Promise<void> {
@@ -267,14 +277,18 @@ export class Speaker {
     }
     // Only what the modes made live: an IP this node stopped serving loses its rules in this same pass.
     this.deps.dataplane?.update(served, this.deps.cache.services.values(), this.deps.cache.slices.values());
+    if (!this.plannedOnce) this.deps.log.info('planned once: ready (/readyz answers 200 from now on)');
+    this.plannedOnce = true;
   }
 
   private view(): SpeakerView {
     const { cache, log, lbClass, liveness, self } = this.deps;
     const { config, errors } = parseConfig(cache.configObjects() satisfies ConfigObjects);
+    this.deps.metrics.configParsed(errors.length);
     const problems = errors.map(formatConfigError).join('\n');
     if (problems !== this.configErrors) {
-      for (const p of problems ? problems.split('\n') : []) log.error(p);
+      // Each line names the object it is about (its kind and name) and the field.
+      for (const e of errors) log.error({ object: e.object, field: e.field }, formatConfigError(e));
       this.configErrors = problems;
     }
     const nodes = new Map<string, NodeView>();

@@ -45,7 +45,7 @@ function mode(self: string, events: { service: string; event: ServiceEvent }[] =
     { gratuitousCount: 1, gratuitousIntervalMs: 1, probeMs: 0, naSource: 'target' },
     byIP,
     { emit: (service, event) => events.push({ service, event }) },
-    { answered: () => undefined, conflict: () => undefined },
+    { answered: () => undefined, requested: () => undefined, gratuitous: () => undefined, conflict: () => undefined },
     () => undefined,
     pino({ level: 'silent' }),
   );
@@ -118,7 +118,7 @@ describe('Layer2Mode', () => {
       { gratuitousCount: 1, gratuitousIntervalMs: 1, probeMs: 0, naSource: 'target' },
       byIP,
       { emit: () => undefined },
-      { answered: () => undefined, conflict: () => undefined },
+      { answered: () => undefined, requested: () => undefined, gratuitous: () => undefined, conflict: () => undefined },
       () => undefined,
       pino({ level: 'silent' }),
     );
@@ -178,7 +178,7 @@ describe('Layer2Mode reports only what is answered on the wire', () => {
       { gratuitousCount: 1, gratuitousIntervalMs: 250, probeMs: 20, naSource: 'target' },
       byIP,
       { emit: () => undefined },
-      { answered: () => undefined, conflict: () => undefined },
+      { answered: () => undefined, requested: () => undefined, gratuitous: () => undefined, conflict: () => undefined },
       () => changes++,
       pino({ level: 'silent' }),
     );

@@ -4,7 +4,7 @@
  * probe) are reported as ServiceL2Status. Another MAC answering for one of our IPs becomes an L2Conflict Event.
  */
 import type { Logger } from 'pino';
-import { formatIP, type IPFamily, type ParsedIP } from '@ironlb/shared';
+import { formatIP, type ParsedIP } from '@ironlb/shared';
 import type { Config } from '@ironlb/shared/config';
 import type { AnnouncementMode, Announcement, ModePlan, ServiceEventSink, StatusKind } from '../mode/mode';
 import type { NotAnnounced } from '../mode/reasons';
@@ -26,10 +26,12 @@ export interface L2Applied extends Announcement {
   readonly answeredOn: readonly string[];
 }
 
-/** What layer 2 counts, for the speaker's metrics. */
+/** What layer 2 counts per IP, for the speaker's metrics (ResponderEvents says what each is). */
 export interface L2Counters {
-  answered(family: IPFamily): void;
-  conflict(): void;
+  answered(ip: ParsedIP): void;
+  requested(ip: ParsedIP): void;
+  gratuitous(ip: ParsedIP): void;
+  conflict(ip: ParsedIP): void;
 }
 
 export const L2_STATUS: StatusKind<L2Applied> = {
@@ -66,7 +68,9 @@ export class Layer2Mode implements AnnouncementMode<L2Planned, L2Applied> {
       timing,
       {
         conflict: (ip, mac, ifname) => this.conflict(ip, mac, ifname),
-        answered: (family) => counters.answered(family),
+        answered: (ip) => counters.answered(ip),
+        requested: (ip) => counters.requested(ip),
+        gratuitous: (ip) => counters.gratuitous(ip),
         // What apply returns has changed: the loop applies again and reports the IP.
         answering: () => changed(),
       },
@@ -121,7 +125,7 @@ export class Layer2Mode implements AnnouncementMode<L2Planned, L2Applied> {
    * IP and MAC; the ranking decides who keeps it, so nothing else changes here.
    */
   private conflict(ip: ParsedIP, mac: string, ifname: string): void {
-    this.counters.conflict();
+    this.counters.conflict(ip);
     const key = formatIP(ip);
     const seen = `${key} ${mac}`;
     if (this.conflictsSeen.has(seen)) return;

@@ -81,19 +81,23 @@ function setup(naSource: 'target' | 'link-local' = 'link-local') {
   const warnings: string[] = [];
   const started: string[] = [];
   const idle: number[] = [];
+  /** Per-IP counts, as `kind ip` lines in the order reported. */
+  const counted: string[] = [];
   const r = new InterfaceResponder(
     socket,
     ip('fe80::11'),
     { gratuitousCount: 3, gratuitousIntervalMs: 250, probeMs: 20, naSource },
     {
       conflict: (i, m, n) => conflicts.push(`${i.value} ${m} ${n}`),
-      answered: () => undefined,
+      answered: (i) => counted.push(`answered ${i.value}`),
+      requested: (i) => counted.push(`requested ${i.value}`),
+      gratuitous: (i) => counted.push(`gratuitous ${i.value}`),
       answering: (i, n) => started.push(`${i.value} ${n}`),
       warn: (m) => warnings.push(m),
       idle: () => idle.push(Date.now()),
     },
   );
-  return { socket, r, conflicts, warnings, started, idle };
+  return { socket, r, conflicts, warnings, started, idle, counted };
 }
 
 beforeEach(() => jest.useFakeTimers());
@@ -121,6 +125,25 @@ describe('InterfaceResponder, IPv4', () => {
       .map((f) => decodeArp(f))
       .filter((f) => !isIgnored(f) && f.op === 'request' && f.senderIP.value === VIP.value);
     expect(garps).toHaveLength(3);
+  });
+
+  it('counts per IP: every request heard, those answered (not while probing), each gratuitous ARP sent', () => {
+    const { r, counted } = setup();
+    r.add(VIP);
+    jest.advanceTimersByTime(0);
+    r.onFrames([arpRequest(VIP), arpRequest(ip('198.51.100.201'))]); // probing: heard, not answered; not ours
+    jest.advanceTimersByTime(20);
+    r.onFrames([arpRequest(VIP)]);
+    jest.advanceTimersByTime(500);
+    const v = VIP.value;
+    expect(counted).toEqual([
+      `requested ${v}`,
+      `gratuitous ${v}`,
+      `requested ${v}`,
+      `answered ${v}`,
+      `gratuitous ${v}`,
+      `gratuitous ${v}`,
+    ]);
   });
 
   it('ignores requests for other addresses, and reports another MAC announcing its IP', () => {
@@ -179,6 +202,17 @@ describe('InterfaceResponder, IPv6', () => {
     const na = decodeNeighborDiscovery(socket.sent[0]);
     if (isIgnored(na) || na.kind !== 'na') throw new Error('no NA');
     expect(na.srcIP).toEqual(VIP6);
+  });
+
+  it('counts per IP: NSs heard (also while probing), NAs sent in answer, unsolicited NAs sent', () => {
+    const { r, counted } = setup();
+    r.add(VIP6);
+    jest.advanceTimersByTime(0);
+    r.onFrames([ns(VIP6)]); // probing: heard, not answered
+    jest.advanceTimersByTime(20);
+    r.onFrames([ns(VIP6)]);
+    const v = VIP6.value;
+    expect(counted).toEqual([`requested ${v}`, `gratuitous ${v}`, `requested ${v}`, `answered ${v}`]);
   });
 });
 

@@ -85,7 +85,15 @@ export const DEFAULT_ANNOUNCE_TIMING: AnnounceTiming = {
 export interface ResponderEvents {
   /** Another MAC answered or announced one of our IPs. */
   conflict(ip: ParsedIP, mac: string, ifname: string): void;
-  answered(family: 'IPv4' | 'IPv6'): void;
+  /** An ARP reply or Neighbor Advertisement was sent for the IP, answering a request. */
+  answered(ip: ParsedIP): void;
+  /**
+   * An ARP request or Neighbor Solicitation from another MAC asked for one of our IPs, whatever its state (probing,
+   * answered, released): the requests not answered are the difference with `answered`.
+   */
+  requested?(ip: ParsedIP): void;
+  /** A gratuitous ARP or unsolicited Neighbor Advertisement was sent for the IP (on taking it). */
+  gratuitous?(ip: ParsedIP): void;
   /** A held IP passed its probe and is answered from now on (until removed): what is live has changed. */
   answering?(ip: ParsedIP, ifname: string): void;
   warn?(message: string): void;
@@ -280,8 +288,10 @@ export class InterfaceResponder {
       if (held.ip.family === 'IPv4') this.send(encodeArp(gratuitousArp(this.socket.mac, held.ip)));
       else {
         const from = this.ndSender(held.ip);
-        if (from) this.send(encodeNeighborDiscovery(unsolicitedNeighborAdvertisement(held.ip, from)));
+        if (!from) return;
+        this.send(encodeNeighborDiscovery(unsolicitedNeighborAdvertisement(held.ip, from)));
       }
+      this.events.gratuitous?.(held.ip);
     };
     sendOne();
     for (let i = 1; i < this.timing.gratuitousCount; i++) {
@@ -301,11 +311,13 @@ export class InterfaceResponder {
     if (isIgnored(arp)) return;
     // Someone else speaking for one of our IPs: a reply (to our probe, say), or an announcement (sender = target).
     if (claimed) this.otherOwner(claimed, arp.senderMac);
+    const request = f.readUInt16BE(ARP_OP) === 1 && sender !== target;
+    if (ours && request && !arp.senderMac.equals(this.socket.mac)) this.events.requested?.(ours.ip);
     // The new owner of a released IP probing for it: handed over, and the probe is not answered.
     if (ours?.releasing && sender === 0 && !arp.senderMac.equals(this.socket.mac)) return this.remove(ours.ip);
-    if (ours?.answering && this.has(ours.ip) && f.readUInt16BE(ARP_OP) === 1 && sender !== target) {
+    if (ours?.answering && this.has(ours.ip) && request) {
       this.send(encodeArp(arpReply(arp, this.socket.mac)));
-      this.events.answered('IPv4');
+      this.events.answered(ours.ip);
     }
   }
 
@@ -318,12 +330,13 @@ export class InterfaceResponder {
       this.otherOwner(held, m.targetLinkLayer ?? m.ethSrc);
       return;
     }
+    if (!m.ethSrc.equals(this.socket.mac)) this.events.requested?.(held.ip);
     // A DAD probe (from ::) by the new owner of a released IP: handed over, not answered.
     if (held.releasing && m.srcIP.value === 0n && !m.ethSrc.equals(this.socket.mac)) return this.remove(held.ip);
     const from = this.ndSender(m.target);
     if (!held.answering || !from) return;
     this.send(encodeNeighborDiscovery(neighborAdvertisementFor(m, from)));
-    this.events.answered('IPv6');
+    this.events.answered(held.ip);
   }
 
   /** Our MAC and the NA source address for `target`; undefined when link-local is asked for and there is none. */

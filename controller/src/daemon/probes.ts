@@ -1,0 +1,42 @@
+/**
+ * The daemon's one HTTP port: Prometheus metrics on /metrics and the kubelet's probes. /healthz answers 200 "ok"
+ * whenever it is asked: an answer at all proves the event loop (the daemon's only loop) runs, and a blocked loop
+ * answers nothing, which the probe's timeout counts as a failure. /readyz answers 200 "ok" once `notReady` returns
+ * undefined, and 503 with its one-line reason before. Any other path is 404. A port that cannot be bound is logged,
+ * not fatal. (The speaker has the same file: shared's serveMetrics serves /metrics alone.)
+ */
+import * as http from 'node:http';
+import { collectDefaultMetrics, type Registry } from 'prom-client';
+import type { MetricsLog } from '@ironlb/shared';
+
+/** Why the daemon is not ready yet (one line), or undefined once it is. */
+export type NotReady = () => string | undefined;
+
+function text(res: http.ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`${body}\n`);
+}
+
+export function serveDaemonPort(registry: Registry, port: number, log: MetricsLog, notReady: NotReady): http.Server {
+  collectDefaultMetrics({ register: registry });
+  const server = http.createServer((req, res) => {
+    const path = (req.url ?? '').split('?', 1)[0];
+    if (path === '/healthz') return text(res, 200, 'ok');
+    if (path === '/readyz') {
+      const why = notReady();
+      return why === undefined ? text(res, 200, 'ok') : text(res, 503, why);
+    }
+    if (path !== '/metrics') {
+      res.writeHead(404).end();
+      return;
+    }
+    registry.metrics().then(
+      (body) => res.writeHead(200, { 'Content-Type': registry.contentType }).end(body),
+      () => res.writeHead(500).end(),
+    );
+  });
+  server.on('error', (e) => log.error({ port, err: e.message }, 'cannot serve metrics and probes'));
+  return server.listen(port, () => {
+    const address = server.address();
+    log.info({ port: typeof address === 'object' && address !== null ? address.port : port }, 'serving metrics');
+  });
+}
