@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type * as http from 'node:http';
 import { Counter, Registry } from 'prom-client';
-import { serveMetrics, type MetricsLog } from './metrics';
+import { serveDaemonPort, type MetricsLog } from './metrics';
 
 function logged(): MetricsLog & { lines: string[] } {
   const lines: string[] = [];
@@ -20,7 +20,7 @@ test('serves the registry and the process metrics on /metrics, and nothing else'
   const registry = new Registry();
   new Counter({ name: 'ironlb_test_total', help: 'A test counter', registers: [registry] }).inc(3);
   const log = logged();
-  const server = serveMetrics(registry, 0, log);
+  const server = serveDaemonPort(registry, 0, log, () => undefined);
   const port = await listening(server);
   try {
     const res = await fetch(`http://127.0.0.1:${port}/metrics`);
@@ -42,11 +42,13 @@ test('serves the registry and the process metrics on /metrics, and nothing else'
 });
 
 test('a port already in use is logged, not thrown', async () => {
-  const first = serveMetrics(new Registry(), 0, logged());
+  const first = serveDaemonPort(new Registry(), 0, logged(), () => undefined);
   const port = await listening(first);
   const log = logged();
-  const second = serveMetrics(new Registry(), port, log);
+  const second = serveDaemonPort(new Registry(), port, log, () => undefined);
   await new Promise((resolve) => second.once('error', resolve));
-  expect(log.lines).toEqual([expect.stringMatching(/^error cannot serve metrics \{"port":\d+,"err":".*EADDRINUSE/)]);
+  expect(log.lines).toEqual([
+    expect.stringMatching(/^error cannot serve metrics and probes \{"port":\d+,"err":".*EADDRINUSE/),
+  ]);
   await closed(first);
 });

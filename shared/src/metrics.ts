@@ -1,32 +1,47 @@
 /**
- * The /metrics endpoint a daemon serves on --metrics-port: one prom-client Registry as Prometheus text, 404 for any
- * other path, 500 when collecting fails. A port that cannot be bound is logged, not fatal: the daemon's work does
- * not depend on being scraped. Served registries also carry prom-client's process and Node.js metrics
- * (process_resident_memory_bytes, nodejs_heap_size_used_bytes, event loop lag, ...), which the benchmarks read too;
- * a daemon that is not scraped does not pay for collecting them.
+ * The daemon's one HTTP port (--metrics-port): Prometheus metrics on /metrics (one prom-client Registry as text, 500
+ * when collecting fails) and the kubelet's probes. /healthz answers 200 "ok" whenever it is asked: an answer at all
+ * proves the event loop (the daemon's only loop) runs, and a blocked loop answers nothing, which the probe's timeout
+ * counts as a failure. /readyz answers 200 "ok" once `notReady` returns undefined, and 503 with its one-line reason
+ * before. Any other path is 404. A port that cannot be bound is logged, not fatal: the daemon's work does not depend
+ * on being scraped. Served registries also carry prom-client's process and Node.js metrics
+ * (process_resident_memory_bytes, nodejs_heap_size_used_bytes, event loop lag, ...), which the benchmarks read too.
  */
 import * as http from 'node:http';
 import { collectDefaultMetrics, type Registry } from 'prom-client';
 
-/** What serveMetrics logs through; a pino Logger is one. */
+/** What serveDaemonPort logs through; a pino Logger is one. */
 export interface MetricsLog {
   info(fields: object, message: string): void;
   error(fields: object, message: string): void;
 }
 
-export function serveMetrics(registry: Registry, port: number, log: MetricsLog): http.Server {
+/** Why the daemon is not ready yet (one line), or undefined once it is. */
+export type NotReady = () => string | undefined;
+
+function text(res: http.ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`${body}\n`);
+}
+
+export function serveDaemonPort(registry: Registry, port: number, log: MetricsLog, notReady: NotReady): http.Server {
   collectDefaultMetrics({ register: registry });
   const server = http.createServer((req, res) => {
-    if (req.url !== '/metrics') {
+    const path = (req.url ?? '').split('?', 1)[0];
+    if (path === '/healthz') return text(res, 200, 'ok');
+    if (path === '/readyz') {
+      const why = notReady();
+      return why === undefined ? text(res, 200, 'ok') : text(res, 503, why);
+    }
+    if (path !== '/metrics') {
       res.writeHead(404).end();
       return;
     }
     registry.metrics().then(
-      (text) => res.writeHead(200, { 'Content-Type': registry.contentType }).end(text),
+      (body) => res.writeHead(200, { 'Content-Type': registry.contentType }).end(body),
       () => res.writeHead(500).end(),
     );
   });
-  server.on('error', (e) => log.error({ port, err: e.message }, 'cannot serve metrics'));
+  server.on('error', (e) => log.error({ port, err: e.message }, 'cannot serve metrics and probes'));
   return server.listen(port, () => {
     const address = server.address();
     log.info({ port: typeof address === 'object' && address !== null ? address.port : port }, 'serving metrics');

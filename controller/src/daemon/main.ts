@@ -12,7 +12,7 @@ import { KubeClient, loadClusterAccess } from '@ironlb/shared/k8s';
 import { ClusterApi } from './clusterApi';
 import { ensureHeartbeatSecret } from './heartbeatSecret';
 import { COMPONENT, errorText, log, LOG_LEVELS, type LogLevel } from './log';
-import { serveDaemonPort } from './probes';
+import { serveDaemonPort } from '@ironlb/shared';
 import { Reconciler } from './reconciler';
 
 interface Options {

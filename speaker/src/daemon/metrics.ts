@@ -16,7 +16,7 @@ import { NOT_ANNOUNCED_CODES, type NotAnnouncedCode } from '../mode/reasons';
 import { REJECTED_REASONS, type RejectedReason } from '../membership';
 import type { PeerStatus, SessionState } from '../bgp/peer/types';
 import type { AppliedSync } from '../dataplane/sync';
-import { serveDaemonPort, type NotReady } from './probes';
+import { serveDaemonPort, type NotReady } from '@ironlb/shared';
 
 const SESSION_STATES: readonly SessionState[] = ['idle', 'connect', 'active', 'openSent', 'openConfirm', 'established'];
 
