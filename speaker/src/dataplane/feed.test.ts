@@ -1,4 +1,4 @@
-import { mustParseIP } from '@ironlb/shared';
+import { formatIP, mustParseIP } from '@ironlb/shared';
 import { DataplaneFeed } from './feed';
 import type { DataplanePlan } from './types';
 
@@ -128,5 +128,33 @@ describe('DataplaneFeed', () => {
     // Fewer problems is a change too.
     feed.update(served('198.51.100.200', 'ns/web', 'ns/twin'), [bad, twin], []);
     expect(logged).toHaveLength(7);
+  });
+
+  it('the first slice replaced, or a slice changed in place beside a new one: the endpoints follow the objects', () => {
+    const feed = new DataplaneFeed({ update: () => undefined }, 'node1', 'ironlb', { warn: () => undefined });
+    const web = [service('web')];
+    const ips = served('198.51.100.200', 'ns/web');
+    const backendsOf = (p: DataplanePlan) =>
+      p.forwards.get('198.51.100.200 TCP 80')?.backends.map((x) => formatIP(x.ip));
+    const a = slice('web', ['203.0.113.18']) as { endpoints: unknown[] };
+    expect(backendsOf(feed.update(ips, web, [a]))).toEqual(['203.0.113.18']);
+    const a2 = slice('web', ['203.0.113.20']);
+    expect(backendsOf(feed.update(ips, web, [a2]))).toEqual(['203.0.113.20']);
+    // An object changed in place is not read again (the API cache never does that; a new object is a change).
+    a.endpoints = [{ addresses: ['203.0.113.99'], nodeName: 'node1' }];
+    const b = slice('web', ['203.0.113.19']);
+    expect(backendsOf(feed.update(ips, web, [a, b]))).toEqual(['203.0.113.18', '203.0.113.19']);
+  });
+
+  it('problems that change but stay as many are logged again', () => {
+    const warnings: string[] = [];
+    const feed = new DataplaneFeed({ update: () => undefined }, 'node1', 'ironlb', {
+      warn: (_o, m) => warnings.push(m),
+    });
+    const ips = served('198.51.100.200', 'ns/web');
+    feed.update(ips, [service('web', { loadBalancerSourceRanges: ['nope'] })], []);
+    feed.update(ips, [service('web', { loadBalancerSourceRanges: ['worse'] })], []);
+    expect(warnings).toHaveLength(2);
+    expect(warnings[1]).toContain('"worse"');
   });
 });
