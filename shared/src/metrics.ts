@@ -8,7 +8,7 @@
  * (process_resident_memory_bytes, nodejs_heap_size_used_bytes, event loop lag, ...), which the benchmarks read too.
  */
 import * as http from 'node:http';
-import { collectDefaultMetrics, type Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, type Registry } from 'prom-client';
 
 /** What serveDaemonPort logs through; a pino Logger is one. */
 export interface MetricsLog {
@@ -46,4 +46,36 @@ export function serveDaemonPort(registry: Registry, port: number, log: MetricsLo
     const address = server.address();
     log.info({ port: typeof address === 'object' && address !== null ? address.port : port }, 'serving metrics');
   });
+}
+
+/** What a daemon tells its config gauges after each parse of the config objects. */
+export interface ConfigGauges {
+  /** A parse of the objects read from the API server; `errors`: how many errors it reported. */
+  parsed(errors: number): void;
+}
+
+/**
+ * MetalLB's two config gauges. ironlb never falls back to an older config: an object with errors is left out whole
+ * and the rest is used (see parseConfig). So "loaded" is 1 once the objects read from the API server were parsed
+ * (what is used is valid by construction), and "stale" is 1 while the newest parse left any object out.
+ */
+export function configGauges(registry: Registry): ConfigGauges {
+  const loaded = new Gauge({
+    name: 'ironlb_k8s_client_config_loaded_bool',
+    help: 'Whether a config was loaded from the API server (1) or not yet (0)',
+    registers: [registry],
+  });
+  const stale = new Gauge({
+    name: 'ironlb_k8s_client_config_stale_bool',
+    help: 'Whether the newest config objects had errors (1: those objects are left out of the config in use) or not (0)',
+    registers: [registry],
+  });
+  loaded.set(0);
+  stale.set(0);
+  return {
+    parsed(errors) {
+      loaded.set(1);
+      stale.set(errors > 0 ? 1 : 0);
+    },
+  };
 }

@@ -5,6 +5,7 @@
  * MetalLB's names under ironlb_ (dashboards and alerts written for MetalLB read them): addresses per pool, from the
  * allocator's view, and whether a config was loaded and whether the newest objects failed to parse.
  */
+import { configGauges, type ConfigGauges } from '@ironlb/shared';
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { AssignResult, PoolUsage } from '../ipam/allocator';
 import { REFUSAL_CODES, type RefusalCode } from '../ipam/reasons';
@@ -105,35 +106,4 @@ function poolGauges(registry: Registry, usage: () => readonly PoolUsage[]): void
       for (const [pool, c] of counts()) this.set({ pool }, c.total);
     },
   });
-}
-
-export interface ConfigGauges {
-  /** A parse of the objects read from the API server; `errors`: how many errors it reported. */
-  parsed(errors: number): void;
-}
-
-/**
- * MetalLB's two config gauges. ironlb never falls back to an older config: an object with errors is left out whole
- * and the rest is used (see parseConfig). So "loaded" is 1 once the objects read from the API server were parsed
- * (what is used is valid by construction), and "stale" is 1 while the newest parse left any object out.
- */
-function configGauges(registry: Registry): ConfigGauges {
-  const loaded = new Gauge({
-    name: 'ironlb_k8s_client_config_loaded_bool',
-    help: 'Whether a config was loaded from the API server (1) or not yet (0)',
-    registers: [registry],
-  });
-  const stale = new Gauge({
-    name: 'ironlb_k8s_client_config_stale_bool',
-    help: 'Whether the newest config objects had errors (1: those objects are left out of the config in use) or not (0)',
-    registers: [registry],
-  });
-  loaded.set(0);
-  stale.set(0);
-  return {
-    parsed(errors) {
-      loaded.set(1);
-      stale.set(errors > 0 ? 1 : 0);
-    },
-  };
 }

@@ -16,7 +16,7 @@ import { NOT_ANNOUNCED_CODES, type NotAnnouncedCode } from '../mode/reasons';
 import { REJECTED_REASONS, type RejectedReason } from '../membership';
 import type { PeerStatus, SessionState } from '../bgp/peer/types';
 import type { AppliedSync } from '../dataplane/sync';
-import { serveDaemonPort, type NotReady } from '@ironlb/shared';
+import { configGauges, serveDaemonPort, type NotReady } from '@ironlb/shared';
 
 const SESSION_STATES: readonly SessionState[] = ['idle', 'connect', 'active', 'openSent', 'openConfirm', 'established'];
 
@@ -156,32 +156,6 @@ function layer2Metrics(registry: Registry): {
         for (const c of Object.values(counters)) c.remove({ ip });
         labelled.delete(ip);
       }
-    },
-  };
-}
-
-/**
- * MetalLB's two config gauges. ironlb never falls back to an older config: an object with errors is left out whole
- * and the rest is used (see parseConfig). So "loaded" is 1 once the objects read from the API server were parsed
- * (what is used is valid by construction), and "stale" is 1 while the newest parse left any object out.
- */
-function configGauges(registry: Registry): { parsed(errors: number): void } {
-  const loaded = new Gauge({
-    name: 'ironlb_k8s_client_config_loaded_bool',
-    help: 'Whether a config was loaded from the API server (1) or not yet (0)',
-    registers: [registry],
-  });
-  const stale = new Gauge({
-    name: 'ironlb_k8s_client_config_stale_bool',
-    help: 'Whether the newest config objects had errors (1: those objects are left out of the config in use) or not (0)',
-    registers: [registry],
-  });
-  loaded.set(0);
-  stale.set(0);
-  return {
-    parsed(errors) {
-      loaded.set(1);
-      stale.set(errors > 0 ? 1 : 0);
     },
   };
 }
