@@ -23,6 +23,7 @@ export default {
     'speaker/src/dataplane/sync.ts',
     'speaker/src/dataplane/nftables/objects.ts',
     'speaker/src/dataplane/nftables/render.ts',
+    'speaker/src/dataplane/nftables/probe.ts',
     'speaker/src/dataplane/iptables/render.ts',
     'speaker/src/dataplane/iptables/names.ts',
     'speaker/src/dataplane/iptables/save.ts',

@@ -22,6 +22,11 @@ describe('hasOurHookedChains', () => {
   it('our table with every hooked chain: no drift', () => {
     expect(hasOurHookedChains(listing(HOOKED_CHAINS))).toBe(true);
     expect(hasOurHookedChains(listing(HOOKED_CHAINS, 'table inet zz {\n}'))).toBe(true);
+    // Ours first, or alone.
+    const full = listing(HOOKED_CHAINS);
+    const alone = full.slice(full.indexOf('table inet ironlb {'));
+    expect(alone.startsWith('table inet ironlb {')).toBe(true);
+    expect(hasOurHookedChains(alone)).toBe(true);
   });
 
   it('no table of ours (deleted, or `flush ruleset`), another owner having chains of the same names, is drift', () => {

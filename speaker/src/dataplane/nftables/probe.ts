@@ -3,9 +3,6 @@ import { HOOKED_CHAINS, TABLE } from './objects';
 
 /** Whether the listing shows our table with each of its chains that hook into netfilter, hooked. */
 export function hasOurHookedChains(listing: string): boolean {
-  const start = listing.indexOf(`table inet ${TABLE} {`);
-  if (start < 0) return false;
-  const end = listing.indexOf('\ntable ', start + 1);
-  const ours = listing.slice(start, end < 0 ? undefined : end);
-  return HOOKED_CHAINS.every((c) => new RegExp(`\\bchain ${c} \\{\\s*type `).test(ours));
+  const ours = listing.split(/^(?=table )/m).find((t) => t.startsWith(`table inet ${TABLE} {`));
+  return ours !== undefined && HOOKED_CHAINS.every((c) => new RegExp(`\\bchain ${c} \\{\\s*type `).test(ours));
 }
