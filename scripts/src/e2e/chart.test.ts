@@ -1,9 +1,12 @@
 /**
  * charts/ironlb with the real helm v4 and kubectl v1.35 against ironlb-kube: lint, then `helm template` applied with
- * kubectl (both monitoring objects on, their CRDs from a stand-in fixture). The pods are not run here.
+ * kubectl (both monitoring objects on, their CRDs from a stand-in fixture), and the daemons' flags it passes checked
+ * against the daemons' own --help. The pods are not run here.
  */
 import * as path from 'node:path';
-import { startTestCluster, type TestCluster } from '@ironlb/kube-testserver';
+import { parseAllDocuments } from 'yaml';
+import { runCommand, startTestCluster, type TestCluster } from '@ironlb/kube-testserver';
+import { daemonArgv } from '../testing/daemonCommand';
 import { repoRoot } from '../tools';
 
 const CHART = path.join(repoRoot, 'charts', 'ironlb');
@@ -97,5 +100,42 @@ describe('helm template applied with kubectl', () => {
     expect(await c.ok(['get', 'svc', '-n', NS, '-l', labels, '-o', 'name'])).toBe(
       'service/ironlb-controller-metrics\nservice/ironlb-speaker-metrics\n',
     );
+  });
+});
+
+describe('the daemons started as the chart starts them', () => {
+  const BINS: Record<string, string> = {
+    'ironlb-controller': path.join(repoRoot, 'controller', 'bin', 'ironlb-controller.js'),
+    'ironlb-speaker': path.join(repoRoot, 'speaker', 'bin', 'ironlb-speaker.js'),
+  };
+  interface Container {
+    command: string[];
+    args: string[];
+  }
+
+  /** Every container's command and args in the rendered chart, by its command. */
+  async function containers(values: string[]): Promise<Container[]> {
+    const rendered = await helmOk(['template', 'ironlb', CHART, '--namespace', NS, ...values]);
+    return parseAllDocuments(rendered)
+      .map((d) => d.toJS() as { kind?: string; spec?: { template?: { spec?: { containers?: Container[] } } } })
+      .filter((o) => o.kind === 'Deployment' || o.kind === 'DaemonSet')
+      .flatMap((o) => o.spec?.template?.spec?.containers ?? []);
+  }
+
+  it.each([
+    ['the default values', []],
+    [
+      'no dataplane, MD5, no BGP listener',
+      ['--set', 'speaker.dataplane=none', '--set', 'speaker.bgpMD5=true', '--set', 'speaker.bgpPort=0'],
+    ],
+  ])('passes only flags the daemons have, with %s', async (_, values) => {
+    const found = await containers(values);
+    expect(found.map((x) => x.command).sort()).toEqual([['ironlb-controller'], ['ironlb-speaker']]);
+    for (const { command, args } of found) {
+      const help = await runCommand([...daemonArgv(BINS[command[0]]), '--help']);
+      expect(help.code).toBe(0);
+      const flags = args.map((a) => a.replace(/=.*$/, ''));
+      expect(flags.filter((f) => !new RegExp(`^  ${f}\\b`, 'm').test(help.stdout))).toEqual([]);
+    }
   });
 });
