@@ -3,6 +3,7 @@
  * kubectl (both monitoring objects on, their CRDs from a stand-in fixture), and the daemons' flags it passes checked
  * against the daemons' own --help. The pods are not run here.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { runCommand, startTestCluster, type TestCluster } from '@ironlb/kube-testserver';
@@ -137,5 +138,14 @@ describe('the daemons started as the chart starts them', () => {
       const flags = args.map((a) => a.replace(/=.*$/, ''));
       expect(flags.filter((f) => !new RegExp(`^  ${f}\\b`, 'm').test(help.stdout))).toEqual([]);
     }
+  });
+
+  it("offers the speaker's own --dataplane choices", async () => {
+    const help = (await runCommand([...daemonArgv(BINS['ironlb-speaker']), '--help'])).stdout.replace(/\s+/g, ' ');
+    const choices = /--dataplane <backend> [^(]*\([^)]*\) \(choices: ([^)]*), default: "auto"\)/.exec(help)?.[1];
+    const schema = JSON.parse(fs.readFileSync(path.join(CHART, 'values.schema.json'), 'utf8')) as {
+      properties: { speaker: { properties: { dataplane: { enum: string[] } } } };
+    };
+    expect(choices).toBe(schema.properties.speaker.properties.dataplane.enum.map((c) => `"${c}"`).join(', '));
   });
 });
