@@ -89,6 +89,7 @@ describe('legacy discovery matches the real server', () => {
     expect(list.groups.map((g) => g.name)).toEqual([
       'apps',
       'events.k8s.io',
+      'policy',
       'rbac.authorization.k8s.io',
       'admissionregistration.k8s.io',
       'apiextensions.k8s.io',

@@ -601,6 +601,27 @@ const daemonSets: Printer = {
   },
 };
 
+/** PodDisruptionBudget: its one bound (the other N/A) and what the disruption controller allows (no such controller here). */
+const podDisruptionBudgets: Printer = {
+  columns: [
+    NAME,
+    col('Min Available', 'string', 'The minimum number or percentage of available pods this budget requires.'),
+    col('Max Unavailable', 'string', 'The maximum number or percentage of unavailable pods this budget requires.'),
+    col('Allowed Disruptions', 'integer', 'Calculated number of pods that may be disrupted at this time.'),
+    AGE,
+  ],
+  cells(pdb, now) {
+    const bound = (v: unknown): string => (v === undefined || v === null ? 'N/A' : String(v));
+    return [
+      nameOf(pdb),
+      bound(at(pdb, 'spec', 'minAvailable')),
+      bound(at(pdb, 'spec', 'maxUnavailable')),
+      num(at(pdb, 'status', 'disruptionsAllowed')),
+      age(pdb, now),
+    ];
+  },
+};
+
 /** Role and ClusterRole: name and the creation time as RFC3339 (no age). */
 const roles: Printer = {
   columns: [NAME, CREATED_AT],
@@ -676,6 +697,7 @@ export const PRINTERS: Record<string, Printer> = {
   'coordination.k8s.io/leases': leases,
   'apps/deployments': deployments,
   'apps/daemonsets': daemonSets,
+  'policy/poddisruptionbudgets': podDisruptionBudgets,
   'rbac.authorization.k8s.io/roles': roles,
   'rbac.authorization.k8s.io/clusterroles': roles,
   'rbac.authorization.k8s.io/rolebindings': bindingPrinter('roleBinding'),

@@ -167,6 +167,10 @@ export const BUILTIN_RESOURCES: readonly ResourceInfo[] = [
     categories: ['all'],
     subresources: ['status'],
   }),
+  builtin('policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true, {
+    shortNames: ['pdb'],
+    subresources: ['status'],
+  }),
 ];
 
 /** `services`, `ipaddresspools.ironlb.io`: the name messages and storage keys use. */

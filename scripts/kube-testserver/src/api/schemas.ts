@@ -740,6 +740,26 @@ export const KIND_SCHEMAS: Record<string, KindSchemas> = {
       updatedNumberScheduled: int32(DESCRIPTIONS.updatedNumberScheduled),
     }),
   }),
+  'policy/v1/PodDisruptionBudget': simpleKind('policy', 'v1', 'PodDisruptionBudget', 'io.k8s.api.policy.v1', {
+    spec: object({
+      maxUnavailable: ref('io.k8s.apimachinery.pkg.util.intstr.IntOrString'),
+      minAvailable: ref('io.k8s.apimachinery.pkg.util.intstr.IntOrString'),
+      selector: ref(`${META}LabelSelector`),
+      unhealthyPodEvictionPolicy: str(),
+    }),
+    status: object(
+      {
+        conditions: mergedListMap('type'),
+        currentHealthy: int32(),
+        desiredHealthy: int32(),
+        disruptedPods: { type: 'object', additionalProperties: ref(`${META}Time`) },
+        disruptionsAllowed: int32(),
+        expectedPods: int32(),
+        observedGeneration: int64(),
+      },
+      { required: ['disruptionsAllowed', 'currentHealthy', 'desiredHealthy', 'expectedPods'] },
+    ),
+  }),
 };
 
 /** Shared schemas any document may reference. */

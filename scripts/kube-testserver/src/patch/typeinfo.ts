@@ -394,6 +394,15 @@ const BUILTIN: Record<string, BuiltinKind> = {
     statusSubresource: true,
     empty: { ...meta(), spec: { selector: null, template: emptyPodTemplate() }, status: { replicas: 0 } },
   },
+  'policy/PodDisruptionBudget': {
+    root: kindRoot({ spec: struct({ selector: atomicStruct() }), status: struct({ conditions: mapList(['type']) }) }),
+    statusSubresource: true,
+    empty: {
+      ...meta(),
+      spec: {},
+      status: { disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 },
+    },
+  },
   'rbac.authorization.k8s.io/Role': {
     root: kindRoot({ rules: atomicList() }),
     statusSubresource: false,

@@ -141,7 +141,7 @@ function validateSelectorAndTemplate(spec: Obj, kind: 'deployment' | 'daemonset'
 
 const isIntOrPercent = (v: unknown): boolean => typeof v === 'number' || (typeof v === 'string' && /^\d+%$/.test(v));
 
-function validateIntOrPercent(v: unknown, path: string): StatusCause[] {
+export function validateIntOrPercent(v: unknown, path: string): StatusCause[] {
   if (v === undefined) return [];
   if (!isIntOrPercent(v)) {
     return [

@@ -239,6 +239,48 @@ describe('Deployment and DaemonSet', () => {
   });
 });
 
+describe('PodDisruptionBudget', () => {
+  const selector = { matchLabels: { app: 'web' } };
+  test('a new one has generation 1 and zero counters', () => {
+    const { obj, causes } = created('policy', 'poddisruptionbudgets', {
+      metadata: meta('p', 'conf'),
+      spec: { minAvailable: 1, selector },
+    });
+    expect(causes).toEqual([]);
+    expect(obj.metadata.generation).toBe(1);
+    expect(obj.status).toEqual({ disruptionsAllowed: 0, currentHealthy: 0, desiredHealthy: 0, expectedPods: 0 });
+  });
+  test.each<[string, Obj, string[]]>([
+    ['a percentage', { maxUnavailable: '50%', selector }, []],
+    [
+      'both bounds',
+      { minAvailable: 1, maxUnavailable: 1, selector },
+      [
+        'spec: Invalid value: policy.PodDisruptionBudgetSpec{MinAvailable:1, MaxUnavailable:1}: minAvailable and maxUnavailable cannot be both set',
+      ],
+    ],
+    [
+      'a negative bound',
+      { minAvailable: -1, selector },
+      ['spec.minAvailable: Invalid value: -1: must be greater than or equal to 0'],
+    ],
+    [
+      'over 100%',
+      { maxUnavailable: '101%', selector },
+      ['spec.maxUnavailable: Invalid value: "101%": must not be greater than 100%'],
+    ],
+    [
+      'an unknown eviction policy',
+      { minAvailable: 1, selector, unhealthyPodEvictionPolicy: 'Never' },
+      [
+        'spec.unhealthyPodEvictionPolicy: Unsupported value: "Never": supported values: "AlwaysAllow", "IfHealthyBudget"',
+      ],
+    ],
+  ])('%s', (_, spec, want) => {
+    expect(created('policy', 'poddisruptionbudgets', { metadata: meta('p', 'conf'), spec }).causes).toEqual(want);
+  });
+});
+
 describe('ConfigMap and Secret', () => {
   test.each<[string, string, Obj, string[]]>([
     [

@@ -6,6 +6,7 @@ import { crdStrategy } from './crd';
 import { endpointSliceStrategy, leaseStrategy } from './discovery';
 import { eventStrategy } from './events';
 import { podStrategy } from './pod';
+import { podDisruptionBudgetStrategy } from './policy';
 import { roleKinds } from './rbac';
 import { ServiceStrategy } from './service';
 import { validatingWebhookStrategy } from './webhook';
@@ -65,6 +66,7 @@ export function createStrategies(options: StrategyOptions = {}): Strategies {
     ['discovery.k8s.io/endpointslices', endpointSliceStrategy()],
     ['apps/deployments', deploymentStrategy()],
     ['apps/daemonsets', daemonSetStrategy()],
+    ['policy/poddisruptionbudgets', podDisruptionBudgetStrategy()],
     ['rbac.authorization.k8s.io/roles', roleKinds.role()],
     ['rbac.authorization.k8s.io/clusterroles', roleKinds.clusterRole()],
     ['rbac.authorization.k8s.io/rolebindings', roleKinds.roleBinding()],
