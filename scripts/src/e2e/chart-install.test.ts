@@ -113,7 +113,12 @@ describe('the chart installed with helm', () => {
     const pod = controller.spec.template.spec;
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65534 });
     expect(pod.containers[0].command).toEqual(['ironlb-controller']);
-    expect(pod.containers[0].args).toEqual(['--leader-elect', `--namespace=${NS}`, '--metrics-port=7472']);
+    expect(pod.containers[0].args).toEqual([
+      '--leader-elect',
+      `--namespace=${NS}`,
+      '--metrics-port=7472',
+      '--log-level=info',
+    ]);
     expect(pod.containers[0].securityContext).toEqual({
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
@@ -132,6 +137,7 @@ describe('the chart installed with helm', () => {
       '--bgp-port=179',
       '--dataplane=auto',
       '--metrics-port=7472',
+      '--log-level=info',
     ]);
     expect(speaker.containers[0].securityContext).toEqual({
       runAsUser: 0,
