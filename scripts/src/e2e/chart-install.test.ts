@@ -51,12 +51,6 @@ afterAll(async () => {
   await c.stop();
 });
 
-async function helmOk(args: string[]): Promise<string> {
-  const r = await c.helm(args);
-  if (r.code !== 0) throw new Error(`helm ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-  return r.stdout;
-}
-
 const getJson = async <T>(...args: string[]): Promise<T> => JSON.parse(await c.ok(['get', ...args, '-o', 'json'])) as T;
 const speakerSet = (): Promise<Workload> => getJson<Workload>('daemonset', 'ironlb-speaker', '-n', NS);
 const controllerSet = (): Promise<Workload> => getJson<Workload>('deployment', 'ironlb-controller', '-n', NS);
@@ -87,11 +81,11 @@ describe('the chart installed with helm', () => {
     expect(bad.stderr).toContain(
       "- at '/speaker/dataplane': value must be one of 'auto', 'nftables', 'iptables', 'ipvs', 'none'\n",
     );
-    expect(await helmOk(['list', '--all-namespaces', '-q'])).toBe('');
+    expect(await c.helmOk(['list', '--all-namespaces', '-q'])).toBe('');
   });
 
   it('installs the CRDs, the controller Deployment, its PodDisruptionBudget and the speaker DaemonSet', async () => {
-    const out = await helmOk(INSTALL);
+    const out = await c.helmOk(INSTALL);
     expect(out).toMatch(/^STATUS: deployed$/m);
     expect(await c.ok(['get', 'crd', '-o', 'name'])).toMatch(/(customresourcedefinition.*\.ironlb\.io\n){8}/);
     expect(
@@ -178,10 +172,10 @@ describe('the chart installed with helm', () => {
 
   it('rolls the DaemonSet on `helm upgrade --set speaker.dataplane=none`, and only then', async () => {
     expect((await speakerSet()).metadata.generation).toBe(1);
-    await helmOk(['upgrade', 'ironlb', CHART, '--namespace', NS]);
+    await c.helmOk(['upgrade', 'ironlb', CHART, '--namespace', NS]);
     expect((await speakerSet()).metadata.generation).toBe(1);
 
-    await helmOk(['upgrade', 'ironlb', CHART, '--namespace', NS, '--set', 'speaker.dataplane=none']);
+    await c.helmOk(['upgrade', 'ironlb', CHART, '--namespace', NS, '--set', 'speaker.dataplane=none']);
     const ds = await speakerSet();
     expect(ds.metadata.generation).toBe(2);
     const container = ds.spec.template.spec.containers[0];
@@ -200,7 +194,7 @@ describe('the chart installed with helm', () => {
       '',
     ].join('\n');
     expect(await c.ok(['apply', '-f', '-'], pool)).toBe('ipaddresspool.ironlb.io/public created\n');
-    expect(await helmOk(['uninstall', 'ironlb', '--namespace', NS])).toBe('release "ironlb" uninstalled\n');
+    expect(await c.helmOk(['uninstall', 'ironlb', '--namespace', NS])).toBe('release "ironlb" uninstalled\n');
     expect(await c.ok(['get', 'deploy,ds,pdb,role', '-n', NS, '-o', 'name'])).toBe('');
     expect(await c.ok(['get', 'clusterrole', '-o', 'name'])).not.toMatch(/ironlb/);
     expect((await c.ok(['get', 'crd', '-o', 'name'])).match(/\.ironlb\.io$/gm)).toHaveLength(8);

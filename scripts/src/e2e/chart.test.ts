@@ -23,22 +23,16 @@ afterAll(async () => {
   await c.stop();
 });
 
-async function helmOk(args: string[]): Promise<string> {
-  const r = await c.helm(args);
-  if (r.code !== 0) throw new Error(`helm ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-  return r.stdout;
-}
-
 describe('helm lint', () => {
   // The one INFO line is helm's wish for an icon URL, which ironlb does not have.
   const clean = `==> Linting ${CHART}\n[INFO] Chart.yaml: icon is recommended\n\n1 chart(s) linted, 0 chart(s) failed\n`;
 
   it('is clean with the default values', async () => {
-    expect(await helmOk(['lint', CHART])).toBe(clean);
+    expect(await c.helmOk(['lint', CHART])).toBe(clean);
   });
 
   it('is clean with the ServiceMonitor and the PrometheusRule enabled', async () => {
-    expect(await helmOk(['lint', CHART, ...MONITORING])).toBe(clean);
+    expect(await c.helmOk(['lint', CHART, ...MONITORING])).toBe(clean);
   });
 });
 
@@ -47,7 +41,7 @@ describe('helm template applied with kubectl', () => {
     await c.ok(['create', 'namespace', NS]);
     await c.ok(['apply', '-f', path.join(CHART, 'crds')]);
     await c.ok(['apply', '-f', MONITORING_CRDS]);
-    const rendered = await helmOk(['template', 'ironlb', CHART, '--namespace', NS, ...MONITORING]);
+    const rendered = await c.helmOk(['template', 'ironlb', CHART, '--namespace', NS, ...MONITORING]);
     const applied = (await c.ok(['apply', '-f', '-'], rendered)).trim().split('\n').sort();
     expect(applied).toEqual([
       'clusterrole.rbac.authorization.k8s.io/ironlb-controller created',
@@ -116,7 +110,7 @@ describe('the daemons started as the chart starts them', () => {
 
   /** Every container's command and args in the rendered chart, by its command. */
   async function containers(values: string[]): Promise<Container[]> {
-    const rendered = await helmOk(['template', 'ironlb', CHART, '--namespace', NS, ...values]);
+    const rendered = await c.helmOk(['template', 'ironlb', CHART, '--namespace', NS, ...values]);
     return parseAllDocuments(rendered)
       .map((d) => d.toJS() as { kind?: string; spec?: { template?: { spec?: { containers?: Container[] } } } })
       .filter((o) => o.kind === 'Deployment' || o.kind === 'DaemonSet')

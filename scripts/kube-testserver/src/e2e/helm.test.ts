@@ -13,15 +13,17 @@ afterAll(async () => {
   await c.stop();
 });
 
-async function helmOk(args: string[]): Promise<string> {
-  const r = await c.helm(args);
-  if (r.code !== 0) throw new Error(`helm ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-  return r.stdout;
-}
-
 describe('helm against ironlb-kube', () => {
   it('installs, upgrades, lists and uninstalls a chart with a Deployment, a Service and a ConfigMap', async () => {
-    const install = await helmOk(['install', 'hi', CHART, '--namespace', 'apps', '--create-namespace', '--wait=false']);
+    const install = await c.helmOk([
+      'install',
+      'hi',
+      CHART,
+      '--namespace',
+      'apps',
+      '--create-namespace',
+      '--wait=false',
+    ]);
     expect(install).toMatch(/^NAME: hi$/m);
     expect(install).toMatch(/^STATUS: deployed$/m);
     expect(install).toMatch(/^REVISION: 1$/m);
@@ -33,7 +35,7 @@ describe('helm against ironlb-kube', () => {
     ]);
     expect(await c.ok(['get', 'cm', 'hi-config', '-n', 'apps', '-o', 'jsonpath={.data.greeting}'])).toBe('hello');
 
-    const upgrade = await helmOk([
+    const upgrade = await c.helmOk([
       'upgrade',
       'hi',
       CHART,
@@ -58,11 +60,11 @@ describe('helm against ironlb-kube', () => {
     ]);
     expect(managers).toContain('helm');
 
-    const list = await helmOk(['list', '--namespace', 'apps']);
+    const list = await c.helmOk(['list', '--namespace', 'apps']);
     expect(list).toMatch(/^hi\s+apps\s+2\s+.+\s+deployed\s+hello-0\.1\.0\s+1\.0\s*$/m);
 
-    expect(await helmOk(['uninstall', 'hi', '--namespace', 'apps'])).toBe('release "hi" uninstalled\n');
+    expect(await c.helmOk(['uninstall', 'hi', '--namespace', 'apps'])).toBe('release "hi" uninstalled\n');
     expect(await c.ok(['get', 'deploy,svc,cm', '-n', 'apps', '-o', 'name'])).toBe('');
-    expect(await helmOk(['list', '--namespace', 'apps', '-q'])).toBe('');
+    expect(await c.helmOk(['list', '--namespace', 'apps', '-q'])).toBe('');
   });
 });

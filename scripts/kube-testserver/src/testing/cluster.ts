@@ -19,6 +19,8 @@ export interface TestCluster extends KubeTools {
   kubeconfig: string;
   /** kubectl that must succeed: its stdout, else an error carrying stderr. */
   ok: (args: string[], input?: string) => Promise<string>;
+  /** helm that must succeed: its stdout, else an error carrying stderr. */
+  helmOk: (args: string[]) => Promise<string>;
   stop: () => Promise<void>;
 }
 
@@ -59,6 +61,11 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     ok: async (args, input) => {
       const r = await tools.kubectl(args, input);
       if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+      return r.stdout;
+    },
+    helmOk: async (args) => {
+      const r = await tools.helm(args);
+      if (r.code !== 0) throw new Error(`helm ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
       return r.stdout;
     },
     stop: async () => {
