@@ -105,7 +105,11 @@ export async function until<T>(
     const v = await read();
     if (done(v)) return v;
     if (Date.now() > deadline) {
-      throw new Error(`timed out; last value ${JSON.stringify(v)}\ncontroller log:\n${log()}`);
+      // Maps and Sets print their entries (JSON.stringify alone prints any Map as {}).
+      const shown = JSON.stringify(v, (_k, x: unknown) =>
+        x instanceof Map ? Object.fromEntries(x) : x instanceof Set ? [...x] : x,
+      );
+      throw new Error(`timed out; last value ${shown}\ncontroller log:\n${log()}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
