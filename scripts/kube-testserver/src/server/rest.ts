@@ -98,6 +98,7 @@ export interface RegistryOptions {
  */
 class Stale extends StatusError {}
 const MAX_RETRIES = 5;
+const STALE_WHY = 'the object has been modified; please apply your changes to the latest version and try again';
 
 export class Registry {
   readonly store: Store;
@@ -729,8 +730,11 @@ export class Registry {
   private checkUnchanged(info: ResourceInfo, storage: string, stored: KubeObject): void {
     const now = this.store.get(storage, stored.metadata.namespace, stored.metadata.name ?? '');
     if (!now) throw notFound(info, stored.metadata.name ?? '');
-    if (now.metadata.resourceVersion !== stored.metadata.resourceVersion)
-      throw new Stale(409, 'Conflict', 'the object has been modified while admission webhooks were called');
+    if (now.metadata.resourceVersion !== stored.metadata.resourceVersion) {
+      // After the retries, the caller sees the real server's conflict.
+      const c = conflict(info, stored.metadata.name ?? '', STALE_WHY);
+      throw new Stale(c.code, c.reason, c.message, c.details);
+    }
   }
 
   private async retrying<T>(write: () => Promise<T>): Promise<T> {
