@@ -96,14 +96,14 @@ export class WebhookAdmission implements Admission {
     const timeout = `timeout=${timeoutSeconds}s`;
     const url = asStr(cc.url);
     if (url !== undefined) {
+      // Validation admits no query or fragment; the URL is shown as written (Go keeps an explicit :443).
       const u = new URL(url);
-      u.search = u.search ? `${u.search}&${timeout}` : `?${timeout}`;
       const host = u.hostname.replace(/^\[|\]$/g, '');
       return {
-        url: u.toString(),
+        url: `${url}?${timeout}`,
         host,
         port: Number(u.port || 443),
-        path: `${u.pathname}${u.search}`,
+        path: `${u.pathname}?${timeout}`,
         serverName: host,
         ca,
       };
