@@ -19,6 +19,7 @@ import { type ResourceRoute, notFoundPath, parseResourcePath } from './routes';
 import { scaleOf, scalePatch } from './scale';
 import type { Presenter } from './seams';
 import { type WatchHub } from './watch';
+import { warningHeader } from '../admission/review';
 import { type WatchSettings, serveWatch } from './watch-http';
 
 export interface HandlerDeps {
@@ -213,18 +214,22 @@ async function handleResource(
 
   const raw = await readBody(req);
   const text = raw.toString('utf8');
-  const ctx = writeContext(req, query);
+  const ctx: WriteContext = {
+    ...writeContext(req, query),
+    // Sent with the answer, success or refusal, as the real server does; kubectl prints each as `Warning: ...`.
+    warn: (message) => res.appendHeader('Warning', warningHeader(message)),
+  };
   switch (method) {
     case 'POST': {
       if (name !== undefined && subresource === 'eviction') {
         const eviction = parseEviction(text, req.headers['content-type'], raw, name);
-        registry.delete(info, namespace, name, eviction, ctx);
+        await registry.delete(info, namespace, name, eviction, ctx);
         return send(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }, rep);
       }
       if (name !== undefined) throw methodNotAllowed();
       requireVerb(info, 'create');
       const body = parseObjectBody(text, req.headers['content-type'], info, raw);
-      const out = registry.create(info, namespace, body, ctx);
+      const out = await registry.create(info, namespace, body, ctx);
       return send(res, 201, renderObject(info, out.object, rep, query, deps, accept), rep);
     }
     case 'PUT': {
@@ -232,12 +237,15 @@ async function handleResource(
       requireVerb(info, 'update');
       if (subresource === 'scale') {
         const scale = parseScaleBody(text);
-        const out = registry.patch(info, namespace, name, 'merge', scalePatch(info, scale), { ...ctx, force: false });
+        const out = await registry.patch(info, namespace, name, 'merge', scalePatch(info, scale), {
+          ...ctx,
+          force: false,
+        });
         return send(res, 200, scaleOf(info, out.object), rep);
       }
       const body = parseObjectBody(text, req.headers['content-type'], info, raw);
       const status = subresource === 'status' ? 'status' : undefined;
-      const out = registry.update(info, namespace, name, body, ctx, status);
+      const out = await registry.update(info, namespace, name, body, ctx, status);
       return send(res, out.created ? 201 : 200, renderObject(info, out.object, rep, query, deps, accept), rep);
     }
     case 'PATCH': {
@@ -257,11 +265,11 @@ async function handleResource(
           throw new StatusError(415, 'UnsupportedMediaType', '415: Unsupported Media Type', {});
         const current = scaleOf(info, registry.get(info, namespace, name));
         const patched = registry.patchValue(type, current, patch, info);
-        const out = registry.patch(info, namespace, name, 'merge', scalePatch(info, patched), pctx);
+        const out = await registry.patch(info, namespace, name, 'merge', scalePatch(info, patched), pctx);
         return send(res, 200, scaleOf(info, out.object), rep);
       }
       const status = subresource === 'status' ? 'status' : undefined;
-      const out = registry.patch(info, namespace, name, type, patch, pctx, status);
+      const out = await registry.patch(info, namespace, name, type, patch, pctx, status);
       return send(res, out.created ? 201 : 200, renderObject(info, out.object, rep, query, deps, accept), rep);
     }
     case 'DELETE': {
@@ -269,12 +277,12 @@ async function handleResource(
       const dctx = { ...ctx, dryRun: ctx.dryRun || opts.dryRun };
       if (name === undefined) {
         requireVerb(info, 'deletecollection');
-        const items = registry.deleteCollection(info, namespace, listOptions(info, query), opts, dctx);
+        const items = await registry.deleteCollection(info, namespace, listOptions(info, query), opts, dctx);
         return send(res, 200, listBody(info, items, String(registry.store.resourceVersion)), rep);
       }
       requireVerb(info, 'delete');
       if (subresource !== undefined) throw methodNotAllowed();
-      const out = registry.delete(info, namespace, name, opts, dctx);
+      const out = await registry.delete(info, namespace, name, opts, dctx);
       if ('status' in out) return send(res, 200, out.status, rep);
       return send(res, 200, renderObject(info, out.object, rep, query, deps, accept), rep);
     }

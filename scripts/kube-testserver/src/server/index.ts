@@ -18,6 +18,8 @@ import { Store } from './store';
 import { selfSignedCert } from './tls';
 import { WatchHub } from './watch';
 import { fullPatcher, fullPresenter, fullStrategyProvider } from './wiring';
+import { WebhookAdmission } from '../admission/dispatcher';
+import type { WebhookResolver } from '../admission/resolve';
 
 export type { Patcher, Presenter, StrategyProvider } from './seams';
 export { Registry } from './rest';
@@ -46,6 +48,11 @@ export interface KubeServerOptions {
   bookmarkIntervalMs?: number;
   maxWatchBufferBytes?: number;
   persistIntervalMs?: number;
+  /**
+   * How validating webhooks' Services are reached before the endpoint resolver is asked (a test's webhook on
+   * localhost); undefined from it falls back to the Service's EndpointSlices.
+   */
+  webhookResolver?: WebhookResolver;
 }
 
 export interface KubeServer {
@@ -76,10 +83,14 @@ function firstServiceAddress(options: StrategyOptions): string {
  * The `default/kubernetes` Service every cluster has (the apiserver's own, on the service network's first address):
  * `kubectl get svc` lists it and clients expect it.
  */
-function bootKubernetesService(registry: Registry, resources: ResourceTable, options: StrategyOptions = {}): void {
+async function bootKubernetesService(
+  registry: Registry,
+  resources: ResourceTable,
+  options: StrategyOptions = {},
+): Promise<void> {
   const info = resources.lookup('', 'v1', 'services');
   if (!info || registry.store.get('services', 'default', 'kubernetes')) return;
-  registry.create(
+  await registry.create(
     info,
     'default',
     {
@@ -111,6 +122,7 @@ export async function startKubeServer(opts: KubeServerOptions = {}): Promise<Kub
     strategies: opts.strategies ?? fullStrategyProvider(opts.strategyOptions),
     patcher: opts.patcher ?? fullPatcher(),
     history: hub.history,
+    admission: new WebhookAdmission(store, opts.webhookResolver),
   });
   registry.registerStoredCRDs();
   registry.restoreAll();
@@ -119,7 +131,7 @@ export async function startKubeServer(opts: KubeServerOptions = {}): Promise<Kub
   const nsInfo = resources.lookup('', 'v1', 'namespaces');
   for (const name of BOOT_NAMESPACES) {
     if (nsInfo && !store.get('namespaces', undefined, name)) {
-      registry.create(
+      await registry.create(
         nsInfo,
         undefined,
         { apiVersion: 'v1', kind: 'Namespace', metadata: { name } },
@@ -127,7 +139,7 @@ export async function startKubeServer(opts: KubeServerOptions = {}): Promise<Kub
       );
     }
   }
-  bootKubernetesService(registry, resources, opts.strategyOptions);
+  await bootKubernetesService(registry, resources, opts.strategyOptions);
 
   const handler = createHandler({
     registry,

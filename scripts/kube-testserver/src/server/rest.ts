@@ -17,6 +17,7 @@ import type { Patcher, ServerStrategy, StrategyProvider } from './seams';
 import { Store, objectKey } from './store';
 import { establishCRD } from '../validation/crd';
 import type { WatchHistory } from './watch';
+import type { Admission, AdmissionAttributes, AdmissionOperation } from '../admission/types';
 
 /** Who writes, and how: carried from the HTTP request into every write. */
 export interface WriteContext {
@@ -24,6 +25,8 @@ export interface WriteContext {
   manager: string;
   dryRun: boolean;
   now: Date;
+  /** Receives the admission webhooks' warnings (the HTTP edge sends them as Warning headers). */
+  warn?: (message: string) => void;
 }
 
 export type PatchType = 'merge' | 'json' | 'strategic' | 'apply';
@@ -85,7 +88,17 @@ export interface RegistryOptions {
   strategies: StrategyProvider;
   patcher: Patcher;
   history: WatchHistory;
+  /** Validating admission, called after validation and before storing; absent: nothing to call. */
+  admission?: Admission;
 }
+
+/**
+ * The stored object changed while admission webhooks were being called: the write is redone from the new state, as
+ * the real server's storage retries its update function (a resourceVersion in the request then conflicts).
+ */
+class Stale extends StatusError {}
+const MAX_RETRIES = 5;
+const STALE_WHY = 'the object has been modified; please apply your changes to the latest version and try again';
 
 export class Registry {
   readonly store: Store;
@@ -93,6 +106,7 @@ export class Registry {
   private readonly strategies: StrategyProvider;
   private readonly patcher: Patcher;
   private readonly history: WatchHistory;
+  private readonly admission?: Admission;
   /** owner uid -> `storage|namespace/name` of the objects that name it in ownerReferences. */
   private readonly dependents = new Map<string, Set<string>>();
 
@@ -102,6 +116,7 @@ export class Registry {
     this.strategies = opts.strategies;
     this.patcher = opts.patcher;
     this.history = opts.history;
+    this.admission = opts.admission;
     for (const { storage, object } of this.store.entries()) this.indexOwners(storage, undefined, object);
     this.store.onEvent((e) => this.indexOwners(e.storage, e.prev, e.type === 'DELETED' ? undefined : e.object));
   }
@@ -160,8 +175,13 @@ export class Registry {
 
   // ---- writes ----
 
-  create(info: ResourceInfo, namespace: string | undefined, body: KubeObject, ctx: WriteContext): WriteResult {
-    return { object: this.createObject(info, namespace, body, ctx, true), created: true };
+  async create(
+    info: ResourceInfo,
+    namespace: string | undefined,
+    body: KubeObject,
+    ctx: WriteContext,
+  ): Promise<WriteResult> {
+    return { object: await this.createObject(info, namespace, body, ctx, true), created: true };
   }
 
   /** PUT on the main resource or /status. */
@@ -172,7 +192,18 @@ export class Registry {
     body: KubeObject,
     ctx: WriteContext,
     subresource?: 'status',
-  ): WriteResult {
+  ): Promise<WriteResult> {
+    return this.retrying(() => this.updateOnce(info, namespace, name, structuredClone(body), ctx, subresource));
+  }
+
+  private async updateOnce(
+    info: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    body: KubeObject,
+    ctx: WriteContext,
+    subresource?: 'status',
+  ): Promise<WriteResult> {
     const bodyName = body.metadata?.name;
     if (bodyName !== undefined && bodyName !== '' && bodyName !== name) {
       throw badRequest(`the name of the object (${bodyName}) does not match the name on the URL (${name})`);
@@ -181,9 +212,9 @@ export class Registry {
     if (!old) {
       if (subresource || !CREATE_ON_UPDATE.has(kindKey(info))) throw notFound(info, name);
       body.metadata = { ...body.metadata, name };
-      return { object: this.createObject(info, namespace, body, ctx, true), created: true };
+      return { object: await this.createObject(info, namespace, body, ctx, true), created: true };
     }
-    return { object: this.updateObject(info, old, body, ctx, subresource, true), created: false };
+    return { object: await this.updateObject(info, old, body, ctx, subresource, true), created: false };
   }
 
   patch(
@@ -194,7 +225,19 @@ export class Registry {
     patch: Json | string,
     ctx: WriteContext & { force: boolean },
     subresource?: 'status',
-  ): WriteResult {
+  ): Promise<WriteResult> {
+    return this.retrying(() => this.patchOnce(info, namespace, name, type, patch, ctx, subresource));
+  }
+
+  private async patchOnce(
+    info: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    type: PatchType,
+    patch: Json | string,
+    ctx: WriteContext & { force: boolean },
+    subresource?: 'status',
+  ): Promise<WriteResult> {
     const storage = storageKeyOf(info);
     const old = this.store.get(storage, ns(info, namespace), name);
     const crd = this.crdOf(info);
@@ -214,10 +257,10 @@ export class Registry {
         if (subresource) throw notFound(info, name);
         const body = out.object;
         body.metadata = { ...body.metadata, name, ...(info.namespaced && namespace ? { namespace } : {}) };
-        return { object: this.createObject(info, namespace, body, ctx, false), created: true };
+        return { object: await this.createObject(info, namespace, body, ctx, false), created: true };
       }
       if (!out.changed) return { object: this.present(info, old), created: false };
-      return { object: this.updateObject(info, old, out.object, ctx, subresource, false), created: false };
+      return { object: await this.updateObject(info, old, out.object, ctx, subresource, false), created: false };
     }
     if (!old) throw notFound(info, name);
     if (typeof patch === 'string') throw badRequest('the patch body must be JSON');
@@ -232,7 +275,7 @@ export class Registry {
         `the name of the object (${body.metadata.name ?? ''}) does not match the name on the URL (${name})`,
       );
     }
-    return { object: this.updateObject(info, old, body, ctx, subresource, true), created: false };
+    return { object: await this.updateObject(info, old, body, ctx, subresource, true), created: false };
   }
 
   /** A patch applied to a value that is not stored as such (the /scale view of an object). */
@@ -248,11 +291,26 @@ export class Registry {
     name: string,
     opts: DeleteOptions,
     ctx: WriteContext,
-  ): DeleteResult {
+  ): Promise<DeleteResult> {
+    return this.retrying(() => this.deleteOnce(info, namespace, name, opts, ctx));
+  }
+
+  private async deleteOnce(
+    info: ResourceInfo,
+    namespace: string | undefined,
+    name: string,
+    opts: DeleteOptions,
+    ctx: WriteContext,
+  ): Promise<DeleteResult> {
     const storage = storageKeyOf(info);
     const old = this.store.get(storage, ns(info, namespace), name);
     if (!old) throw notFound(info, name);
     checkPreconditions(info, old, opts);
+    const pending = this.admit(info, 'DELETE', '', undefined, this.present(info, old), ctx, deleteOptions(opts, ctx));
+    if (pending) {
+      await pending;
+      this.checkUnchanged(info, storage, old);
+    }
     if (ctx.dryRun) return { object: this.present(info, old) };
     if (old.metadata.deletionTimestamp) return { object: this.present(info, old) };
     if (info.group === '' && info.resource === 'namespaces') {
@@ -285,16 +343,16 @@ export class Registry {
     };
   }
 
-  deleteCollection(
+  async deleteCollection(
     info: ResourceInfo,
     namespace: string | undefined,
     list: ListOptions,
     opts: DeleteOptions,
     ctx: WriteContext,
-  ): KubeObject[] {
+  ): Promise<KubeObject[]> {
     const out: KubeObject[] = [];
     for (const obj of this.list(info, namespace, { ...list, limit: undefined, continue: undefined }).items) {
-      const r = this.delete(info, obj.metadata.namespace, obj.metadata.name ?? '', opts, ctx);
+      const r = await this.delete(info, obj.metadata.namespace, obj.metadata.name ?? '', opts, ctx);
       out.push('object' in r ? r.object : obj);
     }
     return out;
@@ -302,13 +360,13 @@ export class Registry {
 
   // ---- the write paths ----
 
-  private createObject(
+  private async createObject(
     info: ResourceInfo,
     namespace: string | undefined,
     body: KubeObject,
     ctx: WriteContext,
     record: boolean,
-  ): KubeObject {
+  ): Promise<KubeObject> {
     const storage = storageKeyOf(info);
     let obj = body;
     obj.apiVersion = obj.apiVersion || groupVersion(info);
@@ -350,6 +408,24 @@ export class Registry {
       throw invalid(info.kind, info.group, obj.metadata.name ?? '', causes);
     }
     const name = obj.metadata.name ?? '';
+    const pending = this.admit(
+      info,
+      'CREATE',
+      '',
+      this.present(info, obj),
+      undefined,
+      ctx,
+      writeOptions('CreateOptions', ctx),
+    );
+    if (pending) {
+      try {
+        await pending;
+      } catch (e) {
+        strategy.release(obj);
+        throw e;
+      }
+      if (info.namespaced && obj.metadata.namespace) this.admitNamespace(obj.metadata.namespace);
+    }
     if (this.store.get(storage, obj.metadata.namespace, name)) {
       strategy.release(obj);
       throw alreadyExists(info, name);
@@ -363,14 +439,14 @@ export class Registry {
     return this.present(info, stored);
   }
 
-  private updateObject(
+  private async updateObject(
     info: ResourceInfo,
     stored: KubeObject,
     body: KubeObject,
     ctx: WriteContext,
     subresource: 'status' | undefined,
     record: boolean,
-  ): KubeObject {
+  ): Promise<KubeObject> {
     const storage = storageKeyOf(info);
     // The write is decided in this API's form; storage may keep another one (events.k8s.io Events are core Events).
     const old = this.present(info, stored);
@@ -440,6 +516,11 @@ export class Registry {
         ? (strategy.validateStatusUpdate?.(next, oldCopy) ?? [])
         : strategy.validateUpdate(next, oldCopy);
     if (causes.length > 0) throw invalid(info.kind, info.group, old.metadata.name ?? '', causes);
+    const pending = this.admit(info, 'UPDATE', subresource ?? '', next, old, ctx, writeOptions('UpdateOptions', ctx));
+    if (pending) {
+      await pending;
+      this.checkUnchanged(info, storage, stored);
+    }
     if (deepEqual(next, old)) return old;
     if (ctx.dryRun) return this.present(info, next);
     if (next.metadata.deletionTimestamp && !(next.metadata.finalizers ?? []).length) {
@@ -486,18 +567,18 @@ export class Registry {
     next.status = { ...(asObject(next.status) ?? {}), phase: 'Terminating' };
     const stored = this.store.update('namespaces', next, old);
     // The namespace controller's work, done right away: delete the content, then the namespace once empty.
-    setImmediate(() => this.sweepNamespace(old.metadata.name ?? ''));
+    setImmediate(() => void this.sweepNamespace(old.metadata.name ?? ''));
     return stored;
   }
 
-  private sweepNamespace(namespace: string): void {
+  private async sweepNamespace(namespace: string): Promise<void> {
     for (const storage of this.store.storages()) {
       const info = this.resources.byStorage(storage);
       if (!info || !info.namespaced) continue;
       for (const [, obj] of [...this.store.list(storage, namespace)]) {
         if (obj.metadata.deletionTimestamp) continue;
         try {
-          this.delete(info, namespace, obj.metadata.name ?? '', {}, this.systemContext());
+          await this.delete(info, namespace, obj.metadata.name ?? '', {}, this.systemContext());
         } catch {
           // gone meanwhile
         }
@@ -582,7 +663,7 @@ export class Registry {
   private collectDependents(uid: string): void {
     const refs = this.dependents.get(uid);
     if (!refs || refs.size === 0) return;
-    setImmediate(() => {
+    setImmediate(async () => {
       for (const ref of [...refs]) {
         const [storage, key] = ref.split('|');
         const info = this.resources.byStorage(storage);
@@ -595,7 +676,7 @@ export class Registry {
         const stillOwned = (obj.metadata.ownerReferences ?? []).some((r) => r.uid !== uid && this.ownerExists(r));
         if (stillOwned) continue;
         try {
-          this.delete(info, namespace, name, { propagationPolicy: 'Background' }, this.systemContext());
+          await this.delete(info, namespace, name, { propagationPolicy: 'Background' }, this.systemContext());
         } catch {
           // gone meanwhile
         }
@@ -611,6 +692,59 @@ export class Registry {
   private uidExists(uid: string): boolean {
     for (const { object } of this.store.entries()) if (object.metadata.uid === uid) return true;
     return false;
+  }
+
+  // ---- admission ----
+
+  /** The admission step of a write: undefined when no webhook is to be called (the write goes on in this tick). */
+  private admit(
+    info: ResourceInfo,
+    operation: AdmissionOperation,
+    subresource: string,
+    object: KubeObject | undefined,
+    oldObject: KubeObject | undefined,
+    ctx: WriteContext,
+    options: JsonObject,
+  ): Promise<void> | undefined {
+    if (!this.admission) return undefined;
+    const meta = (object ?? oldObject)?.metadata ?? {};
+    const isNamespace = info.group === '' && info.resource === 'namespaces';
+    const attrs: AdmissionAttributes = {
+      operation,
+      group: info.group,
+      version: info.version,
+      resource: info.resource,
+      subresource,
+      kind: info.kind,
+      namespace: isNamespace ? (meta.name ?? '') : info.namespaced ? (meta.namespace ?? '') : '',
+      name: meta.name ?? '',
+      object: object && clone(object),
+      oldObject: oldObject && clone(oldObject),
+      dryRun: ctx.dryRun,
+      options,
+    };
+    return this.admission.validate(attrs, ctx.warn ?? (() => undefined));
+  }
+
+  /** After admission's wait: the stored object must be the one the write was decided on. */
+  private checkUnchanged(info: ResourceInfo, storage: string, stored: KubeObject): void {
+    const now = this.store.get(storage, stored.metadata.namespace, stored.metadata.name ?? '');
+    if (!now) throw notFound(info, stored.metadata.name ?? '');
+    if (now.metadata.resourceVersion !== stored.metadata.resourceVersion) {
+      // After the retries, the caller sees the real server's conflict.
+      const c = conflict(info, stored.metadata.name ?? '', STALE_WHY);
+      throw new Stale(c.code, c.reason, c.message, c.details);
+    }
+  }
+
+  private async retrying<T>(write: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await write();
+      } catch (e) {
+        if (!(e instanceof Stale) || attempt >= MAX_RETRIES) throw e;
+      }
+    }
   }
 
   // ---- helpers ----
@@ -648,6 +782,26 @@ export class Registry {
   private toStorage(info: ResourceInfo, obj: KubeObject): KubeObject {
     return this.strategy(info).toStorage?.(obj) ?? obj;
   }
+}
+
+/** CreateOptions / UpdateOptions as the AdmissionReview's options carry them. */
+function writeOptions(kind: 'CreateOptions' | 'UpdateOptions', ctx: WriteContext): JsonObject {
+  return {
+    kind,
+    apiVersion: 'meta.k8s.io/v1',
+    ...(ctx.dryRun ? { dryRun: ['All'] } : {}),
+    ...(ctx.manager ? { fieldManager: ctx.manager } : {}),
+  };
+}
+
+function deleteOptions(opts: DeleteOptions, ctx: WriteContext): JsonObject {
+  return {
+    kind: 'DeleteOptions',
+    apiVersion: 'meta.k8s.io/v1',
+    ...(ctx.dryRun ? { dryRun: ['All'] } : {}),
+    ...(opts.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: opts.gracePeriodSeconds } : {}),
+    ...(opts.propagationPolicy ? { propagationPolicy: opts.propagationPolicy } : {}),
+  };
 }
 
 const ns = (info: ResourceInfo, namespace: string | undefined): string | undefined =>

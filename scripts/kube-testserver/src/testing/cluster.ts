@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { helmPath, kubectlPath } from '../paths';
 import { startKubeServer, type KubeServer } from '../server/index';
 import { runCommand, type CmdResult } from './run';
+import type { WebhookResolver } from '../admission/resolve';
 
 /** kubectl and helm finish in seconds; the bound only stops a hung one from hanging a test run. */
 const TIMEOUT_MS = 120_000;
@@ -42,6 +43,8 @@ export function kubeTools(kubeconfig: string): KubeTools {
 export interface TestClusterOptions {
   /** Service networks of both families, as `ironlb-kube serve --dual-stack`: IPv6 and dual-stack Services work. */
   readonly dualStack?: boolean;
+  /** Where validating webhooks' Services answer (a test's webhook on localhost); see KubeServerOptions. */
+  readonly webhookResolver?: WebhookResolver;
 }
 
 export async function startTestCluster(opts: TestClusterOptions = {}): Promise<TestCluster> {
@@ -51,6 +54,7 @@ export async function startTestCluster(opts: TestClusterOptions = {}): Promise<T
     port: 0,
     kubeconfigOut: kubeconfig,
     strategyOptions: { dualStack: opts.dualStack ?? false },
+    webhookResolver: opts.webhookResolver,
   });
   const tools = kubeTools(kubeconfig);
   return {

@@ -449,6 +449,15 @@ describe('ValidatingWebhookConfiguration', () => {
       { clientConfig: {} },
       ['webhooks[0].clientConfig: Required value: exactly one of url or service is required'],
     ],
+    [
+      'no query, fragment or user in the URL',
+      { clientConfig: { url: 'https://me:pw@hook.example:8443/v?x=1#f' } },
+      [
+        'webhooks[0].clientConfig.url: Invalid value: "me:pw": user information is not permitted in the URL',
+        'webhooks[0].clientConfig.url: Invalid value: "f": fragments are not permitted in the URL',
+        'webhooks[0].clientConfig.url: Invalid value: "x=1": query parameters are not permitted in the URL',
+      ],
+    ],
   ])('%s', (_n, change, want) => {
     expect(
       created('admissionregistration.k8s.io', 'validatingwebhookconfigurations', {

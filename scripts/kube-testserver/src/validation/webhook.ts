@@ -95,6 +95,15 @@ function validateClientConfig(cc: Obj, path: string): StatusCause[] {
     }
     if (parsed && parsed.protocol !== 'https:')
       causes.push(invalidValue(`${path}.url`, url, `'https' is the only allowed URL scheme`));
+    // ValidateWebhookURL: the server appends its own query (timeout), and credentials belong in no URL.
+    if (parsed?.username || parsed?.password) {
+      const user = parsed.password ? `${parsed.username}:${parsed.password}` : parsed.username;
+      causes.push(invalidValue(`${path}.url`, user, 'user information is not permitted in the URL'));
+    }
+    if (parsed && url.includes('#'))
+      causes.push(invalidValue(`${path}.url`, parsed.hash.slice(1), 'fragments are not permitted in the URL'));
+    if (parsed?.search)
+      causes.push(invalidValue(`${path}.url`, parsed.search.slice(1), 'query parameters are not permitted in the URL'));
     return causes;
   }
   const s = svc ?? {};
