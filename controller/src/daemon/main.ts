@@ -14,7 +14,6 @@ import { ensureHeartbeatSecret } from './heartbeatSecret';
 import { COMPONENT, errorText, log, LOG_LEVELS, type LogLevel } from './log';
 import { serveDaemonPort } from '@ironlb/shared';
 import { Reconciler } from './reconciler';
-import { runWebhook } from '../webhook/run';
 
 interface Options {
   kubeconfig?: string;
@@ -145,11 +144,14 @@ export async function main(argv: readonly string[]): Promise<void> {
       secret: opts.webhookSecret,
       certManager: opts.webhookCertManager,
     };
-    runWebhook(webhook, api.client, api, log).catch((e: unknown) => {
-      // Without its webhook the API server refuses (failurePolicy Fail) or skips checks: no silent half-controller.
-      log.fatal({ err: errorText(e) }, 'the validating webhook failed');
-      process.exit(1);
-    });
+    // Loaded only when on: the X.509 library and its ASN.1 schemas cost memory a controller without a webhook keeps.
+    import('../webhook/run')
+      .then(({ runWebhook }) => runWebhook(webhook, api.client, api, log))
+      .catch((e: unknown) => {
+        // Without its webhook the API server refuses (failurePolicy Fail) or skips checks: no silent half-controller.
+        log.fatal({ err: errorText(e) }, 'the validating webhook failed');
+        process.exit(1);
+      });
   }
   // Ready once its first pass is over (the leader), or once it has seen who leads (a standby: it has reached the
   // API server and waits; a rollout must not wait for it to win).
