@@ -102,6 +102,14 @@ describe('validate: IPAddressPool', () => {
     expect(v.allowed).toBe(true);
   });
 
+  it('allows changing a pool whose addresses an already refused pool overlaps: that one stays out either way', () => {
+    const current = {
+      IPAddressPool: [pool('a', { addresses: ['198.51.100.0/24'] }), pool('b', { addresses: ['198.51.100.0/26'] })],
+    };
+    const v = validate(change('UPDATE', pool('a', { addresses: ['198.51.100.0/25'] }), current), current, NS);
+    expect(v.allowed).toBe(true);
+  });
+
   it('ignores errors other objects already had: the change is not their cause', () => {
     const current = {
       IPAddressPool: [pool('a', { addresses: ['198.51.100.0/24'] }), pool('b', { addresses: ['198.51.100.0/25'] })],

@@ -3,8 +3,8 @@
  * Answered by the one parser both daemons use (parseConfig), so the webhook can never refuse what they would load, or
  * let through what they would leave out. The objects are parsed twice, as they are and with the candidate in place of
  * its old version (or removed, on DELETE), and the change is refused when the second parse has errors that name the
- * candidate, or errors the first did not have: another object the change would break (a BGPPeer whose BFDProfile is
- * deleted, a pool that loses its addresses to a new pool that comes first by name).
+ * candidate, or errors on an object that had none: another object the change would break (a BGPPeer whose BFDProfile
+ * is deleted, a pool that loses its addresses to a new pool that comes first by name).
  */
 import { formatConfigError, isRecord, parseConfig, type ConfigError, type ConfigObjects } from '@ironlb/shared/config';
 
@@ -59,17 +59,14 @@ function configObjects(current: CurrentObjects): ConfigObjects {
   return out;
 }
 
-const keyOf = (e: ConfigError): string => formatConfigError(e);
-
-/** Errors of `after` that `before` did not have, counted as a multiset (two equal errors before cover two after). */
-function newErrors(before: readonly ConfigError[], after: readonly ConfigError[]): ConfigError[] {
-  const seen = new Map<string, number>();
-  for (const e of before) seen.set(keyOf(e), (seen.get(keyOf(e)) ?? 0) + 1);
-  return after.filter((e) => {
-    const n = seen.get(keyOf(e)) ?? 0;
-    if (n > 0) seen.set(keyOf(e), n - 1);
-    return n === 0;
-  });
+/**
+ * Errors of `after` on objects that had none in `before`: objects the change would make the daemons leave out. An
+ * object already left out stays out whatever the change, even when its message now words the change (an overlap
+ * naming the candidate's new addresses), so it never blocks the change.
+ */
+function newlyLeftOut(before: readonly ConfigError[], after: readonly ConfigError[], candidate: string): ConfigError[] {
+  const leftOut = new Set(before.map((e) => e.object));
+  return after.filter((e) => e.object !== candidate && !leftOut.has(e.object));
 }
 
 const joined = (errors: readonly ConfigError[]): string => errors.map(formatConfigError).join('; ');
@@ -94,7 +91,7 @@ export function validate(change: Change, current: CurrentObjects, ownNamespace: 
   const after = parseConfig(configObjects(withChange(kind, change, name, current))).errors;
   const own = operation === 'DELETE' ? [] : after.filter((e) => e.object === candidate);
   if (own.length > 0) return { allowed: false, message: joined(own) };
-  const broken = newErrors(before, after).filter((e) => e.object !== candidate);
+  const broken = newlyLeftOut(before, after, candidate);
   if (broken.length > 0) {
     const verb = operation === 'DELETE' ? 'deleting' : operation === 'CREATE' ? 'creating' : 'updating';
     return {
