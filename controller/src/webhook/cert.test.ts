@@ -207,6 +207,32 @@ describe('WebhookCerts', () => {
   });
 });
 
+describe('WebhookCerts.start', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('passes at once and then each period, a failed pass logged, a slow one never overlapped', async () => {
+    jest.useFakeTimers();
+    const store = new MemoryStore();
+    let reads = 0;
+    let hang = false;
+    store.readSecret = () => {
+      reads++;
+      if (hang) return new Promise<never>(() => undefined);
+      return Promise.reject(new Error('503 Service Unavailable'));
+    };
+    const r = replica(store, { now: T0 });
+    await r.certs.start(60_000);
+    expect(reads).toBe(1);
+    expect(r.log.warn).toHaveBeenCalledWith({ err: '503 Service Unavailable' }, 'webhook certificate pass failed');
+    hang = true;
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(reads).toBe(2);
+    await jest.advanceTimersByTimeAsync(120_000);
+    expect(reads).toBe(2);
+    r.certs.stop();
+  });
+});
+
 describe('the Secret format', () => {
   it('round-trips through base64 data; a Secret without ca.crt has no certificates', () => {
     const certs = { caBundle: 'A', caKey: 'B', cert: 'C', key: 'D' };

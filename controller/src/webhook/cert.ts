@@ -100,11 +100,19 @@ export class WebhookCerts {
 
   /** The first pass, then one every `periodMs`; a failed pass is logged and the next one tries again. */
   async start(periodMs: number): Promise<void> {
-    const pass = (): Promise<void> =>
-      this.sync().then(
-        () => undefined,
-        (e: unknown) => this.o.log.warn({ err: errorText(e) }, 'webhook certificate pass failed'),
-      );
+    let running = false;
+    // A pass slower than the period (API calls time out after 30 s each) is not overlapped by the next one.
+    const pass = async (): Promise<void> => {
+      if (running) return;
+      running = true;
+      try {
+        await this.sync();
+      } catch (e) {
+        this.o.log.warn({ err: errorText(e) }, 'webhook certificate pass failed');
+      } finally {
+        running = false;
+      }
+    };
     await pass();
     this.timer = setInterval(() => void pass(), periodMs);
     this.timer.unref();
