@@ -17,6 +17,19 @@
 {{- printf "%s-speaker" (include "ironlb.fullname" .) | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
+{{/* The webhook's Service, its ValidatingWebhookConfiguration (cluster-wide) and its certificate Secret. */}}
+{{- define "ironlb.webhook.service" -}}
+{{- printf "%s-webhook" (include "ironlb.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "ironlb.webhook.config" -}}
+{{- printf "%s-validating" (include "ironlb.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "ironlb.webhook.secret" -}}
+{{- printf "%s-webhook-cert" (include "ironlb.fullname" .) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
 {{/* Selector labels: stable across upgrades (a Deployment's and DaemonSet's selector is immutable). */}}
 {{- define "ironlb.selectorLabels" -}}
 app.kubernetes.io/name: {{ .Chart.Name }}

@@ -26,10 +26,17 @@ interface Options {
   leaderElectRetryPeriod: number;
   metricsPort: number;
   logLevel: LogLevel;
+  webhookPort: number;
+  webhookService: string;
+  webhookConfig: string;
+  webhookSecret: string;
+  webhookCertManager: boolean;
 }
 
 /** MetalLB's metrics port, so a scrape config or probe written for it finds ours. */
 export const DEFAULT_METRICS_PORT = 7472;
+/** controller-runtime's webhook port, which MetalLB's controller serves on too. */
+export const DEFAULT_WEBHOOK_PORT = 9443;
 
 function seconds(value: string): number {
   const n = Number(value);
@@ -91,6 +98,32 @@ export function parseOptions(argv: readonly string[]): Options {
       port,
       DEFAULT_METRICS_PORT,
     )
+    .option(
+      '--webhook-port <port>',
+      'serve the validating webhook (HTTPS, POST /validate) on this port (0: off)',
+      port,
+      DEFAULT_WEBHOOK_PORT,
+    )
+    .option(
+      '--webhook-service <name>',
+      'the Service the API server reaches the webhook by (the certificate names it)',
+      'ironlb-webhook',
+    )
+    .option(
+      '--webhook-config <name>',
+      'the ValidatingWebhookConfiguration whose caBundles are kept equal to our CA',
+      'ironlb-validating',
+    )
+    .option(
+      '--webhook-secret <name>',
+      'the Secret holding the webhook CA and serving certificate',
+      'ironlb-webhook-cert',
+    )
+    .option(
+      '--webhook-cert-manager',
+      'cert-manager makes the Secret and injects the CA: generate and patch nothing',
+      false,
+    )
     .addOption(new Option('--log-level <level>', 'least severe log lines written').choices(LOG_LEVELS).default('info'))
     .parse([...argv])
     .opts<Options>();
@@ -103,6 +136,23 @@ export async function main(argv: readonly string[]): Promise<void> {
   const reconciler = new Reconciler(api, opts.lbClass);
   log.info({ namespace: opts.namespace, lbClass: opts.lbClass, leaderElect: opts.leaderElect }, 'starting');
   void ensureHeartbeatSecret(api, log);
+  if (opts.webhookPort !== 0) {
+    const webhook = {
+      port: opts.webhookPort,
+      service: opts.webhookService,
+      config: opts.webhookConfig,
+      secret: opts.webhookSecret,
+      certManager: opts.webhookCertManager,
+    };
+    // Loaded only when on: the X.509 library and its ASN.1 schemas cost memory a controller without a webhook keeps.
+    import('../webhook/run')
+      .then(({ runWebhook }) => runWebhook(webhook, api.client, api, log))
+      .catch((e: unknown) => {
+        // Without its webhook the API server refuses (failurePolicy Fail) or skips checks: no silent half-controller.
+        log.fatal({ err: errorText(e) }, 'the validating webhook failed');
+        process.exit(1);
+      });
+  }
   // Ready once its first pass is over (the leader), or once it has seen who leads (a standby: it has reached the
   // API server and waits; a rollout must not wait for it to win).
   let leading = false;

@@ -10,7 +10,21 @@ describe('parseOptions: --log-level and --metrics-port', () => {
     });
   });
 
+  it('the webhook on 9443 with self-made certificates unless told; 0 turns it off', () => {
+    expect(parseOptions(base)).toMatchObject({
+      webhookPort: 9443,
+      webhookService: 'ironlb-webhook',
+      webhookConfig: 'ironlb-validating',
+      webhookSecret: 'ironlb-webhook-cert',
+      webhookCertManager: false,
+    });
+    expect(
+      parseOptions([...base, '--webhook-port', '0', '--webhook-service', 'hook', '--webhook-cert-manager']),
+    ).toMatchObject({ webhookPort: 0, webhookService: 'hook', webhookCertManager: true });
+  });
+
   it.each([
+    ['--webhook-port', '65536', '"65536" is not a port (0-65535)'],
     ['--log-level', 'trace', "option '--log-level <level>' argument 'trace' is invalid"],
     ['--metrics-port', '-1', '"-1" is not a port (0-65535)'],
   ])('refuses %s %s, naming the flag or the range', (flag, v, message) => {

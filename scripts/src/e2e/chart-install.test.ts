@@ -112,6 +112,10 @@ describe('the chart installed with helm', () => {
       `--namespace=${NS}`,
       '--metrics-port=7472',
       '--log-level=info',
+      '--webhook-port=9443',
+      '--webhook-service=ironlb-webhook',
+      '--webhook-config=ironlb-validating',
+      '--webhook-secret=ironlb-webhook-cert',
     ]);
     expect(pod.containers[0].securityContext).toEqual({
       allowPrivilegeEscalation: false,
@@ -168,6 +172,45 @@ describe('the chart installed with helm', () => {
     expect(grants(controllerRole, '', 'secrets', 'create')).toBe(true);
     expect(grants(controllerRole, '', 'secrets', 'get')).toBe(false);
     expect(grants(controllerRole, 'ironlb.io', 'ipaddresspools/status', 'patch')).toBe(true);
+    // The webhook: its one Secret and its one configuration by name, the config kinds listed for each review.
+    expect(controllerRole).toContainEqual({
+      apiGroups: [''],
+      resources: ['secrets'],
+      resourceNames: ['ironlb-webhook-cert'],
+      verbs: ['get', 'update'],
+    });
+    expect(controller).toContainEqual({
+      apiGroups: ['admissionregistration.k8s.io'],
+      resources: ['validatingwebhookconfigurations'],
+      resourceNames: ['ironlb-validating'],
+      verbs: ['get', 'patch'],
+    });
+    expect(grants(controller, 'admissionregistration.k8s.io', 'validatingwebhookconfigurations', 'patch')).toBe(false);
+    for (const kind of ['bgppeers', 'bfdprofiles', 'communities', 'l2advertisements', 'bgpadvertisements'])
+      expect(grants(controllerRole, 'ironlb.io', kind, 'list')).toBe(true);
+  });
+
+  it("makes the webhook Service (443 to the pods' webhook port) and its configuration, caBundle left to the controller", async () => {
+    const svc = await getJson<{ spec: { ports: unknown[]; selector: Record<string, string> } }>(
+      'service',
+      'ironlb-webhook',
+      '-n',
+      NS,
+    );
+    expect(svc.spec.ports).toEqual([{ name: 'webhook', port: 443, targetPort: 'webhook', protocol: 'TCP' }]);
+    expect(svc.spec.selector).toEqual({
+      'app.kubernetes.io/name': 'ironlb',
+      'app.kubernetes.io/instance': 'ironlb',
+      'app.kubernetes.io/component': 'controller',
+    });
+    const vwc = await getJson<{
+      webhooks: Array<{ failurePolicy: string; clientConfig: Record<string, unknown>; rules: unknown[] }>;
+    }>('validatingwebhookconfiguration', 'ironlb-validating');
+    expect(vwc.webhooks).toHaveLength(1);
+    expect(vwc.webhooks[0]?.failurePolicy).toBe('Fail');
+    expect(vwc.webhooks[0]?.clientConfig).toEqual({
+      service: { name: 'ironlb-webhook', namespace: NS, path: '/validate', port: 443 },
+    });
   });
 
   it('rolls the DaemonSet on `helm upgrade --set speaker.dataplane=none`, and only then', async () => {

@@ -34,6 +34,11 @@ describe('helm lint', () => {
   it('is clean with the ServiceMonitor and the PrometheusRule enabled', async () => {
     expect(await c.helmOk(['lint', CHART, ...MONITORING])).toBe(clean);
   });
+
+  it('is clean with the webhook certificate from cert-manager, and with no webhook', async () => {
+    expect(await c.helmOk(['lint', CHART, '--set', 'webhook.certManager.enabled=true'])).toBe(clean);
+    expect(await c.helmOk(['lint', CHART, '--set', 'webhook.enabled=false'])).toBe(clean);
+  });
 });
 
 describe('helm template applied with kubectl', () => {
@@ -58,9 +63,11 @@ describe('helm template applied with kubectl', () => {
       'rolebinding.rbac.authorization.k8s.io/ironlb-speaker created',
       'service/ironlb-controller-metrics created',
       'service/ironlb-speaker-metrics created',
+      'service/ironlb-webhook created',
       'serviceaccount/ironlb-controller created',
       'serviceaccount/ironlb-speaker created',
       'servicemonitor.monitoring.coreos.com/ironlb created',
+      'validatingwebhookconfiguration.admissionregistration.k8s.io/ironlb-validating created',
     ]);
     // Applied again: nothing changes (what kubectl sends matches what the server kept, defaults included).
     const again = (await c.ok(['apply', '-f', '-'], rendered)).trim().split('\n');
@@ -123,6 +130,8 @@ describe('the daemons started as the chart starts them', () => {
       'no dataplane, MD5, no BGP listener',
       ['--set', 'speaker.dataplane=none', '--set', 'speaker.bgpMD5=true', '--set', 'speaker.bgpPort=0'],
     ],
+    ['the webhook certificate from cert-manager', ['--set', 'webhook.certManager.enabled=true']],
+    ['no webhook', ['--set', 'webhook.enabled=false']],
   ])('passes only flags the daemons have, with %s', async (_, values) => {
     const found = await containers(values);
     expect(found.map((x) => x.command).sort()).toEqual([['ironlb-controller'], ['ironlb-speaker']]);

@@ -43,7 +43,9 @@ export function startController(
 ): ControllerProcess {
   const fd = opts.logFile === undefined ? undefined : fs.openSync(opts.logFile, 'a');
   const [node, ...args] = daemonArgv(BIN, opts.nodeFlags);
-  const child = spawn(node, [...args, '--kubeconfig', kubeconfig, ...(opts.args ?? [])], {
+  // The webhook off unless a test asks for it (a later --webhook-port wins): controllers of parallel tests would
+  // otherwise all bind 9443, and write a certificate Secret no test looks at.
+  const child = spawn(node, [...args, '--kubeconfig', kubeconfig, '--webhook-port=0', ...(opts.args ?? [])], {
     cwd: repoRoot,
     stdio: fd === undefined ? ['ignore', 'pipe', 'pipe'] : ['ignore', fd, fd],
   });
