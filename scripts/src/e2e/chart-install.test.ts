@@ -236,6 +236,21 @@ describe('the chart installed with helm', () => {
       'spec: {addresses: [198.51.100.200-198.51.100.210]}',
       '',
     ].join('\n');
+    // No controller runs here, so the chart's webhook (failurePolicy Fail) cannot be called and the pool is refused,
+    // as a real API server refuses it while the controller is down.
+    const refused = await c.kubectl(['apply', '-f', '-'], pool);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('failed calling webhook "validate.ironlb.io"');
+    await c.helmOk([
+      'upgrade',
+      'ironlb',
+      CHART,
+      '--namespace',
+      NS,
+      '--reuse-values',
+      '--set',
+      'webhook.failurePolicy=Ignore',
+    ]);
     expect(await c.ok(['apply', '-f', '-'], pool)).toBe('ipaddresspool.ironlb.io/public created\n');
     expect(await c.helmOk(['uninstall', 'ironlb', '--namespace', NS])).toBe('release "ironlb" uninstalled\n');
     expect(await c.ok(['get', 'deploy,ds,pdb,role', '-n', NS, '-o', 'name'])).toBe('');
