@@ -33,7 +33,7 @@ export function nftablesBackend(opts: NftablesOptions): DataplaneBackend {
       const step =
         full || !prev
           ? { text: renderFull(next, mark), inTable: sharedChainUsers(next) }
-          : diffTable(prev, next, inTable ?? sharedChainUsers(prev));
+          : diffTable(prev, next, inTable);
       // A failed transaction changes nothing, so what the table holds is only updated after a success.
       if (step.text !== '') await nft(['-f', '-'], step.text);
       inTable = step.inTable;

@@ -1,8 +1,11 @@
 import { mustParseIP } from '@ironlb/shared';
 import { forward, plan } from '../testPlans';
-import type { Forward } from '../types';
+import type { DataplanePlan, Forward } from '../types';
 import { endpointChain, endpointsMap, forwardObjects, nameHash, serviceChain, sharedChainOf } from './objects';
-import { diffTable, renderDiff, renderFull, sameForward, sharedChainUsers } from './render';
+import { diffTable, renderFull, sameForward, sharedChainUsers } from './render';
+
+/** The statements alone, from the chains a full rewrite to `prev` leaves. */
+const renderDiff = (prev: DataplanePlan, next: DataplanePlan): string => diffTable(prev, next).text;
 
 /** A Forward with backends written `address:port` (`[v6]:port`). */
 const fwd = (

@@ -133,11 +133,6 @@ export function sharedChainUsers(plan: DataplanePlan): ReadonlyMap<string, numbe
   return counted;
 }
 
-/** The statements that turn the table for `prev` into the one for `next` (see diffTable); '' when nothing changed. */
-export function renderDiff(prev: DataplanePlan, next: DataplanePlan): string {
-  return diffTable(prev, next).text;
-}
-
 /**
  * The statements that turn the table rendered for `prev` into the one for `next` ('' when nothing changed), and
  * the shared chains the table then holds. `inTable`: the shared chains it holds now (by default those of a full
