@@ -18,7 +18,7 @@ export {
   type TestClusterOptions,
 } from './testing/cluster';
 export { runCommand, type CmdOptions, type CmdResult } from './testing/run';
-export type { Address, ServiceRef, WebhookResolver } from './admission/resolve';
+export type { Address, ServiceRef, WebhookDialer, WebhookResolver } from './admission/resolve';
 
 /** The `ironlb-kube` command: bin/ironlb-kube.js, which runs the compiled dist/cli.js. */
 export const IRONLB_KUBE_BIN = path.join(packageRoot, 'bin', 'ironlb-kube.js');

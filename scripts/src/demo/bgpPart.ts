@@ -45,8 +45,6 @@ const CONFIG = bgpConfigYaml({
 export interface BgpPartContext {
   readonly lab: Lab;
   kubectl(args: string[], input?: string): Promise<CmdResult>;
-  /** Starts the node's speaker again if it is not running (the layer 2 failover killed one); true if it did. */
-  ensureSpeaker(node: string): boolean;
   /** Every log so far, for a failure message. */
   logs(): string;
 }
@@ -61,9 +59,6 @@ export async function bgpPart(c: BgpPartContext): Promise<void> {
     );
 
   say('BGP: the speakers peer with the router (BFD 100 ms x 3, hold time 90 s) and advertise a second pool');
-  for (const node of NODES) {
-    if (c.ensureSpeaker(node)) console.log(`    ${node}: ironlb-speaker started again (the failover above killed it)`);
-  }
   console.log(`    $ kubectl apply -f - <<EOF\n${indent(CONFIG)}\n    EOF`);
   await must(kubectl(['apply', '-f', '-'], CONFIG));
   const sessions = await until(
@@ -123,7 +118,7 @@ export async function bgpPart(c: BgpPartContext): Promise<void> {
 
   say(`connections from the client to ${vip4}:80, spread over the nodes by the router (ECMP by ports), to the pods`);
   console.log(
-    `    web4's EndpointSlice (written by the demo: no kubelet runs in the lab): ` +
+    `    web4's EndpointSlice (written by the demo: its echo servers are lab processes, not Pods): ` +
       `${WEB4_PODS.map((p) => p.name).join(', ')}, port 80\n` +
       `    (no pod behind ${CUT}, which forwards all the same: Cluster policy)`,
   );

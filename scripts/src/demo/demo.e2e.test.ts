@@ -14,6 +14,43 @@ labTestGate('npm run demo', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('client -> 203.0.113.18:7000 answered: hello-from-pod1');
+    // helm install is what starts the daemons: the lab kubelet runs the chart's pods, ready by their probes, each
+    // process with the chart's securityContext (the speaker root with three capabilities, the controller nobody).
+    expect(r.stdout).toMatch(
+      /helm install ironlb charts\/ironlb -n ironlb-system --create-namespace[^\n]*\n\s+NAME: ironlb/,
+    );
+    expect(r.stdout).toMatch(/STATUS: deployed/);
+    const pods = section(r.stdout, '$ kubectl get pods -n ironlb-system -o wide');
+    expect(pods.match(/^\s+ironlb-speaker-\w+\s+1\/1\s+Running\s+0\s/gm)).toHaveLength(3);
+    expect(pods.match(/^\s+ironlb-controller-\w+-\w+\s+1\/1\s+Running\s+0\s+\S+\s+203\.0\.113\.\d+\s/gm)).toHaveLength(
+      2,
+    );
+    expect(r.stdout).toMatch(/daemonset\.apps\/ironlb-speaker\s+3\s+3\s+3\s+3\s+3\s/);
+    expect(r.stdout).toMatch(/deployment\.apps\/ironlb-controller\s+2\/2\s+2\s+2\s/);
+    expect(
+      r.stdout.match(
+        /node\d: ironlb-speaker-\w+ \(pid \d+, uid 0, capabilities cap_net_bind_service,cap_net_admin,cap_net_raw\): node .*speaker\/bin\/ironlb-speaker\.js --node-name=node\d --namespace=ironlb-system/g,
+      ),
+    ).toHaveLength(3);
+    expect(
+      r.stdout.match(
+        /node\d: ironlb-controller-\S+ \(pid \d+, uid 65534, capabilities none\): node .*controller\/bin\/ironlb-controller\.js --leader-elect/g,
+      ),
+    ).toHaveLength(2);
+    // The webhook, served by the controller's pod and called by the API server, refuses a pool with host bits.
+    expect(r.stdout).toContain(
+      'admission webhook "validate.ironlb.io" denied the request: IPAddressPool ironlb-system/typo: spec.addresses[0]: invalid CIDR "198.51.100.200/24": host bits are set',
+    );
+    expect(r.stdout).toMatch(/ipaddresspool\.ironlb\.io\/lab created\n\s+l2advertisement\.ironlb\.io\/lab created/);
+    // Seed 003: the requests inside a pool served, each outside refused, each with its Event.
+    expect(section(r.stdout, '$ kubectl describe service pool-request')).toContain(
+      'pool "doc-example" does not exist; the address comes from the auto-assign pools',
+    );
+    for (const name of ['service-http', 'service-https']) {
+      expect(section(r.stdout, `$ kubectl describe service ${name}`)).toContain(
+        `Failed to allocate IP for "default/${name}": "172.31.249.7" is not allowed in config`,
+      );
+    }
     for (const node of ['node1', 'node2', 'node3']) expect(r.stdout).toContain(`${node}: v1.35.0`);
     expect(r.stdout).toContain(
       'The Service "sample-nodeport" is invalid: spec.ports[0].nodePort: Invalid value: 8888: provided port is not in the valid range. The range of valid ports is 30000-32767',
@@ -40,10 +77,20 @@ labTestGate('npm run demo', () => {
         `Normal\\s+nodeAssigned\\s+.*ironlb-speaker\\s+announcing from node "${answered?.[2]}" with protocol "layer2"`,
       ),
     );
-    // The SIGKILLed speaker's IP is answered by another node, and the outage is printed.
+    // kubectl ironlb explain names the pool, the sharing and the announcing node.
+    const explained = section(r.stdout, '$ kubectl ironlb explain svc/acserver1-service-tcp -n acserver');
+    expect(explained).toMatch(/Sharing Key:\s+acserver-service/);
+    expect(explained).toMatch(new RegExp(`layer2\\s+${answered?.[2]}\\s+IPv4\\s+alive`));
+    // The failed node's pods are SIGKILLed; another node answers for its IP, and the outage is printed.
+    expect(r.stdout).toMatch(new RegExp(`killed on ${answered?.[2]}: ironlb-speaker-\\w+/speaker \\(pid \\d+\\)`));
     expect(r.stdout).toMatch(/(node\d) \(([0-9a-f:]{17})\) answers now; outage \d+ ms/);
     const taker = /(node\d) \([0-9a-f:]{17}\) answers now/.exec(r.stdout)?.[1];
     expect(taker).not.toBe(answered?.[2]);
+    // The node comes back: its kubelet restarts its speaker (RESTARTS 1), ready again.
+    const back = section(r.stdout, `=== ${answered?.[2]} comes back`);
+    expect(back).toMatch(
+      new RegExp(`^\\s+ironlb-speaker-\\w+\\s+1/1\\s+Running\\s+1\\s+\\S+\\s+\\S+\\s+${answered?.[2]}\\s`, 'm'),
+    );
     // The client's requests through the L2 VIP reach the pods: first through the announcing node, then, after the
     // failover, through the one that took over; each pod saw that node's address (Cluster policy).
     const l2Before = echoAnswers(section(r.stdout, '=== layer 2 traffic'), '198.51.100.244:9610');
@@ -101,10 +148,18 @@ labTestGate('npm run demo', () => {
       expect(nodeAddresses(a.via)).toContain(a.source);
     }
     expect(section(r.stdout, 'three next hops again')).toMatch(ecmp([1, 2, 3]));
-    expect(r.stdout).toContain("controller stopped, lab 'ilbdemo' removed, API server stopped");
-    // Nothing of the demo's lab is left behind.
+    // helm uninstall stops the pods and leaves the pools.
+    expect(r.stdout).toContain('release "ironlb" uninstalled');
+    const kept = section(r.stdout, 'the lab kubelet stopped every pod of the release');
+    expect(kept).toMatch(/^\s+bgp\s/m);
+    expect(kept).toMatch(/^\s+lab\s/m);
+    expect(r.stdout).toContain("pods stopped, lab 'ilbdemo' removed, API server stopped");
+    // Nothing of the demo's lab is left behind: no namespace, and none of the pods' processes (by their pids).
     const left = await runCmd(['ip', 'netns', 'list']);
     expect(left.stdout).not.toMatch(/^ilbdemo-/m);
+    const pids = [...r.stdout.matchAll(/\(pid (\d+)[,)]/g)].map((m) => Number(m[1]));
+    expect(pids.length).toBeGreaterThanOrEqual(5);
+    for (const pid of pids) expect(daemonAlive(pid)).toBe(false);
   }, 200_000);
 });
 
@@ -113,6 +168,15 @@ interface EchoLine {
   pod: string;
   source: string;
   via: string;
+}
+
+/** True when `pid` is a live ironlb daemon (a reused pid running something else is not). */
+function daemonAlive(pid: number): boolean {
+  try {
+    return /ironlb-(speaker|controller)/.test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 /** The demo's request lines to `target` (`tcp 198.51.100.244:9610 -> pod3-0, which saw 198.51.100.11 (node1)`). */

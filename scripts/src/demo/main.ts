@@ -1,12 +1,14 @@
 /**
  * `npm run demo`: the first thing a newcomer runs. Starts ironlb-kube, builds the network lab (3 nodes, a BIRD
  * router, a client, a pod per node with an echo server), shows that the lab routes and that every node reaches the
- * API server, starts ironlb-controller with a pool for the lab segment and the speakers with their nftables
- * dataplane, applies the seed documents' Services with the real kubectl and shows the IPs assigned, the split pair
- * sharing one, and the refused request's Event; then layer 2 (ARP answers, the client's requests through the VIP
- * to the pods, a failover, the same requests through the new node) and BGP (bgpPart.ts: ECMP at the router,
- * connections spread over the nodes to the pods, a node dropped by BFD while the others still answer). Everything
- * it starts it stops, even on failure.
+ * API server, starts the lab kubelet (which runs the pods the API asks for as processes in the nodes' namespaces)
+ * and installs ironlb with `helm install` from charts/ironlb: the chart's DaemonSet and Deployment are what start
+ * the speakers and the controllers. Then: a pool the webhook refuses and the one it accepts, the seed documents'
+ * Services with the real kubectl (the IPs assigned, the split pair sharing one, the refused request's Event),
+ * layer 2 (ARP answers, the client's requests through the VIP to the pods, the announcing node failing, the same
+ * requests through the node that took over), BGP (bgpPart.ts: ECMP at the router, connections spread over the nodes
+ * to the pods, a node dropped by BFD while the others still answer) and `helm uninstall`, which stops the pods and
+ * leaves the pools. Everything it starts it stops, even on failure; `--keep` leaves it running until Ctrl-C.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -16,19 +18,14 @@ import { Lab } from '../lab/lab';
 import { tcpRequest, serveTcp } from '../lab/labServices';
 import { gatherStatus } from '../lab/status';
 import { formatStatus } from '../lab/statusFormat';
-import {
-  arpingMacs,
-  KUBE_PORT,
-  L2_ADVERTISEMENT,
-  macOf,
-  spawnSpeaker,
-  writeNodeKubeconfig,
-  type SpeakerProcess,
-} from '../testing/speakerLab';
-import { poolsYaml } from '../testing/ironlbYaml';
+import { arpingMacs, KUBE_PORT, L2_ADVERTISEMENT, macOf } from '../testing/speakerLab';
+import { poolYaml } from '../testing/ironlbYaml';
 import { ArpPinger, pingerNow, waitSole } from '../testing/arpPinger';
-import { kubeTools } from '@ironlb/kube-testserver';
-import { startController, until, type ControllerProcess } from '../testing/controllerProcess';
+import { kubeTools, kubectlPath } from '@ironlb/kube-testserver';
+import { until } from '../testing/controllerProcess';
+import { helmInstallArgs, releasePodsReady, RELEASE_NAMESPACE, restarts, startLabKubelet } from '../testing/helmLab';
+import type { LabKubelet } from '../lab/kubelet/kubelet';
+import { runCmd, type CmdResult } from '../lab/sh';
 import { repoRoot } from '../tools';
 import { bgpPart } from './bgpPart';
 import { indent, must, say, tail } from './show';
@@ -38,9 +35,8 @@ import type { EchoServer } from '../lab/echo';
 const PREFIX = 'ilbdemo';
 const NODES = ['node1', 'node2', 'node3'];
 const SEEDS = path.join(repoRoot, 'scripts', 'fixtures', 'seeds');
-const CRDS = path.join(repoRoot, 'charts', 'ironlb', 'crds');
 /** The lab's layer 2 pool space (README, lab address plan). */
-const POOL = poolsYaml({
+const POOL = poolYaml({
   name: 'lab',
   addresses: ['198.51.100.200-198.51.100.254', '2001:db8:1::200-2001:db8:1::2ff'],
 });
@@ -49,8 +45,15 @@ const LAB_ADDRESSES: [string, string][] = [
   ['192.168.1.144', '198.51.100.244'],
   ['192.168.1.200', '198.51.100.200'],
 ];
-/** The speakers forward VIP traffic to the pods with nftables rules (DNAT, and masquerade for Cluster policy). */
-const SPEAKER_ARGS = ['--dataplane', 'nftables'];
+/**
+ * The chart's values the demo sets: the speakers forward VIP traffic to the pods with nftables rules (DNAT, and
+ * masquerade for Cluster policy); the rest are the chart's defaults.
+ */
+const HELM_SETS = ['speaker.dataplane=nftables'];
+/** The chart's pods in a 3-node lab: a speaker per node and the controller's 2 replicas. */
+const RELEASE_PODS = 5;
+/** A pool the webhook refuses: host bits set in a CIDR. */
+const BAD_POOL = poolYaml({ name: 'typo', addresses: ['198.51.100.200/24'] });
 /** The split pair's VIP (seed 000, its address swapped for the lab's), and what the client asks it. */
 const L2_VIP = '198.51.100.244';
 const L2_REQUESTS: Request[] = [
@@ -84,17 +87,19 @@ async function main(): Promise<void> {
     console.error('The demo builds network namespaces and needs root: run `sudo npm run demo`.');
     process.exit(1);
   }
+  const keep = process.argv.includes('--keep');
+  // kubectl finds its plugins on PATH: kubectl-ironlb is in node_modules/.bin, as `npm install` puts it.
+  process.env.PATH = `${path.join(repoRoot, 'node_modules', '.bin')}:${process.env.PATH ?? '/usr/bin:/bin'}`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ironlb-demo-'));
+  // The controller's pods run as uid 65534 (the chart's securityContext): their kubeconfig lies below.
+  fs.chmodSync(dir, 0o711);
   let server: KubeServer | undefined;
   let lab: Lab | undefined;
-  let controller: ControllerProcess | undefined;
-  const speakers = new Map<string, SpeakerProcess>();
+  let kubelet: LabKubelet | undefined;
   let pods: EchoServer[] = [];
   const stop = async (): Promise<void> => {
-    for (const s of speakers.values()) await stopSpeaker(s);
-    speakers.clear();
-    await controller?.stop();
-    controller = undefined;
+    await kubelet?.stop();
+    kubelet = undefined;
     for (const p of pods) await p.stop();
     pods = [];
     if (lab) await Lab.down(PREFIX);
@@ -103,7 +108,7 @@ async function main(): Promise<void> {
     server = undefined;
     fs.rmSync(dir, { recursive: true, force: true });
   };
-  process.once('SIGINT', () => void stop().then(() => process.exit(130)));
+  if (!keep) process.once('SIGINT', () => void stop().then(() => process.exit(130)));
   try {
     say('ironlb-kube: a Kubernetes 1.35 API server for the lab');
     const kubeconfig = path.join(dir, 'kubeconfig');
@@ -113,6 +118,8 @@ async function main(): Promise<void> {
       kubeconfigOut: kubeconfig,
       socketPath: socket,
       strategyOptions: { dualStack: true },
+      // The API server calls the webhook at its pod's address, which lives in a lab namespace: through a socket.
+      webhookDialer: (a) => kubelet?.socketFor(a.host, a.port),
     });
     console.log(`    serving ${server.url} and ${socket}; kubeconfig ${kubeconfig}`);
     const { kubectl } = kubeTools(kubeconfig);
@@ -149,32 +156,45 @@ async function main(): Promise<void> {
       if (!version) throw new Error(`${node} cannot reach the API server`);
     }
 
-    say('ironlb-controller: the CRDs, a pool on the lab segment, and the controller');
-    await must(kubectl(['apply', '-f', CRDS]));
-    console.log(`    $ kubectl apply -f - <<EOF\n${indent(POOL)}\n    EOF`);
-    await must(kubectl(['apply', '-f', '-'], POOL));
-    controller = startController(kubeconfig, { logFile: path.join(dir, 'controller.log') });
-    console.log(`    ironlb-controller running (pid ${controller.pid})`);
+    say('the lab kubelet: it registers the nodes and runs the pods the API asks for, as processes in their namespaces');
+    kubelet = await startLabKubelet(lab, kubeconfig, socket, path.join(dir, 'kubelet'));
+    const logs = (): string => kubelet?.logs() ?? '';
+    console.log(`    $ kubectl get nodes -o wide\n${indent(await must(kubectl(['get', 'nodes', '-o', 'wide'])))}`);
 
-    say('ironlb-speaker on every node, announcing the pool on the lab segment (layer 2)');
-    console.log(`    $ kubectl apply -f - <<EOF\n${indent(L2_ADVERTISEMENT)}\n    EOF`);
-    await must(kubectl(['apply', '-f', '-'], L2_ADVERTISEMENT));
-    const nodeKubeconfig = path.join(dir, 'node-kubeconfig');
-    writeNodeKubeconfig(nodeKubeconfig);
-    for (const node of NODES) {
-      const s = spawnSpeaker(lab, node, nodeKubeconfig, path.join(dir, `speaker-${node}.log`), SPEAKER_ARGS);
-      speakers.set(node, s);
-      console.log(`    ${node}: ironlb-speaker --node-name ${node} ${SPEAKER_ARGS.join(' ')} (pid ${s.child.pid})`);
-    }
-    // The speakers sign their heartbeats with the key the controller generated (they wait for it to exist).
-    const secret = await until(
-      () => kubectl(['get', 'secret', '-n', 'ironlb-system', 'ironlb-heartbeat-key']),
-      (r) => r.code === 0,
-      controller.output,
+    say("helm install: the chart's CRDs, RBAC, webhook, the controller Deployment and the speaker DaemonSet");
+    const install = helmInstallArgs(HELM_SETS);
+    console.log(`    $ helm ${install.join(' ').replace(repoRoot + '/', '')}`);
+    const { helm } = kubeTools(kubeconfig);
+    console.log(indent(await must(helm(install))));
+    await releasePodsReady(kubectl, RELEASE_PODS, logs);
+    const wide = await must(kubectl(['get', 'pods', '-n', RELEASE_NAMESPACE, '-o', 'wide']));
+    console.log(`    $ kubectl get pods -n ${RELEASE_NAMESPACE} -o wide\n${indent(wide)}`);
+    const workloads = await must(kubectl(['get', 'daemonsets,deployments', '-n', RELEASE_NAMESPACE]));
+    console.log(`    $ kubectl get daemonsets,deployments -n ${RELEASE_NAMESPACE}\n${indent(workloads)}`);
+    console.log("    each pod is a process run with its container's command, args, env and securityContext:");
+    for (const p of kubelet.processes()) console.log(`    ${p.node}: ${p.pod} ${await processSummary(p.pid)}`);
+
+    say(
+      'the validating webhook (served by the controller, called by the API server) refuses a pool with host bits set',
     );
+    console.log(`    $ kubectl apply -f - <<EOF\n${indent(BAD_POOL)}\n    EOF`);
+    // The controller writes the webhook's caBundle once it has its certificate: until then the call fails closed.
+    const refusedPool = await until(
+      () => kubectl(['apply', '-f', '-'], BAD_POOL),
+      (r) => r.code !== 0 && /denied the request/.test(r.stderr),
+      logs,
+    );
+    console.log(indent(refusedPool.stderr));
+
+    say('a pool on the lab segment and an L2Advertisement, accepted');
+    const l2Config = `${POOL}---\n${L2_ADVERTISEMENT}`;
+    console.log(`    $ kubectl apply -f - <<EOF\n${indent(l2Config)}\n    EOF`);
+    console.log(indent(await must(kubectl(['apply', '-f', '-'], l2Config))));
+    // The speakers sign their heartbeats with the key the controller generated.
+    const secret = await must(kubectl(['get', 'secret', '-n', RELEASE_NAMESPACE, 'ironlb-heartbeat-key']));
     console.log(
-      `    heartbeats between them are signed (HMAC-SHA256) with the key ironlb-controller created:\n` +
-        `    $ kubectl get secret -n ironlb-system ironlb-heartbeat-key\n${indent(secret.stdout)}`,
+      `    heartbeats between the speakers are signed (HMAC-SHA256) with the key ironlb-controller created:\n` +
+        `    $ kubectl get secret -n ${RELEASE_NAMESPACE} ironlb-heartbeat-key\n${indent(secret)}`,
     );
 
     say("the seed documents' Services, applied with the real kubectl v1.35");
@@ -199,7 +219,7 @@ async function main(): Promise<void> {
     );
 
     say('the controller assigns: the split TCP/UDP pair shares one IP, the request outside every pool is refused');
-    const log = controller.output;
+    const log = logs;
     await until(
       () => must(kubectl(['get', 'svc', '-A', '-o', 'json'])),
       (json) => settled(json),
@@ -213,6 +233,15 @@ async function main(): Promise<void> {
       log,
     );
     console.log(`    $ kubectl describe service invalid-request\n${indent(described)}`);
+    console.log("    seed 003's other requests, each with the Event that explains it:");
+    for (const name of SEED_003_OTHERS) {
+      const text = await until(
+        () => must(kubectl(['describe', 'service', name])),
+        (t) => eventRows(t).length > 0,
+        log,
+      );
+      console.log(`    $ kubectl describe service ${name}   # its Events\n${indent(eventRows(text).join('\n'))}`);
+    }
     // The pool's counts are written at most once a second.
     await until(
       () =>
@@ -227,7 +256,7 @@ async function main(): Promise<void> {
     const vip = L2_VIP;
     const macs = new Map<string, string>();
     for (const node of NODES) macs.set(await macOf(lab, node), node);
-    const speakerLogs = (): string => [...speakers.values()].map((s) => `--- ${s.node}\n${s.output()}`).join('\n');
+    const speakerLogs = logs;
     const answers = await until(
       () => arpingMacs(lab as Lab, vip),
       (a) => a.length === 1 && macs.has(a[0]),
@@ -243,29 +272,34 @@ async function main(): Promise<void> {
     console.log(`    $ kubectl describe service -n acserver acserver1-service-tcp | tail\n${indent(tail(status, 5))}`);
     const l2 = await kubectl(['get', 'servicel2statuses', '-n', 'ironlb-system']);
     console.log(`    $ kubectl get servicel2statuses -n ironlb-system\n${indent(l2.stdout)}`);
+    // kubectl runs a plugin only with the plugin's name first: the kubeconfig goes in KUBECONFIG.
+    const explained = await must(
+      runCmd([kubectlPath(), 'ironlb', 'explain', 'svc/acserver1-service-tcp', '-n', 'acserver'], {
+        env: { ...process.env, KUBECONFIG: kubeconfig },
+      }),
+    );
+    console.log(`    $ kubectl ironlb explain svc/acserver1-service-tcp -n acserver\n${indent(explained)}`);
 
     say(`layer 2 traffic: the client's requests to ${vip} reach the pods through ${announcing}, which announces it`);
     console.log(
-      `    the split pair's EndpointSlices (written by the demo: no kubelet runs in the lab): ` +
+      `    the split pair's EndpointSlices (written by the demo: its echo servers are lab processes, not Pods): ` +
         `${PODS.map((p) => p.name).join(', ')}, ports 9610 (query1, connection) and 8085 (query2)`,
     );
     await must(kubectl(['apply', '-f', '-'], L2_SLICES));
     await throughNode(lab, vip, announcing, speakerLogs);
     await askAndShow(lab, vip, L2_REQUESTS);
 
-    say(`failover: the client asks for ${vip} every 10 ms while the speaker on ${announcing} is SIGKILLed`);
+    say(
+      `failover: the client asks for ${vip} every 10 ms while ${announcing} fails: its pods are SIGKILLed, its kubelet stops`,
+    );
     const pinger = await ArpPinger.start(lab, 'client', { intervalMs: 10, targets: [vip] });
     let taker = '';
     try {
       const sole = { intervalMs: 10, holdMs: 300, timeoutMs: 15_000, context: speakerLogs };
       await waitSole(pinger, vip, { ...sole, mac: answers[0] });
       const killedAt = pingerNow();
-      const victim = speakers.get(announcing);
-      if (victim) {
-        const exited = new Promise((r) => victim.child.once('exit', r));
-        process.kill(victim.child.pid, 'SIGKILL');
-        await exited;
-      }
+      const killed = await kubelet.failNode(announcing);
+      console.log(`    killed on ${announcing}: ${killed.join(', ')}`);
       const after = await waitSole(pinger, vip, { ...sole, not: answers[0] });
       const replies = pinger.replies(vip);
       const lastOld = [...replies].reverse().find((r) => r.mac === answers[0] && r.t < after.since);
@@ -282,23 +316,61 @@ async function main(): Promise<void> {
     await throughNode(lab, vip, taker, speakerLogs);
     await askAndShow(lab, vip, L2_REQUESTS);
 
-    const theLab = lab;
-    await bgpPart({
-      lab: theLab,
-      kubectl,
-      ensureSpeaker: (node) => {
-        if (speakers.get(node)?.running()) return false;
-        const log = path.join(dir, `speaker-${node}.log`);
-        speakers.set(node, spawnSpeaker(theLab, node, nodeKubeconfig, log, SPEAKER_ARGS));
-        return true;
-      },
-      logs: () => `--- controller\n${controller?.output() ?? ''}\n${speakerLogs()}`,
-    });
+    say(`${announcing} comes back: its kubelet starts its pods again`);
+    kubelet.reviveNode(announcing);
+    await releasePodsReady(kubectl, RELEASE_PODS, logs, (p) => p.spec.nodeName !== announcing || restarts(p) > 0);
+    const restarted = await must(kubectl(['get', 'pods', '-n', RELEASE_NAMESPACE, '-o', 'wide']));
+    console.log(`    $ kubectl get pods -n ${RELEASE_NAMESPACE} -o wide\n${indent(restarted)}`);
+
+    await bgpPart({ lab, kubectl, logs });
+
+    say("helm uninstall: the pods stop, the CRDs and the pools stay (helm never deletes a chart's crds/)");
+    console.log(`    $ helm uninstall ironlb -n ${RELEASE_NAMESPACE}`);
+    console.log(indent(await must(helm(['uninstall', 'ironlb', '-n', RELEASE_NAMESPACE]))));
+    await until(
+      async () => kubelet?.processes().length ?? 0,
+      (n) => n === 0,
+      logs,
+    );
+    console.log(`    the lab kubelet stopped every pod of the release (SIGTERM, then the grace period)`);
+    const kept = await must(kubectl(['get', 'ipaddresspools', '-n', RELEASE_NAMESPACE]));
+    console.log(`    $ kubectl get ipaddresspools -n ${RELEASE_NAMESPACE}\n${indent(kept)}`);
+    if (keep) await keepRunning(kubeconfig, helm);
   } finally {
     say('tearing down');
     await stop();
-    console.log(`    controller stopped, lab '${PREFIX}' removed, API server stopped`);
+    console.log(`    pods stopped, lab '${PREFIX}' removed, API server stopped`);
   }
+}
+
+/** `--keep`: the lab stays up (ironlb installed again) until Ctrl-C, and the user is told how to look at it. */
+async function keepRunning(kubeconfig: string, helm: (args: string[]) => Promise<CmdResult>): Promise<void> {
+  await must(helm(helmInstallArgs(HELM_SETS)));
+  console.log(
+    [
+      '',
+      'The lab stays up with ironlb installed again (--keep). In another shell, as root:',
+      `  export KUBECONFIG=${kubeconfig}`,
+      `  .tools/bin/kubectl get svc -A; .tools/bin/kubectl get pods -n ${RELEASE_NAMESPACE} -o wide`,
+      `  PATH=$PWD/node_modules/.bin:$PATH .tools/bin/kubectl ironlb status`,
+      `  ip netns exec ${PREFIX}-client arping -c 1 -I eth0 ${L2_VIP}`,
+      `  ip netns exec ${PREFIX}-node1 nft list table inet ironlb`,
+      'Ctrl-C tears everything down.',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+}
+
+/** A process's user, capabilities and command line, from /proc and capsh, as `ps` and `getpcaps` would show. */
+async function processSummary(pid: number): Promise<string> {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const uid = /^Uid:\s+(\d+)/m.exec(status)?.[1] ?? '?';
+  const capEff = /^CapEff:\s+([0-9a-f]+)/m.exec(status)?.[1] ?? '0';
+  const decoded = await runCmd(['capsh', `--decode=${capEff}`]);
+  const caps = decoded.stdout.trim().replace(/^0x[0-9a-f]+=/, '') || 'none';
+  const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  const shown = cmdline.map((a) => a.replace(repoRoot + '/', '')).join(' ');
+  return `(pid ${pid}, uid ${uid}, capabilities ${caps}): ${shown}`;
 }
 
 /** Waits until TCP and UDP requests to `vip` are answered through `node` (its rules in, the client's ARP on it). */
@@ -312,11 +384,19 @@ async function throughNode(lab: Lab, vip: string, node: string, logs: () => stri
   }
 }
 
-async function stopSpeaker(s: SpeakerProcess): Promise<void> {
-  if (!s.running()) return;
-  const exited = new Promise((r) => s.child.once('exit', r));
-  process.kill(s.child.pid, 'SIGTERM');
-  await exited;
+/** Seed 003's Services besides invalid-request, whose describe the demo shows whole. */
+const SEED_003_OTHERS = ['pool-request', 'any-ip', 'service-http', 'service-https'];
+
+/** The rows of `kubectl describe`'s Events table (without its header and rule). */
+function eventRows(describe: string): string[] {
+  const lines = describe.split('\n');
+  // "Events:  <none>" when there are none; else "Events:" alone, a header, a rule, then the rows.
+  const at = lines.findIndex((l) => l.trimEnd() === 'Events:');
+  if (at < 0) return [];
+  return lines
+    .slice(at + 3)
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
 }
 
 /** True once every LoadBalancer Service the demo expects to be served shows an IP. */

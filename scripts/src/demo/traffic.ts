@@ -1,6 +1,6 @@
 /**
  * The demo's real traffic through the speakers' dataplane: an echo server in each node's pod (pod{k}-0, on the
- * ports the Services' targetPorts name, TCP and UDP), the EndpointSlices naming them (no kubelet runs in the lab, so the demo writes them), and requests
+ * ports the Services' targetPorts name, TCP and UDP), the EndpointSlices naming them (the echo servers are lab processes, not Pods in the API, so the demo writes them), and requests
  * from the client through a VIP, one printed line each: the pod that answered, the source it saw, and the node that
  * source belongs to (Cluster policy: the forwarding node's masquerade).
  */

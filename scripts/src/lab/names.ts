@@ -20,7 +20,8 @@ export function validatePrefix(prefix: string): string {
 
 export const netnsName = (prefix: string, host: string): string => `${prefix}-${host}`;
 
-const HOST_RE = /^(sw|router|client|node\d+|pod\d+)$/;
+// kpod<N>: the lab kubelet's pod sandboxes (kubelet/sandbox.ts), swept with the lab.
+const HOST_RE = /^(sw|router|client|node\d+|pod\d+|kpod\d+)$/;
 
 /** The host name when `netns` is one of the prefix's lab namespaces, else undefined. */
 export function labHostOfNetns(prefix: string, netns: string): string | undefined {

@@ -13,7 +13,7 @@ export interface BgpConfigOptions {
   readonly routerAsn?: number;
   /** Extra BGPPeer spec lines (indented two spaces), e.g. `  bfdProfile: fast`. */
   readonly peerSpec?: string;
-  /** Extra documents (a BFDProfile, a Secret), separated by `---`. */
+  /** Documents the others refer to (a BFDProfile, a Secret), separated by `---`; they come first. */
   readonly extra?: string;
   readonly communities?: readonly string[];
 }
@@ -29,7 +29,9 @@ spec:
   peerASN: ${o.routerAsn ?? 64512}
   peerAddress: ${address}
 ${o.peerSpec ?? ''}`;
+  // `extra` first: what the peers name (a BFDProfile) must exist before them, or the webhook refuses them.
   return [
+    ...(o.extra ? [o.extra] : []),
     `apiVersion: ironlb.io/v1beta1
 kind: IPAddressPool
 metadata:
@@ -48,7 +50,6 @@ spec:
 ${o.communities ? `  communities: [${o.communities.map((c) => JSON.stringify(c)).join(', ')}]\n` : ''}`,
     peer('router-v4', '198.51.100.1'),
     peer('router-v6', '2001:db8:1::1'),
-    ...(o.extra ? [o.extra] : []),
   ].join('---\n');
 }
 

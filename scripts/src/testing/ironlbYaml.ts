@@ -11,24 +11,25 @@ export interface PoolSpec {
 }
 
 /** The `ironlb-system` Namespace and the given pools in it. */
-export function poolsYaml(...pools: PoolSpec[]): string {
-  const docs = pools.map(
-    (p) => `apiVersion: ironlb.io/v1beta1
+/** One IPAddressPool in ironlb-system (which must exist: helm's --create-namespace made it). */
+export const poolYaml = (p: PoolSpec): string => `apiVersion: ironlb.io/v1beta1
 kind: IPAddressPool
 metadata:
   name: ${p.name}
   namespace: ironlb-system
 spec:
   addresses:
-${p.addresses.map((a) => `    - ${a}\n`).join('')}${p.extraSpec ?? ''}`,
-  );
+${p.addresses.map((a) => `    - ${a}\n`).join('')}${p.extraSpec ?? ''}`;
+
+/** The namespace ironlb-system and the pools in it. */
+export function poolsYaml(...pools: PoolSpec[]): string {
   return [
     `apiVersion: v1
 kind: Namespace
 metadata:
   name: ironlb-system
 `,
-    ...docs,
+    ...pools.map(poolYaml),
   ].join('---\n');
 }
 

@@ -10,6 +10,8 @@ export interface WebhookTarget {
   /** Where to connect. */
   host: string;
   port: number;
+  /** A Unix socket that reaches host:port (a lab's pod in its own network namespace). */
+  socketPath?: string;
   /** Path and query sent. */
   path: string;
   /** The name the certificate must carry (a DNS name; IP hosts are checked as IPs). */
@@ -40,6 +42,7 @@ export function postReview(target: WebhookTarget, body: string, timeoutMs: numbe
     const req = https.request({
       host: target.host,
       port: target.port,
+      ...(target.socketPath !== undefined ? { socketPath: target.socketPath } : {}),
       path: target.path,
       method: 'POST',
       ...(isIP(target.serverName) ? {} : { servername: target.serverName }),

@@ -9,7 +9,7 @@ import type { Store } from '../server/store';
 import { asNum, asObj, asStr, type Obj } from '../validation/json';
 import { postReview, TransportError, type WebhookTarget } from './client';
 import { matchingWebhooks, type MatchedWebhook } from './match';
-import { ResolveError, resolveService, type WebhookResolver } from './resolve';
+import { ResolveError, resolveService, type WebhookDialer, type WebhookResolver } from './resolve';
 import {
   InvalidResponse,
   admissionReview,
@@ -30,6 +30,7 @@ export class WebhookAdmission implements Admission {
   constructor(
     private readonly store: Store,
     private readonly resolver?: WebhookResolver,
+    private readonly dialer?: WebhookDialer,
   ) {}
 
   validate(attrs: AdmissionAttributes, warn: (message: string) => void): Promise<void> | undefined {
@@ -122,6 +123,15 @@ export class WebhookAdmission implements Admission {
         throw e;
       }
     }
-    return { url: shown, host: address.host, port: address.port, path, serverName, ca };
+    const socketPath = this.dialer?.(address);
+    return {
+      url: shown,
+      host: address.host,
+      port: address.port,
+      path,
+      serverName,
+      ca,
+      ...(socketPath ? { socketPath } : {}),
+    };
   }
 }

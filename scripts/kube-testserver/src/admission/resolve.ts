@@ -20,6 +20,12 @@ export interface Address {
 /** A test's own way to reach a webhook (one on localhost): undefined falls back to the endpoint resolver. */
 export type WebhookResolver = (svc: ServiceRef) => Address | undefined;
 
+/**
+ * How to connect to a resolved address: a Unix socket path, for a lab whose pods live in network namespaces the
+ * server's own cannot route to; undefined dials the address.
+ */
+export type WebhookDialer = (address: Address) => string | undefined;
+
 export interface ObjectReader {
   get(storage: string, namespace: string | undefined, name: string): KubeObject | undefined;
   list(storage: string, namespace?: string): Iterable<[string, KubeObject]>;

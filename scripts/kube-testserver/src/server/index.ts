@@ -19,7 +19,7 @@ import { selfSignedCert } from './tls';
 import { WatchHub } from './watch';
 import { fullPatcher, fullPresenter, fullStrategyProvider } from './wiring';
 import { WebhookAdmission } from '../admission/dispatcher';
-import type { WebhookResolver } from '../admission/resolve';
+import type { WebhookDialer, WebhookResolver } from '../admission/resolve';
 
 export type { Patcher, Presenter, StrategyProvider } from './seams';
 export { Registry } from './rest';
@@ -53,6 +53,8 @@ export interface KubeServerOptions {
    * localhost); undefined from it falls back to the Service's EndpointSlices.
    */
   webhookResolver?: WebhookResolver;
+  /** How a resolved webhook address is connected to (see WebhookDialer); undefined dials it. */
+  webhookDialer?: WebhookDialer;
 }
 
 export interface KubeServer {
@@ -122,7 +124,7 @@ export async function startKubeServer(opts: KubeServerOptions = {}): Promise<Kub
     strategies: opts.strategies ?? fullStrategyProvider(opts.strategyOptions),
     patcher: opts.patcher ?? fullPatcher(),
     history: hub.history,
-    admission: new WebhookAdmission(store, opts.webhookResolver),
+    admission: new WebhookAdmission(store, opts.webhookResolver, opts.webhookDialer),
   });
   registry.registerStoredCRDs();
   registry.restoreAll();
