@@ -324,6 +324,16 @@ async function main(): Promise<void> {
 
     await bgpPart({ lab, kubectl, logs });
 
+    // The pods call the API server as their service accounts, which ironlb-kube authorizes by the chart's RBAC.
+    const refusals = logs()
+      .split('\n')
+      .filter((l) => / is forbidden: User "system:serviceaccount:/.test(l));
+    if (refusals.length > 0) throw new Error(`the chart's RBAC refused the daemons:\n${refusals.join('\n')}`);
+    console.log(
+      '\n    every API call of the speakers and controllers above was made as their service account and allowed by ' +
+        "the chart's RBAC (ironlb-kube authorizes them; none refused)",
+    );
+
     say("helm uninstall: the pods stop, the CRDs and the pools stay (helm never deletes a chart's crds/)");
     console.log(`    $ helm uninstall ironlb -n ${RELEASE_NAMESPACE}`);
     console.log(indent(await must(helm(['uninstall', 'ironlb', '-n', RELEASE_NAMESPACE]))));

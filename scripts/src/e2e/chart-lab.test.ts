@@ -63,6 +63,7 @@ labTestGate('the chart in the lab (lab kubelet)', () => {
   let server: KubeServer | undefined;
   let kubelet: LabKubelet | undefined;
   let tools: ReturnType<typeof kubeTools>;
+  const kubeServerUrl = (): string => server?.url ?? '';
   const logs = (): string => kubelet?.logs() ?? '';
 
   beforeAll(async () => {
@@ -125,8 +126,12 @@ labTestGate('the chart in the lab (lab kubelet)', () => {
     for (const c of controllers()) {
       expect(view(c.pid)).toMatchObject({ uid: 65534, capabilities: [], noNewPrivs: true });
     }
-    const ds = await must(tools.kubectl(['get', 'daemonset', 'ironlb-speaker', '-n', RELEASE_NAMESPACE]));
-    expect(ds).toMatch(/ironlb-speaker\s+2\s+2\s+2\s+2\s+2\s/);
+    // The workload's counts follow the pods' readiness within a pass of the kubelet.
+    await until(
+      () => must(tools.kubectl(['get', 'daemonset', 'ironlb-speaker', '-n', RELEASE_NAMESPACE])),
+      (ds) => /ironlb-speaker\s+2\s+2\s+2\s+2\s+2\s/.test(ds),
+      logs,
+    );
   }, 120_000);
 
   test('the API server calls the webhook in the controller pod with the caBundle the controller wrote', async () => {
@@ -163,6 +168,50 @@ spec:
     );
     const fixed = peer.replace('holdTime: 2s', 'holdTime: 9s');
     expect(await must(tools.kubectl(['apply', '-f', '-'], fixed))).toContain('bgppeer.ironlb.io/router created');
+  }, 60_000);
+
+  test("the pods call the API server as their service accounts, held to the chart's RBAC", async () => {
+    const server = kubeServerUrl();
+    const asSpeaker = { Authorization: 'Bearer system:serviceaccount:ironlb-system:ironlb-speaker' };
+    const node = await fetch(`${server}/api/v1/nodes`, {
+      method: 'POST',
+      headers: { ...asSpeaker, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'node9' } }),
+    });
+    expect(node.status).toBe(403);
+    expect(((await node.json()) as { message: string }).message).toBe(
+      'nodes is forbidden: User "system:serviceaccount:ironlb-system:ironlb-speaker" cannot create resource "nodes" in API group "" at the cluster scope',
+    );
+    const secret = await fetch(
+      `${server}/api/v1/namespaces/ironlb-system/secrets?watch=1&fieldSelector=metadata.name%3Dother`,
+      {
+        headers: asSpeaker,
+      },
+    );
+    expect(secret.status).toBe(403);
+    // Without the speakers' RoleBinding, their next Lease renewal is refused: they do use their own identity.
+    const binding = await must(
+      tools.kubectl(['get', 'rolebinding', 'ironlb-speaker', '-n', RELEASE_NAMESPACE, '-o', 'json']),
+    );
+    await must(tools.kubectl(['delete', 'rolebinding', 'ironlb-speaker', '-n', RELEASE_NAMESPACE]));
+    try {
+      const refused =
+        /leases\.coordination\.k8s\.io \\"ironlb-speaker-node\d\\" is forbidden: User \\"system:serviceaccount:ironlb-system:ironlb-speaker\\" cannot get resource \\"leases\\"/;
+      await until(
+        async () => refused.test(logs()),
+        (seen) => seen,
+        () => logs().slice(-5000),
+      );
+    } finally {
+      const restored = JSON.parse(binding) as { metadata: Record<string, unknown> };
+      restored.metadata = {
+        name: 'ironlb-speaker',
+        namespace: RELEASE_NAMESPACE,
+        labels: restored.metadata.labels,
+        annotations: restored.metadata.annotations,
+      };
+      await must(tools.kubectl(['create', '-f', '-'], JSON.stringify(restored)));
+    }
   }, 60_000);
 
   test('helm upgrade with less to do rolls the speakers onto NET_RAW alone, and they become ready with it', async () => {

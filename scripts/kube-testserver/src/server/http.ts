@@ -20,6 +20,7 @@ import { scaleOf, scalePatch } from './scale';
 import type { Presenter } from './seams';
 import { type WatchHub } from './watch';
 import { warningHeader } from '../admission/review';
+import { authorizeRequest } from '../authz/request';
 import { type WatchSettings, serveWatch } from './watch-http';
 
 export interface HandlerDeps {
@@ -118,6 +119,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: HandlerDe
     res.end(text);
     return;
   }
+  authorizeRequest(req, route, method, query, deps.registry.store);
   await handleResource(req, res, route, method, query, deps);
 }
 
