@@ -31,6 +31,16 @@ export class ClusterApi extends NamespacedApi {
     await this.client.mergePatch(`/api/v1/namespaces/${namespace}/services/${name}/status`, body);
   }
 
+  /** The Service's status conditions, whole (a merge patch replaces a list): ours changed, the others as read. */
+  async writeConditions(
+    namespace: string,
+    name: string,
+    conditions: readonly Record<string, unknown>[],
+  ): Promise<void> {
+    const body = { status: { conditions: conditions.length > 0 ? conditions : null } };
+    await this.client.mergePatch(`/api/v1/namespaces/${namespace}/services/${name}/status`, body);
+  }
+
   async writePoolStatus(name: string, status: PoolStatus): Promise<void> {
     await this.client.mergePatch(`${this.customPath(POOLS)}/${name}/status`, { status });
   }

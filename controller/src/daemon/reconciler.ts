@@ -18,6 +18,7 @@ import {
   type Verdict,
 } from '../service/outcome';
 import { reasonText } from '../service/reasonText';
+import { conditionOf, conditionsToWrite } from '../service/condition';
 import { serviceRequestOf } from '../service/request';
 import { poolStatuses, statusMatches } from '../status/poolStatus';
 import type { ClusterApi } from './clusterApi';
@@ -212,6 +213,7 @@ export class Reconciler {
       if (shown.some((text) => released.some((ip) => showsIP(text, ip)))) {
         await this.writeIngress(svc, []);
       }
+      await this.writeCondition(svc, undefined);
       return;
     }
     if (req.kind === 'invalid') {
@@ -220,9 +222,9 @@ export class Reconciler {
       if (this.allocator.release(key).length > 0) this.freed();
       // A released address left in the status would be shown on two Services once it is handed out again.
       if (shown.length > 0) await this.writeIngress(svc, []);
-      await this.emit(svc, invalidVerdict(req.field, req.message), [
-        { event: invalidServiceEvent(req.field, req.message) },
-      ]);
+      const invalid = invalidVerdict(req.field, req.message);
+      await this.emit(svc, invalid, [{ event: invalidServiceEvent(req.field, req.message) }]);
+      await this.writeCondition(svc, invalid);
       return;
     }
     const before = this.allocator.addressesOf(key);
@@ -239,8 +241,10 @@ export class Reconciler {
     if (outcome.ingress !== undefined) await this.writeIngress(svc, outcome.ingress);
     // The allocation's log line names what it is about: the Service, and its addresses and their pools.
     const about = result.ok ? { ips: result.ips.map(formatIP), pools: result.pools } : {};
-    const written = await this.emit(svc, verdictOf(result), outcome.events, about);
+    const verdict = verdictOf(result);
+    const written = await this.emit(svc, verdict, outcome.events, about);
     if (written && !result.ok) this.metrics.failureWritten(result.reason.code);
+    await this.writeCondition(svc, verdict);
   }
 
   private forget(key: string): void {
@@ -258,6 +262,17 @@ export class Reconciler {
   private async writeIngress(svc: V1Service, ingress: Parameters<ClusterApi['writeIngress']>[2]): Promise<void> {
     await this.api.writeIngress(svc.metadata?.namespace ?? '', svc.metadata?.name ?? '', ingress);
     log.info({ service: keyOf(svc), ingress: ingress.map((i) => i.ip) }, 'status written');
+  }
+
+  /** Makes the Service's ironlb.io/IPAllocated condition say `verdict` (undefined: removes it); nothing when it does. */
+  private async writeCondition(svc: V1Service, verdict: Verdict | undefined): Promise<void> {
+    const key = keyOf(svc);
+    const want = verdict === undefined ? undefined : conditionOf(key, verdict);
+    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const conditions = conditionsToWrite(svc.status, want, svc.metadata?.generation, now);
+    if (conditions === undefined) return;
+    await this.api.writeConditions(svc.metadata?.namespace ?? '', svc.metadata?.name ?? '', conditions);
+    log.info({ service: key, condition: want?.reason ?? null }, 'condition written');
   }
 
   /**

@@ -112,6 +112,53 @@ describe('explain', () => {
     });
   });
 
+  it("reads a refusal from the Service's ironlb.io/IPAllocated condition, whose reason is the code, Event or not", () => {
+    const refused = (reason: string, message: string, since: unknown): RawObject => ({
+      ...svc('a'),
+      status: {
+        loadBalancer: {},
+        conditions: [
+          { type: 'other.io/Ready', status: 'True', reason: 'Fine', message: '' },
+          { type: 'ironlb.io/IPAllocated', status: 'False', reason, message, lastTransitionTime: since },
+        ],
+      },
+    });
+    const words = 'Failed to allocate IP for "default/a": "203.0.113.9" is not allowed in config';
+    // The Events aged out: the condition alone; client-node gives the time as a Date.
+    expect(explain(facts(refused('notInAnyPool', words, new Date(NOW - 7200_000)))).refusal).toEqual({
+      reason: 'AllocationFailed',
+      code: 'notInAnyPool',
+      message: words,
+      at: ago(7200),
+      count: 1,
+    });
+    // With the Event of the same words, its count.
+    const repeated = { ...event('a', 'AllocationFailed', words, 5), count: 4 };
+    expect(explain(facts(refused('notInAnyPool', words, ago(60)), { events: [repeated] })).refusal).toEqual({
+      reason: 'AllocationFailed',
+      code: 'notInAnyPool',
+      message: words,
+      at: ago(60),
+      count: 4,
+    });
+    // InvalidService is no allocator code; a reason no version of ours wrote has none either.
+    expect(explain(facts(refused('InvalidService', 'spec.ports: bad', ago(1)))).refusal).toEqual({
+      reason: 'InvalidService',
+      message: 'spec.ports: bad',
+      at: ago(1),
+      count: 1,
+    });
+    expect(explain(facts(refused('SomethingElse', 'x', undefined))).refusal).toEqual({
+      reason: 'AllocationFailed',
+      message: 'x',
+      count: 1,
+    });
+    // True, or an IP shown: no refusal.
+    const allocated = refused('Allocated', 'Assigned IP ["198.51.100.200"]', ago(1));
+    (allocated.status as { conditions: { status: string }[] }).conditions[1].status = 'True';
+    expect(explain(facts(allocated)).verdict).toBe('pending');
+  });
+
   it('is pending without an IP or a decision; a later IPAllocated clears an older refusal', () => {
     expect(explain(facts(svc('a'))).verdict).toBe('pending');
     const x = explain(

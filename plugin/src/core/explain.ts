@@ -6,13 +6,25 @@
  * the Events it wrote; who announces it, from the status objects the speakers write (ServiceL2Status,
  * ServiceBGPStatus) and the speakers' node Leases.
  */
-import { serviceRequestOf, formatIP } from '@ironlb/controller';
+import { ALLOCATION_CONDITION, REFUSAL_CODES, serviceRequestOf, formatIP } from '@ironlb/controller';
 import type { ReasonCode } from '@ironlb/controller';
 import { eventsAbout, type ServiceEventFact } from './events';
 import { poolHolding, poolUsage, type PoolUsage } from './pools';
 import { reasonCodeOf as reasonCodeOfNote } from './reasonCode';
 import { leaseAlive } from './speakers';
-import { createdOf, ingressOf, list, metaOf, nameOf, namespaceOf, rec, str, strings, type RawObject } from './raw';
+import {
+  createdOf,
+  ingressOf,
+  list,
+  metaOf,
+  nameOf,
+  namespaceOf,
+  rec,
+  str,
+  strings,
+  timeOf,
+  type RawObject,
+} from './raw';
 
 export const CONTROLLER = 'ironlb-controller';
 /** The speaker's node Lease is `ironlb-speaker-<node>` (speaker/src/daemon/speakerApi.ts). */
@@ -177,6 +189,24 @@ function announcements(facts: ExplainFacts, key: string, families: readonly stri
 
 const VERDICT_REASONS = new Set(['IPAllocated', 'AllocationFailed', 'InvalidService']);
 
+/** The Service's ironlb.io/IPAllocated condition, as the controller writes it (condition.ts). */
+function allocationConditionOf(
+  svc: unknown,
+): { status: string; reason: string; message: string; since?: string } | undefined {
+  const found = list(rec(rec(svc).status).conditions)
+    .map(rec)
+    .find((c) => c.type === ALLOCATION_CONDITION);
+  if (found === undefined) return undefined;
+  // client-node hands the time over as a Date; a plain read of the JSON as a string.
+  const since = iso(timeOf(found.lastTransitionTime));
+  return {
+    status: str(found.status) ?? '',
+    reason: str(found.reason) ?? '',
+    message: str(found.message) ?? '',
+    ...(since === undefined ? {} : { since }),
+  };
+}
+
 export function explain(facts: ExplainFacts): Explanation {
   const svc = facts.service;
   const spec = rec(svc.spec);
@@ -232,6 +262,21 @@ export function explain(facts: ExplainFacts): Explanation {
       : { sharingKey: { value: r.sharingKey, from: `annotation ${shareKey}` } }),
   };
   if (ips.length > 0) return { ...base, ...asked, verdict: 'assigned' };
+  // The condition the controller keeps while the refusal holds: its reason is the code itself, and it outlives the
+  // Event (which ages out after an hour). Only a controller before it leaves the Event words alone to read.
+  const condition = allocationConditionOf(svc);
+  if (condition?.status === 'False') {
+    const event = lastVerdict && lastVerdict.reason !== 'IPAllocated' ? lastVerdict : undefined;
+    const code = REFUSAL_CODES.find((c) => c === condition.reason);
+    const refusal: EventNote = {
+      reason: condition.reason === 'InvalidService' ? 'InvalidService' : 'AllocationFailed',
+      ...(code === undefined ? {} : { code }),
+      message: condition.message,
+      ...(condition.since === undefined ? {} : { at: condition.since }),
+      count: event?.message === condition.message ? event.count : 1,
+    };
+    return { ...base, ...asked, verdict: 'refused', refusal };
+  }
   if (lastVerdict && lastVerdict.reason !== 'IPAllocated') {
     const code = lastVerdict.reason === 'AllocationFailed' ? reasonCodeOfNote(lastVerdict.message) : undefined;
     return { ...base, ...asked, verdict: 'refused', refusal: note(lastVerdict, code) };

@@ -42,6 +42,11 @@ labTestGate('npm run demo', () => {
       'admission webhook "validate.ironlb.io" denied the request: IPAddressPool ironlb-system/typo: spec.addresses[0]: invalid CIDR "198.51.100.200/24": host bits are set',
     );
     expect(r.stdout).toMatch(/ipaddresspool\.ironlb\.io\/lab created\n\s+l2advertisement\.ironlb\.io\/lab created/);
+    // The refusal is a condition too, its reason the allocator's code, waited on with kubectl.
+    expect(r.stdout).toContain('service/invalid-request condition met');
+    expect(r.stdout).toMatch(
+      /jsonpath='\{\.status\.conditions\[\?\(@\.type=="ironlb\.io\/IPAllocated"\)\]\.reason\}'\n\s+notInAnyPool\n/,
+    );
     // Seed 003: the requests inside a pool served, each outside refused, each with its Event.
     expect(section(r.stdout, '$ kubectl describe service pool-request')).toContain(
       'pool "doc-example" does not exist; the address comes from the auto-assign pools',

@@ -233,6 +233,24 @@ async function main(): Promise<void> {
       log,
     );
     console.log(`    $ kubectl describe service invalid-request\n${indent(described)}`);
+    // The verdict is a condition too, whose reason is the allocator's code: for scripts, and it outlives the Event.
+    const waited = await must(
+      kubectl(['wait', '--for=condition=ironlb.io/IPAllocated=false', 'svc/invalid-request', '--timeout=30s']),
+    );
+    const condition = await must(
+      kubectl([
+        'get',
+        'svc',
+        'invalid-request',
+        '-o',
+        'jsonpath={.status.conditions[?(@.type=="ironlb.io/IPAllocated")].reason}',
+      ]),
+    );
+    console.log(
+      `    $ kubectl wait --for=condition=ironlb.io/IPAllocated=false svc/invalid-request\n${indent(waited)}\n` +
+        `    $ kubectl get svc invalid-request -o jsonpath='{.status.conditions[?(@.type=="ironlb.io/IPAllocated")].reason}'\n` +
+        `    ${condition}`,
+    );
     console.log("    seed 003's other requests, each with the Event that explains it:");
     for (const name of SEED_003_OTHERS) {
       const text = await until(

@@ -186,7 +186,11 @@ async function eventsByService(client: HttpClient, url: string): Promise<Map<str
   }
   return out;
 }
-const statusOf = (s: ServiceObject): unknown => (s as { status?: unknown }).status;
+/**
+ * What a Service shows of its addresses: status.loadBalancer (its ironlb.io/IPAllocated condition may be written by
+ * the restarted controller after the ingress the killed one wrote; the addresses are what must not move).
+ */
+const statusOf = (s: ServiceObject): unknown => (s as { status?: { loadBalancer?: unknown } }).status?.loadBalancer;
 
 let c: TestCluster;
 let client: HttpClient;
