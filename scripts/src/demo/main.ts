@@ -13,7 +13,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startKubeServer, type KubeServer } from '@ironlb/kube-testserver';
+import type { KubeServer } from '@ironlb/kube-testserver';
 import { Lab } from '../lab/lab';
 import { tcpRequest, serveTcp } from '../lab/labServices';
 import { gatherStatus } from '../lab/status';
@@ -23,7 +23,14 @@ import { poolYaml } from '../testing/ironlbYaml';
 import { ArpPinger, pingerNow, waitSole } from '../testing/arpPinger';
 import { kubeTools, kubectlPath } from '@ironlb/kube-testserver';
 import { until } from '../testing/controllerProcess';
-import { helmInstallArgs, releasePodsReady, RELEASE_NAMESPACE, restarts, startLabKubelet } from '../testing/helmLab';
+import {
+  helmInstallArgs,
+  releasePodsReady,
+  RELEASE_NAMESPACE,
+  restarts,
+  startLabKubelet,
+  startLabKubeServer,
+} from '../testing/helmLab';
 import type { LabKubelet } from '../lab/kubelet/kubelet';
 import { runCmd, type CmdResult } from '../lab/sh';
 import { repoRoot } from '../tools';
@@ -111,16 +118,10 @@ async function main(): Promise<void> {
   if (!keep) process.once('SIGINT', () => void stop().then(() => process.exit(130)));
   try {
     say('ironlb-kube: a Kubernetes 1.35 API server for the lab');
-    const kubeconfig = path.join(dir, 'kubeconfig');
-    const socket = path.join(dir, 'kube.sock');
-    server = await startKubeServer({
-      port: 0,
-      kubeconfigOut: kubeconfig,
-      socketPath: socket,
-      strategyOptions: { dualStack: true },
-      // The API server calls the webhook at its pod's address, which lives in a lab namespace: through a socket.
-      webhookDialer: (a) => kubelet?.socketFor(a.host, a.port),
-    });
+    // The API server calls the webhook at its pod's address, which lives in a lab namespace: through a socket.
+    const api = await startLabKubeServer(dir, () => kubelet);
+    server = api.server;
+    const { kubeconfig, socket } = api;
     console.log(`    serving ${server.url} and ${socket}; kubeconfig ${kubeconfig}`);
     const { kubectl } = kubeTools(kubeconfig);
 

@@ -10,12 +10,18 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { kubeTools, startKubeServer, type KubeServer } from '@ironlb/kube-testserver';
+import { kubeTools, type KubeServer } from '@ironlb/kube-testserver';
 import { Lab } from '../lab/lab';
 import type { LabKubelet } from '../lab/kubelet/kubelet';
 import { randomTestPrefix } from '../lab/names';
 import { labTestGate } from '../lab/testGate';
-import { helmInstallArgs, releasePodsReady, RELEASE_NAMESPACE, startLabKubelet } from '../testing/helmLab';
+import {
+  helmInstallArgs,
+  releasePodsReady,
+  RELEASE_NAMESPACE,
+  startLabKubelet,
+  startLabKubeServer,
+} from '../testing/helmLab';
 import { KUBE_PORT } from '../testing/speakerLab';
 import { until } from '../testing/controllerProcess';
 import { CHART } from '../testing/helmLab';
@@ -83,15 +89,9 @@ labTestGate('the chart in the lab (lab kubelet)', () => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ironlb-chartlab-'));
     fs.chmodSync(dir, 0o711);
-    const kubeconfig = path.join(dir, 'kubeconfig');
-    const socket = path.join(dir, 'kube.sock');
-    server = await startKubeServer({
-      port: 0,
-      kubeconfigOut: kubeconfig,
-      socketPath: socket,
-      strategyOptions: { dualStack: true },
-      webhookDialer: (a) => kubelet?.socketFor(a.host, a.port),
-    });
+    const api = await startLabKubeServer(dir, () => kubelet);
+    server = api.server;
+    const { kubeconfig, socket } = api;
     tools = kubeTools(kubeconfig);
     const lab = await Lab.up({
       prefix: PREFIX,
@@ -140,12 +140,8 @@ labTestGate('the chart in the lab (lab kubelet)', () => {
     for (const c of controllers()) {
       expect(view(c.pid)).toMatchObject({ uid: 65534, capabilities: [], noNewPrivs: true });
     }
-    // The workload's counts follow the pods' readiness within a pass of the kubelet.
-    await until(
-      () => must(tools.kubectl(['get', 'daemonset', 'ironlb-speaker', '-n', RELEASE_NAMESPACE])),
-      (ds) => /ironlb-speaker\s+2\s+2\s+2\s+2\s+2\s/.test(ds),
-      logs,
-    );
+    const ds = await must(tools.kubectl(['get', 'daemonset', 'ironlb-speaker', '-n', RELEASE_NAMESPACE]));
+    expect(ds).toMatch(/ironlb-speaker\s+2\s+2\s+2\s+2\s+2\s/);
   }, 120_000);
 
   test("the running daemons export every metric the chart's PrometheusRule alerts on", async () => {

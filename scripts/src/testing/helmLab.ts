@@ -4,6 +4,7 @@
  * tests.
  */
 import * as path from 'node:path';
+import { startKubeServer, type KubeServer } from '@ironlb/kube-testserver';
 import { KubeClient, fromKubeconfig } from '@ironlb/shared/k8s';
 import type { Lab } from '../lab/lab';
 import type { CmdResult } from '../lab/sh';
@@ -32,6 +33,30 @@ export async function startLabKubelet(
   });
   await kubelet.start();
   return kubelet;
+}
+
+export interface LabKubeServer {
+  server: KubeServer;
+  kubeconfig: string;
+  /** The Unix socket the lab's namespaces reach the API server through. */
+  socket: string;
+}
+
+/**
+ * ironlb-kube for a lab whose pods the lab kubelet runs, its kubeconfig and socket in `dir`: dual-stack, and
+ * calling webhooks in a pod's namespace through the socket the kubelet forwards there.
+ */
+export async function startLabKubeServer(dir: string, kubelet: () => LabKubelet | undefined): Promise<LabKubeServer> {
+  const kubeconfig = path.join(dir, 'kubeconfig');
+  const socket = path.join(dir, 'kube.sock');
+  const server = await startKubeServer({
+    port: 0,
+    kubeconfigOut: kubeconfig,
+    socketPath: socket,
+    strategyOptions: { dualStack: true },
+    webhookDialer: (a) => kubelet()?.socketFor(a.host, a.port),
+  });
+  return { server, kubeconfig, socket };
 }
 
 /** `helm install ironlb charts/ironlb -n ironlb-system --create-namespace` with `sets` (--set k=v each). */
@@ -66,7 +91,7 @@ const podReady = (p: ListedPod): boolean =>
 
 /**
  * Waits until `count` pods of the release run and are ready, and each passes `also`, as `kubectl get pods` shows
- * them; their names.
+ * them, and the DaemonSets and Deployments count them ready; their names.
  */
 export async function releasePodsReady(
   kubectl: (args: string[]) => Promise<CmdResult>,
@@ -84,5 +109,26 @@ export async function releasePodsReady(
     logs,
     deadlineMs,
   );
+  // The workloads' counts follow the pods within a pass of the kubelet; `kubectl get ds,deploy` reads them.
+  await until(
+    async () => {
+      const r = await kubectl(['get', 'daemonsets,deployments', '-n', RELEASE_NAMESPACE, '-o', 'json']);
+      return r.code === 0 ? (JSON.parse(r.stdout) as { items: WorkloadStatus[] }).items : [];
+    },
+    (items) => items.length > 0 && items.every(workloadReady),
+    logs,
+    deadlineMs,
+  );
   return list.map((p) => p.metadata.name);
 }
+
+interface WorkloadStatus {
+  kind: string;
+  spec: { replicas?: number };
+  status?: { desiredNumberScheduled?: number; numberReady?: number; readyReplicas?: number };
+}
+
+const workloadReady = (w: WorkloadStatus): boolean =>
+  w.kind === 'DaemonSet'
+    ? (w.status?.numberReady ?? -1) === (w.status?.desiredNumberScheduled ?? -2)
+    : (w.status?.readyReplicas ?? 0) === (w.spec.replicas ?? 1);
