@@ -1,4 +1,6 @@
-import { X509Certificate } from 'node:crypto';
+import 'reflect-metadata';
+import { webcrypto, X509Certificate } from 'node:crypto';
+import * as x509 from '@peculiar/x509';
 import {
   DAY_MS,
   inspect,
@@ -89,10 +91,52 @@ describe('inspect: the edges of validity', () => {
   });
 });
 
+/** A serving certificate signed by `ca` whose subjectAltName holds a DNS name and a URI, as given. */
+async function withURI(ca: PemPair, dns: string, uri: string): Promise<PemPair> {
+  const algorithm = { name: 'ECDSA', namedCurve: 'P-256' } as const;
+  const caKey = await webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(ca.key), algorithm, false, [
+    'sign',
+  ]);
+  const keys = (await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const caCert = new x509.X509Certificate(ca.cert);
+  const cert = await x509.X509CertificateGenerator.create({
+    subject: `CN=${dns}`,
+    issuer: caCert.subject,
+    publicKey: keys.publicKey,
+    signingKey: caKey,
+    signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
+    notBefore: new Date(T0 - BACKDATE_MS),
+    notAfter: new Date(T0 + YEAR_MS),
+    extensions: [
+      new x509.SubjectAlternativeNameExtension([
+        { type: 'dns', value: dns },
+        { type: 'url', value: uri },
+      ]),
+      await x509.AuthorityKeyIdentifierExtension.create(caCert.publicKey),
+    ],
+  });
+  const der = await webcrypto.subtle.exportKey('pkcs8', keys.privateKey);
+  return { cert: cert.toString('pem'), key: x509.PemConverter.encode(der, 'PRIVATE KEY') };
+}
+
 describe('inspect: what it takes the pair for', () => {
   let ca: PemPair;
   beforeAll(async () => {
     ca = await makeCA('ironlb-webhook-ca', T0, YEAR_MS);
+  });
+
+  it('nothing stored: everything made anew', () => {
+    expect(inspect(undefined, NAMES, T0)).toEqual({ state: 'renew-all', reason: 'no certificates are stored' });
+  });
+
+  it('only DNS names count: a URI that spells a Service name does not name it', async () => {
+    const [short, full] = NAMES as [string, string];
+    const serving = await withURI(ca, short, full);
+    expect(new X509Certificate(serving.cert).subjectAltName).toBe(`DNS:${short}, URI:${full}`);
+    expect(inspect(stored(ca, serving), NAMES, T0)).toEqual({
+      state: 'renew-serving',
+      reason: `the serving certificate does not name ${full}`,
+    });
   });
 
   it('a CA key that is no key at all: the CA is renewed', async () => {
