@@ -333,16 +333,19 @@ describe('validate: naming the candidate', () => {
     );
   });
 
-  it('names a candidate without any name by kind and namespace alone', () => {
-    // The parser names an object without metadata by its list position, not by the candidate's name, so its
+  it.each<[string, Record<string, unknown>, string]>([
+    ['no metadata', { spec: {} }, 'metadata: must be an object, got undefined'],
+    [
+      'a name that is not a string',
+      { metadata: { name: 7 }, spec: {} },
+      'metadata.name: must be a string, got integer',
+    ],
+  ])('names a candidate with %s by kind and namespace alone', (_what, object, error) => {
+    // The parser names an object without a name by its list position, not by the candidate's name, so its
     // error reads as one of another object; the change is refused all the same.
-    const v = validate(
-      { kind: 'BFDProfile', operation: 'CREATE', namespace: NS, name: '', object: { spec: {} } },
-      {},
-      NS,
-    );
+    const v = validate({ kind: 'BFDProfile', operation: 'CREATE', namespace: NS, name: '', object }, {}, NS);
     expect(denied(v)).toBe(
-      'creating BFDProfile ironlb-system/ would make the daemons leave out another object: BFDProfile items[0]: metadata: must be an object, got undefined',
+      `creating BFDProfile ironlb-system/ would make the daemons leave out another object: BFDProfile items[0]: ${error}`,
     );
   });
 
