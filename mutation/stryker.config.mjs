@@ -31,6 +31,12 @@ export default {
     'speaker/src/dataplane/ipvs/diff.ts',
     'speaker/src/dataplane/ipvs/messages.ts',
     'speaker/src/dataplane/ipvs/netlink.ts',
+    // The validating webhook's decisions and certificate life (objects.ts lists from the API server: an edge).
+    'controller/src/webhook/validate.ts',
+    'controller/src/webhook/review.ts',
+    'controller/src/webhook/certRules.ts',
+    'controller/src/webhook/certs.ts',
+    'controller/src/webhook/cert.ts',
     '!**/*.test.ts',
     '!**/testFixtures.ts',
     '!**/index.ts',

@@ -177,9 +177,25 @@ describe('WebhookCerts', () => {
 
   it('gives up after three lost races in one pass', async () => {
     const store = new MemoryStore();
-    store.createSecret = () => Promise.resolve(false);
+    let creates = 0;
+    store.createSecret = () => {
+      creates++;
+      return Promise.resolve(false);
+    };
     const r = replica(store, { now: T0 });
     await expect(r.certs.sync()).rejects.toThrow('the webhook certificate Secret kept changing (3 attempts)');
+    expect(creates).toBe(3);
+  });
+
+  it('logs what it wrote and what it serves', async () => {
+    const r = replica(new MemoryStore(), { now: T0 });
+    await r.certs.sync();
+    expect(r.log.info.mock.calls).toEqual([
+      [{ reason: 'no certificates are stored' }, 'wrote new webhook certificates to the Secret'],
+      [{ webhooks: 2 }, 'wrote the CA bundle to the webhook configuration'],
+      [{}, 'serving the webhook certificate from the Secret'],
+    ]);
+    expect(r.log.warn).not.toHaveBeenCalled();
   });
 
   it('without a webhook configuration: serves, and says no caBundle was written', async () => {
@@ -199,6 +215,9 @@ describe('WebhookCerts', () => {
     const r = replica(store, clock, true);
     expect(await r.certs.sync()).toBeUndefined();
     expect(r.served).toEqual([]);
+    expect(r.log.warn.mock.calls).toEqual([
+      [{}, 'the webhook certificate Secret has no certificates yet (cert-manager makes them)'],
+    ]);
     const theirs = await replica(new MemoryStore(), clock).certs.sync();
     store.secret = { certs: theirs, rv: 1 };
     await r.certs.sync();
@@ -230,6 +249,25 @@ describe('WebhookCerts.start', () => {
     await jest.advanceTimersByTimeAsync(120_000);
     expect(reads).toBe(2);
     r.certs.stop();
+  });
+
+  it('stops passing once stopped; its timer does not hold the process open', async () => {
+    jest.useFakeTimers();
+    const interval = jest.spyOn(global, 'setInterval');
+    const store = new MemoryStore();
+    let reads = 0;
+    store.readSecret = () => {
+      reads++;
+      return Promise.reject(new Error('503 Service Unavailable'));
+    };
+    const r = replica(store, { now: T0 });
+    await r.certs.start(60_000);
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(reads).toBe(2);
+    expect((interval.mock.results[0]?.value as NodeJS.Timeout).hasRef()).toBe(false);
+    r.certs.stop();
+    await jest.advanceTimersByTimeAsync(180_000);
+    expect(reads).toBe(2);
   });
 });
 

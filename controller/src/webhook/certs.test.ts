@@ -26,6 +26,7 @@ describe('nextCerts: a CA and a serving certificate', () => {
     const ca = new X509Certificate(splitBundle(r.certs.caBundle)[0] ?? '');
     const serving = new X509Certificate(r.certs.cert);
     expect(ca.ca).toBe(true);
+    expect(ca.subject).toBe('CN=ironlb-webhook-ca');
     expect(serving.ca).toBe(false);
     expect(serving.checkIssued(ca) && serving.verify(ca.publicKey)).toBe(true);
     expect(serving.subjectAltName).toBe(

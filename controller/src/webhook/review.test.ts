@@ -39,8 +39,55 @@ describe('readReview', () => {
     });
   });
 
+  it('leaves out an absent or null oldObject and object: the change holds no key for them', () => {
+    const { oldObject: _old, ...create } = REQUEST;
+    const read = readReview(review({ ...create, operation: 'CREATE' }));
+    expect(read).toStrictEqual({
+      uid: 'u-1',
+      change: {
+        kind: 'BGPPeer',
+        operation: 'CREATE',
+        namespace: 'ironlb-system',
+        name: 'tor1',
+        object: { metadata: { name: 'tor1' } },
+      },
+    });
+    const { object: _obj, ...noObject } = REQUEST;
+    const deleted = readReview(review({ ...noObject, operation: 'DELETE', oldObject: null }));
+    expect(deleted).toStrictEqual({
+      uid: 'u-1',
+      change: { kind: 'BGPPeer', operation: 'DELETE', namespace: 'ironlb-system', name: 'tor1' },
+    });
+  });
+
+  it('reads a namespace or name that is not a string as empty', () => {
+    expect(readReview(review({ ...REQUEST, namespace: 7, name: ['tor1'] }))).toStrictEqual({
+      uid: 'u-1',
+      change: {
+        kind: 'BGPPeer',
+        operation: 'UPDATE',
+        namespace: '',
+        name: '',
+        object: { metadata: { name: 'tor1' } },
+        oldObject: { metadata: { name: 'tor1' }, spec: {} },
+      },
+    });
+  });
+
   it.each<[string, unknown, string]>([
     ['not an object', [], 'the body must be an AdmissionReview object, got array'],
+    [
+      'of another kind',
+      { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionResponse' },
+      'the body must be an admission.k8s.io/v1 AdmissionReview, got "admission.k8s.io/v1" "AdmissionResponse"',
+    ],
+    ['whose uid is not a string', review({ ...REQUEST, uid: 42 }), 'request.uid is required'],
+    ['whose kind is null', review({ ...REQUEST, kind: null }), 'request.kind.kind is required'],
+    [
+      'whose kind.kind is not a string',
+      review({ ...REQUEST, kind: { group: 'ironlb.io', kind: 5 } }),
+      'request.kind.kind is required',
+    ],
     [
       'of another version',
       { apiVersion: 'admission.k8s.io/v1beta1', kind: 'AdmissionReview' },

@@ -305,3 +305,85 @@ describe('validate: what it does not judge', () => {
     );
   });
 });
+
+describe('validate: naming the candidate', () => {
+  it('takes the name from the object when the request has none (a CREATE with generateName)', () => {
+    const candidate = pool('lab-x7k2p', { addresses: ['198.51.100.0/33'] });
+    const v = validate(
+      { kind: 'IPAddressPool', operation: 'CREATE', namespace: NS, name: '', object: candidate },
+      {},
+      NS,
+    );
+    expect(denied(v)).toBe(
+      'IPAddressPool ironlb-system/lab-x7k2p: spec.addresses[0]: invalid CIDR "198.51.100.0/33": the prefix length must be a number from 0 to 32 for IPv4',
+    );
+  });
+
+  it('takes the name of a DELETE from the old object when the request has none', () => {
+    const current = { BFDProfile: [bfd('fast', {})], BGPPeer: [peer('tor1', { ...PEER_SPEC, bfdProfile: 'fast' })] };
+    const del: Change = {
+      kind: 'BFDProfile',
+      operation: 'DELETE',
+      namespace: NS,
+      name: '',
+      oldObject: bfd('fast', {}),
+    };
+    expect(denied(validate(del, current, NS))).toBe(
+      'deleting BFDProfile ironlb-system/fast would make the daemons leave out another object: BGPPeer ironlb-system/tor1: spec.bfdProfile: names BFDProfile "fast", which does not exist',
+    );
+  });
+
+  it.each<[string, Record<string, unknown>, string]>([
+    ['no metadata', { spec: {} }, 'metadata: must be an object, got undefined'],
+    [
+      'a name that is not a string',
+      { metadata: { name: 7 }, spec: {} },
+      'metadata.name: must be a string, got integer',
+    ],
+  ])('names a candidate with %s by kind and namespace alone', (_what, object, error) => {
+    // The parser names an object without a name by its list position, not by the candidate's name, so its
+    // error reads as one of another object; the change is refused all the same.
+    const v = validate({ kind: 'BFDProfile', operation: 'CREATE', namespace: NS, name: '', object }, {}, NS);
+    expect(denied(v)).toBe(
+      `creating BFDProfile ironlb-system/ would make the daemons leave out another object: BFDProfile items[0]: ${error}`,
+    );
+  });
+
+  it('keeps listed objects that have no readable name in place: they are left out before and after alike', () => {
+    const current = { IPAddressPool: [null, {}, { metadata: 'lab' }, { metadata: { name: 7 } }] };
+    const v = validate(change('CREATE', pool('lab', { addresses: ['198.51.100.0/24'] })), current, NS);
+    expect(v).toEqual({
+      allowed: true,
+      reason: "IPAddressPool ironlb-system/lab is valid with the namespace's other ironlb.io objects",
+    });
+  });
+
+  it('passes the parser the lists of config kinds only', () => {
+    const current: Record<string, readonly unknown[]> = { Service: [{ metadata: { name: 'web' } }] };
+    expect(validate(change('CREATE', bfd('fast', {})), current, NS)).toEqual({
+      allowed: true,
+      reason: "BFDProfile ironlb-system/fast is valid with the namespace's other ironlb.io objects",
+    });
+  });
+});
+
+describe('validate: the wording of a refusal', () => {
+  it('lists every error of the candidate, separated by semicolons', () => {
+    const v = validate(change('CREATE', peer('tor1', { ...PEER_SPEC, myASN: 0, peerASN: 0 })), {}, NS);
+    expect(denied(v)).toBe(
+      'BGPPeer ironlb-system/tor1: spec.myASN: must be from 1 to 4294967295 (a 4-byte AS number; 0 is reserved), got 0; BGPPeer ironlb-system/tor1: spec.peerASN: must be from 1 to 4294967295 (a 4-byte AS number; 0 is reserved), got 0',
+    );
+  });
+
+  it('gives CONNECT its reason', () => {
+    expect(validate({ kind: 'BGPPeer', operation: 'CONNECT', namespace: NS, name: 'x' }, {}, NS)).toEqual({
+      allowed: true,
+      reason: 'CONNECT changes no object',
+    });
+  });
+
+  it('refuses an UPDATE whose object is not an object', () => {
+    const v = validate({ kind: 'BGPPeer', operation: 'UPDATE', namespace: NS, name: 'x', object: ['x'] }, {}, NS);
+    expect(denied(v)).toBe('BGPPeer ironlb-system/x: the request carries no object to check');
+  });
+});
