@@ -70,6 +70,18 @@ function replica(store: CertStore, clock: { now: number }, certManager = false) 
   return { certs, served, log };
 }
 
+/** The same check against bundles an API server read earlier. */
+function trustedBy(bundles: readonly string[], pair: ServingPair | undefined): boolean {
+  if (!pair) return false;
+  const cert = new X509Certificate(pair.cert);
+  return bundles.every((b) =>
+    splitBundle(b).some((pem) => {
+      const ca = new X509Certificate(pem);
+      return cert.checkIssued(ca) && cert.verify(ca.publicKey);
+    }),
+  );
+}
+
 /** The API server's check: the served certificate chains to a CA in the caBundle of every webhook. */
 function trusted(store: MemoryStore, pair: ServingPair | undefined): boolean {
   if (!pair) return false;
@@ -129,7 +141,7 @@ describe('WebhookCerts', () => {
     expect(r.served[0]?.cert).toBe(theirs?.cert);
   });
 
-  it('rotation at 2/3 of the year: the bundle written (old CA still in it) before the new pair is served', async () => {
+  it('a CA rollover: the new CA reaches the bundle an hour before any pair it signs is served', async () => {
     const store = new MemoryStore();
     const clock = { now: T0 };
     const a = replica(store, clock);
@@ -139,16 +151,37 @@ describe('WebhookCerts', () => {
     const old = store.secret?.certs;
     store.calls.length = 0;
     clock.now = T0 + 250 * DAY_MS;
+    // Every pass below: what is served is trusted by the bundle written now and by the one before it (an API server
+    // that has not re-read the configuration yet).
+    let before = [...store.bundles];
+    const check = (): void => {
+      for (const pair of [a.served.at(-1), b.served.at(-1)]) {
+        expect(trusted(store, pair)).toBe(true);
+        expect(trustedBy(before, pair)).toBe(true);
+      }
+      before = [...store.bundles];
+    };
     await a.certs.sync();
-    expect(store.calls).toEqual(['update', 'bundle', 'serve']);
-    // b has not looked again yet: its old pair is still trusted through the old CA kept in the bundle.
-    expect(trusted(store, b.served[0])).toBe(true);
-    expect(trusted(store, a.served[1])).toBe(true);
+    expect(store.calls).toEqual(['update', 'bundle']);
+    expect(splitBundle(store.bundles[0] ?? '')).toHaveLength(2);
+    expect(a.served).toHaveLength(1);
+    check();
+    await b.certs.sync();
+    check();
+    clock.now += 60 * 60 * 1000 - 1;
+    await a.certs.sync();
+    expect(a.served).toHaveLength(1);
+    check();
+    clock.now += 1;
+    await a.certs.sync();
+    expect(store.calls).toEqual(['update', 'bundle', 'update', 'serve']);
     expect(a.served[1]?.cert).not.toBe(old?.cert);
+    check();
     // b's next pass picks up the Secret a wrote: no second renewal.
     await b.certs.sync();
-    expect(store.calls).toEqual(['update', 'bundle', 'serve', 'serve']);
+    expect(store.calls).toEqual(['update', 'bundle', 'update', 'serve', 'serve']);
     expect(b.served[1]).toEqual(a.served[1]);
+    check();
   });
 
   it('a stale caBundle (reset by a helm upgrade) is written again, even with the Secret unchanged', async () => {

@@ -5,6 +5,7 @@ import {
   DAY_MS,
   inspect,
   renewAtOf,
+  ROLLOVER_MS,
   rotatedBundle,
   serviceDNSNames,
   splitBundle,
@@ -61,7 +62,7 @@ describe('inspect: the edges of validity', () => {
   it('the CA due at its renewal time exactly, not a millisecond before', () => {
     expect(inspect(year, NAMES, caRenewAt - 1)).toEqual({ state: 'valid', renewAt: caRenewAt });
     expect(inspect(year, NAMES, caRenewAt)).toEqual({
-      state: 'renew-all',
+      state: 'rotate-ca',
       reason: 'the CA certificate is due for renewal (2027-08-02T07:40:00.000Z)',
     });
   });
@@ -161,6 +162,76 @@ describe('inspect: what it takes the pair for', () => {
     const other = await makeCA('another-ca', T0, YEAR_MS);
     const serving = await makeServing({ cert: other.cert, key: ca.key }, NAMES, T0, YEAR_MS);
     expect(inspect(stored(ca, serving), NAMES, T0)).toEqual({
+      state: 'renew-serving',
+      reason: 'the serving certificate is not signed by the CA',
+    });
+  });
+});
+
+describe('inspect: a CA rollover', () => {
+  let old: PemPair;
+  let next: PemPair;
+  let oldPair: PemPair;
+  let rolling: StoredCerts;
+  const NEXT_AT = T0 + 250 * DAY_MS;
+  beforeAll(async () => {
+    old = await makeCA('old', T0, YEAR_MS);
+    next = await makeCA('next', NEXT_AT, YEAR_MS);
+    oldPair = await makeServing(old, NAMES, T0, YEAR_MS);
+    rolling = {
+      caBundle: rotatedBundle(next.cert, old.cert, NEXT_AT),
+      caKey: next.key,
+      cert: oldPair.cert,
+      key: oldPair.key,
+    };
+  });
+  const until = NEXT_AT - BACKDATE_MS + ROLLOVER_MS;
+
+  it('serves the pair the previous CA signed until the new CA has been valid for ROLLOVER_MS', () => {
+    expect(inspect(rolling, NAMES, NEXT_AT)).toEqual({ state: 'valid', renewAt: until });
+    expect(inspect(rolling, NAMES, until - 1)).toEqual({ state: 'valid', renewAt: until });
+    expect(inspect(rolling, NAMES, until)).toEqual({
+      state: 'renew-serving',
+      reason: 'the serving certificate is signed by the previous CA, which the new one replaces',
+    });
+  });
+  it('keeps a pair that fell due with its CA through the rollover, unless it expires first', async () => {
+    // Made with the old CA, due with it: kept until the rollover ends.
+    const withCA = { ...rolling };
+    expect(renewAtOf(new X509Certificate(oldPair.cert))).toBeLessThan(NEXT_AT);
+    expect(inspect(withCA, NAMES, until - 1)).toEqual({ state: 'valid', renewAt: until });
+    // One that expires during the rollover is renewed at its notAfter.
+    const shortPair = await makeServing(old, NAMES, NEXT_AT - 20 * DAY_MS, 20 * DAY_MS + 30 * 60 * 1000);
+    const expiring = { ...rolling, cert: shortPair.cert, key: shortPair.key };
+    const end = validTo(shortPair.cert);
+    expect(end).toBeLessThan(until);
+    expect(inspect(expiring, NAMES, end - 1)).toEqual({ state: 'valid', renewAt: end });
+    expect(inspect(expiring, NAMES, end)).toEqual({
+      state: 'renew-serving',
+      reason: 'the serving certificate has expired',
+    });
+  });
+  it('a pair signed by no CA of the bundle, or by one that expired, is renewed at once', async () => {
+    const stranger = await makeCA('stranger', T0, YEAR_MS);
+    const strangerPair = await makeServing(stranger, NAMES, T0, YEAR_MS);
+    expect(inspect({ ...rolling, cert: strangerPair.cert, key: strangerPair.key }, NAMES, NEXT_AT)).toEqual({
+      state: 'renew-serving',
+      reason: 'the serving certificate is not signed by the CA',
+    });
+    // The old CA kept in the bundle (not a CA any more would not count either) past its notAfter.
+    const longNext = await makeCA('long', NEXT_AT, 10 * YEAR_MS);
+    const late = { ...rolling, caBundle: `${longNext.cert}${old.cert}`, caKey: longNext.key };
+    const oldEnd = validTo(old.cert);
+    expect(inspect(late, NAMES, oldEnd - 1)).toMatchObject({ state: 'renew-serving' });
+    expect(inspect(late, NAMES, oldEnd)).toEqual({
+      state: 'renew-serving',
+      reason: 'the serving certificate is not signed by the CA',
+    });
+  });
+  it('a serving certificate in the bundle, signing the pair, is no previous CA', async () => {
+    const leaf = await makeServing(old, NAMES, T0, YEAR_MS);
+    const byLeaf = { ...rolling, caBundle: `${next.cert}${leaf.cert}` };
+    expect(inspect(byLeaf, NAMES, NEXT_AT)).toEqual({
       state: 'renew-serving',
       reason: 'the serving certificate is not signed by the CA',
     });

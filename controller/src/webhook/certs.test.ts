@@ -1,5 +1,13 @@
-import { X509Certificate } from 'node:crypto';
-import { DAY_MS, DEFAULT_CERT_TIMING, inspect, serviceDNSNames, splitBundle, type StoredCerts } from './certRules';
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import {
+  DAY_MS,
+  DEFAULT_CERT_TIMING,
+  inspect,
+  ROLLOVER_MS,
+  serviceDNSNames,
+  splitBundle,
+  type StoredCerts,
+} from './certRules';
 import { nextCerts } from './certs';
 import { makeCA, makeServing } from './x509';
 
@@ -42,7 +50,7 @@ describe('nextCerts: a CA and a serving certificate', () => {
     expect(await nextCerts(certs, NAMES, T0 + 200 * DAY_MS, TIMING)).toEqual({ changed: false, certs, renewAt });
   });
 
-  it('renews at 2/3: a new CA, the old one kept in the bundle so pairs it signed stay trusted', async () => {
+  it('rolls the CA over at 2/3 in two steps: the new CA into the bundle first, its pair served an hour later', async () => {
     const certs = await fresh();
     const later = T0 + 250 * DAY_MS;
     const r = await nextCerts(certs, NAMES, later, TIMING);
@@ -50,14 +58,37 @@ describe('nextCerts: a CA and a serving certificate', () => {
     const [newCA, oldCA] = splitBundle(r.certs.caBundle);
     expect(oldCA).toBe(splitBundle(certs.caBundle)[0]);
     expect(newCA).not.toBe(oldCA);
-    const serving = new X509Certificate(r.certs.cert);
+    expect(new X509Certificate(newCA ?? '').checkPrivateKey(createPrivateKey(r.certs.caKey))).toBe(true);
+    // The pair the old CA signed is still the one served.
+    expect([r.certs.cert, r.certs.key]).toEqual([certs.cert, certs.key]);
+    const swap = later - 3600_000 + ROLLOVER_MS;
+    expect(await nextCerts(r.certs, NAMES, swap - 1, TIMING)).toEqual({
+      changed: false,
+      certs: r.certs,
+      renewAt: swap,
+    });
+    const r2 = await nextCerts(r.certs, NAMES, swap, TIMING);
+    expect(r2.changed && r2.reason).toBe(
+      'the serving certificate is signed by the previous CA, which the new one replaces',
+    );
+    expect([r2.certs.caBundle, r2.certs.caKey]).toEqual([r.certs.caBundle, r.certs.caKey]);
+    const serving = new X509Certificate(r2.certs.cert);
     expect(serving.verify(new X509Certificate(newCA ?? '').publicKey)).toBe(true);
-    expect(Date.parse(serving.validFrom)).toBe(later - 3600_000);
-    // The next rotation, after the first CA expired, drops it.
-    const r2 = await nextCerts(r.certs, NAMES, T0 + 500 * DAY_MS, TIMING);
-    const bundle2 = splitBundle(r2.certs.caBundle);
-    expect(bundle2).toHaveLength(2);
-    expect(bundle2[1]).toBe(newCA);
+    expect(Date.parse(serving.validFrom)).toBe(swap - 3600_000);
+    // The next rollover, after the first CA expired, drops it.
+    const r3 = await nextCerts(r2.certs, NAMES, T0 + 500 * DAY_MS, TIMING);
+    const bundle3 = splitBundle(r3.certs.caBundle);
+    expect(bundle3).toHaveLength(2);
+    expect(bundle3[1]).toBe(newCA);
+  });
+
+  it('a CA that is unusable (not merely due) is replaced with its pair at once', async () => {
+    const certs = await fresh();
+    const r = await nextCerts({ ...certs, caKey: 'garbage' }, NAMES, T0 + DAY_MS, TIMING);
+    expect(r).toMatchObject({ changed: true, reason: 'the CA key does not match the CA certificate' });
+    const [newCA, oldCA] = splitBundle(r.certs.caBundle);
+    expect(oldCA).toBe(splitBundle(certs.caBundle)[0]);
+    expect(new X509Certificate(r.certs.cert).verify(new X509Certificate(newCA ?? '').publicKey)).toBe(true);
   });
 
   it('renews the serving pair alone when only it is unusable, keeping the CA and the bundle', async () => {
