@@ -31,6 +31,7 @@ import {
   startLabKubelet,
   startLabKubeServer,
 } from '../testing/helmLab';
+import { processSecurity } from '../lab/kubelet/capabilities';
 import type { LabKubelet } from '../lab/kubelet/kubelet';
 import { runCmd, type CmdResult } from '../lab/sh';
 import { repoRoot } from '../tools';
@@ -173,7 +174,7 @@ async function main(): Promise<void> {
     const workloads = await must(kubectl(['get', 'daemonsets,deployments', '-n', RELEASE_NAMESPACE]));
     console.log(`    $ kubectl get daemonsets,deployments -n ${RELEASE_NAMESPACE}\n${indent(workloads)}`);
     console.log("    each pod is a process run with its container's command, args, env and securityContext:");
-    for (const p of kubelet.processes()) console.log(`    ${p.node}: ${p.pod} ${await processSummary(p.pid)}`);
+    for (const p of kubelet.processes()) console.log(`    ${p.node}: ${p.pod} ${processSummary(p.pid)}`);
 
     say(
       'the validating webhook (served by the controller, called by the API server) refuses a pool with host bits set',
@@ -390,16 +391,13 @@ async function keepRunning(kubeconfig: string, helm: (args: string[]) => Promise
   await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
 }
 
-/** A process's user, capabilities and command line, from /proc and capsh, as `ps` and `getpcaps` would show. */
-async function processSummary(pid: number): Promise<string> {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const uid = /^Uid:\s+(\d+)/m.exec(status)?.[1] ?? '?';
-  const capEff = /^CapEff:\s+([0-9a-f]+)/m.exec(status)?.[1] ?? '0';
-  const decoded = await runCmd(['capsh', `--decode=${capEff}`]);
-  const caps = decoded.stdout.trim().replace(/^0x[0-9a-f]+=/, '') || 'none';
+/** A process's user, effective capabilities and command line, from /proc, as `ps` and `getpcaps` would show them. */
+function processSummary(pid: number): string {
+  const sec = processSecurity(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  const caps = sec.effective.length > 0 ? sec.effective.map((c) => `cap_${c}`).join(',') : 'none';
   const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
   const shown = cmdline.map((a) => a.replace(repoRoot + '/', '')).join(' ');
-  return `(pid ${pid}, uid ${uid}, capabilities ${caps}): ${shown}`;
+  return `(pid ${pid}, uid ${sec.uid}, capabilities ${caps}): ${shown}`;
 }
 
 /** Waits until TCP and UDP requests to `vip` are answered through `node` (its rules in, the client's ARP on it). */

@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { kubeTools, type KubeServer } from '@ironlb/kube-testserver';
 import { Lab } from '../lab/lab';
+import { processSecurity } from '../lab/kubelet/capabilities';
 import type { LabKubelet } from '../lab/kubelet/kubelet';
 import { randomTestPrefix } from '../lab/names';
 import { labTestGate } from '../lab/testGate';
@@ -30,9 +31,6 @@ const PREFIX = randomTestPrefix();
 /** 2 speakers and the controller's 2 replicas. */
 const PODS = 4;
 
-/** CAP_* bits of /proc/<pid>/status's CapEff (capability(7) numbers). */
-const CAP_BITS: Record<string, number> = { net_bind_service: 10, net_admin: 12, net_raw: 13 };
-
 interface ProcessView {
   uid: number;
   capabilities: string[];
@@ -41,18 +39,11 @@ interface ProcessView {
 }
 
 function view(pid: number): ProcessView {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const eff = BigInt(`0x${/^CapEff:\s+([0-9a-f]+)/m.exec(status)?.[1] ?? '0'}`);
-  const known = Object.entries(CAP_BITS).filter(([, bit]) => (eff >> BigInt(bit)) & 1n);
-  const knownMask = known.reduce((m, [, bit]) => m | (1n << BigInt(bit)), 0n);
+  const sec = processSecurity(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
   return {
-    uid: Number(/^Uid:\s+(\d+)/m.exec(status)?.[1]),
-    // Any bit we do not name shows as its number, so an unexpected capability fails the comparison.
-    capabilities: [
-      ...known.map(([name]) => name),
-      ...[...Array(64).keys()].filter((b) => ((eff & ~knownMask) >> BigInt(b)) & 1n).map(String),
-    ].sort(),
-    noNewPrivs: /^NoNewPrivs:\s+1/m.test(status),
+    uid: sec.uid,
+    capabilities: [...sec.effective].sort(),
+    noNewPrivs: sec.noNewPrivs,
     cmdline: fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean),
   };
 }
