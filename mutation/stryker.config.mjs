@@ -31,6 +31,12 @@ export default {
     'speaker/src/dataplane/ipvs/diff.ts',
     'speaker/src/dataplane/ipvs/messages.ts',
     'speaker/src/dataplane/ipvs/netlink.ts',
+    // The lab kubelet's pure modules; kubelet.ts and sandbox.ts run processes and namespaces, tested in the lab.
+    'scripts/src/lab/kubelet/objects.ts',
+    'scripts/src/lab/kubelet/schedule.ts',
+    'scripts/src/lab/kubelet/container.ts',
+    'scripts/src/lab/kubelet/status.ts',
+    'scripts/src/lab/kubelet/image.ts',
     '!**/*.test.ts',
     '!**/testFixtures.ts',
     '!**/index.ts',
