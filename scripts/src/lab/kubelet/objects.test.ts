@@ -56,7 +56,7 @@ describe('parseWorkload defaults', () => {
       metadata: { name: 'web' },
       spec: { template: { spec: { containers: [container()] } } },
     });
-    expect(w).toEqual({
+    expect(w).toStrictEqual({
       ref: { kind: 'Deployment', namespace: 'default', name: 'web', uid: '' },
       generation: 1,
       replicas: 1,
@@ -111,15 +111,15 @@ describe('parseWorkload defaults', () => {
         },
       },
     });
-    expect(w.ref).toEqual({ kind: 'Deployment', namespace: 'default', name: 'web', uid: '' });
-    expect([w.generation, w.replicas, w.selector]).toEqual([1, 1, {}]);
-    expect(w.template).toEqual(
+    expect(w.ref).toStrictEqual({ kind: 'Deployment', namespace: 'default', name: 'web', uid: '' });
+    expect([w.generation, w.replicas, w.selector]).toStrictEqual([1, 1, {}]);
+    expect(w.template).toStrictEqual(
       parseWorkload('Deployment', {
         metadata: { name: 'x' },
         spec: { template: { spec: { containers: [container({ env: [{ name: 'A' }] })] } } },
       }).template,
     );
-    expect(firstContainer(w).env).toEqual([{ name: 'A', value: '' }]);
+    expect(firstContainer(w).env).toStrictEqual([{ name: 'A', value: '' }]);
   });
 
   test('a DaemonSet has no replicas, even when its spec names some', () => {
@@ -190,13 +190,13 @@ describe('parseWorkload fields', () => {
   );
 
   test('the reference, generation, replicas and selector', () => {
-    expect(w.ref).toEqual({ kind: 'Deployment', namespace: 'ns1', name: 'web', uid: 'uid-1' });
-    expect([w.generation, w.replicas, w.selector]).toEqual([4, 3, { app: 'web' }]);
+    expect(w.ref).toStrictEqual({ kind: 'Deployment', namespace: 'ns1', name: 'web', uid: 'uid-1' });
+    expect([w.generation, w.replicas, w.selector]).toStrictEqual([4, 3, { app: 'web' }]);
   });
 
   test("the pod's spec fields", () => {
     const { containers: _, ...spec } = w.template.spec;
-    expect(spec).toEqual({
+    expect(spec).toStrictEqual({
       serviceAccountName: 'ironlb-controller',
       hostNetwork: true,
       nodeSelector: { 'kubernetes.io/os': 'linux' },
@@ -219,7 +219,7 @@ describe('parseWorkload fields', () => {
   });
 
   test("the container's command, args, env, ports, security context and probes", () => {
-    expect(firstContainer(w)).toEqual({
+    expect(firstContainer(w)).toStrictEqual({
       name: 'controller',
       image: 'ghcr.io/ironlb/ironlb:0.1.0',
       command: ['ironlb-controller'],
@@ -249,7 +249,7 @@ describe('parseWorkload fields', () => {
   });
 
   test('capabilities given with neither list are empty lists', () => {
-    expect(w.template.spec.containers[1].securityContext).toEqual({ capabilities: { add: [], drop: [] } });
+    expect(w.template.spec.containers[1].securityContext).toStrictEqual({ capabilities: { add: [], drop: [] } });
   });
 
   test('labels and annotations of the template', () => {
@@ -265,14 +265,14 @@ describe('parseWorkload fields', () => {
         },
       ),
     ).template;
-    expect([t.labels, t.annotations]).toEqual([{ a: '1' }, { 'checksum/values': 'f00' }]);
+    expect([t.labels, t.annotations]).toStrictEqual([{ a: '1' }, { 'checksum/values': 'f00' }]);
   });
 
   test('a probe port given by number (regression: it was read as a string and refused)', () => {
     const c = firstContainer(
       parseWorkload('Deployment', withContainer({ readinessProbe: { httpGet: { port: 8080 } } })),
     );
-    expect(c.readinessProbe).toEqual({ path: '/', port: 8080, periodSeconds: 10, failureThreshold: 3 });
+    expect(c.readinessProbe).toStrictEqual({ path: '/', port: 8080, periodSeconds: 10, failureThreshold: 3 });
   });
 
   test('a probe port by name resolves against the container ports, whatever their order', () => {
@@ -443,7 +443,7 @@ describe('parseNode', () => {
           ],
         },
       }),
-    ).toEqual({
+    ).toStrictEqual({
       name: 'node1',
       labels: { 'kubernetes.io/hostname': 'node1' },
       taints: [
@@ -454,7 +454,7 @@ describe('parseNode', () => {
   });
 
   test('a node without labels or spec', () => {
-    expect(parseNode({ metadata: { name: 'node2' } })).toEqual({ name: 'node2', labels: {}, taints: [] });
+    expect(parseNode({ metadata: { name: 'node2' } })).toStrictEqual({ name: 'node2', labels: {}, taints: [] });
   });
 
   test('refuses a node without a name, and a taint without a key or effect', () => {
@@ -492,10 +492,11 @@ describe('parseSelectingService', () => {
             { name: 'webhook', protocol: 'TCP', port: 443, targetPort: 'webhook' },
             { protocol: 'UDP', port: 53, targetPort: 5353 },
             { port: 80 },
+            { port: 8080, targetPort: null },
           ],
         }),
       ),
-    ).toEqual({
+    ).toStrictEqual({
       namespace: 'ns1',
       name: 'svc',
       uid: 'uid-s',
@@ -504,12 +505,13 @@ describe('parseSelectingService', () => {
         { name: 'webhook', protocol: 'TCP', port: 443, targetPort: 'webhook' },
         { name: '', protocol: 'UDP', port: 53, targetPort: 5353 },
         { name: '', protocol: 'TCP', port: 80, targetPort: 80 },
+        { name: '', protocol: 'TCP', port: 8080, targetPort: 8080 },
       ],
     });
   });
 
   test('namespace default and uid empty when not given; no ports', () => {
-    expect(parseSelectingService(service({ selector: { a: 'b' } }, { name: 'svc' }))).toEqual({
+    expect(parseSelectingService(service({ selector: { a: 'b' } }, { name: 'svc' }))).toStrictEqual({
       namespace: 'default',
       name: 'svc',
       uid: '',
@@ -534,19 +536,19 @@ describe("the chart's objects", () => {
 
   chartTest('the speaker DaemonSet: host network, NODE_NAME from the node, probes on the metrics port', () => {
     const w = parseWorkload('DaemonSet', chart?.daemonSet);
-    expect(w.ref).toEqual({ kind: 'DaemonSet', namespace: 'ironlb-system', name: 'ironlb-speaker', uid: '' });
+    expect(w.ref).toStrictEqual({ kind: 'DaemonSet', namespace: 'ironlb-system', name: 'ironlb-speaker', uid: '' });
     expect(w.template.spec.hostNetwork).toBe(true);
-    expect(w.template.spec.tolerations.map((t) => t.key)).toEqual([
+    expect(w.template.spec.tolerations.map((t) => t.key)).toStrictEqual([
       'node-role.kubernetes.io/control-plane',
       'node-role.kubernetes.io/master',
     ]);
     const c = firstContainer(w);
-    expect([c.command, c.env]).toEqual([['ironlb-speaker'], [{ name: 'NODE_NAME', fieldPath: 'spec.nodeName' }]]);
-    expect([c.readinessProbe, c.livenessProbe]).toEqual([
+    expect([c.command, c.env]).toStrictEqual([['ironlb-speaker'], [{ name: 'NODE_NAME', fieldPath: 'spec.nodeName' }]]);
+    expect([c.readinessProbe, c.livenessProbe]).toStrictEqual([
       { path: '/readyz', port: 7472, periodSeconds: 5, failureThreshold: 3 },
       { path: '/healthz', port: 7472, periodSeconds: 10, failureThreshold: 3 },
     ]);
-    expect(c.securityContext).toEqual({
+    expect(c.securityContext).toStrictEqual({
       runAsUser: 0,
       runAsGroup: 0,
       privileged: false,
@@ -558,18 +560,18 @@ describe("the chart's objects", () => {
 
   chartTest('the controller Deployment: two replicas as nobody, the webhook port', () => {
     const w = parseWorkload('Deployment', chart?.deployment);
-    expect([w.replicas, w.template.spec.securityContext]).toEqual([
+    expect([w.replicas, w.template.spec.securityContext]).toStrictEqual([
       2,
       { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534 },
     ]);
-    expect(firstContainer(w).ports).toEqual([
+    expect(firstContainer(w).ports).toStrictEqual([
       { name: 'metrics', containerPort: 7472, protocol: 'TCP' },
       { name: 'webhook', containerPort: 9443, protocol: 'TCP' },
     ]);
   });
 
   chartTest('the webhook Service selects the controller by a named target port', () => {
-    expect(parseSelectingService(chart?.webhookService)?.ports).toEqual([
+    expect(parseSelectingService(chart?.webhookService)?.ports).toStrictEqual([
       { name: 'webhook', protocol: 'TCP', port: 443, targetPort: 'webhook' },
     ]);
   });
