@@ -159,6 +159,13 @@ describe('capabilitySet', () => {
     );
   });
 
+  test('only a leading CAP_ is taken off; a name setpriv does not know is passed on for it to refuse', () => {
+    expect(capabilitySet({ capabilities: { drop: ['ALL'], add: ['not_cap_known', 'CAP_CAP_X'] } })).toEqual([
+      'cap_x',
+      'not_cap_known',
+    ]);
+  });
+
   test('drop ALL leaves only what is added', () => {
     expect(
       capabilitySet({ capabilities: { drop: ['ALL'], add: ['NET_RAW', 'NET_ADMIN', 'NET_BIND_SERVICE'] } }),
@@ -276,6 +283,10 @@ describe('containerProcess', () => {
     const of = (image: string) => containerProcess('Pod ns/p', container({ image }), {}, POD, local).argv;
     expect(of('registry.local:5000/ironlb')).toEqual(['/repo/controller/bin/ironlb-controller.js']);
     expect(of('registry.local:5000/ironlb:1')).toEqual(['/repo/controller/bin/ironlb-controller.js']);
+    const bare = { ...IMAGE, repository: 'ironlb' };
+    expect(containerProcess('Pod ns/p', container({ image: 'ironlb' }), {}, POD, bare).argv).toEqual([
+      '/repo/controller/bin/ironlb-controller.js',
+    ]);
     expect(refusal(() => of('registry.local/ironlb:5000'))).toBe(
       'Pod ns/p: containers[speaker].image: the lab runs only registry.local:5000/ironlb (from this repository), not registry.local/ironlb:5000',
     );
@@ -288,6 +299,10 @@ describe('containerProcess', () => {
     );
     expect(refusal(() => run(container({ command: ['/app/controller/bin/ironlb-controller.js'] })))).toBe(
       `Pod ns/p: containers[speaker].command: /app/controller/bin/ironlb-controller.js is not in the image ${holds}`,
+    );
+    // A relative path is not looked up in PATH, so it is not the bin of that name.
+    expect(refusal(() => run(container({ command: ['bin/ironlb-speaker'] })))).toBe(
+      `Pod ns/p: containers[speaker].command: bin/ironlb-speaker is not in the image ${holds}`,
     );
     expect(refusal(() => run(container({ command: ['/'] })))).toBe(
       `Pod ns/p: containers[speaker].command: / is not in the image ${holds}`,

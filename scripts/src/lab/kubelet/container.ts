@@ -130,7 +130,7 @@ export function containerProcess(
   const command = (c.command ?? image.entrypoint).map((s) => expand(s, env));
   const args = (c.args ?? []).map((s) => expand(s, env));
   if (command.length === 0) fail('command', 'neither the container nor the image names a program');
-  const program = command[0].startsWith('/') ? (command[0].split('/').pop() ?? '') : command[0];
+  const program = command[0].startsWith('/') ? command[0].slice(command[0].lastIndexOf('/') + 1) : command[0];
   // Own names only: `toString` is not a program of the image.
   const bin = Object.prototype.hasOwnProperty.call(image.bins, program)
     ? image.bins[program]
