@@ -36,6 +36,18 @@ describe('parseDockerfile', () => {
     });
   });
 
+  test('a text without FROM is read whole', () => {
+    expect(parseDockerfile('USER 3:4\nENTRYPOINT ["x"]\n', '/repo', 'img')).toMatchObject({
+      entrypoint: ['x'],
+      user: { uid: 3, gid: 4 },
+    });
+  });
+
+  test('FROM counts only at the start of a line and followed by a blank', () => {
+    const text = 'FROM a\nUSER 1:1\nENTRYPOINT ["b"]\nRUN echo FROM c\n#FROM d\nFROMAGE e\n';
+    expect(parseDockerfile(text, '/r', 'i')).toMatchObject({ entrypoint: ['b'], user: { uid: 1, gid: 1 } });
+  });
+
   test('ENTRYPOINT and USER of an earlier stage do not count', () => {
     const noRuntimeUser = 'FROM a AS build\nUSER 1:1\nENTRYPOINT ["b"]\nFROM c\nENTRYPOINT ["d"]\n';
     expect(() => parseDockerfile(noRuntimeUser, '/repo', 'img')).toThrow(
