@@ -70,9 +70,14 @@ describe('parseDockerfile', () => {
     expect(() => parseDockerfile('FROM a\nUSER 1:1\nxENTRYPOINT ["prog"]\n', '/r', 'i')).toThrow(need);
   });
 
-  test('trailing blanks after ENTRYPOINT and USER are allowed; ENTRYPOINT may be spread over lines', () => {
-    const text = 'FROM a\nUSER 7:8  \nENTRYPOINT ["prog", \\\n  "--x"]  \n';
+  test('more blanks around the values of ENTRYPOINT and USER are allowed; ENTRYPOINT may be spread over lines', () => {
+    const text = 'FROM a\nUSER \t7:8  \nENTRYPOINT  ["prog", \\\n  "--x"]  \n';
     expect(parseDockerfile(text, '/r', 'i')).toMatchObject({ entrypoint: ['prog', '--x'], user: { uid: 7, gid: 8 } });
+  });
+
+  test('a line continuation joins the two lines with nothing between them, as Docker joins them', () => {
+    const text = 'FROM a\nRUN ln -s /app/controller/bin/\\\nc.js /usr/local/bin/c\nUSER 1:1\nENTRYPOINT ["c"]\n';
+    expect(parseDockerfile(text, '/repo', 'i').bins).toEqual({ c: '/repo/controller/bin/c.js' });
   });
 
   test('a link to a file outside /app/ is refused', () => {

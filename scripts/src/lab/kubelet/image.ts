@@ -13,7 +13,8 @@ const APP_DIR = '/app/';
 export function parseDockerfile(text: string, repoRoot: string, repository: string): LabImage {
   // The runtime stage: what follows the last FROM.
   const stage = text.slice([...text.matchAll(/^FROM\s/gm)].pop()?.index ?? 0);
-  const joined = stage.replace(/\\\n/g, ' ');
+  // A line continuation is removed, as Docker does: nothing stands in for it.
+  const joined = stage.replace(/\\\n/g, '');
   const entry = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(joined);
   const user = /^USER\s+(\d+):(\d+)\s*$/m.exec(joined);
   if (!entry || !user) throw new Error('Dockerfile: the runtime stage needs ENTRYPOINT ["..."] and USER uid:gid');
