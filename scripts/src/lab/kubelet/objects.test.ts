@@ -134,67 +134,71 @@ describe('parseWorkload defaults', () => {
 });
 
 describe('parseWorkload fields', () => {
-  const w = parseWorkload(
-    'Deployment',
-    deployment(
-      {
-        serviceAccountName: 'ironlb-controller',
-        hostNetwork: true,
-        nodeSelector: { 'kubernetes.io/os': 'linux' },
-        tolerations: [
-          { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' },
-          { key: 'dedicated', value: 'lb' },
-          { operator: 'Exists', effect: '' },
-        ],
-        securityContext: {
-          runAsUser: 65534,
-          runAsGroup: 65533,
-          runAsNonRoot: true,
-          privileged: false,
-          allowPrivilegeEscalation: false,
-          readOnlyRootFilesystem: true,
+  // Parsed in each test, not when the suite is collected: a mutant that throws then fails one test, not the suite.
+  const full = (): Workload =>
+    parseWorkload(
+      'Deployment',
+      deployment(
+        {
+          serviceAccountName: 'ironlb-controller',
+          hostNetwork: true,
+          nodeSelector: { 'kubernetes.io/os': 'linux' },
+          tolerations: [
+            { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' },
+            { key: 'dedicated', value: 'lb' },
+            { operator: 'Exists', effect: '' },
+          ],
+          securityContext: {
+            runAsUser: 65534,
+            runAsGroup: 65533,
+            runAsNonRoot: true,
+            privileged: false,
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+          },
+          terminationGracePeriodSeconds: 5,
+          containers: [
+            container({
+              name: 'controller',
+              command: ['ironlb-controller'],
+              args: ['--leader-elect', '--node=$(NODE)'],
+              env: [
+                { name: 'NODE', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+                { name: 'LEVEL', value: 'debug' },
+              ],
+              ports: [
+                { name: 'metrics', containerPort: 7472, protocol: 'TCP' },
+                { containerPort: 7946, protocol: 'UDP' },
+                { name: '', containerPort: 9443 },
+              ],
+              securityContext: {
+                runAsUser: 0,
+                runAsGroup: 0,
+                runAsNonRoot: false,
+                privileged: true,
+                allowPrivilegeEscalation: true,
+                readOnlyRootFilesystem: false,
+                capabilities: { drop: ['ALL'], add: ['NET_RAW', 'NET_ADMIN'] },
+              },
+              readinessProbe: { httpGet: { path: '/readyz', port: 'metrics' }, periodSeconds: 5, failureThreshold: 1 },
+              livenessProbe: { httpGet: { port: 9443 } },
+            }),
+            container({ name: 'second', securityContext: { capabilities: {} } }),
+          ],
         },
-        terminationGracePeriodSeconds: 5,
-        containers: [
-          container({
-            name: 'controller',
-            command: ['ironlb-controller'],
-            args: ['--leader-elect', '--node=$(NODE)'],
-            env: [
-              { name: 'NODE', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
-              { name: 'LEVEL', value: 'debug' },
-            ],
-            ports: [
-              { name: 'metrics', containerPort: 7472, protocol: 'TCP' },
-              { containerPort: 7946, protocol: 'UDP' },
-              { name: '', containerPort: 9443 },
-            ],
-            securityContext: {
-              runAsUser: 0,
-              runAsGroup: 0,
-              runAsNonRoot: false,
-              privileged: true,
-              allowPrivilegeEscalation: true,
-              readOnlyRootFilesystem: false,
-              capabilities: { drop: ['ALL'], add: ['NET_RAW', 'NET_ADMIN'] },
-            },
-            readinessProbe: { httpGet: { path: '/readyz', port: 'metrics' }, periodSeconds: 5, failureThreshold: 1 },
-            livenessProbe: { httpGet: { port: 9443 } },
-          }),
-          container({ name: 'second', securityContext: { capabilities: {} } }),
-        ],
-      },
-      { replicas: 3, selector: { matchLabels: { app: 'web' } } },
-      { uid: 'uid-1', generation: 4 },
-    ),
-  );
+        { replicas: 3, selector: { matchLabels: { app: 'web' } } },
+        { uid: 'uid-1', generation: 4 },
+      ),
+    );
 
   test('the reference, generation, replicas and selector', () => {
+    const w = full();
     expect(w.ref).toStrictEqual({ kind: 'Deployment', namespace: 'ns1', name: 'web', uid: 'uid-1' });
     expect([w.generation, w.replicas, w.selector]).toStrictEqual([4, 3, { app: 'web' }]);
   });
 
   test("the pod's spec fields", () => {
+    const w = full();
     const { containers: _, ...spec } = w.template.spec;
     expect(spec).toStrictEqual({
       serviceAccountName: 'ironlb-controller',
@@ -219,6 +223,7 @@ describe('parseWorkload fields', () => {
   });
 
   test("the container's command, args, env, ports, security context and probes", () => {
+    const w = full();
     expect(firstContainer(w)).toStrictEqual({
       name: 'controller',
       image: 'ghcr.io/ironlb/ironlb:0.1.0',
@@ -249,6 +254,7 @@ describe('parseWorkload fields', () => {
   });
 
   test('capabilities given with neither list are empty lists', () => {
+    const w = full();
     expect(w.template.spec.containers[1].securityContext).toStrictEqual({ capabilities: { add: [], drop: [] } });
   });
 
