@@ -5,7 +5,13 @@ const base = require('../jest.config.js');
 /** @type {import('jest').Config} */
 module.exports = {
   rootDir: '..',
-  roots: ['<rootDir>/shared/src', '<rootDir>/controller/src', '<rootDir>/speaker/src'],
+  roots: [
+    '<rootDir>/shared/src',
+    '<rootDir>/controller/src',
+    '<rootDir>/speaker/src',
+    // The lab kubelet's pure modules; the rest of scripts/ is edges tested for real.
+    '<rootDir>/scripts/src/lab/kubelet',
+  ],
   testEnvironment: 'node',
   testMatch: ['**/*.test.ts'],
   // membership/udp.test.ts drives real sockets on real time: a mutant of the pure membership that breaks liveness

@@ -37,6 +37,12 @@ export default {
     'controller/src/webhook/certRules.ts',
     'controller/src/webhook/certs.ts',
     'controller/src/webhook/cert.ts',
+    // The lab kubelet's pure modules; kubelet.ts and sandbox.ts run processes and namespaces, tested in the lab.
+    'scripts/src/lab/kubelet/objects.ts',
+    'scripts/src/lab/kubelet/schedule.ts',
+    'scripts/src/lab/kubelet/container.ts',
+    'scripts/src/lab/kubelet/status.ts',
+    'scripts/src/lab/kubelet/image.ts',
     '!**/*.test.ts',
     '!**/testFixtures.ts',
     '!**/index.ts',

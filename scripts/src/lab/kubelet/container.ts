@@ -130,10 +130,11 @@ export function containerProcess(
   const command = (c.command ?? image.entrypoint).map((s) => expand(s, env));
   const args = (c.args ?? []).map((s) => expand(s, env));
   if (command.length === 0) fail('command', 'neither the container nor the image names a program');
-  const program = command[0].startsWith('/') ? (command[0].split('/').pop() ?? '') : command[0];
-  const bin = image.bins[program];
-  if (bin === undefined)
-    fail('command', `${command[0]} is not in the image (it holds ${Object.keys(image.bins).join(', ')})`);
+  const program = command[0].startsWith('/') ? command[0].slice(command[0].lastIndexOf('/') + 1) : command[0];
+  // Own names only: `toString` is not a program of the image.
+  const bin = Object.prototype.hasOwnProperty.call(image.bins, program)
+    ? image.bins[program]
+    : fail('command', `${command[0]} is not in the image (it holds ${Object.keys(image.bins).join(', ')})`);
   const uid = sc.runAsUser ?? image.user.uid;
   const gid = sc.runAsGroup ?? (sc.runAsUser !== undefined ? 0 : image.user.gid);
   if (sc.runAsNonRoot && uid === 0) fail('securityContext.runAsNonRoot', 'the container would run as root');

@@ -12,8 +12,9 @@ const APP_DIR = '/app/';
 
 export function parseDockerfile(text: string, repoRoot: string, repository: string): LabImage {
   // The runtime stage: what follows the last FROM.
-  const stage = text.slice(text.lastIndexOf('\nFROM '));
-  const joined = stage.replace(/\\\n/g, ' ');
+  const stage = text.slice([...text.matchAll(/^FROM\s/gm)].pop()?.index ?? 0);
+  // A line continuation is removed, as Docker does: nothing stands in for it.
+  const joined = stage.replace(/\\\n/g, '');
   const entry = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(joined);
   const user = /^USER\s+(\d+):(\d+)\s*$/m.exec(joined);
   if (!entry || !user) throw new Error('Dockerfile: the runtime stage needs ENTRYPOINT ["..."] and USER uid:gid');
@@ -34,8 +35,8 @@ export function parseDockerfile(text: string, repoRoot: string, repository: stri
 export function ironlbImage(repoRoot: string): LabImage {
   const values = parse(fs.readFileSync(path.join(repoRoot, 'charts', 'ironlb', 'values.yaml'), 'utf8')) as {
     image?: { repository?: string };
-  };
-  const repository = values.image?.repository;
+  } | null;
+  const repository = values?.image?.repository;
   if (!repository) throw new Error('charts/ironlb/values.yaml: image.repository is missing');
   return parseDockerfile(fs.readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8'), repoRoot, repository);
 }

@@ -184,6 +184,15 @@ class Reader {
     return v;
   }
 
+  /** An IntOrString field, such as a port given by number or by name. */
+  intOrStr(key: string): number | string | undefined {
+    const v = this.raw(key);
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string' && (typeof v !== 'number' || !Number.isInteger(v)))
+      this.fail(this.path(key), 'an integer or a name');
+    return v;
+  }
+
   bool(key: string): boolean | undefined {
     const v = this.raw(key);
     if (v === undefined || v === null) return undefined;
@@ -309,8 +318,8 @@ function parseProbe(r: Reader, ports: ContainerPort[]): HttpProbe | undefined {
     return undefined;
   }
   const get = r.child('httpGet');
-  const named = get.str('port');
-  const port = named === undefined ? get.num('port') : ports.find((p) => p.name === named)?.containerPort;
+  const ref = get.intOrStr('port');
+  const port = typeof ref === 'string' ? ports.find((p) => p.name === ref)?.containerPort : ref;
   if (port === undefined) throw get.error('port', 'must be a number or the name of a container port');
   return {
     path: get.str('path') ?? '/',
@@ -384,7 +393,7 @@ export function parseSelectingService(obj: unknown): SelectingService | undefine
     selector,
     ports: spec.list('ports').map((p) => {
       const port = p.mustNum('port');
-      const target = p.has('targetPort') ? (p.str('targetPort') ?? p.num('targetPort')) : undefined;
+      const target = p.intOrStr('targetPort');
       return { name: p.str('name') ?? '', protocol: p.str('protocol') ?? 'TCP', port, targetPort: target ?? port };
     }),
   };
