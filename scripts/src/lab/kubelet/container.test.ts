@@ -189,7 +189,7 @@ describe('containerProcess', () => {
       uid: 65532,
       gid: 65531,
       capabilities: lower(RUNTIME_DEFAULT_CAPABILITIES),
-      noNewPrivileges: true,
+      noNewPrivileges: false,
     });
   });
 
@@ -363,10 +363,16 @@ describe('containerProcess', () => {
     expect(run(container({ securityContext: { privileged: false } })).uid).toBe(65532);
   });
 
-  test('no_new_privs unless allowPrivilegeEscalation is true', () => {
+  test('adding ALL capabilities is refused naming the pod and the container', () => {
+    expect(refusal(() => run(container({ securityContext: { capabilities: { add: ['ALL'], drop: [] } } })))).toBe(
+      'Pod ns/p: containers[speaker].securityContext.capabilities: capabilities.add: ALL is privileged, which ironlb never asks for',
+    );
+  });
+
+  test('no_new_privs only when allowPrivilegeEscalation is false, as the kubelet sets it', () => {
     const nnp = (sc: SecurityContext) => run(container({ securityContext: sc })).noNewPrivileges;
     expect([nnp({}), nnp({ allowPrivilegeEscalation: false }), nnp({ allowPrivilegeEscalation: true })]).toEqual([
-      true,
+      false,
       true,
       false,
     ]);

@@ -137,15 +137,22 @@ export function containerProcess(
     : fail('command', `${command[0]} is not in the image (it holds ${Object.keys(image.bins).join(', ')})`);
   const uid = sc.runAsUser ?? image.user.uid;
   const gid = sc.runAsGroup ?? (sc.runAsUser !== undefined ? 0 : image.user.gid);
+  const capabilitiesOf = (context: SecurityContext): string[] => {
+    try {
+      return capabilitySet(context);
+    } catch (e) {
+      return fail('securityContext.capabilities', e instanceof Error ? e.message : String(e));
+    }
+  };
   if (sc.runAsNonRoot && uid === 0) fail('securityContext.runAsNonRoot', 'the container would run as root');
   return {
     argv: [bin, ...command.slice(1), ...args],
     env,
     uid,
     gid,
-    capabilities: capabilitySet(sc),
-    // Kubernetes sets no_new_privs unless allowPrivilegeEscalation is true (or the container is privileged).
-    noNewPrivileges: sc.allowPrivilegeEscalation !== true,
+    capabilities: capabilitiesOf(sc),
+    // The kubelet sets no_new_privs only when allowPrivilegeEscalation is false (unset lets a setuid binary escalate).
+    noNewPrivileges: sc.allowPrivilegeEscalation === false,
   };
 }
 

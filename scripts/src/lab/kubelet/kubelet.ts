@@ -13,6 +13,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { statusCodeOf, type KubeClient } from '@ironlb/shared/k8s';
 import type { Lab } from '../lab';
@@ -446,7 +447,7 @@ export class LabKubelet {
         running: false,
         ready: false,
         restartCount: c.state.restartCount + 1,
-        lastExit: signal ? `signal ${signal}` : `Error (exit ${code ?? '?'})`,
+        lastExitCode: code ?? 128 + (signal ? os.constants.signals[signal] : 0),
       };
       delete c.state.startedAt;
     });

@@ -309,9 +309,28 @@ describe('parseWorkload refusals name the object and the field', () => {
   });
 
   test('a selector with matchExpressions', () => {
-    expect(refused(deployment({}, { selector: { matchLabels: { a: 'b' }, matchExpressions: [] } }), 'DaemonSet')).toBe(
-      'DaemonSet ns1/web: spec.selector.matchExpressions: the lab kubelet selects pods by matchLabels only',
-    );
+    expect(
+      refused(
+        deployment({}, { selector: { matchLabels: { a: 'b' }, matchExpressions: [{ key: 'a', operator: 'Exists' }] } }),
+        'DaemonSet',
+      ),
+    ).toBe('DaemonSet ns1/web: spec.selector.matchExpressions: the lab kubelet selects pods by matchLabels only');
+  });
+
+  test('a field set to its zero value asks for nothing and is not refused', () => {
+    const w = parseWorkload('Deployment', deployment({ hostPID: false, initContainers: [] }));
+    expect(w.template.spec.containers).toHaveLength(1);
+    expect(
+      parseWorkload('Deployment', withContainer({ envFrom: [], workingDir: '' })).template.spec.containers,
+    ).toHaveLength(1);
+    expect(
+      parseWorkload(
+        'Deployment',
+        withContainer({
+          env: [{ name: 'A', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' }, secretKeyRef: {} } }],
+        }),
+      ).template.spec.containers[0]?.env,
+    ).toEqual([{ name: 'A', fieldPath: 'spec.nodeName' }]);
   });
 
   test('init containers and hostPID', () => {
@@ -334,7 +353,7 @@ describe('parseWorkload refusals name the object and the field', () => {
     expect(refused(withContainer({ workingDir: '/tmp' }))).toBe(
       `Deployment ns1/web: ${c0}.workingDir: the lab kubelet runs containers in the image directory only`,
     );
-    expect(refused(withContainer({ envFrom: [] }))).toBe(
+    expect(refused(withContainer({ envFrom: [{ secretRef: { name: 's' } }] }))).toBe(
       `Deployment ns1/web: ${c0}.envFrom: the lab kubelet reads no ConfigMaps or Secrets into the environment`,
     );
   });
@@ -366,7 +385,7 @@ describe('parseWorkload refusals name the object and the field', () => {
 
   test('env from Secrets, ConfigMaps and resources; a fieldRef without a path', () => {
     for (const k of ['secretKeyRef', 'configMapKeyRef', 'resourceFieldRef']) {
-      expect(refused(withContainer({ env: [{ name: 'A', valueFrom: { [k]: {} } }] }))).toBe(
+      expect(refused(withContainer({ env: [{ name: 'A', valueFrom: { [k]: { key: 'k' } } }] }))).toBe(
         `Deployment ns1/web: ${c0}.env[0].valueFrom.${k}: the lab kubelet resolves fieldRef only`,
       );
     }

@@ -223,7 +223,11 @@ class Reader {
 
   /** A field the lab does not run: an error rather than a pod that silently differs from the cluster's. */
   refuse(key: string, why: string): void {
-    if (this.has(key)) throw new LabKubeletError(`${this.what}: ${this.path(key)}: ${why}`);
+    // Set to its zero value (false, empty) the field asks for nothing: only a real use is refused.
+    const v = this.raw(key);
+    const zero =
+      v === false || v === '' || (Array.isArray(v) && v.length === 0) || (isObj(v) && Object.keys(v).length === 0);
+    if (this.has(key) && !zero) throw new LabKubeletError(`${this.what}: ${this.path(key)}: ${why}`);
   }
 }
 

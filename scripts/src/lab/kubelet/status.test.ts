@@ -184,7 +184,7 @@ describe('podStatus', () => {
       running: false,
       ready: false,
       restartCount: 3,
-      lastExit: 'Error (exit 1)',
+      lastExitCode: 137,
     };
     const s = podStatus(state(desired('p'), [waiting]), NOW);
     expect(s.conditions).toEqual(conditions('False'));
@@ -199,9 +199,15 @@ describe('podStatus', () => {
         state: {
           waiting: { reason: 'CrashLoopBackOff', message: 'back-off restarting failed container controller' },
         },
-        lastState: { terminated: { reason: 'Error (exit 1)', exitCode: 1 } },
+        lastState: { terminated: { reason: 'Error', exitCode: 137 } },
       },
     ]);
+  });
+
+  test('a last exit of 0 is Completed', () => {
+    const done: ContainerState = { name: 'controller', running: false, ready: false, restartCount: 1, lastExitCode: 0 };
+    const [c] = podStatus(state(desired('p'), [done]), NOW).containerStatuses as { lastState: unknown }[];
+    expect(c?.lastState).toEqual({ terminated: { reason: 'Completed', exitCode: 0 } });
   });
 
   test('a running container without a start time started now; one of two not ready makes the pod not ready', () => {

@@ -14,8 +14,8 @@ export interface ContainerState {
   restartCount: number;
   /** ISO time the current process started, or undefined while it waits to restart. */
   startedAt?: string;
-  /** The last exit, e.g. "Error (exit 1)" or "signal SIGKILL". */
-  lastExit?: string;
+  /** The last exit's code, 128 + the signal's number for a signal (137: SIGKILL), as the kubelet reports it. */
+  lastExitCode?: number;
 }
 
 export interface PodState {
@@ -106,7 +106,13 @@ export function podStatus(s: PodState, now: string): Record<string, unknown> {
         state: c.running
           ? { running: { startedAt: c.startedAt ?? now } }
           : { waiting: { reason: 'CrashLoopBackOff', message: `back-off restarting failed container ${c.name}` } },
-        ...(c.lastExit ? { lastState: { terminated: { reason: c.lastExit, exitCode: 1 } } } : {}),
+        ...(c.lastExitCode === undefined
+          ? {}
+          : {
+              lastState: {
+                terminated: { reason: c.lastExitCode === 0 ? 'Completed' : 'Error', exitCode: c.lastExitCode },
+              },
+            }),
       };
     }),
   };
