@@ -11,6 +11,8 @@ module.exports = {
     '<rootDir>/speaker/src',
     // The lab kubelet's pure modules; the rest of scripts/ is edges tested for real.
     '<rootDir>/scripts/src/lab/kubelet',
+    // ironlb-kube's RBAC authorizer (pure; the server around it is tested through kubectl and helm).
+    '<rootDir>/scripts/kube-testserver/src/authz',
   ],
   testEnvironment: 'node',
   testMatch: ['**/*.test.ts'],

@@ -43,6 +43,10 @@ export default {
     'scripts/src/lab/kubelet/container.ts',
     'scripts/src/lab/kubelet/status.ts',
     'scripts/src/lab/kubelet/image.ts',
+    'scripts/src/lab/kubelet/capabilities.ts',
+    // The Service condition the controller writes, and ironlb-kube's RBAC authorizer.
+    'controller/src/service/condition.ts',
+    'scripts/kube-testserver/src/authz/rbac.ts',
     '!**/*.test.ts',
     '!**/testFixtures.ts',
     '!**/index.ts',

@@ -98,7 +98,8 @@ export async function releasePodsReady(
   count: number,
   logs: () => string,
   also: (p: ListedPod) => boolean = () => true,
-  deadlineMs?: number,
+  // Five daemons starting at once on a loaded 2-core CI machine: well past the default 30 s.
+  deadlineMs = 120_000,
 ): Promise<string[]> {
   const list = await until(
     async () => {
