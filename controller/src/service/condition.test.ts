@@ -51,13 +51,20 @@ describe('conditionsToWrite', () => {
     ...over,
   });
 
+  it('is the condition type ironlb.io/IPAllocated', () => {
+    expect(ALLOCATION_CONDITION).toBe('ironlb.io/IPAllocated');
+  });
   it('adds ours after the others, with the time and generation', () => {
     expect(conditionsToWrite({ conditions: [other] }, want, 2, NOW)).toEqual([
       other,
       { type: ALLOCATION_CONDITION, ...want, lastTransitionTime: NOW, observedGeneration: 2 },
     ]);
-    expect(conditionsToWrite(undefined, want, undefined, NOW)).toEqual([
-      { type: ALLOCATION_CONDITION, ...want, lastTransitionTime: NOW },
+    // No generation: no observedGeneration key at all.
+    expect(conditionsToWrite(undefined, want, undefined, NOW)).toStrictEqual([
+      { type: 'ironlb.io/IPAllocated', ...want, lastTransitionTime: NOW },
+    ]);
+    expect(conditionsToWrite(null, want, undefined, NOW)).toStrictEqual([
+      { type: 'ironlb.io/IPAllocated', ...want, lastTransitionTime: NOW },
     ]);
   });
   it('writes nothing when the Service shows exactly it', () => {

@@ -228,13 +228,10 @@ describe('inspect: a CA rollover', () => {
       reason: 'the serving certificate is not signed by the CA',
     });
   });
-  it('a serving certificate in the bundle, signing the pair, is no previous CA', async () => {
-    const leaf = await makeServing(old, NAMES, T0, YEAR_MS);
-    const byLeaf = { ...rolling, caBundle: `${next.cert}${leaf.cert}` };
-    expect(inspect(byLeaf, NAMES, NEXT_AT)).toEqual({
-      state: 'renew-serving',
-      reason: 'the serving certificate is not signed by the CA',
-    });
+  it('an unreadable certificate after the head of the bundle is skipped', () => {
+    const garbled = '-----BEGIN CERTIFICATE-----\nnot base64 at all\n-----END CERTIFICATE-----';
+    const withJunk = { ...rolling, caBundle: `${next.cert}${garbled}\n${old.cert}` };
+    expect(inspect(withJunk, NAMES, NEXT_AT)).toEqual({ state: 'valid', renewAt: until });
   });
 });
 

@@ -225,6 +225,107 @@ describe('rbacAllows', () => {
   });
 });
 
+describe('rbacAllows: what must not match', () => {
+  const rules = [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }];
+  const get = req({ resource: 'pods', namespace: 'ironlb-system', name: 'p' });
+  const cluster = (
+    subjects: unknown[],
+    roleRef: Record<string, unknown> = { kind: 'ClusterRole', name: 'pods' },
+  ): RbacObjects => ({
+    clusterRoles: [
+      obj('ClusterRole', 'nothing', undefined, { rules: [] }),
+      obj('ClusterRole', 'pods', undefined, { rules }),
+    ],
+    clusterRoleBindings: [obj('ClusterRoleBinding', 'b', undefined, { roleRef, subjects })],
+    roles: [],
+    roleBindings: [],
+  });
+  const user = (token: string) => {
+    const u = userFromToken(token);
+    if (!u) throw new Error(token);
+    return u;
+  };
+
+  it('a ServiceAccount subject without a namespace in a ClusterRoleBinding matches nobody', () => {
+    const odd = user('system:serviceaccount:undefined:ironlb-speaker');
+    expect(rbacAllows(odd, get, cluster([{ kind: 'ServiceAccount', name: 'ironlb-speaker' }]))).toBe(false);
+  });
+  it('a ServiceAccount subject without a name matches nobody', () => {
+    const odd = user('system:serviceaccount:ironlb-system:undefined');
+    expect(rbacAllows(odd, get, cluster([{ kind: 'ServiceAccount', namespace: 'ironlb-system' }]))).toBe(false);
+  });
+  it('a User or Group subject of another name does not match', () => {
+    expect(rbacAllows(SPEAKER, get, cluster([{ kind: 'User', name: 'alice' }]))).toBe(false);
+    expect(rbacAllows(SPEAKER, get, cluster([{ kind: 'Group' }]))).toBe(false);
+  });
+  it('one matching subject among others is enough', () => {
+    const subjects = [
+      { kind: 'User', name: 'alice' },
+      { kind: 'ServiceAccount', name: 'ironlb-speaker', namespace: 'ironlb-system' },
+    ];
+    expect(rbacAllows(SPEAKER, get, cluster(subjects))).toBe(true);
+  });
+  it("only the bound ClusterRole's rules count, not another's", () => {
+    const sa = [{ kind: 'ServiceAccount', name: 'ironlb-speaker', namespace: 'ironlb-system' }];
+    expect(rbacAllows(SPEAKER, get, cluster(sa, { kind: 'ClusterRole', name: 'nothing' }))).toBe(false);
+    expect(rbacAllows(SPEAKER, get, cluster(sa, { kind: 'ClusterRole', name: 'missing' }))).toBe(false);
+  });
+  it("a RoleBinding's Role is the one of its name in its namespace; a roleRef of another kind grants nothing", () => {
+    const sa = [{ kind: 'ServiceAccount', name: 'ironlb-speaker', namespace: 'ironlb-system' }];
+    const withRoles = (roles: KubeObject[], roleRef: Record<string, unknown>): RbacObjects => ({
+      clusterRoles: [obj('ClusterRole', 'pods', undefined, { rules })],
+      clusterRoleBindings: [],
+      roles,
+      roleBindings: [obj('RoleBinding', 'b', 'ironlb-system', { roleRef, subjects: sa })],
+    });
+    const ref = { kind: 'Role', name: 'pods' };
+    expect(rbacAllows(SPEAKER, get, withRoles([obj('Role', 'pods', 'ironlb-system', { rules })], ref))).toBe(true);
+    expect(rbacAllows(SPEAKER, get, withRoles([obj('Role', 'pods', 'other', { rules })], ref))).toBe(false);
+    expect(rbacAllows(SPEAKER, get, withRoles([obj('Role', 'else', 'ironlb-system', { rules })], ref))).toBe(false);
+    expect(rbacAllows(SPEAKER, get, withRoles([], { kind: 'Other', name: 'pods' }))).toBe(false);
+  });
+  it('a cluster-scoped request is granted by no RoleBinding', () => {
+    const sa = [{ kind: 'ServiceAccount', name: 'ironlb-speaker', namespace: 'ironlb-system' }];
+    const o: RbacObjects = {
+      clusterRoles: [
+        obj('ClusterRole', 'nodes', undefined, { rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['get'] }] }),
+      ],
+      clusterRoleBindings: [],
+      roles: [],
+      roleBindings: [
+        obj('RoleBinding', 'b', 'ironlb-system', { roleRef: { kind: 'ClusterRole', name: 'nodes' }, subjects: sa }),
+      ],
+    };
+    expect(rbacAllows(SPEAKER, req({ resource: 'nodes', name: 'n' }), o)).toBe(false);
+  });
+  it('a rule for "*/sub" does not grant the resource itself; entries that are not strings are ignored', () => {
+    const only = (rule: Record<string, unknown>): RbacObjects => ({
+      clusterRoles: [obj('ClusterRole', 'x', undefined, { rules: [rule] })],
+      clusterRoleBindings: [
+        obj('ClusterRoleBinding', 'b', undefined, {
+          roleRef: { kind: 'ClusterRole', name: 'x' },
+          subjects: [{ kind: 'Group', name: 'system:authenticated' }],
+        }),
+      ],
+      roles: [],
+      roleBindings: [],
+    });
+    expect(rbacAllows(SPEAKER, get, only({ apiGroups: [''], resources: ['*/undefined'], verbs: ['get'] }))).toBe(false);
+    // The real server's validation stores strings only; anything else here is as if absent.
+    expect(
+      rbacAllows(SPEAKER, get, only({ apiGroups: [''], resources: ['pods'], verbs: ['get'], resourceNames: [7] })),
+    ).toBe(true);
+    expect(rbacAllows(SPEAKER, get, only({ apiGroups: [''], resources: ['pods'], verbs: [7, 'get'] }))).toBe(true);
+  });
+});
+
+describe('selectedName: anchored', () => {
+  it('reads metadata.name only at the start of a term', () => {
+    expect(selectedName('xmetadata.name=a')).toBeUndefined();
+    expect(selectedName('')).toBeUndefined();
+  });
+});
+
 describe('forbiddenMessage', () => {
   it('words a refusal as the real API server does', () => {
     expect(forbiddenMessage(SPEAKER, req({ verb: 'create', resource: 'nodes' }))).toBe(

@@ -52,19 +52,19 @@ export function requestVerb(method: string, hasName: boolean, watching: boolean)
       return 'create';
     case 'PUT':
       return 'update';
-    case 'PATCH':
-      return 'patch';
     case 'DELETE':
       return hasName ? 'delete' : 'deletecollection';
     default:
+      // PATCH is `patch`, as any other method is its own name.
       return method.toLowerCase();
   }
 }
 
 /** `metadata.name=<x>` of a list or watch's field selector: the server authorizes such a request for that name. */
 export function selectedName(fieldSelector: string | null): string | undefined {
-  for (const term of (fieldSelector ?? '').split(',')) {
-    const m = /^metadata\.name==?(.+)$/.exec(term.trim());
+  if (!fieldSelector) return undefined;
+  for (const term of fieldSelector.split(',')) {
+    const m = /^metadata\.name==?(.+)/.exec(term.trim());
     if (m) return m[1];
   }
   return undefined;
@@ -98,23 +98,17 @@ function ruleAllows(rule: Rule, a: RequestAttributes): boolean {
     (r) => r === '*' || r === combined || (a.subresource !== undefined && r === `*/${a.subresource}`),
   );
   if (!resourceOk) return false;
-  return rule.resourceNames.length === 0 || (a.name !== undefined && rule.resourceNames.includes(a.name));
+  return rule.resourceNames.length === 0 || rule.resourceNames.some((n) => n === a.name);
 }
 
 function subjectMatches(subject: unknown, user: UserInfo, bindingNamespace: string | undefined): boolean {
   const s = subject as { kind?: string; name?: string; namespace?: string };
-  switch (s.kind) {
-    case 'ServiceAccount': {
-      const ns = s.namespace ?? bindingNamespace;
-      return ns !== undefined && user.name === `${SA_PREFIX}${ns}:${s.name ?? ''}`;
-    }
-    case 'User':
-      return user.name === s.name;
-    case 'Group':
-      return user.groups.includes(s.name ?? '');
-    default:
-      return false;
+  if (s.kind === 'ServiceAccount') {
+    const ns = s.namespace ?? bindingNamespace;
+    return ns !== undefined && s.name !== undefined && user.name === `${SA_PREFIX}${ns}:${s.name}`;
   }
+  if (s.kind === 'User') return user.name === s.name;
+  return s.kind === 'Group' && user.groups.some((g) => g === s.name);
 }
 
 function bound(binding: KubeObject, user: UserInfo): boolean {
@@ -132,7 +126,7 @@ export function rbacAllows(user: UserInfo, a: RequestAttributes, o: RbacObjects)
   for (const b of o.clusterRoleBindings) {
     if (roleRef(b).kind === 'ClusterRole' && bound(b, user) && allows(clusterRole(roleRef(b).name))) return true;
   }
-  if (a.namespace === undefined) return false;
+  // RoleBindings grant only inside their namespace: a cluster-scoped request has none, and matches no binding.
   for (const b of o.roleBindings) {
     if (b.metadata.namespace !== a.namespace || !bound(b, user)) continue;
     const ref = roleRef(b);
