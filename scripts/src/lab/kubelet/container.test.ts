@@ -8,7 +8,8 @@ import {
   type LabImage,
   type PodFacts,
 } from './container';
-import { LabKubeletError, type Container, type SecurityContext } from './objects';
+import type { Container, SecurityContext } from './objects';
+import { refusal } from './testFixtures';
 
 const IMAGE: LabImage = {
   repository: 'ghcr.io/ironlb/ironlb',
@@ -43,16 +44,6 @@ const container = (extra: Partial<Container> = {}): Container => ({
 
 const run = (c: Container, podSecurity: SecurityContext = {}) =>
   containerProcess('Pod ns/p', c, podSecurity, POD, IMAGE);
-
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(LabKubeletError);
-    return (e as Error).message;
-  }
-  throw new Error('no error was thrown');
-}
 
 describe('expand', () => {
   const vars = { A: 'alpha', B_2: 'beta', 'x.y-z': 'dotted', EMPTY: '' };

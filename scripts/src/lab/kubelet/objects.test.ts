@@ -1,5 +1,4 @@
 import {
-  LabKubeletError,
   objectName,
   parseNode,
   parseSelectingService,
@@ -7,7 +6,7 @@ import {
   type Obj,
   type Workload,
 } from './objects';
-import { renderedChart } from './testFixtures';
+import { refusal, renderedChart } from './testFixtures';
 
 const container = (extra: Obj = {}): Obj => ({ name: 'app', image: 'ghcr.io/ironlb/ironlb:0.1.0', ...extra });
 
@@ -18,17 +17,6 @@ const deployment = (podSpec: Obj = {}, spec: Obj = {}, metadata: Obj = {}): Obj 
 });
 
 const withContainer = (extra: Obj): Obj => deployment({ containers: [container(extra)] });
-
-/** The message of the LabKubeletError `f` throws (fails the test if it throws anything else or nothing). */
-function refusal(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(LabKubeletError);
-    return (e as Error).message;
-  }
-  throw new Error('no error was thrown');
-}
 
 const firstContainer = (w: Workload) => w.template.spec.containers[0];
 

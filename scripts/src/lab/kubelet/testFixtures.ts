@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { LabKubeletError } from './objects';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const HELM = path.join(REPO_ROOT, '.tools', 'bin', 'helm');
@@ -41,4 +42,15 @@ export function renderedChart(): RenderedChart | undefined {
     webhookService: one('Service', 'ironlb-webhook'),
   };
   return rendered;
+}
+
+/** The message of the LabKubeletError `f` throws (fails the test if it throws anything else or nothing). */
+export function refusal(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(LabKubeletError);
+    return (e as Error).message;
+  }
+  throw new Error('no error was thrown');
 }
