@@ -1,11 +1,4 @@
-import {
-  objectName,
-  parseNode,
-  parseSelectingService,
-  parseWorkload,
-  type Obj,
-  type Workload,
-} from './objects';
+import { objectName, parseNode, parseSelectingService, parseWorkload, type Obj, type Workload } from './objects';
 import { refusal, renderedChart } from './testFixtures';
 
 const container = (extra: Obj = {}): Obj => ({ name: 'app', image: 'ghcr.io/ironlb/ironlb:0.1.0', ...extra });
