@@ -254,6 +254,18 @@ describe('rbacAllows: what must not match', () => {
     const odd = user('system:serviceaccount:ironlb-system:undefined');
     expect(rbacAllows(odd, get, cluster([{ kind: 'ServiceAccount', namespace: 'ironlb-system' }]))).toBe(false);
   });
+  it('a subject of another kind does not match, even naming a group of the user', () => {
+    expect(rbacAllows(SPEAKER, get, cluster([{ kind: 'Other', name: 'system:authenticated' }]))).toBe(false);
+  });
+  it('resourceNames: any of the names listed', () => {
+    const named = cluster([{ kind: 'Group', name: 'system:authenticated' }], { kind: 'ClusterRole', name: 'n' });
+    named.clusterRoles = [
+      obj('ClusterRole', 'n', undefined, {
+        rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'], resourceNames: ['o', 'p'] }],
+      }),
+    ];
+    expect(rbacAllows(SPEAKER, get, named)).toBe(true);
+  });
   it('a User or Group subject of another name does not match', () => {
     expect(rbacAllows(SPEAKER, get, cluster([{ kind: 'User', name: 'alice' }]))).toBe(false);
     expect(rbacAllows(SPEAKER, get, cluster([{ kind: 'Group' }]))).toBe(false);

@@ -11,6 +11,7 @@ describe('capabilityNames', () => {
   it('knows the last named capability and shows bits past it by number', () => {
     expect(capabilityNames((1n << 40n).toString(16))).toEqual(['checkpoint_restore']);
     expect(capabilityNames(((1n << 41n) | (1n << 63n)).toString(16))).toEqual(['41', '63']);
+    expect(capabilityNames((1n << 64n).toString(16))).toEqual(['64']);
   });
   it('names the full set of a root shell in capability(7) order', () => {
     expect(capabilityNames('000001ffffffffff')).toEqual([
@@ -60,6 +61,19 @@ describe('capabilityNames', () => {
 });
 
 describe('processSecurity', () => {
+  it('reads only the lines it names, however wide their spacing', () => {
+    const status = [
+      'XUid:\t5',
+      'Uid:  \t7\t7\t7\t7',
+      'XCapEff:\t1',
+      'CapEff:  \t2000',
+      'XNoNewPrivs:\t1',
+      'NoNewPrivs:  \t0',
+    ].join('\n');
+    expect(processSecurity(status)).toEqual({ uid: 7, effective: ['net_raw'], noNewPrivs: false });
+    expect(processSecurity('NoNewPrivs:  \t1')).toEqual({ uid: NaN, effective: [], noNewPrivs: true });
+  });
+
   it('reads the real uid, the effective set and no_new_privs', () => {
     const status = [
       'Name:\tnode',

@@ -52,7 +52,7 @@ const NAMES = [
 export function capabilityNames(hexMask: string): string[] {
   const mask = BigInt(`0x${hexMask || '0'}`);
   const names: string[] = [];
-  for (let bit = 0; bit < 64; bit++) {
+  for (let bit = 0; mask >> BigInt(bit) > 0n; bit++) {
     if ((mask >> BigInt(bit)) & 1n) names.push(NAMES[bit] ?? String(bit));
   }
   return names;
@@ -69,7 +69,7 @@ export interface ProcessSecurity {
 export function processSecurity(status: string): ProcessSecurity {
   return {
     uid: Number(/^Uid:\s+(\d+)/m.exec(status)?.[1] ?? NaN),
-    effective: capabilityNames(/^CapEff:\s+([0-9a-f]+)/m.exec(status)?.[1] ?? '0'),
+    effective: capabilityNames(/^CapEff:\s+([0-9a-f]+)/m.exec(status)?.[1] ?? ''),
     noNewPrivs: /^NoNewPrivs:\s+1$/m.test(status),
   };
 }
