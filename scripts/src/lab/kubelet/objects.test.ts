@@ -538,10 +538,9 @@ describe('parseSelectingService', () => {
 
 describe("the chart's objects", () => {
   const chart = renderedChart();
-  const chartTest = chart ? test : test.skip;
 
-  chartTest('the speaker DaemonSet: host network, NODE_NAME from the node, probes on the metrics port', () => {
-    const w = parseWorkload('DaemonSet', chart?.daemonSet);
+  test('the speaker DaemonSet: host network, NODE_NAME from the node, probes on the metrics port', () => {
+    const w = parseWorkload('DaemonSet', chart.daemonSet);
     expect(w.ref).toStrictEqual({ kind: 'DaemonSet', namespace: 'ironlb-system', name: 'ironlb-speaker', uid: '' });
     expect(w.template.spec.hostNetwork).toBe(true);
     expect(w.template.spec.tolerations.map((t) => t.key)).toStrictEqual([
@@ -564,8 +563,8 @@ describe("the chart's objects", () => {
     });
   });
 
-  chartTest('the controller Deployment: two replicas as nobody, the webhook port', () => {
-    const w = parseWorkload('Deployment', chart?.deployment);
+  test('the controller Deployment: two replicas as nobody, the webhook port', () => {
+    const w = parseWorkload('Deployment', chart.deployment);
     expect([w.replicas, w.template.spec.securityContext]).toStrictEqual([
       2,
       { runAsNonRoot: true, runAsUser: 65534, runAsGroup: 65534 },
@@ -576,8 +575,8 @@ describe("the chart's objects", () => {
     ]);
   });
 
-  chartTest('the webhook Service selects the controller by a named target port', () => {
-    expect(parseSelectingService(chart?.webhookService)?.ports).toStrictEqual([
+  test('the webhook Service selects the controller by a named target port', () => {
+    expect(parseSelectingService(chart.webhookService)?.ports).toStrictEqual([
       { name: 'webhook', protocol: 'TCP', port: 443, targetPort: 'webhook' },
     ]);
   });

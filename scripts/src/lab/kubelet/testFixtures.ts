@@ -1,6 +1,7 @@
 /**
  * The chart's own DaemonSet, Deployment and webhook Service, as `helm template` renders them, for tests that check
- * the lab kubelet against what it will really be given. Undefined when the repo's helm is not installed (.tools).
+ * the lab kubelet against what it will really be given, with the repository's helm (.tools/bin/helm): a missing helm
+ * fails the tests with the command that installs it, never skips them.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -9,7 +10,21 @@ import { parseAllDocuments } from 'yaml';
 import { LabKubeletError } from './objects';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..', '..');
-const HELM = path.join(REPO_ROOT, '.tools', 'bin', 'helm');
+/**
+ * The repository's helm: found from this folder upwards, so a mutation run in a sandbox below the repository
+ * (.stryker-tmp/, which does not copy .tools) uses the same one.
+ */
+function helm(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, '.tools', 'bin', 'helm');
+    if (fs.existsSync(candidate)) return candidate;
+    if (path.dirname(dir) === dir) {
+      throw new Error(
+        `helm is not installed in ${REPO_ROOT}/.tools/bin: run 'node scripts/bin/ensure-deps.js' (npm test does)`,
+      );
+    }
+  }
+}
 
 export interface RenderedChart {
   daemonSet: unknown;
@@ -19,10 +34,10 @@ export interface RenderedChart {
 
 let rendered: RenderedChart | undefined;
 
-export function renderedChart(): RenderedChart | undefined {
-  if (rendered || !fs.existsSync(HELM)) return rendered;
+export function renderedChart(): RenderedChart {
+  if (rendered) return rendered;
   const text = execFileSync(
-    HELM,
+    helm(),
     ['template', 'ironlb', path.join(REPO_ROOT, 'charts', 'ironlb'), '-n', 'ironlb-system'],
     {
       encoding: 'utf8',
