@@ -10,6 +10,12 @@ import type { PoolStatus } from '../status/poolStatus';
 
 export const POOLS = 'ipaddresspools';
 
+/** What a Service's status write changes: either part, or both, in one request. */
+export interface ServiceStatusChange {
+  readonly ingress?: readonly IngressEntry[];
+  readonly conditions?: readonly Record<string, unknown>[];
+}
+
 export class ClusterApi extends NamespacedApi {
   readonly poolsPath = (): string => this.customPath(POOLS);
 
@@ -25,20 +31,18 @@ export class ClusterApi extends NamespacedApi {
     return this.client.get('/api/v1/services');
   }
 
-  async writeIngress(namespace: string, name: string, ingress: readonly IngressEntry[]): Promise<void> {
-    // An empty ingress list is written as null, so the merge patch removes the field instead of leaving `[]`.
-    const body = { status: { loadBalancer: { ingress: ingress.length > 0 ? ingress : null } } };
-    await this.client.mergePatch(`/api/v1/namespaces/${namespace}/services/${name}/status`, body);
-  }
-
-  /** The Service's status conditions, whole (a merge patch replaces a list): ours changed, the others as read. */
-  async writeConditions(
-    namespace: string,
-    name: string,
-    conditions: readonly Record<string, unknown>[],
-  ): Promise<void> {
-    const body = { status: { conditions: conditions.length > 0 ? conditions : null } };
-    await this.client.mergePatch(`/api/v1/namespaces/${namespace}/services/${name}/status`, body);
+  /**
+   * One merge patch of the Service's status: the ingress list and/or the conditions (whole: a merge patch replaces a
+   * list, so ours changed and the others as read). An empty list is written as null, so the patch removes the field
+   * instead of leaving `[]`.
+   */
+  async writeServiceStatus(namespace: string, name: string, change: ServiceStatusChange): Promise<void> {
+    const orNull = <T>(list: readonly T[]): readonly T[] | null => (list.length > 0 ? list : null);
+    const status = {
+      ...(change.ingress !== undefined ? { loadBalancer: { ingress: orNull(change.ingress) } } : {}),
+      ...(change.conditions !== undefined ? { conditions: orNull(change.conditions) } : {}),
+    };
+    await this.client.mergePatch(`/api/v1/namespaces/${namespace}/services/${name}/status`, { status });
   }
 
   async writePoolStatus(name: string, status: PoolStatus): Promise<void> {

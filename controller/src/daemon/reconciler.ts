@@ -15,6 +15,7 @@ import {
   sameVerdict,
   verdictOf,
   type CodedEvent,
+  type IngressEntry,
   type Verdict,
 } from '../service/outcome';
 import { reasonText } from '../service/reasonText';
@@ -210,10 +211,8 @@ export class Reconciler {
       this.forget(key);
       if (released.length === 0) return;
       this.freed();
-      if (shown.some((text) => released.some((ip) => showsIP(text, ip)))) {
-        await this.writeIngress(svc, []);
-      }
-      await this.writeCondition(svc, undefined);
+      const showsReleased = shown.some((text) => released.some((ip) => showsIP(text, ip)));
+      await this.writeStatus(svc, showsReleased ? [] : undefined, undefined);
       return;
     }
     if (req.kind === 'invalid') {
@@ -221,10 +220,9 @@ export class Reconciler {
       this.metrics.forget(key);
       if (this.allocator.release(key).length > 0) this.freed();
       // A released address left in the status would be shown on two Services once it is handed out again.
-      if (shown.length > 0) await this.writeIngress(svc, []);
       const invalid = invalidVerdict(req.field, req.message);
+      await this.writeStatus(svc, shown.length > 0 ? [] : undefined, invalid);
       await this.emit(svc, invalid, [{ event: invalidServiceEvent(req.field, req.message) }]);
-      await this.writeCondition(svc, invalid);
       return;
     }
     const before = this.allocator.addressesOf(key);
@@ -238,13 +236,12 @@ export class Reconciler {
     else this.waiting.delete(key);
     this.metrics.verdict(key, result);
     const outcome = codedOutcomeOf(key, result, shown);
-    if (outcome.ingress !== undefined) await this.writeIngress(svc, outcome.ingress);
+    const verdict = verdictOf(result);
+    await this.writeStatus(svc, outcome.ingress, verdict);
     // The allocation's log line names what it is about: the Service, and its addresses and their pools.
     const about = result.ok ? { ips: result.ips.map(formatIP), pools: result.pools } : {};
-    const verdict = verdictOf(result);
     const written = await this.emit(svc, verdict, outcome.events, about);
     if (written && !result.ok) this.metrics.failureWritten(result.reason.code);
-    await this.writeCondition(svc, verdict);
   }
 
   private forget(key: string): void {
@@ -259,20 +256,29 @@ export class Reconciler {
     for (const key of this.waiting) this.enqueue(key);
   }
 
-  private async writeIngress(svc: V1Service, ingress: Parameters<ClusterApi['writeIngress']>[2]): Promise<void> {
-    await this.api.writeIngress(svc.metadata?.namespace ?? '', svc.metadata?.name ?? '', ingress);
-    log.info({ service: keyOf(svc), ingress: ingress.map((i) => i.ip) }, 'status written');
-  }
-
-  /** Makes the Service's ironlb.io/IPAllocated condition say `verdict` (undefined: removes it); nothing when it does. */
-  private async writeCondition(svc: V1Service, verdict: Verdict | undefined): Promise<void> {
+  /**
+   * Writes, in one status patch, the ingress list when given and the ironlb.io/IPAllocated condition saying
+   * `verdict` (undefined: none of ours) when the Service does not show it already; nothing when neither changes.
+   */
+  private async writeStatus(
+    svc: V1Service,
+    ingress: readonly IngressEntry[] | undefined,
+    verdict: Verdict | undefined,
+  ): Promise<void> {
     const key = keyOf(svc);
     const want = verdict === undefined ? undefined : conditionOf(key, verdict);
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     const conditions = conditionsToWrite(svc.status, want, svc.metadata?.generation, now);
-    if (conditions === undefined) return;
-    await this.api.writeConditions(svc.metadata?.namespace ?? '', svc.metadata?.name ?? '', conditions);
-    log.info({ service: key, condition: want?.reason ?? null }, 'condition written');
+    if (ingress === undefined && conditions === undefined) return;
+    await this.api.writeServiceStatus(svc.metadata?.namespace ?? '', svc.metadata?.name ?? '', {
+      ...(ingress !== undefined ? { ingress } : {}),
+      ...(conditions !== undefined ? { conditions } : {}),
+    });
+    const written = {
+      ...(ingress !== undefined ? { ingress: ingress.map((i) => i.ip) } : {}),
+      ...(conditions !== undefined ? { condition: want?.reason ?? null } : {}),
+    };
+    log.info({ service: key, ...written }, 'status written');
   }
 
   /**

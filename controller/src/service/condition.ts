@@ -5,8 +5,7 @@
  * (`kubectl ironlb explain`, `kubectl wait --for=condition=ironlb.io/IPAllocated`), as Cilium's LB IPAM does. Pure.
  */
 import { formatIP } from '../ipam/ip';
-import type { Verdict } from './outcome';
-import { reasonText } from './reasonText';
+import { assignedText, failedText, invalidText, type Verdict } from './outcome';
 
 export const ALLOCATION_CONDITION = 'ironlb.io/IPAllocated';
 
@@ -26,19 +25,11 @@ export interface ServiceCondition extends ConditionState {
 export function conditionOf(key: string, v: Verdict): ConditionState {
   switch (v.kind) {
     case 'assigned':
-      return {
-        status: 'True',
-        reason: 'Allocated',
-        message: `Assigned IP ${JSON.stringify(v.ips.map(formatIP))}`,
-      };
+      return { status: 'True', reason: 'Allocated', message: assignedText(v.ips.map(formatIP)) };
     case 'refused':
-      return {
-        status: 'False',
-        reason: v.reason.code,
-        message: `Failed to allocate IP for "${key}": ${reasonText(v.reason)}`,
-      };
+      return { status: 'False', reason: v.reason.code, message: failedText(key, v.reason) };
     case 'invalid':
-      return { status: 'False', reason: 'InvalidService', message: `${v.field}: ${v.message}` };
+      return { status: 'False', reason: 'InvalidService', message: invalidText(v.field, v.message) };
   }
 }
 

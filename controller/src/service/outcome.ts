@@ -55,6 +55,12 @@ export function currentIngressIPs(status: unknown): string[] {
 const sameList = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && a.every((x, i) => x === b[i]);
 
+/** The words of the verdicts, once each: the Events carry them, and so does the ironlb.io/IPAllocated condition. */
+export const assignedText = (ips: readonly string[]): string => `Assigned IP ${JSON.stringify(ips)}`;
+export const failedText = (key: string, reason: Refusal): string =>
+  `Failed to allocate IP for "${key}": ${reasonText(reason)}`;
+export const invalidText = (field: string, message: string): string => `${field}: ${message}`;
+
 /** `key` is `namespace/name`; `shown` is what currentIngressIPs read from the live Service. */
 export function outcomeOf(key: string, result: AssignResult, shown: readonly string[]): Outcome {
   const { ingress, events } = codedOutcomeOf(key, result, shown);
@@ -72,7 +78,7 @@ export function codedOutcomeOf(key: string, result: AssignResult, shown: readonl
       event: {
         type: 'Warning',
         reason: 'AllocationFailed',
-        message: `Failed to allocate IP for "${key}": ${reasonText(result.reason)}`,
+        message: failedText(key, result.reason),
       },
       code: result.reason.code,
     };
@@ -82,14 +88,14 @@ export function codedOutcomeOf(key: string, result: AssignResult, shown: readonl
   const ingress = sameList(ips, shown) ? undefined : ips.map((ip) => ({ ip, ipMode: 'VIP' as const }));
   const allocated: CodedEvent[] =
     result.changed || ingress !== undefined
-      ? [{ event: { type: 'Normal', reason: 'IPAllocated', message: `Assigned IP ${JSON.stringify(ips)}` } }]
+      ? [{ event: { type: 'Normal', reason: 'IPAllocated', message: assignedText(ips) } }]
       : [];
   return { ingress, events: [...warnings, ...allocated] };
 }
 
 /** A Service the controller cannot read: one Warning naming the field. */
 export function invalidServiceEvent(field: string, message: string): ServiceEvent<EventReason> {
-  return { type: 'Warning', reason: 'InvalidService', message: `${field}: ${message}` };
+  return { type: 'Warning', reason: 'InvalidService', message: invalidText(field, message) };
 }
 
 /**
