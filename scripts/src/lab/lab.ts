@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { bgpAsns, parseBgpRouterOptions, type BgpRouterOptions } from './bgpOptions';
 import { DEFAULT_PREFIX, labDirPath, stateFilePath, validatePrefix } from './names';
 import { noteNetnsDir } from './netnsDir';
+import { listensOnLoopback, tcpToUnixArgv } from './forward';
 import { findHost, planLab, type HostRole, type IfacePlan, type LabPlan, type RouterKind } from './plan';
 import { assertNoRootOverlap, assertRoot, assertTools, toolsFor } from './preflight';
 import { isSameProcess, killPids, pidAlive } from './processes';
@@ -92,9 +93,6 @@ async function clearLeftovers(prefix: string, log: (l: string) => void): Promise
     await sweepLab(prefix, state);
   }
 }
-
-/** Connections one socat forwarder serves at once (each is a process); see forwardToUnixSocket. */
-export const FORWARD_MAX_CONNECTIONS = 256;
 
 export class Lab {
   private constructor(
@@ -257,23 +255,13 @@ export class Lab {
 
   /**
    * Makes `127.0.0.1:<port>` inside the host's namespace reach the Unix socket `socketPath` of the root
-   * namespace (the API test server), with socat; returns socat's pid once it listens. socat forks a process per
-   * connection: at most FORWARD_MAX_CONNECTIONS at once (further ones wait in the listen backlog), because a client
-   * that opens connections without bound (a speaker bursting thousands of writes did) would otherwise fork until the
-   * machine runs out of pids, and the forwarder dies of it.
+   * namespace (the API test server), with socat (forward.ts); returns socat's pid once it listens.
    */
   async forwardToUnixSocket(host: string, port: number, socketPath: string): Promise<number> {
-    const argv = [
-      'socat',
-      `TCP-LISTEN:${port},bind=127.0.0.1,fork,reuseaddr,max-children=${FORWARD_MAX_CONNECTIONS},backlog=1024`,
-      `UNIX-CONNECT:${path.resolve(socketPath)}`,
-    ];
+    const argv = tcpToUnixArgv(port, socketPath);
     const pid = this.spawnDaemon(host, `forward:${port}`, argv, path.join(this.dir, `forward-${host}-${port}.log`));
-    const listening = async (): Promise<boolean> => {
-      const r = await this.exec(host, ['ss', '-Hltn', `sport = :${port}`]);
-      return r.code === 0 && r.stdout.includes(`127.0.0.1:${port}`);
-    };
-    if (!(await waitFor(listening, 5000)))
+    const netns = this.host(host).netns;
+    if (!(await waitFor(() => listensOnLoopback(netns, port), 5000)))
       throw new Error(`socat forward in ${host} to ${socketPath} did not listen on ${port}`);
     return pid;
   }

@@ -7,7 +7,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import { inNetns, mustRun, runCmd, waitFor } from '../sh';
+import { listensOnLoopback, tcpToUnixArgv } from '../forward';
+import { mustRun, runCmd, waitFor } from '../sh';
 
 /** Addresses of node k's pod range (203.0.113.16k/28) the lab's own pods leave free: .16k+10 to .16k+14. */
 export const SANDBOX_SLOTS = 5;
@@ -45,15 +46,7 @@ export function forwardTcpToUnix(
   socketPath: string,
   logFile: string,
 ): Promise<ChildProcess> {
-  const argv = [
-    'socat',
-    `TCP-LISTEN:${port},bind=127.0.0.1,fork,reuseaddr,max-children=64`,
-    `UNIX-CONNECT:${socketPath}`,
-  ];
-  return forwarder(netns, argv, logFile, async () => {
-    const r = await runCmd(inNetns(netns, ['ss', '-Hltn', `sport = :${port}`]));
-    return r.code === 0 && r.stdout.includes(`127.0.0.1:${port}`);
-  });
+  return forwarder(netns, tcpToUnixArgv(port, socketPath), logFile, () => listensOnLoopback(netns, port));
 }
 
 /** The Unix socket `socketPath` of the root namespace reaches `host:port` inside `netns` (the webhook's pod). */
