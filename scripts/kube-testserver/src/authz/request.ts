@@ -35,12 +35,12 @@ export function authorizeRequest(
   route: ResourceRoute,
   method: string,
   query: URLSearchParams,
+  watching: boolean,
   store: Store,
 ): void {
   const token = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
   const user = userFromToken(token);
   if (!user) return;
-  const watching = route.legacyWatch || ['true', '1'].includes(query.get('watch') ?? '');
   const verb = requestVerb(method, route.name !== undefined, watching);
   const name =
     route.name ?? (verb === 'list' || verb === 'watch' ? selectedName(query.get('fieldSelector')) : undefined);

@@ -119,7 +119,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, deps: HandlerDe
     res.end(text);
     return;
   }
-  authorizeRequest(req, route, method, query, deps.registry.store);
+  authorizeRequest(req, route, method, query, isWatch(route, query), deps.registry.store);
   await handleResource(req, res, route, method, query, deps);
 }
 
@@ -154,6 +154,10 @@ const includeObjectOf = (query: URLSearchParams): 'None' | 'Metadata' | 'Object'
 
 const isTrue = (v: string | null): boolean => v === 'true' || v === '1';
 
+/** A GET that watches: the legacy `/watch/` path or `?watch=true`. */
+const isWatch = (route: ResourceRoute, query: URLSearchParams): boolean =>
+  route.legacyWatch || isTrue(query.get('watch'));
+
 async function handleResource(
   req: IncomingMessage,
   res: ServerResponse,
@@ -168,7 +172,7 @@ async function handleResource(
   const rep = negotiate(accept);
 
   if (method === 'GET' || method === 'HEAD') {
-    const watching = route.legacyWatch || isTrue(query.get('watch'));
+    const watching = isWatch(route, query);
     if (watching) {
       requireVerb(info, 'watch');
       const selector = parseFieldSelector(

@@ -199,7 +199,7 @@ export class LabKubelet {
     return undefined;
   }
 
-  /** Pods on `node` running a container whose process is alive, with their pids. */
+  /** The containers whose process is alive, with their pod, node and pid. */
   processes(): { pod: string; node: string; container: string; pid: number }[] {
     return [...this.pods.values()].flatMap((p) =>
       p.containers
